@@ -1,0 +1,218 @@
+"""The Python API that the CLI wraps: run over a folder, extract from one text, load
+the tables of an output folder."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from . import errors
+from .errors import CartfactsError
+from .extract import doc_rows
+from .ingest import Article, article_id, make_article, read_articles
+from .nlp import MAX_CHARS, build_nlp
+from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class RunReport:
+    out: Path
+    articles: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    empty: int = 0
+    facts: dict[str, int] = field(default_factory=lambda: {t: 0 for t in FACT_TABLES})
+    seconds: float = 0.0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{t} {n}" for t, n in self.facts.items())
+        return (
+            f"{self.articles} new articles ({self.errors} error, {self.empty} empty), "
+            f"{self.skipped} already in {self.out}, {self.duplicates} duplicate inputs; "
+            f"facts: {counts}; {self.seconds:.1f} s"
+        )
+
+
+def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[dict[str, Any]]]]:
+    """Facts of one article; an exception inside a component becomes an error row."""
+    empty: dict[str, list[dict[str, Any]]] = {t: [] for t in FACT_TABLES}
+    if article.status != "ok":
+        return article, empty
+    try:
+        doc = nlp.make_doc(article.text)
+        doc.user_data["published"] = article.published
+        for _name, proc in nlp.pipeline:
+            doc = proc(doc)
+        return article, doc_rows(doc, article.article_id)
+    except Exception as exc:  # one bad article must not stop the run
+        failed = Article(
+            article.article_id,
+            article.source,
+            article.text,
+            status="error",
+            error=errors.PROCESSING_FAILED.format(detail=f"{type(exc).__name__}: {exc}"),
+            title=article.title,
+            published=article.published,
+            published_source=article.published_source,
+            url=article.url,
+        )
+        return failed, empty
+
+
+def extract(
+    text: str,
+    published: date | str | None = None,
+    *,
+    nlp: Language | None = None,
+    patterns: str | Path | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The facts of one text as rows of every table (``articles`` included).
+
+    Offsets refer to the cleaned text, which is the ``text`` of the articles row.
+    """
+    if isinstance(published, str):
+        published = date.fromisoformat(published)
+    data = text.encode("utf-8")
+    article = make_article(data, text, "<text>", published=published, max_chars=MAX_CHARS)
+    article, rows = process(article, nlp or _cached_nlp(patterns))
+    return {"articles": [article.row()], **rows}
+
+
+_NLP_CACHE: dict[str, Language] = {}
+
+
+def _cached_nlp(patterns: str | Path | None) -> Language:
+    key = str(patterns or "")
+    if key not in _NLP_CACHE:
+        _NLP_CACHE[key] = build_nlp(patterns)
+    return _NLP_CACHE[key]
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def prepare_output(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise CartfactsError(errors.OUTPUT_NOT_DIR.format(path=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".cartfacts-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
+    for table in TABLES:
+        folder = table_dir(out, table)
+        if folder.exists() and not folder.is_dir():
+            raise CartfactsError(errors.OUTPUT_NOT_OURS.format(path=folder))
+        if overwrite and folder.is_dir():
+            shutil.rmtree(folder)
+    _remove_orphans(out)
+
+
+def _remove_orphans(out: Path) -> None:
+    """A crash between writing a batch's fact parts and its articles part leaves fact
+    parts with no articles part; those articles will be processed again, so drop them.
+    Temporary files of an interrupted write go too."""
+    committed = part_names(out, "articles")
+    for table in TABLES:
+        folder = table_dir(out, table)
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
+        if table == "articles":
+            continue
+        for name in part_names(out, table) - committed:
+            (folder / name).unlink(missing_ok=True)
+
+
+def run(
+    input: str | Path,
+    out: str | Path = "outputs",
+    *,
+    patterns: str | Path | None = None,
+    overwrite: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Extract every article under ``input`` into the tables of ``out``.
+
+    Articles already in ``out`` (same article_id) are skipped; ``overwrite`` starts afresh.
+    Each batch is written as one part file per table, articles last, so an interrupted
+    run loses at most the batch in flight and a re-run completes it.
+    """
+    started = time.perf_counter()
+    source, target = Path(input), Path(out)
+    if not source.exists():
+        raise CartfactsError(errors.INPUT_MISSING.format(path=source))
+    prepare_output(target, overwrite)
+    nlp = build_nlp(patterns)
+    report = RunReport(out=target)
+    known = set(read_column(target, "articles", "article_id"))
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[Article]:
+        for article in read_articles(source, max_chars=MAX_CHARS):
+            if progress:
+                progress(1)
+            if article.article_id in known:
+                report.skipped += 1
+            elif article.article_id in seen:
+                report.duplicates += 1
+            else:
+                seen.add(article.article_id)
+                yield article
+
+    for batch in _batches(fresh(), batch_size):
+        results = [process(a, nlp) for a in batch]
+        part = hashlib.sha1("\n".join(a.article_id for a, _ in results).encode()).hexdigest()[:16]
+        for table in FACT_TABLES:
+            rows = [row for _, r in results for row in r[table]]
+            report.facts[table] += len(rows)
+            write_part(target, table, rows, part)
+        write_part(target, "articles", [a.row() for a, _ in results], part)
+        for article, _ in results:
+            report.articles += 1
+            if article.status == "error":
+                report.errors += 1
+                report.problems.append((article.source, article.error or ""))
+            elif article.status == "empty":
+                report.empty += 1
+                report.problems.append((article.source, article.error or ""))
+    for table in TABLES:  # every table exists, with its schema, even with no rows
+        if not part_names(target, table):
+            write_part(target, table, [], "empty")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def load(out: str | Path = "outputs") -> dict[str, Any]:
+    """Every table of an output folder as a pandas DataFrame, keyed by table name."""
+    folder = Path(out)
+    if not table_dir(folder, "articles").is_dir():
+        raise CartfactsError(errors.NO_TABLES.format(path=folder))
+    return {table: read_table(folder, table).to_pandas() for table in TABLES}
+
+
+__all__ = ["RunReport", "article_id", "extract", "load", "process", "run"]

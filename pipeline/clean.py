@@ -1,0 +1,39 @@
+"""Clean raw article text into the text that every offset refers to.
+
+Pure functions: decoded text in, cleaned text out. Cleaning is conservative: it only
+normalises characters and white space, and re-attaches punctuation that some scrapers
+put on a line of its own, so sentences stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 control characters other than tab and newline; NUL included.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
+# Unicode line and paragraph separators, and the carriage return.
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
+_LEADING_SPACE = re.compile(r"^[ \t\u00a0\u3000]+", re.MULTILINE)
+# A line holding only closing punctuation belongs to the line before it.
+_LONE_PUNCT = re.compile(r"\n\s*\n?([.,;:!?\u3002\uff0c]+)(?=\n|$)")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+_INNER_SPACES = re.compile(r"[ \t\u00a0\u3000]{2,}")
+
+
+def clean_text(raw: str) -> str:
+    """Normalise characters (NFC), newlines and white space; keep words and order.
+
+    >>> clean_text("Price rose\\n    .\\n\\n\\n\\nNext  line ")
+    'Price rose.\\n\\nNext line'
+    """
+    text = unicodedata.normalize("NFC", raw)
+    text = _NEWLINES.sub("\n", text)
+    text = _CONTROL.sub("", text)
+    text = _TRAILING_SPACE.sub("", text)
+    text = _LEADING_SPACE.sub("", text)
+    text = _LONE_PUNCT.sub(r"\1", text)
+    text = _INNER_SPACES.sub(" ", text)
+    text = _MANY_BLANKS.sub("\n\n", text)
+    return text.strip()

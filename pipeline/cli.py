@@ -1,0 +1,199 @@
+"""The `cartfacts` command: a thin click layer over pipeline.api."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CartfactsError
+
+EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _fail(exc: CartfactsError) -> None:
+    click.echo(f"cartfacts: error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cartfacts")
+def main() -> None:
+    """Turn CAR-T cell therapy news into Parquet fact tables with provenance.
+
+    \b
+    Examples:
+      cartfacts run                      # corpus/ -> outputs/
+      cartfacts run news/ --out tables/  # any folder of .txt/.md/.html/.jsonl
+      cartfacts evaluate -v              # score against tests/gold
+      cartfacts normalize "Akilunza injection" "WuXi Giant Nuo"
+    """
+
+
+@main.command()
+@click.argument("input", required=False, default="corpus", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the Parquet tables.",
+)
+@click.option(
+    "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Start afresh instead of adding to existing tables."
+)
+@click.option(
+    "--batch-size",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Articles per written part file.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def run(
+    input: Path, out: Path, patterns: Path | None, overwrite: bool, batch_size: int, quiet: bool
+) -> None:
+    """Extract facts from every article under INPUT (default: corpus/) into --out.
+
+    INPUT is a file or a folder searched recursively for .txt, .md, .html and .jsonl
+    articles in any common encoding. Articles already in --out are skipped, so a re-run
+    adds only what is new. A bad article becomes an articles row with status error.
+
+    \b
+    Examples:
+      cartfacts run
+      cartfacts run archive/2024 --out tables --quiet
+      cartfacts run feed.jsonl --out tables --overwrite
+    """
+    from tqdm import tqdm
+
+    from .api import run as run_api
+
+    bar = tqdm(desc="articles", unit=" art", disable=quiet, file=sys.stderr, leave=False)
+    try:
+        report = run_api(
+            input,
+            out,
+            patterns=patterns,
+            overwrite=overwrite,
+            batch_size=batch_size,
+            progress=bar.update,
+        )
+    except CartfactsError as exc:
+        bar.close()
+        _fail(exc)
+        return
+    bar.close()
+    if not quiet:
+        for source, problem in report.problems[:20]:
+            click.echo(f"  {source}: {problem}", err=True)
+        if len(report.problems) > 20:
+            click.echo(
+                f"  ... and {len(report.problems) - 20} more (see the articles table)", err=True
+            )
+        click.echo(report.summary(), err=True)
+
+
+@main.command()
+@click.option(
+    "--gold",
+    default="tests/gold",
+    show_default=True,
+    type=EXISTING_DIR,
+    help="Folder of gold JSON files.",
+)
+@click.option(
+    "--corpus",
+    default="corpus",
+    show_default=True,
+    type=EXISTING_DIR,
+    help="Folder holding the articles.",
+)
+@click.option(
+    "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
+)
+@click.option(
+    "--min-f1",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Exit 1 when any table scores below this F1.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="List the missed and the extra facts.")
+def evaluate(
+    gold: Path, corpus: Path, patterns: Path | None, min_f1: float | None, verbose: bool
+) -> None:
+    """Score the pipeline against gold annotations: precision, recall, F1 per table.
+
+    \b
+    Examples:
+      cartfacts evaluate
+      cartfacts evaluate -v --min-f1 0.9
+    """
+    from .evaluate import evaluate as evaluate_api
+
+    try:
+        result = evaluate_api(gold, corpus, patterns=patterns)
+    except CartfactsError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{result.articles} gold articles")
+    click.echo(result.table())
+    if verbose:
+        for name, score in result.scores.items():
+            for miss in score.misses:
+                click.echo(f"  missed  {name}: {miss}")
+            for extra in score.extras:
+                click.echo(f"  extra   {name}: {extra}")
+    if min_f1 is not None and result.min_f1() < min_f1:
+        click.echo(
+            f"cartfacts: lowest F1 {result.min_f1():.3f} is below --min-f1 {min_f1}", err=True
+        )
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--company", "-c", is_flag=True, help="Resolve the names as companies, not products.")
+@click.option(
+    "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
+)
+def normalize(names: tuple[str, ...], company: bool, patterns: Path | None) -> None:
+    """Show how product (or, with -c, company) names resolve, and why.
+
+    \b
+    Examples:
+      cartfacts normalize "Akilunza injection" "Ruiji Orenza"
+      cartfacts normalize -c "WuXi Giant Nuo" "Fosun Kate"
+    """
+    from .kb import load_kb, resolve_company, resolve_product
+    from .resources import patterns_dir
+
+    try:
+        kb = load_kb(patterns_dir(patterns))
+    except CartfactsError as exc:
+        _fail(exc)
+        return
+    threshold = kb.translit.scoring["company_threshold" if company else "product_threshold"]
+    for name in names:
+        res = resolve_company(name, kb) if company else resolve_product(name, kb)
+        if company:
+            target = kb.companies[res.target_id].name if res.target_id else None
+            label = {cid: kb.companies[cid].name for cid in kb.companies}
+        else:
+            target = kb.products[res.target_id].label if res.target_id else None
+            label = {pid: kb.products[pid].label for pid in kb.products}
+        click.echo(
+            f"{name!r} -> {target or 'UNRESOLVED'}  (method {res.method}, score {res.score:.3f}, threshold {threshold})"
+        )
+        for cid, score in res.candidates:
+            click.echo(f"    candidate {label[cid]:<32} {score:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Every user-facing message in one place, and the project's exception types."""
+
+from __future__ import annotations
+
+
+class CartfactsError(Exception):
+    """An error the user can act on; the CLI prints it without a traceback."""
+
+
+class PatternError(CartfactsError):
+    """A pattern file is malformed. The message names the file, the line and the key."""
+
+    def __init__(self, file: str, problem: str, *, line: int | None = None, key: str | None = None):
+        where = file if line is None else f"{file}, line {line}"
+        what = problem if key is None else f"key {key!r}: {problem}"
+        super().__init__(f"bad pattern file {where}: {what}")
+        self.file, self.line, self.key = file, line, key
+
+
+# Article-level problems: they become an `articles` row with status error/empty.
+EMPTY_TEXT = "the article has no text"
+EMPTY_AFTER_CLEANING = "the article has no text left after removing markup and boilerplate"
+BINARY_DATA = "the file looks like binary data, not text ({detail})"
+UNDECODABLE = "the file's encoding could not be determined"
+TOO_LONG = "the article has {n:,} characters, more than the limit of {limit:,}"
+JSONL_BAD_LINE = "line {line} is not valid JSON: {detail}"
+JSONL_NO_TEXT = "the record has no 'text' string"
+JSONL_NOT_OBJECT = "the line is JSON but not an object"
+UNREADABLE = "the file could not be read: {detail}"
+PROCESSING_FAILED = "extraction failed: {detail}"
+
+# Run-level problems: the run cannot go on.
+INPUT_MISSING = "input {path} does not exist"
+OUTPUT_NOT_DIR = "output {path} exists and is not a folder"
+OUTPUT_NOT_WRITABLE = "cannot write to output folder {path}: {detail}"
+OUTPUT_NOT_OURS = "{path} is not a cartfacts table folder; refusing to touch it"
+GOLD_MISSING = "no gold files (*.json) in {path}"
+GOLD_ARTICLE_MISSING = "gold file {gold} names article {article}, which is not in {corpus}"
+NO_TABLES = "{path} holds no cartfacts tables (run `cartfacts run --out {path}` first)"

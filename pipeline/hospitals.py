@@ -1,0 +1,375 @@
+"""Hospitals: named hospitals, every variant of one hospital grouped under one canonical
+English name, with its city.
+
+``parse_hospital`` is pure: a mention ("Shengjing Hospital affiliated to China Medical
+University") becomes a HospitalName with a canonical key, so variants meet: word order and
+affiliation wording are dropped for distinctive names, "Tumor" reads as "Cancer", an
+ordinal hospital is keyed by city and number. A gazetteer (patterns/hospitals_gazetteer.jsonl)
+maps keys to official names and cities across articles; an unknown hospital still gets a
+stable name from its key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Fact, add_fact
+from .resources import check_keys, expect, patterns_dir, read_json, read_jsonl, section, string_list
+
+FILE = "hospitals.json"
+GAZETTEER = "hospitals_gazetteer.jsonl"
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    id: str
+    name: str
+    city: str | None
+
+
+@dataclass(frozen=True)
+class HospitalRules:
+    mention: re.Pattern[str]
+    heads: tuple[str, ...]
+    parent_head: re.Pattern[str]
+    parent_tail: re.Pattern[str]
+    synonyms: tuple[tuple[str, str], ...]
+    ordinals: dict[str, int]
+    generic: frozenset[str]
+    lead: frozenset[str]
+    cities: dict[str, str]  # lower -> display
+    short_form_stop: frozenset[str]
+    gazetteer: dict[tuple[str, ...], GazetteerEntry]
+
+
+@dataclass(frozen=True)
+class HospitalName:
+    key: tuple[str, ...]
+    display: str
+    city: str | None
+    distinctive: tuple[str, ...]
+    head: str
+
+
+@lru_cache(maxsize=8)
+def load_hospitals(root: Path) -> HospitalRules:
+    data = read_json(root, FILE)
+    file = str(root / FILE)
+    keys = {
+        "_comment",
+        "heads",
+        "parent_heads",
+        "parent_tails",
+        "not_after_head",
+        "synonyms",
+        "ordinals",
+        "generic_words",
+        "lead_words",
+        "cities",
+        "short_form_stop",
+    }
+    check_keys(data, file=file, allowed=keys, required=keys - {"_comment"})
+    heads = string_list(data["heads"], file=file, key="heads")
+    cap = r"(?:[A-Z][\w'’.\-]*|\d{1,3}(?:st|nd|rd|th)?)"
+    conn = r"(?:of|and|&|de|for|the)"
+    head = _alt(heads)
+    not_after = _alt(string_list(data["not_after_head"], file=file, key="not_after_head"))
+    phead = _alt(string_list(data["parent_heads"], file=file, key="parent_heads"))
+    ptail = _alt(string_list(data["parent_tails"], file=file, key="parent_tails"))
+    parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead})(?:,?\s+(?:{ptail}))?"
+    words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
+    mention = re.compile(
+        rf"(?<![\w'’])(?P<core>(?:{cap}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}"
+        rf"|\s+of\s+(?:the\s+)?{parent}"
+        rf"|\s+of\s+(?:the\s+)?{words}"
+        rf"|,\s+{parent}"
+        rf"|\s+de\s+{cap})?"
+    )
+    cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
+    rules = HospitalRules(
+        mention=mention,
+        heads=tuple(h.lower() for h in heads),
+        parent_head=re.compile(rf"(?:{phead})(?:,?\s+(?:{ptail}))?$"),
+        parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
+        synonyms=tuple(
+            sorted(section(data, "synonyms", dict, file=file).items(), key=lambda kv: -len(kv[0]))
+        ),
+        ordinals={k.lower(): int(v) for k, v in section(data, "ordinals", dict, file=file).items()},
+        generic=frozenset(
+            w.lower() for w in string_list(data["generic_words"], file=file, key="generic_words")
+        ),
+        lead=frozenset(string_list(data["lead_words"], file=file, key="lead_words")),
+        cities=cities,
+        short_form_stop=frozenset(
+            string_list(data["short_form_stop"], file=file, key="short_form_stop")
+        ),
+        gazetteer={},
+    )
+    gfile = str(root / GAZETTEER)
+    for line, rec in read_jsonl(root, GAZETTEER):
+        check_keys(
+            rec,
+            file=gfile,
+            allowed={"id", "name", "city", "aliases"},
+            required={"id", "name"},
+            line=line,
+        )
+        entry = GazetteerEntry(
+            expect(rec["id"], str, file=gfile, key="id", line=line),
+            expect(rec["name"], str, file=gfile, key="name", line=line),
+            rec.get("city"),
+        )
+        for alias in (
+            entry.name,
+            *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
+        ):
+            parsed = parse_hospital(alias, rules)
+            if parsed is not None:
+                rules.gazetteer.setdefault(parsed.key, entry)
+    return rules
+
+
+# ---------------------------------------------------------------- pure canonicalisation
+
+
+def _normalise(text: str, rules: HospitalRules) -> str:
+    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,")
+    for old, new in rules.synonyms:
+        text = re.sub(rf"(?i)\b{re.escape(old)}\b", _case_keeping(new), text)
+    return text
+
+
+def _case_keeping(new: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: _same_case(m.group(0), new)
+
+
+def _same_case(original: str, new: str) -> str:
+    return new[:1].upper() + new[1:] if original[:1].isupper() else new
+
+
+def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
+    """Canonical key, display name and city of a hospital mention; None if it names no
+    particular hospital ("Cancer Hospital" alone).
+
+    >>> r = default_hospitals()
+    >>> a = parse_hospital("Shengjing Hospital affiliated to China Medical University", r)
+    >>> a.key == parse_hospital("Shengjing Hospital", r).key
+    True
+    >>> parse_hospital("the Sixth Hospital of Shenyang", r).key == parse_hospital("Shenyang Sixth People's Hospital", r).key
+    True
+    """
+    text = _normalise(mention, rules)
+    m = rules.mention.fullmatch(text) or rules.mention.search(text)
+    if m is None:
+        return None
+    core, tail = m.group("core"), (m.group("tail") or "")
+    words = core.split()
+    while words and (words[0] in rules.lead or words[0].lower() == "the"):
+        words.pop(0)
+    if not words:
+        return None
+    parent = None
+    city = None
+    extra_name: list[str] = []
+    tail = tail.strip(" ,")
+    tail = re.sub(
+        r"^(?:(?:[Aa]ffiliated|[Aa]ttached) (?:to|with)|of|de) (?:the )?", "", tail
+    ).strip()
+    if tail:
+        if rules.parent_head.search(tail):
+            parent = rules.parent_tail.sub("", tail)
+        elif tail.lower() in rules.cities:
+            city = rules.cities[tail.lower()]
+        elif m.group("tail").lstrip().startswith("de"):
+            city = rules.cities.get(tail.lower())
+            extra_name = ["de", tail]
+        else:
+            extra_name = ["of", *tail.split()]
+    # "Chongqing University Cancer Hospital": the university is the parent.
+    for i in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:i])
+        if rules.parent_head.search(prefix) and not rules.parent_head.search(" ".join(words)):
+            parent = parent or rules.parent_tail.sub("", prefix)
+            words = words[i:]
+            break
+    lowered = [w.lower() for w in words]
+    head = next((h for h in rules.heads if " ".join(lowered).endswith(h)), lowered[-1])
+    if "affiliated" in lowered and lowered.index("affiliated") < len(lowered) - 1 - len(
+        head.split()
+    ):
+        i = lowered.index("affiliated")
+        del words[i], lowered[i]
+    ordinal = next((rules.ordinals[w] for w in lowered if w in rules.ordinals), None)
+    cities_in = [rules.cities[w] for w in lowered if w in rules.cities]
+    if city is None and cities_in:
+        city = cities_in[0]
+    if city is None and parent:
+        city = next(
+            (rules.cities[w.lower()] for w in parent.split() if w.lower() in rules.cities), None
+        )
+    distinctive = tuple(
+        w
+        for w in lowered + [x.lower() for x in extra_name]
+        if w not in rules.generic
+        and w not in rules.cities
+        and w not in rules.ordinals
+        and w not in {"of", "de", "the"}
+    )
+    parent_key = re.sub(r"[^a-z]", "", (parent or "").lower())
+    type_words = tuple(
+        w
+        for w in lowered
+        if w in rules.generic and w not in {"affiliated", "of", "the", "and", "&"}
+    )
+    if distinctive:
+        key = ("name", *distinctive, "|", head)
+        display = " ".join(words + extra_name)
+    elif ordinal is not None and city:
+        key = ("ordinal", city.lower(), str(ordinal), head)
+        ordinal_word = next(w for w in words if w.lower() in rules.ordinals)
+        display = f"{city} {ordinal_word.title()} {head.title()}"
+    elif parent_key or city:
+        anchor = parent_key or (city or "").lower()
+        key = ("generic", *type_words, "|", anchor, str(ordinal or ""))
+        kept = [w for w in words if w.lower() not in rules.cities]
+        display = " ".join(kept) + (f" of {parent}" if parent else "")
+        if not parent and city:
+            display = f"{city} {' '.join(kept)}"
+    else:
+        return None
+    entry = rules.gazetteer.get(key)
+    if entry is not None:
+        return HospitalName(key, entry.name, entry.city or city, distinctive, head)
+    return HospitalName(key, display, city, distinctive, head)
+
+
+def gazetteer_id(name: HospitalName, rules: HospitalRules) -> str | None:
+    entry = rules.gazetteer.get(name.key)
+    return entry.id if entry else None
+
+
+def default_hospitals() -> HospitalRules:
+    return load_hospitals(patterns_dir(None))
+
+
+@dataclass(frozen=True)
+class HospitalMention:
+    start: int
+    end: int
+    rule: str
+    name: HospitalName
+
+
+def find_hospitals(text: str, rules: HospitalRules) -> list[HospitalMention]:
+    """Hospital mentions of an article: full names, then short forms of names it used."""
+    found: list[HospitalMention] = []
+    for m in rules.mention.finditer(text):
+        start = m.start()
+        # skip capitalised lead words ("In", "Professor") at the front of the match
+        core = m.group("core")
+        lead = 0
+        for word in core.split():
+            if word in rules.lead:
+                lead = core.index(word, lead) + len(word)
+                while lead < len(core) and core[lead] == " ":
+                    lead += 1
+            else:
+                break
+        parsed = parse_hospital(text[start + lead : m.end()], rules)
+        if parsed is None:
+            continue
+        found.append(HospitalMention(start + lead, m.end(), "hospital.name", parsed))
+    found.extend(_short_forms(text, found, rules))
+    return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+
+
+def _shared_cities(found: list[HospitalMention]) -> list[HospitalMention]:
+    """A hospital with no city takes the city of one that shares its distinctive name in
+    the same article (Jiahui International Cancer Center, of Jiahui International Hospital)."""
+    cities = {h.name.distinctive: h.name.city for h in found if h.name.city and h.name.distinctive}
+    out = []
+    for h in found:
+        if h.name.city is None and h.name.distinctive in cities:
+            name = HospitalName(
+                h.name.key,
+                h.name.display,
+                cities[h.name.distinctive],
+                h.name.distinctive,
+                h.name.head,
+            )
+            h = HospitalMention(h.start, h.end, h.rule, name)
+        out.append(h)
+    return out
+
+
+def _short_forms(
+    text: str, found: list[HospitalMention], rules: HospitalRules
+) -> list[HospitalMention]:
+    """A distinctive name used alone after its full form ("Jiahui" for Jiahui International
+    Hospital), when not followed by another capitalised word."""
+    by_word: dict[str, HospitalMention] = {}
+    for h in sorted(found, key=lambda h: (h.name.head != "hospital", h.start)):
+        if len(h.name.distinctive) == 1:
+            word = h.name.distinctive[0]
+            by_word.setdefault(word, h)
+    out = []
+    taken = [(h.start, h.end) for h in found]
+    for word, h in by_word.items():
+        original = re.search(rf"(?i)\b{re.escape(word)}\b", text[h.start : h.end])
+        if original is None or original.group(0) in rules.short_form_stop or len(word) < 4:
+            continue
+        pattern = re.compile(
+            rf"\b{re.escape(original.group(0))}\b(?![\w'’-])(?!\s+[A-Z&])(?!['’]s\s+[A-Z])"
+        )
+        for m in pattern.finditer(text, h.end):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            out.append(HospitalMention(m.start(), m.end(), "hospital.short_form", h.name))
+    return out
+
+
+# ---------------------------------------------------------------- component
+
+
+class HospitalsComponent:
+    def __init__(self, nlp: Language, name: str, patterns: str):
+        self.rules = load_hospitals(patterns_dir(patterns or None))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if "Hospital" not in doc.text and "Cent" not in doc.text:
+            return doc
+        for h in find_hospitals(doc.text, self.rules):
+            add_fact(
+                doc,
+                "hospitals",
+                Fact(
+                    h.start,
+                    h.end,
+                    h.rule,
+                    {
+                        "hospital": h.name.display,
+                        "city": h.name.city,
+                        "gazetteer_id": gazetteer_id(h.name, self.rules),
+                    },
+                ),
+            )
+        return doc
+
+
+@Language.factory(
+    "cartfacts_hospitals", default_config={"patterns": ""}, requires=["doc._.cartfacts"]
+)
+def make_hospitals(nlp: Language, name: str, patterns: str) -> HospitalsComponent:
+    return HospitalsComponent(nlp, name, patterns)

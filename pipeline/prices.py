@@ -1,0 +1,413 @@
+"""Prices: every money amount, normalised (amount, range, ISO currency), classified
+(kind, per, qualifier) and tied to a product when its sentence names one.
+
+The regexes are built in one place (``MoneyRules``) from the vocabularies of
+patterns/money.json; ``find_money`` and ``classify`` are pure functions over plain text.
+The spaCy component at the bottom only maps matches to sentences and product mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import PatternError
+from .facts import Fact, Sentences, add_fact, facts
+from .numbers import NumberWords, load_numbers, words_to_number
+from .qualifiers import load_qualifiers, qualifier_regex
+from .resources import check_keys, patterns_dir, read_json, section
+
+FILE = "money.json"
+RATES_FILE = "exchange_rates.json"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class MoneyRules:
+    money: tuple[tuple[str, re.Pattern[str]], ...]  # (rule id, regex), tried in order
+    prefix_codes: dict[str, str]
+    suffix_codes: dict[str, str]
+    needs_multiplier: frozenset[str]
+    multipliers: dict[str, float]
+    implies: dict[str, str]
+    numbers: NumberWords
+    yen_context: re.Pattern[str]
+    qualifier: re.Pattern[str]
+    qualifiers: dict[str, str]
+    per_after: re.Pattern[str]
+    per_before: re.Pattern[str]
+    per: dict[str, str]
+    per_cues: tuple[tuple[str, str], ...]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    therapy: re.Pattern[str]
+    rates: dict[str, dict[int, float]]
+
+
+@lru_cache(maxsize=8)
+def load_money(root: Path) -> MoneyRules:
+    data = read_json(root, FILE)
+    file = str(root / FILE)
+    check_keys(
+        data,
+        file=file,
+        allowed={
+            "_comment",
+            "currencies",
+            "yen_context",
+            "multipliers",
+            "implies",
+            "range_separators",
+            "per",
+            "per_cues",
+            "kinds",
+            "therapy_words",
+        },
+        required={"currencies", "multipliers", "per", "kinds"},
+    )
+    prefix_codes: dict[str, str] = {}
+    suffix_codes: dict[str, str] = {}
+    needs: set[str] = set()
+    for code, spec in section(data, "currencies", dict, file=file).items():
+        if not isinstance(spec, dict) or set(spec) - {"prefix", "suffix", "needs_multiplier"}:
+            raise PatternError(
+                file,
+                "expected an object with prefix, suffix, needs_multiplier",
+                key=f"currencies.{code}",
+            )
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise PatternError(file, "not an ISO 4217 code", key=f"currencies.{code}")
+        for sym in spec.get("prefix", []):
+            prefix_codes.setdefault(sym, code)
+        for word in spec.get("suffix", []):
+            suffix_codes.setdefault(word.lower(), code)
+        needs.update(w.lower() for w in spec.get("needs_multiplier", []))
+    multipliers = {k: float(v) for k, v in section(data, "multipliers", dict, file=file).items()}
+    numbers = load_numbers(root)
+
+    implies = {k: str(v) for k, v in data.get("implies", {}).items()}
+    prefix = _alt(list(prefix_codes))
+    suffix = "(?i:" + _alt(list(suffix_codes)) + ")"
+    mult_words = [m for m in multipliers if len(m) > 1 or not m.isascii()]
+    mult_word = "(?:" + _alt(mult_words) + ")"
+    wordnum = numbers.regex()
+    number = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+    def amount(i: int) -> str:
+        # "1.2 million", "1.2m", "$475K", "120万", "one million", "1.2-million"
+        return (
+            rf"(?:(?P<n{i}>{number})|(?P<w{i}>{wordnum}))"
+            rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z]))?"
+        )
+
+    sep = r"(?P<sep>\s?[-\u2013\u2014~]\s?|\s+to\s+)"
+    start = r"(?<![\w.,$])"
+    rules = (
+        # US$373,000 / RMB 1.2 million / $400K - 750K / ₹40-45 lakh (currency first)
+        (
+            "money.prefixed",
+            re.compile(
+                rf"(?<![A-Za-z])(?P<pre>{prefix})\s?{amount(1)}(?:{sep}(?:{prefix})?\s?{amount(2)})?"
+                rf"(?:\s?(?P<suf>{suffix})(?![A-Za-z]))?"
+            ),
+        ),
+        # 1.2 million yuan / 1.2 to 2 million yuan / 120万元 / 373,000 US dollars (currency after)
+        (
+            "money.suffixed",
+            re.compile(rf"{start}{amount(1)}(?:{sep}{amount(2)})?\s?(?P<suf>{suffix})(?![A-Za-z])"),
+        ),
+        # million-dollar / billion-yuan (an adjective)
+        (
+            "money.adjective",
+            re.compile(
+                r"(?<![\w-])(?:(?P<w1>(?i:a|one))[ -])?(?:multi-?)?(?P<mw1>million|billion)-(?P<suf>dollar|yuan|euro|pound)s?\b"
+            ),
+        ),
+        # lakh and crore imply rupees: "2 crore", "40-45 lakh"
+        (
+            "money.implied",
+            re.compile(
+                rf"{start}(?P<n1>{number})(?:{sep}(?P<n2>{number}))?\s?(?P<imp>{_alt(list(implies))})\b"
+            ),
+        ),
+    )
+
+    qualifiers = load_qualifiers(root)
+    per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
+    per_alt = _alt(list(per))
+    kinds = []
+    for kind, words in section(data, "kinds", dict, file=file).items():
+        if kind not in {"price", "revenue", "investment", "market", "reimbursement", "other"}:
+            raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
+        kinds.append((kind, re.compile(r"(?i)\b(?:" + _alt(words) + r")\b")))
+    rates = {}
+    rates_data = read_json(root, RATES_FILE)
+    for code, by_year in section(rates_data, "rates", dict, file=str(root / RATES_FILE)).items():
+        rates[code] = {int(y): float(r) for y, r in by_year.items()}
+    return MoneyRules(
+        money=rules,
+        prefix_codes=prefix_codes,
+        suffix_codes=suffix_codes,
+        needs_multiplier=frozenset(needs),
+        multipliers=multipliers,
+        implies=implies,
+        numbers=numbers,
+        yen_context=re.compile(r"\b(?:" + _alt(data.get("yen_context", ["yen"])) + r")\b"),
+        qualifier=qualifier_regex(qualifiers),
+        qualifiers=qualifiers,
+        per_after=re.compile(
+            r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
+            rf"(?P<unit>{per_alt})\b"
+        ),
+        per_before=re.compile(
+            rf"(?i)\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+$"
+        ),
+        per=per,
+        per_cues=tuple(
+            sorted(
+                ((k.lower(), v) for k, v in data.get("per_cues", {}).items()),
+                key=lambda kv: -len(kv[0]),
+            )
+        ),
+        kinds=tuple(kinds),
+        therapy=re.compile(r"(?i)\b(?:" + _alt(data.get("therapy_words", [])) + r")\b"),
+        rates=rates,
+    )
+
+
+# ---------------------------------------------------------------- pure parsing
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    rule: str
+    amount: float
+    amount_high: float | None
+    currency: str
+
+
+def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, float | None]:
+    """(number, multiplier) of side i of a match; number None when absent."""
+    n, w = m.groupdict().get(f"n{i}"), m.groupdict().get(f"w{i}")
+    mult_text = m.groupdict().get(f"ma{i}") or m.groupdict().get(f"mw{i}")
+    mult = None
+    if mult_text:
+        mult = rules.multipliers.get(mult_text, rules.multipliers.get(mult_text.lower()))
+    if n:
+        return float(n.replace(",", "")), mult
+    if w:
+        value = words_to_number(w, rules.numbers)
+        if value is None or (w.lower() in rules.numbers.articles and mult is None):
+            return None, None
+        return value, mult
+    return (1.0, mult) if mult else (None, None)
+
+
+def _currency(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> str | None:
+    suf = m.groupdict().get("suf")
+    pre = m.groupdict().get("pre")
+    if suf:
+        code = rules.suffix_codes.get(suf.lower()) or {
+            "dollar": "USD",
+            "yuan": "CNY",
+            "euro": "EUR",
+            "pound": "GBP",
+        }.get(suf.lower())
+        if code and not (pre and rules.prefix_codes.get(pre) not in (None, "USD", "CNY")):
+            return code
+    if pre:
+        code = rules.prefix_codes[pre]
+        if pre in ("¥", "￥") and rules.yen_context.search(context):
+            return "JPY"
+        return code
+    if m.groupdict().get("imp"):
+        return rules.implies.get(m.group("imp").lower())
+    return None
+
+
+def find_money(text: str, rules: MoneyRules, context: str | None = None) -> list[Money]:
+    """Every money amount in text, non-overlapping, in order.
+
+    >>> r = default_money()
+    >>> [(m.amount, m.amount_high, m.currency) for m in find_money("It costs 1.2 to 2 million yuan.", r)]
+    [(1200000.0, 2000000.0, 'CNY')]
+    >>> [(m.amount, m.currency) for m in find_money("RMB1.2m, or US$373,000 and 120万元", r)]
+    [(1200000.0, 'CNY'), (373000.0, 'USD'), (1200000.0, 'CNY')]
+    """
+    found = []
+    for order, (rule, regex) in enumerate(rules.money):
+        for m in regex.finditer(text):
+            found.append((m.start(), -(m.end() - m.start()), order, rule, m))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    out: list[Money] = []
+    taken = -1
+    for start, _neg, _order, rule, m in found:
+        if start < taken:
+            continue
+        money = _to_money(m, rule, context if context is not None else text, rules)
+        if money is None:
+            continue
+        out.append(money)
+        taken = m.end()
+    return out
+
+
+def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> Money | None:
+    low, low_mult = _value(m, 1, rules)
+    if low is None:
+        return None
+    high, high_mult = _value(m, 2, rules)
+    suf = (m.groupdict().get("suf") or "").lower()
+    if suf in rules.needs_multiplier and not (low_mult or high_mult):
+        return None
+    currency = _currency(m, rule, context, rules)
+    if currency is None:
+        return None
+    if m.groupdict().get("imp"):
+        low_mult = high_mult = rules.multipliers[m.group("imp").lower()]
+    if high is not None and low_mult is None and high_mult is not None:
+        low_mult = high_mult  # "1.2 to 2 million": the multiplier covers both ends
+    amount = low * (low_mult or 1.0)
+    amount_high = high * (high_mult or 1.0) if high is not None else None
+    if amount_high is not None and amount_high <= amount:
+        return None  # "5-2" is not a range
+    return Money(
+        m.start(), m.end(), rule, round(amount, 6), amount_high and round(amount_high, 6), currency
+    )
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: str
+    per: str | None
+    qualifier: str | None
+
+
+def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classification:
+    """kind, per and qualifier of the amount at sentence[start:end], from nearby words."""
+    before, after = sentence[:start], sentence[end:]
+    q = rules.qualifier.search(before[-40:])
+    qualifier = rules.qualifiers[q.group("q").lower()] if q else None
+    per = None
+    pa = rules.per_after.match(after[:50])
+    pb = rules.per_before.search(before[-50:])
+    if pa:
+        per = rules.per[pa.group("unit").lower()]
+    elif pb:
+        per = rules.per[pb.group("unit").lower()]
+    else:
+        lowered = before[-90:].lower()
+        for cue, unit in rules.per_cues:
+            if cue in lowered:
+                per = unit
+                break
+    best: tuple[float, int, str] | None = None
+    for priority, (kind, regex) in enumerate(rules.kinds):
+        for m in regex.finditer(sentence):
+            if m.end() <= start:
+                distance = float(start - m.end())
+            elif m.start() >= end:
+                distance = (m.start() - end) * 1.5 + 5
+            else:
+                continue
+            candidate = (distance, priority, kind)
+            if best is None or candidate < best:
+                best = candidate
+    if best is not None and best[0] <= 120:
+        kind = best[2]
+    elif per is not None or rules.therapy.search(sentence):
+        kind = "price"
+    else:
+        kind = "other"
+    return Classification(kind, per, qualifier)
+
+
+def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) -> float | None:
+    if currency == "USD":
+        return amount
+    if year is None:
+        return None
+    rate = rules.rates.get(currency, {}).get(year)
+    return None if rate is None else round(amount / rate, 2)
+
+
+def default_money() -> MoneyRules:
+    return load_money(patterns_dir(None))
+
+
+# ---------------------------------------------------------------- component
+
+_BRACKETED = re.compile(
+    r"^\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|or|~|≈)?\s*$", re.IGNORECASE
+)
+
+
+class PricesComponent:
+    def __init__(self, nlp: Language, name: str, patterns: str):
+        self.rules = load_money(patterns_dir(patterns or None))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if not any(ch.isdigit() for ch in text):
+            return doc
+        sentences = Sentences(doc)
+        products = [
+            (f.start, f.values.get("product"))
+            for f in facts(doc, "products")
+            if f.values.get("product")
+        ]
+        published = doc.user_data.get("published")
+        year = published.year if published is not None else None
+        previous: tuple[Money, dict[str, Any]] | None = None
+        for money in find_money(text, self.rules):
+            s0, s1 = sentences.at(money.start)
+            sentence = text[s0:s1]
+            if previous and _BRACKETED.match(text[previous[0].end : money.start]):
+                values = dict(previous[1])
+                rule = "money.bracketed"
+            else:
+                c = classify(sentence, money.start - s0, money.end - s0, self.rules)
+                values = {
+                    "kind": c.kind,
+                    "per": c.per,
+                    "qualifier": c.qualifier,
+                    "product": _product_for(products, s0, s1, money.start),
+                }
+                rule = money.rule
+            values.update(
+                {
+                    "amount": money.amount,
+                    "amount_high": money.amount_high,
+                    "currency": money.currency,
+                    "amount_usd": to_usd(money.amount, money.currency, year, self.rules),
+                }
+            )
+            add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
+            previous = (money, values)
+        return doc
+
+
+def _product_for(products: list[tuple[int, Any]], s0: int, s1: int, at: int) -> str | None:
+    """The product a sentence names; the nearest one before the amount when several."""
+    inside = [(start, str(inn)) for start, inn in products if s0 <= start < s1]
+    if not inside:
+        return None
+    if len({inn for _, inn in inside}) == 1:
+        return inside[0][1]
+    before = [(start, inn) for start, inn in inside if start < at]
+    return (before[-1] if before else inside[0])[1]
+
+
+@Language.factory("cartfacts_prices", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
+def make_prices(nlp: Language, name: str, patterns: str) -> PricesComponent:
+    return PricesComponent(nlp, name, patterns)

@@ -1,0 +1,408 @@
+"""Response rates: efficacy percentages with their metric, range, timepoint,
+indication and product. Everything else that is a percentage (market shares, adverse
+events, price cuts, confidence intervals) is left out.
+
+``find_rates(sentence, rules)`` is pure: one sentence in, RateFacts (offsets relative
+to the sentence) out. The component maps sentences and product mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Fact, add_fact, facts, sentence_bounds
+from .numbers import NumberWords, load_numbers, words_to_number
+from .qualifiers import load_qualifiers, qualifier_regex
+from .resources import check_keys, patterns_dir, read_json, section, string_list
+
+FILE = "rates.json"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrases (case-insensitive) and abbreviations (exact case) mapped to labels."""
+
+    regex: re.Pattern[str] | None
+    labels: dict[str, str]  # lower-cased phrase or exact abbreviation -> label
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.regex is None:
+            return []
+        out = []
+        for m in self.regex.finditer(text):
+            word = m.group(0)
+            label = self.labels.get(word) or self.labels.get(word.lower())
+            if label is not None:
+                out.append((m.start(), m.end(), label))
+        return out
+
+
+def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
+    parts = []
+    if phrases:
+        parts.append("(?i:" + _alt(list(phrases)) + ")")
+    if exact:
+        parts.append(_alt(list(exact)))
+    if not parts:
+        return Lexicon(None, {})
+    regex = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-]|-(?:free|negative)\b)")
+    labels = {k.lower(): v for k, v in phrases.items()}
+    labels.update(exact)
+    return Lexicon(regex, labels)
+
+
+@dataclass(frozen=True)
+class RateRules:
+    figure: re.Pattern[str]
+    numbers: NumberWords
+    metrics: Lexicon
+    not_efficacy: Lexicon
+    indications: Lexicon
+    qualifier: re.Pattern[str]
+    qualifiers: dict[str, str]
+    bracket_skip: tuple[str, ...]
+    followed_skip: re.Pattern[str]
+    preceded_skip: re.Pattern[str]
+    change_verbs: re.Pattern[str]
+    timepoint: re.Pattern[str]
+    time_units: dict[str, str]
+
+
+@lru_cache(maxsize=8)
+def load_rates(root: Path) -> RateRules:
+    data = read_json(root, FILE)
+    file = str(root / FILE)
+    check_keys(
+        data,
+        file=file,
+        allowed={
+            "_comment",
+            "metrics",
+            "not_efficacy",
+            "figure_context",
+            "change_verbs",
+            "timepoint",
+            "indications",
+            "case_sensitive_indications",
+        },
+        required={"metrics", "not_efficacy", "figure_context", "indications", "timepoint"},
+    )
+    phrases: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    for metric, spec in section(data, "metrics", dict, file=file).items():
+        check_keys(spec, file=file, allowed={"phrases", "abbreviations"}, required={"phrases"})
+        for p in string_list(spec["phrases"], file=file, key=f"metrics.{metric}.phrases"):
+            phrases[p] = metric
+        for a in string_list(
+            spec.get("abbreviations", []), file=file, key=f"metrics.{metric}.abbreviations"
+        ):
+            exact[a] = metric
+    ne = section(data, "not_efficacy", dict, file=file)
+    check_keys(ne, file=file, allowed={"phrases", "abbreviations"}, required={"phrases"})
+    not_eff = _lexicon(
+        {
+            p: "not_efficacy"
+            for p in string_list(ne["phrases"], file=file, key="not_efficacy.phrases")
+        },
+        {
+            a: "not_efficacy"
+            for a in string_list(
+                ne.get("abbreviations", []), file=file, key="not_efficacy.abbreviations"
+            )
+        },
+    )
+    cs = {x for x in data.get("case_sensitive_indications", [])}
+    ind_phrases: dict[str, str] = {}
+    ind_exact: dict[str, str] = {}
+    for disease, words in section(data, "indications", dict, file=file).items():
+        for w in string_list(words, file=file, key=f"indications.{disease}"):
+            if w.upper() in cs:
+                ind_exact[w.upper()] = disease
+            else:
+                ind_phrases[w] = disease
+    ctx = section(data, "figure_context", dict, file=file)
+    check_keys(
+        ctx,
+        file=file,
+        allowed={"skip_inside_brackets_with", "skip_if_followed_by", "skip_if_preceded_by"},
+    )
+    numbers = load_numbers(root)
+    unit = r"\s?(?:%|％|percent\b|per cent\b|pct\b)"
+    fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
+    figure = re.compile(
+        rf"(?<![\w.])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        rf"|(?P<r1>{fig})(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>{fig}){unit}"
+        rf"|(?P<s>{fig}){unit})"
+    )
+    units = {k.lower(): v for k, v in section(data, "timepoint", dict, file=file)["units"].items()}
+    unit_alt = _alt(list(units))
+    num_alt = rf"(?:\d+|{numbers.regex()})"
+    timepoint = re.compile(
+        rf"(?i)\b(?:(?P<n1>{num_alt})[- ](?P<u1>{unit_alt})\b(?!\s+(?:later|after|ago))"
+        rf"|at\s+(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b|at\s+(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
+    )
+    qualifiers = load_qualifiers(root)
+    return RateRules(
+        figure=figure,
+        numbers=numbers,
+        metrics=_lexicon(phrases, exact),
+        not_efficacy=not_eff,
+        indications=_lexicon(ind_phrases, ind_exact),
+        qualifier=qualifier_regex(qualifiers),
+        qualifiers=qualifiers,
+        bracket_skip=string_list(
+            ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
+        ),
+        followed_skip=re.compile(
+            r"(?i)^\s*(?:" + _alt(ctx.get("skip_if_followed_by", [])) + r")\b"
+        ),
+        preceded_skip=re.compile(
+            r"(?i)\b(?:" + _alt(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
+        ),
+        change_verbs=re.compile(r"(?i)\b(?:" + _alt(data.get("change_verbs", [])) + r")\b"),
+        timepoint=timepoint,
+        time_units=units,
+    )
+
+
+# ---------------------------------------------------------------- pure extraction
+
+
+@dataclass(frozen=True)
+class RateFact:
+    start: int
+    end: int
+    rule: str
+    percent: float
+    percent_high: float | None
+    metric: str
+    timepoint: str | None
+    indication: str | None
+    qualifier: str | None
+
+
+@dataclass(frozen=True)
+class _Figure:
+    start: int
+    end: int
+    low: float
+    high: float | None
+
+
+def _num(text: str, rules: RateRules) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return words_to_number(text, rules.numbers)
+
+
+def figures(sentence: str, rules: RateRules) -> list[_Figure]:
+    out = []
+    for m in rules.figure.finditer(sentence):
+        g = m.groupdict()
+        if g["s"]:
+            value = _num(g["s"], rules)
+            if value is not None:
+                out.append(_Figure(m.start(), m.end(), value, None))
+            continue
+        a, b = (g["b1"], g["b2"]) if g["b1"] else (g["r1"], g["r2"])
+        low, high = _num(a, rules), _num(b, rules)
+        if low is None or high is None:
+            continue
+        before = sentence[max(0, m.start() - 60) : m.start()]
+        if high <= low or (
+            re.search(r"(?i)\bfrom\s+(?:\w+\s+)?$", before) and rules.change_verbs.search(before)
+        ):
+            # "increased from 20% to 70%" is a change, not a range: two figures
+            split = re.search(r"\s?(?:-|–|—|~|to|and)\s?(?=[^-–—~]*$)", m.group(0))
+            cut = m.start() + (split.start() if split else 0)
+            out.append(_Figure(m.start(), cut, low, None))
+            out.append(_Figure(cut + (len(split.group(0)) if split else 0), m.end(), high, None))
+            continue
+        out.append(_Figure(m.start(), m.end(), low, high))
+    return [f for f in out if 0 <= f.low <= 100 and (f.high is None or f.high <= 100)]
+
+
+def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
+    if rules.followed_skip.match(sentence[fig.end : fig.end + 30]):
+        return True
+    if rules.preceded_skip.search(sentence[max(0, fig.start - 30) : fig.start]):
+        return True
+    open_at = sentence.rfind("(", 0, fig.start)
+    if open_at != -1 and sentence.find(")", open_at) >= fig.end:
+        inside = sentence[open_at : sentence.find(")", open_at)]
+        if any(word in inside for word in rules.bracket_skip):
+            return True
+    return False
+
+
+def _nearest(
+    items: list[tuple[int, int, str]], fig: _Figure, limit: int = 220
+) -> tuple[int, int, str] | None:
+    best = None
+    for item in items:
+        s, e, _ = item
+        if e <= fig.start:
+            distance = fig.start - e
+        elif s >= fig.end:
+            distance = int((s - fig.end) * 1.5) + 2
+        else:
+            continue
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, item)
+    return best[1] if best else None
+
+
+def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | None:
+    best = None
+    for m in rules.timepoint.finditer(sentence):
+        g = m.groupdict()
+        n = g["n1"] or g["n2"] or g["n3"]
+        unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"]).lower()]
+        value = _num(n, rules)
+        if value is None:
+            continue
+        distance = min(abs(m.end() - near[0]), abs(m.start() - near[1]))
+        if distance <= 60 and (best is None or distance < best[0]):
+            best = (distance, f"{int(value)}-{unit}")
+    return best[1] if best else None
+
+
+def find_rates(sentence: str, rules: RateRules, header_metric: str | None = None) -> list[RateFact]:
+    """Efficacy figures of one sentence, offsets relative to it.
+
+    >>> r = default_rates()
+    >>> [(f.percent, f.metric, f.indication) for f in find_rates(
+    ...     "ORR and CR rates in myeloma were 92% and 75%, respectively.", r)]
+    [(92.0, 'overall response', 'multiple myeloma'), (75.0, 'complete remission', 'multiple myeloma')]
+    """
+    figs = [f for f in figures(sentence, rules) if not _skipped(sentence, f, rules)]
+    if not figs:
+        return []
+    metrics = rules.metrics.find(sentence)
+    blockers = rules.not_efficacy.find(sentence)
+    labelled = sorted(
+        metrics + [b for b in blockers if not any(m[0] <= b[0] < m[1] for m in metrics)]
+    )
+    indications = rules.indications.find(sentence)
+    assigned: list[tuple[_Figure, tuple[int, int, str] | None, str | None]] = []
+    respectively = "respectively" in sentence.lower() and len(figs) > 1
+    listed = [m for m in labelled if m[1] <= figs[0].start]
+    listed_ind = _distinct_in_order([i for i in indications if i[1] <= figs[0].start])
+    if respectively and len(listed) == len(figs):
+        for fig, listed_metric in zip(figs, listed, strict=True):
+            assigned.append((fig, listed_metric, None))
+    elif respectively and len({m[2] for m in listed}) == 1 and len(listed_ind) == len(figs):
+        for fig, ind_item in zip(figs, listed_ind, strict=True):
+            assigned.append((fig, _nearest(listed, fig), ind_item[2]))
+    else:
+        for fig in figs:
+            assigned.append((fig, _nearest(labelled, fig), None))
+    out = []
+    for fig, metric, indication in assigned:
+        if metric is None:
+            if header_metric is None:
+                continue
+            metric_name, near, rule = header_metric, (fig.start, fig.end), "rate.header_metric"
+        else:
+            if metric[2] == "not_efficacy":
+                continue
+            metric_name, near, rule = metric[2], (metric[0], metric[1]), "rate.nearest_metric"
+            if respectively:
+                rule = "rate.respectively"
+        if indication is None:
+            ind = _nearest(indications, fig, limit=400)
+            indication = ind[2] if ind else None
+        q = rules.qualifier.search(sentence[max(0, fig.start - 40) : fig.start])
+        out.append(
+            RateFact(
+                fig.start,
+                fig.end,
+                rule,
+                fig.low,
+                fig.high,
+                metric_name,
+                _timepoint(sentence, (min(near[0], fig.start), max(near[1], fig.end)), rules),
+                indication,
+                rules.qualifiers[q.group("q").lower()] if q else None,
+            )
+        )
+    return out
+
+
+def _distinct_in_order(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item[2] not in seen:
+            seen.add(item[2])
+            out.append(item)
+    return out
+
+
+def default_rates() -> RateRules:
+    return load_rates(patterns_dir(None))
+
+
+# ---------------------------------------------------------------- component
+
+
+class RatesComponent:
+    def __init__(self, nlp: Language, name: str, patterns: str):
+        self.rules = load_rates(patterns_dir(patterns or None))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if (
+            "%" not in text
+            and "percent" not in text
+            and "per cent" not in text
+            and "％" not in text
+        ):
+            return doc
+        products = [
+            (f.start, f.values.get("product"))
+            for f in facts(doc, "products")
+            if f.values.get("product")
+        ]
+        for s0, s1 in sentence_bounds(doc):
+            sentence = text[s0:s1]
+            for r in find_rates(sentence, self.rules):
+                inside = [(s, inn) for s, inn in products if s0 <= s < s1]
+                product = None
+                if inside:
+                    product = min(inside, key=lambda p: abs(p[0] - (s0 + r.start)))[1]
+                add_fact(
+                    doc,
+                    "response_rates",
+                    Fact(
+                        s0 + r.start,
+                        s0 + r.end,
+                        r.rule,
+                        {
+                            "percent": r.percent,
+                            "percent_high": r.percent_high,
+                            "metric": r.metric,
+                            "timepoint": r.timepoint,
+                            "indication": r.indication,
+                            "product": product,
+                            "qualifier": r.qualifier,
+                        },
+                    ),
+                )
+        return doc
+
+
+@Language.factory("cartfacts_rates", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
+def make_rates(nlp: Language, name: str, patterns: str) -> RatesComponent:
+    return RatesComponent(nlp, name, patterns)

@@ -1,0 +1,202 @@
+"""The one place that defines the output tables: columns, pyarrow schemas, writing.
+
+Each table is a Parquet dataset folder ``OUT/<table>.parquet/`` of part files, so that
+incremental and distributed runs add parts instead of rewriting. pandas, DuckDB and
+polars read the folder as one table. Every part is written to a temporary name and
+renamed, so a crash never leaves a half-written part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    nullable: bool
+    description: str
+
+    def field(self) -> pa.Field:
+        return pa.field(
+            self.name, self.type, nullable=self.nullable, metadata={"description": self.description}
+        )
+
+
+def _c(name: str, type_: pa.DataType, nullable: bool, description: str) -> Column:
+    return Column(name, type_, nullable, description)
+
+
+STR, F64, I32, BOOL, DATE = pa.string(), pa.float64(), pa.int32(), pa.bool_(), pa.date32()
+
+FACT_COLUMNS: tuple[Column, ...] = (
+    _c("article_id", STR, False, "id of the article; joins to articles"),
+    _c("fact_id", STR, False, "stable id of this row: article, table, offsets and rule"),
+    _c("start", I32, False, "character offset of the evidence span in articles.text"),
+    _c("end", I32, False, "end offset (exclusive) of the evidence span"),
+    _c("text", STR, False, "the evidence span as it stands in the article"),
+    _c("sentence", STR, False, "the sentence holding the span"),
+    _c("rule", STR, False, "id of the pattern or rule that produced the row"),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "articles": (
+        _c("article_id", STR, False, "stable: the same input bytes always give the same id"),
+        _c("source", STR, False, "input path relative to INPUT, or FILE.jsonl#ID for records"),
+        _c("title", STR, True, "title, when the input gives one"),
+        _c("published", DATE, True, "publication date when the article states one"),
+        _c("text", STR, False, "the cleaned text that every offset refers to"),
+        _c("status", STR, False, "ok, empty or error"),
+        _c("error", STR, True, "why, when status is not ok"),
+        _c("url", STR, True, "url of a JSONL record, when given"),
+        _c("published_source", STR, True, "where published came from: record, text or html"),
+    ),
+    "products": FACT_COLUMNS
+    + (
+        _c("product", STR, True, "lower-case INN; null when the mention could not be resolved"),
+        _c(
+            "product_id",
+            STR,
+            True,
+            "id of the knowledge-base entry (also for products with no INN)",
+        ),
+        _c("brand", STR, True, "brand name of the product"),
+        _c("company", STR, True, "canonical name of the company behind the product"),
+        _c("method", STR, False, "how the name was resolved: alias, phonetic, coreference, ..."),
+        _c("score", F64, False, "confidence of the resolution, 0..1"),
+        _c("candidate", STR, True, "best candidate INN even when below the threshold"),
+    ),
+    "prices": FACT_COLUMNS
+    + (
+        _c("amount", F64, False, "amount in units of currency"),
+        _c("amount_high", F64, True, "upper end of a range"),
+        _c("currency", STR, False, "ISO 4217 code"),
+        _c("per", STR, True, "what the price is for: dose, injection, bag, treatment, ..."),
+        _c("qualifier", STR, True, "about, under, over, up to, from, ..."),
+        _c("product", STR, True, "INN of the product the amount is stated for"),
+        _c("amount_usd", F64, True, "amount in US dollars at the article's year"),
+        _c("kind", STR, False, "price, revenue, investment, market, reimbursement or other"),
+    ),
+    "response_rates": FACT_COLUMNS
+    + (
+        _c("percent", F64, False, "82.4 for 82.4%"),
+        _c("percent_high", F64, True, "upper end of a range"),
+        _c("metric", STR, False, "canonical efficacy metric"),
+        _c("timepoint", STR, True, "4-year, 12-month, ..."),
+        _c("indication", STR, True, "disease the rate is about, lower case"),
+        _c("product", STR, True, "INN, when the text ties the rate to a product"),
+        _c("qualifier", STR, True, "more than, nearly, up to, ..."),
+    ),
+    "dates": FACT_COLUMNS
+    + (
+        _c("value", STR, False, "TIMEX3-style value; unknown parts are X"),
+        _c("granularity", STR, False, "day, month or year"),
+        _c("relative", BOOL, False, "resolved against the publication date"),
+    ),
+    "hospitals": FACT_COLUMNS
+    + (
+        _c("hospital", STR, False, "canonical English name"),
+        _c("city", STR, True, "city of the hospital"),
+        _c("gazetteer_id", STR, True, "id of the gazetteer entry, when the hospital is known"),
+    ),
+    "companies": FACT_COLUMNS
+    + (
+        _c("company", STR, False, "canonical English name of the drug company"),
+        _c("method", STR, False, "how the name was resolved"),
+        _c("score", F64, False, "confidence of the resolution, 0..1"),
+    ),
+}
+
+FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles")
+
+
+def schema(table: str) -> pa.Schema:
+    return pa.schema([c.field() for c in TABLES[table]]).with_metadata(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "pipeline_version": __version__,
+            "table": table,
+        }
+    )
+
+
+def fact_id(article_id: str, table: str, start: int, end: int, rule: str, extra: str = "") -> str:
+    key = f"{article_id}\x1f{table}\x1f{start}\x1f{end}\x1f{rule}\x1f{extra}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def to_arrow(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Rows (dicts) to an Arrow table with the table's exact schema; extra keys are an error."""
+    names = [c.name for c in TABLES[table]]
+    for row in rows:
+        unknown = set(row) - set(names)
+        if unknown:
+            raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+    columns = {name: [row.get(name) for row in rows] for name in names}
+    return pa.table(columns, schema=schema(table))
+
+
+def table_dir(out: Path, table: str) -> Path:
+    return out / f"{table}.parquet"
+
+
+def write_part(out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str) -> Path:
+    """Write one part file atomically: a temporary file in the same folder, then rename."""
+    folder = table_dir(out, table)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"part-{part}.parquet"
+    arrow = to_arrow(table, rows)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=folder)
+    os.close(fd)
+    try:
+        pq.write_table(arrow, tmp, compression="zstd")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def part_names(out: Path, table: str) -> set[str]:
+    folder = table_dir(out, table)
+    if not folder.is_dir():
+        return set()
+    return {p.name for p in folder.glob("part-*.parquet")}
+
+
+def read_column(out: Path, table: str, column: str) -> list[Any]:
+    folder = table_dir(out, table)
+    if not folder.is_dir() or not any(folder.glob("part-*.parquet")):
+        return []
+    files = sorted(str(p) for p in folder.glob("part-*.parquet"))
+    values: list[Any] = []
+    for file in files:
+        values.extend(pq.read_table(file, columns=[column]).column(column).to_pylist())
+    return values
+
+
+def read_table(out: Path, table: str) -> pa.Table:
+    folder = table_dir(out, table)
+    files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if not files:
+        return schema(table).empty_table()
+    parts = [pq.read_table(f, schema=schema(table)) for f in files]
+    return pa.concat_tables(parts).replace_schema_metadata(schema(table).metadata)
+
+
+def iter_tables() -> Iterable[str]:
+    return iter(TABLES)

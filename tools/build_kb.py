@@ -1,0 +1,79 @@
+"""Regenerate patterns/products.jsonl from the shared CAR-T reference sheet.
+
+Maintenance tool, never run by the pipeline: the installed product reads only its own
+patterns/. Usage: python tools/build_kb.py ../shared/reference/car-t-products.json
+
+Kept from the reference: INN, INN aliases, brands, codes, Chinese generic and brand names
+with pinyin, target, known prices, and the ids of the companies (patterns/companies.jsonl,
+curated by hand). Left out on purpose: `seen_spellings` and the mistranslated company
+variants, which the transliteration mechanism must resolve without being told.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+# Which companies (ids in patterns/companies.jsonl) stand behind each product; the
+# reference's free-text `company` field is not machine-readable.
+COMPANIES = {
+    "tisagenlecleucel": ["novartis"],
+    "axicabtagene ciloleucel": ["fosun_kite", "kite", "gilead", "fosun_pharma"],
+    "brexucabtagene autoleucel": ["kite", "gilead", "fosun_kite"],
+    "lisocabtagene maraleucel": ["bms", "juno"],
+    "idecabtagene vicleucel": ["bms", "2seventy", "bluebird", "celgene"],
+    "ciltacabtagene autoleucel": ["legend", "janssen", "jnj", "genscript"],
+    "obecabtagene autoleucel": ["autolus"],
+    "relmacabtagene autoleucel": ["jw", "juno"],
+    "equecabtagene autoleucel": ["iaso", "innovent"],
+    "inaticabtagene autoleucel": ["juventas", "casi"],
+    "zevorcabtagene autoleucel": ["carsgen", "kaixing", "huadong"],
+    "satricabtagene autoleucel": ["carsgen", "kaixing"],
+    "pu-ji-ao-lun-sai": ["chongqing_precision"],
+    "lei-ni-ji-ao-lun-sai": [],
+    "talicabtagene autoleucel": ["immunoact", "laurus"],
+    "varnimcabtagene autoleucel": ["clinic_barcelona", "immuneel"],
+    "anbalcabtagene autoleucel": ["curocell"],
+    "ARI0002h": ["clinic_barcelona"],
+    "anitocabtagene autoleucel": ["arcellx", "kite", "gilead"],
+}
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def main(reference: Path, out: Path) -> None:
+    lines = []
+    for p in json.loads(reference.read_text(encoding="utf-8")):
+        key = p["inn"] or p["chinese_generic_pinyin"] or p["abbreviations"][0]
+        record = {
+            "id": "product." + slug(key),
+            "inn": p["inn"],
+            "inn_aliases": p["inn_aliases"],
+            "brands": p["brands"],
+            "codes": p["abbreviations"],
+            "chinese": p["chinese_generic"],
+            "pinyin": p["chinese_generic_pinyin"],
+            "chinese_brand": p["chinese_brand"],
+            "brand_pinyin": p["chinese_brand_pinyin"],
+            "companies": ["company." + c for c in COMPANIES[key]],
+            "target": p["target"],
+            "status": p["status"],
+            "prices": [
+                {
+                    k: v
+                    for k, v in price.items()
+                    if k in ("amount", "amount_high", "currency", "year")
+                }
+                for price in p["prices"]
+            ],
+        }
+        lines.append(json.dumps(record, ensure_ascii=False))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(__file__).resolve().parent.parent / "patterns" / "products.jsonl")
