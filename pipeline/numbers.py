@@ -25,7 +25,11 @@ class NumberWords:
         ten = "|".join(sorted(self.tens, key=len, reverse=True))
         scale = "|".join(self.scales)
         simple = rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
-        return rf"(?i:(?:(?:a|an|{simple})\s+(?:{scale})(?:\s+(?:and\s+)?{simple})?|{simple}))"
+        articles = "|".join(sorted(self.articles, key=len, reverse=True)) or "a"
+        return (
+            rf"(?i:(?:(?:{articles}|{simple})\s+(?:{scale})(?:\s+(?:and\s+)?{simple})?|{simple}"
+            rf"|(?:{articles})(?=[ -]\w)))"
+        )
 
 
 @lru_cache(maxsize=8)

@@ -109,7 +109,7 @@ def load_money(root: Path) -> MoneyRules:
         )
 
     sep = r"(?P<sep>\s?[-\u2013\u2014~]\s?|\s+to\s+)"
-    start = r"(?<![\w.,$])"
+    start = r"(?<![A-Za-z0-9_.,$])"
     rules = (
         # US$373,000 / RMB 1.2 million / $400K - 750K / ₹40-45 lakh (currency first)
         (
@@ -122,7 +122,9 @@ def load_money(root: Path) -> MoneyRules:
         # 1.2 million yuan / 1.2 to 2 million yuan / 120万元 / 373,000 US dollars (currency after)
         (
             "money.suffixed",
-            re.compile(rf"{start}{amount(1)}(?:{sep}{amount(2)})?\s?(?P<suf>{suffix})(?![A-Za-z])"),
+            re.compile(
+                rf"{start}{amount(1)}(?:{sep}{amount(2)})?[\s-]?(?P<suf>{suffix})(?![A-Za-z])"
+            ),
         ),
         # million-dollar / billion-yuan (an adjective)
         (
@@ -259,6 +261,32 @@ def find_money(text: str, rules: MoneyRules, context: str | None = None) -> list
             continue
         out.append(money)
         taken = m.end()
+    return _between_ranges(text, out)
+
+
+_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
+_AND = re.compile(r"^\s+and\s+$")
+
+
+def _between_ranges(text: str, found: list[Money]) -> list[Money]:
+    """ "between $500,000 and $1 million": two amounts that are one range."""
+    out: list[Money] = []
+    for money in found:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.amount_high is None
+            and money.amount_high is None
+            and last.currency == money.currency
+            and money.amount > last.amount
+            and _AND.match(text[last.end : money.start])
+            and _BETWEEN.search(text[max(0, last.start - 12) : last.start])
+        ):
+            out[-1] = Money(
+                last.start, money.end, "money.between", last.amount, money.amount, last.currency
+            )
+            continue
+        out.append(money)
     return out
 
 
@@ -355,10 +383,13 @@ _BRACKETED = re.compile(
 class PricesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_money(patterns_dir(patterns or None))
+        # cheap test before any money regex runs: a digit or a scale word
+        words = [m for m in self.rules.multipliers if len(m) > 1 or not m.isascii()]
+        self.gate = re.compile(r"\d|" + _alt(words), re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        if not any(ch.isdigit() for ch in text):
+        if not self.gate.search(text):
             return doc
         sentences = Sentences(doc)
         products = [

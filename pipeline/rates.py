@@ -141,7 +141,8 @@ def load_rates(root: Path) -> RateRules:
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
         rf"(?<![\w.])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
-        rf"|(?P<r1>{fig})(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>{fig}){unit}"
+        rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
+        rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
         rf"|(?P<s>{fig}){unit})"
     )
     units = {k.lower(): v for k, v in section(data, "timepoint", dict, file=file)["units"].items()}
@@ -215,7 +216,9 @@ def figures(sentence: str, rules: RateRules) -> list[_Figure]:
             if value is not None:
                 out.append(_Figure(m.start(), m.end(), value, None))
             continue
-        a, b = (g["b1"], g["b2"]) if g["b1"] else (g["r1"], g["r2"])
+        a, b = (
+            (g["b1"], g["b2"]) if g["b1"] else (g["r1"], g["r2"]) if g["r1"] else (g["w1"], g["w2"])
+        )
         low, high = _num(a, rules), _num(b, rules)
         if low is None or high is None:
             continue
