@@ -268,7 +268,8 @@ def find_dates(text: str, published: date | None, rules: DateRules) -> list[Date
     found: list[tuple[int, int, int, DateRule, re.Match[str]]] = []
     for order, rule in enumerate(rules.rules):
         for m in rule.regex.finditer(text):
-            found.append((m.start(), -(m.end() - m.start()), order, rule, m))
+            s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
+            found.append((s, -(e - s), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     out: list[DateMatch] = []
     taken_end = -1
@@ -277,13 +278,12 @@ def find_dates(text: str, published: date | None, rules: DateRules) -> list[Date
         if start < taken_end:
             continue
         taken_end = end
-        if not rule.emit or _excluded(text, start, rules):
+        if not rule.emit or _excluded(text, m.start(), rules):
             continue
         value = resolve(rule.resolve, m.groupdict(), published, rules)
         if value is None:
             continue
-        s, e = m.span(rule.span_group) if rule.span_group else (start, end)
-        out.append(DateMatch(s, e, rule.id, value))
+        out.append(DateMatch(start, end, rule.id, value))
     return out
 
 
