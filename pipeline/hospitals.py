@@ -81,7 +81,10 @@ def load_hospitals(root: Path) -> HospitalRules:
     }
     check_keys(data, file=file, allowed=keys, required=keys - {"_comment"})
     heads = string_list(data["heads"], file=file, key="heads")
-    cap = r"(?:[A-Z][\w'’.\-]*|\d{1,3}(?:st|nd|rd|th)?)"
+    cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
+    # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
+    # Hospital" is two names, not one
+    inner = rf"(?:(?!(?:{_alt([h.split()[-1] for h in heads])})\b){cap})"
     conn = r"(?:of|and|&|de|for|the)"
     head = _alt(heads)
     not_after = _alt(string_list(data["not_after_head"], file=file, key="not_after_head"))
@@ -90,7 +93,7 @@ def load_hospitals(root: Path) -> HospitalRules:
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead})(?:,?\s+(?:{ptail}))?"
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     mention = re.compile(
-        rf"(?<![\w'’])(?P<core>(?:{cap}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        rf"(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}"
         rf"|\s+of\s+(?:the\s+)?{parent}"
         rf"|\s+of\s+(?:the\s+)?{words}"
@@ -145,7 +148,13 @@ def load_hospitals(root: Path) -> HospitalRules:
 
 
 def _normalise(text: str, rules: HospitalRules) -> str:
-    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,")
+    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:")
+    # "Zhejiang University's First Affiliated Hospital" -> "First Affiliated Hospital of Zhejiang University"
+    possessive = re.match(
+        r"^(?:[Tt]he )?(.+?(?:University|College|Academy of Medical Sciences))'s (.+)$", text
+    )
+    if possessive:
+        text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
         text = re.sub(rf"(?i)\b{re.escape(old)}\b", _case_keeping(new), text)
     return text
@@ -215,6 +224,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     cities_in = [rules.cities[w] for w in lowered if w in rules.cities]
     if city is None and cities_in:
         city = cities_in[0]
+    named_city = city  # a city written in the name, not inferred from the parent
     if city is None and parent:
         city = next(
             (rules.cities[w.lower()] for w in parent.split() if w.lower() in rules.cities), None
@@ -236,7 +246,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     if distinctive:
         key = ("name", *distinctive, "|", head)
         display = " ".join(words + extra_name)
-    elif ordinal is not None and city:
+    elif ordinal is not None and named_city:
         key = ("ordinal", city.lower(), str(ordinal), head)
         ordinal_word = next(w for w in words if w.lower() in rules.ordinals)
         display = f"{city} {ordinal_word.title()} {head.title()}"
@@ -273,26 +283,52 @@ class HospitalMention:
 
 
 def find_hospitals(text: str, rules: HospitalRules) -> list[HospitalMention]:
-    """Hospital mentions of an article: full names, then short forms of names it used."""
+    """Hospital mentions of an article: full names, then short forms and bracketed
+    abbreviations of names it used."""
     found: list[HospitalMention] = []
     for m in rules.mention.finditer(text):
-        start = m.start()
-        # skip capitalised lead words ("In", "Professor") at the front of the match
-        core = m.group("core")
-        lead = 0
-        for word in core.split():
-            if word in rules.lead:
-                lead = core.index(word, lead) + len(word)
-                while lead < len(core) and core[lead] == " ":
-                    lead += 1
-            else:
-                break
-        parsed = parse_hospital(text[start + lead : m.end()], rules)
+        start = m.start() + _lead_length(m.group("core"), rules)
+        parsed = parse_hospital(text[start : m.end()], rules)
         if parsed is None:
             continue
-        found.append(HospitalMention(start + lead, m.end(), "hospital.name", parsed))
+        found.append(HospitalMention(start, m.end(), "hospital.name", parsed))
+    found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
     return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+
+
+def _lead_length(core: str, rules: HospitalRules) -> int:
+    """Characters at the front of a matched name that are not part of it: capitalised
+    lead words ("In", "Professor") and a person's name before "of" ("Huang of ...")."""
+    words = core.split(" ")
+    keep = 0
+    while keep < len(words) - 1 and words[keep] in rules.lead:
+        keep += 1
+    if "of" in words[keep:-1]:
+        cut = words.index("of", keep)
+        before = [w.lower() for w in words[keep:cut]]
+        if before and not any(w in rules.generic or w in rules.ordinals for w in before):
+            keep = cut + 1
+    return len(" ".join(words[:keep])) + (1 if keep else 0)
+
+
+_ABBREVIATION = re.compile(r"^\s*\(([A-Z][A-Za-z&]{1,9})\)")
+
+
+def _abbreviations(text: str, found: list[HospitalMention]) -> list[HospitalMention]:
+    """ "Peking Union Medical College Hospital (PUMCH)": later uses of PUMCH are the hospital."""
+    out = []
+    taken = [(h.start, h.end) for h in found]
+    for h in found:
+        bracket = _ABBREVIATION.match(text[h.end : h.end + 16])
+        if bracket is None or sum(1 for c in bracket.group(1) if c.isupper()) < 2:
+            continue
+        abbrev = bracket.group(1)
+        for m in re.finditer(rf"(?<![\w-]){re.escape(abbrev)}(?![\w-])", text):
+            if m.start() > h.start and not any(s <= m.start() < e for s, e in taken):
+                out.append(HospitalMention(m.start(), m.end(), "hospital.abbreviation", h.name))
+                taken.append((m.start(), m.end()))
+    return out
 
 
 def _shared_cities(found: list[HospitalMention]) -> list[HospitalMention]:
