@@ -21,7 +21,7 @@ from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
 from .resources import check_keys, patterns_dir, read_jsonl
 
 CONTEXTS_FILE = "product_contexts.jsonl"
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million|m|万|wan)?", re.IGNORECASE)
 
 
@@ -50,6 +50,9 @@ class ProductsComponent:
         self.companies_cs = PhraseMatcher(nlp.vocab, attr="ORTH")
         for alias, cid in sorted(self.kb.company_aliases_cs.items()):
             self.companies_cs.add(cid, [nlp.make_doc(alias)])
+        # Chinese names inside running Chinese text, with the optional 注射液 ("injection")
+        names = sorted(self.kb.chinese_names, key=len, reverse=True)
+        self.chinese = re.compile("(?P<name>" + "|".join(map(re.escape, names)) + ")(?:注射液)?")
         self.contexts = Matcher(nlp.vocab, validate=True)
         self.context_labels: dict[str, str] = {}
         file = str(root / CONTEXTS_FILE)
@@ -76,20 +79,15 @@ class ProductsComponent:
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
-        for m in _CJK.finditer(doc.text):
-            res = resolve_product(m.group(0), self.kb)
-            if res.target_id:
-                out.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        m.group(0),
-                        "product.chinese",
-                        res.target_id,
-                        res.method,
-                        1.0,
+        if _CJK.search(doc.text):
+            for m in self.chinese.finditer(doc.text):
+                pid = self.kb.chinese_names[m.group("name")]
+                if pid in self.kb.products:
+                    out.append(
+                        Mention(
+                            m.start(), m.end(), m.group(0), "product.chinese", pid, "chinese", 1.0
+                        )
                     )
-                )
         return out
 
     def _candidates(self, doc: Doc) -> list[tuple[Span, str]]:

@@ -1,0 +1,59 @@
+"""Input formats and encodings: each case writes its file, runs, and checks the rows."""
+
+from collections import Counter
+
+import pytest
+from conftest import params
+
+import pipeline
+
+
+def write_case(folder, case):
+    path = folder / case["name"]
+    if "bytes_hex" in case:
+        path.write_bytes(bytes.fromhex(case["bytes_hex"]))
+    else:
+        path.write_bytes(case["content"].encode(case["encoding"]))
+    return path
+
+
+@pytest.mark.parametrize("case", params("ingest.jsonl"))
+def test_input_case(case, tmp_path):
+    (tmp_path / "in").mkdir()
+    write_case(tmp_path / "in", case)
+    report = pipeline.run(tmp_path / "in", tmp_path / "out")
+    assert report.articles == len(case["expected"])
+    tables = pipeline.load(tmp_path / "out")
+    articles = tables["articles"]
+    rows = [articles.iloc[i] for i in range(len(articles))]
+    by_source = {r["source"]: r for r in rows}
+    for expected in case["expected"]:
+        if "source" in expected:
+            row = by_source[expected["source"]]
+        else:
+            assert len(rows) == 1
+            row = rows[0]
+        assert row["status"] == expected["status"], (row["source"], row["error"])
+        if row["status"] != "ok":
+            assert row["error"], "a non-ok article says why"
+            continue
+        if "published" in expected:
+            assert str(row["published"]) == expected["published"]
+        counts = Counter()
+        for table in ("products", "prices", "response_rates", "dates", "hospitals", "companies"):
+            df = tables[table]
+            counts[table] = int((df["article_id"] == row["article_id"]).sum())
+        for table in ("products", "prices", "response_rates", "dates", "hospitals"):
+            if table in expected:
+                assert counts[table] == expected[table], (table, counts)
+
+
+def test_html_boilerplate_yields_no_facts(tmp_path):
+    case = next(c.values[0] for c in params("ingest.jsonl") if c.id == "html-boilerplate")
+    (tmp_path / "in").mkdir()
+    write_case(tmp_path / "in", case)
+    pipeline.run(tmp_path / "in", tmp_path / "out")
+    tables = pipeline.load(tmp_path / "out")
+    text = tables["articles"]["text"].iloc[0]
+    assert "999,999" not in text and "555,555" not in text and "777,777" not in text
+    assert set(tables["prices"]["amount"]) == {1200000.0}
