@@ -247,9 +247,13 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         key = ("name", *distinctive, "|", head)
         display = " ".join(words + extra_name)
     elif ordinal is not None and named_city:
-        key = ("ordinal", city.lower(), str(ordinal), head)
+        # "People's" is dropped: "Shenyang Sixth Hospital" and "Shenyang Sixth People's
+        # Hospital" are one hospital; other type words ("Central") stay in the name.
+        skip = {"people's", "affiliated", "of", "the", "and", "&", *head.split()}
+        others = [w for w in words if w.lower() in rules.generic and w.lower() not in skip]
+        key = ("ordinal", named_city.lower(), str(ordinal), *(o.lower() for o in others), head)
         ordinal_word = next(w for w in words if w.lower() in rules.ordinals)
-        display = f"{city} {ordinal_word.title()} {head.title()}"
+        display = " ".join([named_city, ordinal_word.title(), *others, head.title()])
     elif parent_key or city:
         anchor = parent_key or (city or "").lower()
         key = ("generic", *type_words, "|", anchor, str(ordinal or ""))
