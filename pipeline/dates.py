@@ -44,12 +44,17 @@ class DateRules:
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_years: dict[str, int]
+    relative_days: dict[str, int]
+    relative_months: dict[str, int]
     rules: tuple[DateRule, ...]
     exclude_before: tuple[str, ...]
     published_line: re.Pattern[str]
 
 
 _RESOLVERS = {
+    "rel_day",
+    "rel_month_word",
+    "ago",
     "ymd",
     "ym",
     "month_rel_year",
@@ -98,6 +103,8 @@ def load_rules(root: Path) -> DateRules:
             "months",
             "weekdays",
             "relative_years",
+            "relative_days",
+            "relative_months",
             "parts",
             "rules",
             "exclude_before",
@@ -144,6 +151,8 @@ def load_rules(root: Path) -> DateRules:
         relative_years={
             k.lower(): int(v) for k, v in section(data, "relative_years", dict, file=file).items()
         },
+        relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
+        relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
         rules=tuple(rules),
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
@@ -235,6 +244,27 @@ def resolve(
         if not _valid(y, m, day):
             return None
         return DateValue(f"{y:04d}-{m:02d}-{day:02d}", "day", True)
+    if kind == "rel_day":
+        offset = rules.relative_days.get(groups["relday"].lower())
+        if published is None or offset is None:
+            return None
+        return DateValue((published + timedelta(days=offset)).isoformat(), "day", True)
+    if kind == "rel_month_word":
+        offset = rules.relative_months.get(groups["rel"].lower())
+        if published is None or offset is None:
+            return None
+        return DateValue(_shift_month(published, offset), "month", True)
+    if kind == "ago":
+        if published is None:
+            return None
+        n = _small_number(groups["n"])
+        unit = groups["unit"].lower().rstrip("s")
+        if unit == "year":
+            return DateValue(f"{published.year - n:04d}", "year", True)
+        if unit == "month":
+            return DateValue(_shift_month(published, -n), "month", True)
+        days = n * (7 if unit == "week" else 1)
+        return DateValue((published - timedelta(days=days)).isoformat(), "day", True)
     if kind == "weekday":
         if published is None:
             return None
@@ -242,6 +272,33 @@ def resolve(
         back = (published.weekday() - target) % 7
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
     return None
+
+
+def _shift_month(day: date, offset: int) -> str:
+    index = day.year * 12 + day.month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+_SMALL = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+
+def _small_number(text: str) -> int:
+    return int(text) if text.isdigit() else _SMALL[text.lower()]
 
 
 def _month(groups: dict[str, Any], rules: DateRules) -> int | None:

@@ -31,6 +31,27 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _prefix_alternation(symbols: list[str]) -> str:
+    """Currency symbols written before a number. Letter-dollar symbols of two or more
+    letters (HK$, US$, NT$) may be written in any case and with a space ("hk $ 10");
+    one-letter ones (C$, S$) only in capitals, so "it's $5" stays a dollar."""
+    parts = []
+    for symbol in sorted(set(symbols), key=lambda s: (-len(s), s)):
+        letters = re.fullmatch(r"([A-Za-z]+)\$", symbol)
+        if letters and len(letters.group(1)) >= 2:
+            parts.append(f"(?i:{re.escape(letters.group(1))})\\s?\\$")
+        elif letters:
+            parts.append(f"{re.escape(letters.group(1))}\\s?\\$")
+        else:
+            parts.append(re.escape(symbol))
+    return "|".join(parts)
+
+
+def _prefix_code(matched: str, codes: dict[str, str]) -> str | None:
+    key = re.sub(r"\s+", "", matched)
+    return codes.get(key) or codes.get(key.upper()) or codes.get(key.replace("$", "").upper() + "$")
+
+
 @dataclass(frozen=True)
 class MoneyRules:
     money: tuple[tuple[str, re.Pattern[str]], ...]  # (rule id, regex), tried in order
@@ -94,7 +115,7 @@ def load_money(root: Path) -> MoneyRules:
     numbers = load_numbers(root)
 
     implies = {k: str(v) for k, v in data.get("implies", {}).items()}
-    prefix = _alt(list(prefix_codes))
+    prefix = _prefix_alternation(list(prefix_codes))
     suffix = "(?i:" + _alt(list(suffix_codes)) + ")"
     mult_words = [m for m in multipliers if len(m) > 1 or not m.isascii()]
     mult_word = "(?:" + _alt(mult_words) + ")"
@@ -225,10 +246,10 @@ def _currency(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> s
             "euro": "EUR",
             "pound": "GBP",
         }.get(suf.lower())
-        if code and not (pre and rules.prefix_codes.get(pre) not in (None, "USD", "CNY")):
+        if code and not (pre and _prefix_code(pre, rules.prefix_codes) not in (None, "USD", "CNY")):
             return code
     if pre:
-        code = rules.prefix_codes[pre]
+        code = _prefix_code(pre, rules.prefix_codes) or "USD"
         if pre in ("¥", "￥") and rules.yen_context.search(context):
             return "JPY"
         return code

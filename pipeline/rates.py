@@ -137,10 +137,11 @@ def load_rates(root: Path) -> RateRules:
         allowed={"skip_inside_brackets_with", "skip_if_followed_by", "skip_if_preceded_by"},
     )
     numbers = load_numbers(root)
-    unit = r"\s?(?:%|％|percent\b|per cent\b|pct\b)"
+    # "%28" in a URL is an escape, not a percent sign
+    unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
-        rf"(?<![\w.])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        rf"(?<![\w.%=/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
         rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
         rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
         rf"|(?P<s>{fig}){unit})"
