@@ -19,8 +19,12 @@ from spacy.language import Language
 
 from .errors import PatternError
 from .resources import check_keys, expect, read_json, section, string_list
+from .scan import finditer as scan_finditer
+from .scan import windows
 
 FILE = "dates.json"
+# characters around a trigger in which the rules look (longer than any date expression)
+WINDOW = 60
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class DateRules:
     rules: tuple[DateRule, ...]
     exclude_before: tuple[str, ...]
     published_line: re.Pattern[str]
+    trigger: re.Pattern[str] | None = None
 
 
 _RESOLVERS = {
@@ -68,6 +73,15 @@ _RESOLVERS = {
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit"}
+
+
+def _trigger(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Literal words (matched in the lower-cased text) and four-digit numbers."""
+    if not words:
+        return None
+    return re.compile(
+        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r"|\d{4}"
+    )
 
 
 def _alternation(words: list[str]) -> str:
@@ -109,6 +123,7 @@ def load_rules(root: Path) -> DateRules:
             "rules",
             "exclude_before",
             "published_labels",
+            "trigger_words",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -156,6 +171,9 @@ def load_rules(root: Path) -> DateRules:
         rules=tuple(rules),
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
+        trigger=_trigger(
+            string_list(data.get("trigger_words", []), file=file, key="trigger_words")
+        ),
     )
 
 
@@ -323,8 +341,12 @@ class DateMatch:
 def find_dates(text: str, published: date | None, rules: DateRules) -> list[DateMatch]:
     """Every date expression in text, resolved; non-overlapping, in text order."""
     found: list[tuple[int, int, int, DateRule, re.Match[str]]] = []
+    spans = [(0, len(text))]
+    if rules.trigger is not None:
+        lowered = text.lower()
+        spans = windows(lowered if len(lowered) == len(text) else text, rules.trigger, WINDOW)
     for order, rule in enumerate(rules.rules):
-        for m in rule.regex.finditer(text):
+        for m in scan_finditer(rule.regex, text, spans):
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
             found.append((s, -(e - s), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -402,9 +424,9 @@ class DatesComponent:
         self.rules = load_rules(_root(Path(patterns) if patterns else None))
 
     def __call__(self, doc: Any) -> Any:
-        from .facts import Fact, add_fact
+        from .facts import Fact, add_fact, text_of
 
-        for m in find_dates(doc.text, doc.user_data.get("published"), self.rules):
+        for m in find_dates(text_of(doc), doc.user_data.get("published"), self.rules):
             add_fact(
                 doc,
                 "dates",

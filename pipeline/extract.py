@@ -7,13 +7,14 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .facts import Sentences, facts
+from .facts import facts, text_of
+from .sentences import Sentences
 from .tables import FACT_TABLES, TABLES, fact_id
 
 
 def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
     sentences = Sentences(doc)
-    text = doc.text
+    text = text_of(doc)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in FACT_TABLES:
         columns = {c.name for c in TABLES[table]}

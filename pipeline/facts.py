@@ -40,22 +40,10 @@ def facts(doc: Doc, table: str) -> list[Fact]:
     return list((store or {}).get(table, []))
 
 
-class Sentences:
-    """Sentence bounds of a Doc with a fast offset lookup."""
-
-    def __init__(self, doc: Doc):
-        if doc.has_annotation("SENT_START"):
-            self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
-        else:
-            self.bounds = [(0, len(doc.text))]
-        self.starts = [b[0] for b in self.bounds]
-
-    def at(self, pos: int) -> tuple[int, int]:
-        import bisect
-
-        i = bisect.bisect_right(self.starts, pos) - 1
-        return self.bounds[max(i, 0)]
-
-
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    return Sentences(doc).bounds
+def text_of(doc: Doc) -> str:
+    """The Doc's text, built once: ``doc.text`` joins every token again on each access."""
+    text = doc.user_data.get("cartfacts_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["cartfacts_text"] = text
+    return str(text)

@@ -20,7 +20,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Fact, add_fact
+from .facts import Fact, add_fact, text_of
 from .resources import check_keys, expect, patterns_dir, read_json, read_jsonl, section, string_list
 
 FILE = "hospitals.json"
@@ -388,9 +388,10 @@ class HospitalsComponent:
         self.rules = load_hospitals(patterns_dir(patterns or None))
 
     def __call__(self, doc: Doc) -> Doc:
-        if "Hospital" not in doc.text and "Cent" not in doc.text:
+        text = text_of(doc)
+        if "Hospital" not in text and "Cent" not in text:
             return doc
-        for h in find_hospitals(doc.text, self.rules):
+        for h in find_hospitals(text, self.rules):
             add_fact(
                 doc,
                 "hospitals",

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from . import dates, hospitals, prices, products, rates  # noqa: F401  (register factories)
+from . import dates, hospitals, prices, products, rates, sentences  # noqa: F401  (register factories)
 from .facts import ensure_extensions
 from .resources import patterns_dir
 
@@ -26,16 +25,6 @@ COMPONENTS = (
 )
 
 
-@Language.component("cartfacts_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence too: titles, bullet lines and captions have no period."""
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if prev.is_space and "\n" in prev.text and not token.is_space:
-            token.is_sent_start = True
-    return doc
-
-
 def build_nlp(patterns: str | Path | None = None) -> Language:
     """spacy.blank("en") with the cartfacts components, reading rules from ``patterns``
     (default: the packaged patterns/)."""
@@ -43,8 +32,7 @@ def build_nlp(patterns: str | Path | None = None) -> Language:
     ensure_extensions()
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS + 1
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("cartfacts_sentences")
+    nlp.add_pipe("cartfacts_sentences", config={"patterns": root})
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"patterns": root})
     return nlp

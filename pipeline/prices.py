@@ -18,10 +18,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .errors import PatternError
-from .facts import Fact, Sentences, add_fact, facts
+from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
 from .resources import check_keys, patterns_dir, read_json, section
+from .sentences import Sentences
 
 FILE = "money.json"
 RATES_FILE = "exchange_rates.json"
@@ -409,7 +410,7 @@ class PricesComponent:
         self.gate = re.compile(r"\d|" + _alt(words), re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         if not self.gate.search(text):
             return doc
         sentences = Sentences(doc)

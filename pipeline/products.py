@@ -16,13 +16,27 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .facts import Fact, add_fact
+from .facts import Fact, add_fact, text_of
 from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
 from .resources import check_keys, patterns_dir, read_jsonl
+from .sentences import Sentences
 
 CONTEXTS_FILE = "product_contexts.jsonl"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a capitalised word long enough to be a transliterated generic name ("Akilunsai")
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
+# runs of capitalised words (company candidates) and the words inside a run
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
+_RUN_WORD = re.compile(r"\S+")
 _NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million|m|万|wan)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    text: str
+    rule: str
 
 
 @dataclass
@@ -41,6 +55,8 @@ class ProductsComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         root = patterns_dir(patterns or None)
         self.kb: KB = load_kb(root)
+        self._product_cache: dict[str, Resolution] = {}
+        self._company_cache: dict[str, Resolution] = {}
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for alias, pid in sorted(self.kb.product_aliases.items()):
             self.known.add(pid, [nlp.make_doc(alias)])
@@ -71,6 +87,7 @@ class ProductsComponent:
 
     def _known(self, doc: Doc) -> list[Mention]:
         out = []
+        text = text_of(doc)
         for match_id, start, end in self.known(doc):
             span = doc[start:end]
             pid = doc.vocab.strings[match_id]
@@ -79,8 +96,8 @@ class ProductsComponent:
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
-        if _CJK.search(doc.text):
-            for m in self.chinese.finditer(doc.text):
+        if _CJK.search(text):
+            for m in self.chinese.finditer(text):
                 pid = self.kb.chinese_names[m.group("name")]
                 if pid in self.kb.products:
                     out.append(
@@ -90,51 +107,51 @@ class ProductsComponent:
                     )
         return out
 
-    def _candidates(self, doc: Doc) -> list[tuple[Span, str]]:
-        spans: list[tuple[Span, str]] = []
+    def _candidates(self, doc: Doc) -> list[Candidate]:
+        out: list[Candidate] = []
         for match_id, start, end in self.contexts(doc):
             rule = doc.vocab.strings[match_id]
             name = _name_run(doc, start, end, self.context_labels[rule])
             if name is not None:
-                spans.append((name, rule))
+                out.append(Candidate(name.start_char, name.end_char, name.text, rule))
         shape = self.kb.translit.name_shape
-        for token in doc:
-            if token.is_title and len(token) >= 6 and shape.search(token.lower_):
-                spans.append((doc[token.i : token.i + 1], "product.shape"))
-        return spans
+        for m in _TITLE_WORD.finditer(text_of(doc)):
+            if shape.search(m.group(0).lower()):
+                out.append(Candidate(m.start(), m.end(), m.group(0), "product.shape"))
+        return out
 
     # ------------------------------------------------------------ resolution
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._known(doc)
         taken = {(m.start, m.end) for m in mentions}
-        pending: list[tuple[Span, str]] = []
-        for span, rule in self._candidates(doc):
-            if any(s < span.end_char and span.start_char < e for s, e in taken):
+        pending: list[Candidate] = []
+        for cand in self._candidates(doc):
+            if any(s < cand.end and cand.start < e for s, e in taken):
                 continue
-            taken.add((span.start_char, span.end_char))
-            pending.append((span, rule))
+            taken.add((cand.start, cand.end))
+            pending.append(cand)
         companies = self._companies(doc)
         company_ids = {c.product_id for c in companies}
-        first_pass = []
-        for span, rule in pending:
-            res = resolve_product(span.text, self.kb)
-            first_pass.append((span, rule, res))
+        first_pass = [(cand, self._resolve(cand.text)) for cand in pending]
         resolved = {m.product_id for m in mentions} | {
-            r.target_id for _, _, r in first_pass if r.target_id
+            r.target_id for _, r in first_pass if r.target_id
         }
-        for span, rule, res in first_pass:
+        sentences = Sentences(doc)
+        doc_text = text_of(doc)
+        for cand, res in first_pass:
             if res.target_id is None and res.candidates:
-                support = self._support(span, res, resolved, company_ids)
-                res = resolve_product(span.text, self.kb, support)
+                s0, s1 = sentences.at(cand.start)
+                support = self._support(doc_text[s0:s1], res, resolved, company_ids)
+                res = resolve_product(cand.text, self.kb, support)
             if res.target_id is None and res.score < self.kb.translit.scoring["support_floor"]:
                 continue  # not name-like enough to report even as unresolved
             mentions.append(
                 Mention(
-                    span.start_char,
-                    span.end_char,
-                    span.text,
-                    rule,
+                    cand.start,
+                    cand.end,
+                    cand.text,
+                    cand.rule,
                     res.target_id,
                     res.method,
                     res.score,
@@ -162,11 +179,26 @@ class ProductsComponent:
             )
         return doc
 
+    def _resolve(self, text: str) -> Resolution:
+        if text not in self._product_cache:
+            self._product_cache[text] = resolve_product(text, self.kb)
+        return self._product_cache[text]
+
+    def _resolve_company(self, text: str) -> Resolution:
+        if text not in self._company_cache:
+            if len(self._company_cache) > 50_000:
+                self._company_cache.clear()
+            self._company_cache[text] = resolve_company(text, self.kb)
+        return self._company_cache[text]
+
     def _support(
-        self, span: Span, res: Resolution, resolved: set[str | None], company_ids: set[str | None]
+        self,
+        sentence: str,
+        res: Resolution,
+        resolved: set[str | None],
+        company_ids: set[str | None],
     ) -> dict[str, float]:
         bonus = self.kb.translit.scoring["support"]
-        sentence = span.sent.text if span.doc.has_annotation("SENT_START") else span.doc.text
         amounts = {round(a) for a in _amounts(sentence)}
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
@@ -229,23 +261,28 @@ class ProductsComponent:
                     )
                 )
         firsts = self.kb.company_first_forms
-        for run in _capitalised_runs(doc):
+        doc_text = text_of(doc)
+        for run in _CAPITALISED_RUN.finditer(doc_text):
+            words = [
+                (w.start(), w.end()) for w in _RUN_WORD.finditer(doc_text, run.start(), run.end())
+            ]
             best: Mention | None = None
-            for i in range(len(run)):
-                if re.sub(r"[^a-z]", "", run[i].lower_)[:3] not in firsts:
+            for i, (ws, we) in enumerate(words):
+                if re.sub(r"[^a-z]", "", doc_text[ws:we].lower())[:3] not in firsts:
                     continue
-                for j in range(min(len(run), i + 5), i + 1, -1):
-                    span = doc[run[i].i : run[j - 1].i + 1]
-                    res = resolve_company(span.text, self.kb)
-                    better = best is None or (res.score, span.end_char - span.start_char) > (
+                for j in range(min(len(words), i + 5), i, -1):
+                    start, end = ws, words[j - 1][1]
+                    text = doc_text[start:end]
+                    res = self._resolve_company(text)
+                    better = best is None or (res.score, end - start) > (
                         best.score,
                         best.end - best.start,
                     )
                     if res.target_id and better:
                         best = Mention(
-                            span.start_char,
-                            span.end_char,
-                            span.text,
+                            start,
+                            end,
+                            text,
                             "company.rendering",
                             res.target_id,
                             res.method,
@@ -295,23 +332,6 @@ def _name_run(doc: Doc, start: int, end: int, label: str) -> Span | None:
     while j > start and doc[j - 1].is_title and not doc[j - 1].is_stop:
         j -= 1
     return doc[j:i] if j < i else None
-
-
-def _capitalised_runs(doc: Doc) -> list[list]:
-    runs: list[list] = []
-    current: list = []
-    for token in doc:
-        if (
-            token.text[:1].isupper() or (current and token.text in {"&", "-"})
-        ) and not token.is_space:
-            current.append(token)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
 
 
 @Language.factory(

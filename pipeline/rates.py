@@ -16,10 +16,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Fact, add_fact, facts, sentence_bounds
+from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
 from .resources import check_keys, patterns_dir, read_json, section, string_list
+from .sentences import Sentences
 
 FILE = "rates.json"
 
@@ -366,7 +367,7 @@ class RatesComponent:
         self.rules = load_rates(patterns_dir(patterns or None))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         if (
             "%" not in text
             and "percent" not in text
@@ -379,7 +380,7 @@ class RatesComponent:
             for f in facts(doc, "products")
             if f.values.get("product")
         ]
-        for s0, s1 in sentence_bounds(doc):
+        for s0, s1 in Sentences(doc).bounds:
             sentence = text[s0:s1]
             for r in find_rates(sentence, self.rules):
                 inside = [(s, inn) for s, inn in products if s0 <= s < s1]
