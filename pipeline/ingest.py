@@ -26,6 +26,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
+COMMON_ENCODINGS = ["utf_8", "gb18030", "cp1252"]
+
 # Where a publication date is looked for in a text: its first characters.
 PUBLISHED_WINDOW = 3000
 
@@ -141,7 +143,9 @@ def decode(data: bytes) -> str:
 def _guess_decode(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=None).best()
+    # Short texts fool open-ended detection (Windows-1252 read as cp850), so the
+    # encodings news actually comes in are tried first, then everything else.
+    best = from_bytes(data, cp_isolation=COMMON_ENCODINGS).best() or from_bytes(data).best()
     if best is None:
         raise ValueError(errors.UNDECODABLE)
     return str(best)

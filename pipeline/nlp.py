@@ -15,6 +15,9 @@ from .resources import patterns_dir
 
 # Large enough for any real article; longer texts are reported, not processed (ingest).
 MAX_CHARS = 1_000_000
+# spaCy's affix splitting is quadratic in the length of a whitespace-free run of
+# punctuation (12,000 characters took 25 s); a run longer than this stays one token.
+LONGEST_TOKEN = 100
 
 COMPONENTS = (
     "cartfacts_products",
@@ -25,6 +28,15 @@ COMPONENTS = (
 )
 
 
+def _guard_long_tokens(nlp: Language) -> None:
+    previous = nlp.tokenizer.token_match  # type: ignore[union-attr]
+
+    def token_match(text: str) -> bool:
+        return len(text) > LONGEST_TOKEN or (previous is not None and previous(text) is not None)
+
+    nlp.tokenizer.token_match = token_match  # type: ignore[union-attr]
+
+
 def build_nlp(patterns: str | Path | None = None) -> Language:
     """spacy.blank("en") with the cartfacts components, reading rules from ``patterns``
     (default: the packaged patterns/)."""
@@ -32,6 +44,7 @@ def build_nlp(patterns: str | Path | None = None) -> Language:
     ensure_extensions()
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS + 1
+    _guard_long_tokens(nlp)
     nlp.add_pipe("cartfacts_sentences", config={"patterns": root})
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"patterns": root})

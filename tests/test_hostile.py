@@ -1,0 +1,138 @@
+"""Hostile input: every generated file gets its articles row with the right status, the
+run exits 0, nothing is written outside --out; deep folders and symlink loops are safe;
+a killed run loses nothing and a re-run completes it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import params, read_cases
+
+import pipeline
+from pipeline.cli import main
+
+
+def make(folder: Path, case: dict) -> None:
+    path = folder / case["name"]
+    if case["kind"] == "bytes_hex":
+        path.write_bytes(bytes.fromhex(case["hex"]))
+    elif case["kind"] == "repeat":
+        path.write_bytes((case["unit"] * case["count"]).encode("utf-8"))
+    else:
+        path.write_bytes(case["content"].encode(case["encoding"]))
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    inp, out = root / "in", root / "out"
+    inp.mkdir()
+    for case in read_cases("hostile.jsonl"):
+        make(inp, case)
+    deep = inp
+    for level in range(40):
+        deep = deep / f"level {level}"
+    deep.mkdir(parents=True)
+    (deep / "deep.txt").write_text("It costs $2m.", encoding="utf-8")
+    (inp / "loop").symlink_to(inp, target_is_directory=True)
+    before = sorted(p.name for p in root.iterdir())
+    result = CliRunner().invoke(main, ["run", str(inp), "--out", str(out), "--quiet"])
+    after = sorted(p.name for p in root.iterdir())
+    return result, pipeline.load(out), before, after, out
+
+
+@pytest.mark.parametrize("case", params("hostile.jsonl"))
+def test_hostile_case(case, hostile_run):
+    result, tables, *_ = hostile_run
+    assert result.exit_code == 0, result.output
+    articles = tables["articles"]
+    rows = articles[articles["source"].str.startswith(case["name"])].sort_values("source")
+    expected = case["status"] if isinstance(case["status"], list) else [case["status"]]
+    assert sorted(rows["status"]) == sorted(expected), rows[["source", "status", "error"]].to_dict(
+        "records"
+    )
+    for _, row in rows.iterrows():
+        if row["status"] != "ok":
+            assert row["error"], "a failed article says why"
+    for table, n in case.get("facts", {}).items():
+        ids = set(rows["article_id"])
+        got = int(tables[table]["article_id"].isin(ids).sum())
+        assert got >= n if n else got == 0, (table, got)
+
+
+def test_deep_folder_and_symlink_loop(hostile_run):
+    _, tables, *_ = hostile_run
+    sources = list(tables["articles"]["source"])
+    assert any(s.endswith("deep.txt") for s in sources)
+    assert len(sources) == len(set(tables["articles"]["article_id"])), "the loop read nothing twice"
+
+
+def test_nothing_written_outside_out(hostile_run):
+    _, _, before, after, out = hostile_run
+    assert set(after) - set(before) == {"out"}
+    names = {p.name for p in out.iterdir()}
+    assert names == {f"{t}.parquet" for t in pipeline.tables.TABLES}
+
+
+def _corpus(folder: Path, n: int) -> None:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"a{i:04d}.txt").write_text(
+            f"Article {i}. The drug costs {i + 1}.2 million yuan per bag; the CR rate was {i % 90}%. "
+            "It was approved on June 22, 2021 at Ruijin Hospital. " * 20,
+            encoding="utf-8",
+        )
+
+
+def test_killed_run_loses_nothing_and_rerun_completes(tmp_path):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    _corpus(inp, 400)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        str(inp),
+        "--out",
+        str(out),
+        "--batch-size",
+        "10",
+        "-q",
+    ]
+    proc = subprocess.Popen(cmd, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        parts = (
+            list((out / "articles.parquet").glob("part-*.parquet"))
+            if (out / "articles.parquet").exists()
+            else []
+        )
+        if len(parts) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = pipeline.load(out)  # every table is readable after the kill
+    assert partial["articles"]["article_id"].is_unique
+    done_before = len(partial["articles"])
+    assert 0 < done_before < 400, "the kill landed mid-run"
+    started = time.perf_counter()
+    report = pipeline.run(inp, out, batch_size=10)
+    first_rerun = time.perf_counter() - started
+    assert report.skipped == done_before and report.articles == 400 - done_before
+    final = pipeline.load(out)
+    assert len(final["articles"]) == 400 and final["articles"]["article_id"].is_unique
+    ids = set(final["articles"]["article_id"])
+    assert set(final["prices"]["article_id"]) <= ids
+    per_article = final["prices"].groupby("article_id").size()
+    assert per_article.nunique() == 1, "no article's facts were written twice"
+    started = time.perf_counter()
+    again = pipeline.run(inp, out, batch_size=10)
+    assert again.articles == 0
+    assert time.perf_counter() - started < first_rerun
