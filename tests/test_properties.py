@@ -1,0 +1,183 @@
+"""Property tests: parsing functions and the whole pipeline take any text without an
+exception, within a time bound per character that catches catastrophic backtracking."""
+
+import time
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import clean_text
+from pipeline.dates import default_rules, find_dates
+from pipeline.hospitals import default_hospitals, find_hospitals
+from pipeline.kb import load_kb, resolve_company, resolve_product
+from pipeline.prices import classify, default_money, find_money
+from pipeline.rates import default_rates, find_rates
+from pipeline.resources import default_patterns_dir
+from pipeline.sentences import load_abbreviations, split
+
+# Text made of the pieces the rules care about, so the search reaches deep into them.
+PIECES = [
+    "$",
+    "US$",
+    "¥",
+    "RMB",
+    "€",
+    "£",
+    "₹",
+    "HK$",
+    " ",
+    "  ",
+    "\n",
+    ",",
+    ".",
+    "-",
+    "~",
+    "%",
+    "(",
+    ")",
+    "1",
+    "2",
+    "12",
+    "1.2",
+    "2021",
+    "120",
+    "000",
+    "million",
+    "yuan",
+    "dollars",
+    "lakh",
+    "万元",
+    "per",
+    "bag",
+    "to",
+    "and",
+    "between",
+    "about",
+    "June",
+    "May",
+    "Dec.",
+    "of",
+    "this",
+    "last",
+    "year",
+    "ago",
+    "on the",
+    "18th",
+    "Monday",
+    "Hospital",
+    "Cancer",
+    "People's",
+    "Affiliated",
+    "University",
+    "Shenyang",
+    "Sixth",
+    "the",
+    "CR",
+    "ORR",
+    "complete",
+    "remission",
+    "rate",
+    "respectively",
+    "PFS",
+    "4-year",
+    "Akilunsai",
+    "injection",
+    "WuXi",
+    "Juno",
+    "Fosun",
+    "Kate",
+    "阿基仑赛",
+    "a",
+]
+texts = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.sampled_from(PIECES), max_size=120).map("".join),
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# generous: a linear rule costs microseconds per character; backtracking costs seconds
+SECONDS_PER_CHAR = 0.002
+PUBLISHED = st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)))
+
+
+def bounded(fn, text):
+    started = time.perf_counter()
+    result = fn(text)
+    assert time.perf_counter() - started < 0.2 + SECONDS_PER_CHAR * len(text)
+    return result
+
+
+@SETTINGS
+@given(texts, PUBLISHED)
+def test_dates_never_fail(text, published):
+    rules = default_rules()
+    for m in bounded(lambda t: find_dates(t, published, rules), text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert m.value.granularity in {"day", "month", "year"}
+
+
+@SETTINGS
+@given(texts)
+def test_money_never_fails(text):
+    rules = default_money()
+    for m in bounded(lambda t: find_money(t, rules), text):
+        assert m.amount >= 0 and len(m.currency) == 3
+        assert m.amount_high is None or m.amount_high > m.amount
+        c = classify(text, m.start, m.end, rules)
+        assert c.kind in {"price", "revenue", "investment", "market", "reimbursement", "other"}
+
+
+@SETTINGS
+@given(texts)
+def test_rates_never_fail(text):
+    rules = default_rates()
+    for r in bounded(lambda t: find_rates(t, rules), text):
+        assert 0 <= r.percent <= 100
+
+
+@SETTINGS
+@given(texts)
+def test_hospitals_never_fail(text):
+    rules = default_hospitals()
+    for h in bounded(lambda t: find_hospitals(t, rules), text):
+        assert h.name.display
+
+
+@SETTINGS
+@given(texts)
+def test_names_never_fail(text):
+    kb = load_kb(default_patterns_dir())
+    bounded(lambda t: resolve_product(t, kb), text[:80])
+    bounded(lambda t: resolve_company(t, kb), text[:80])
+
+
+@SETTINGS
+@given(texts)
+def test_cleaning_and_sentences(text):
+    cleaned = bounded(clean_text, text)
+    assert clean_text(cleaned) == cleaned, "cleaning is idempotent"
+    bounds = split(cleaned, load_abbreviations(default_patterns_dir()))
+    assert all(0 <= s <= e <= len(cleaned) for s, e in bounds)
+
+
+@pytest.fixture(scope="module")
+def run_extract(nlp):
+    import pipeline
+
+    return lambda text: pipeline.extract(text, nlp=nlp)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=texts)
+def test_whole_pipeline_never_fails(run_extract, text):
+    rows = bounded(run_extract, text)
+    article = rows["articles"][0]
+    assert article["status"] in {"ok", "empty"}, article["error"]
+    for table, table_rows in rows.items():
+        for row in table_rows if table != "articles" else []:
+            assert article["text"][row["start"] : row["end"]] == row["text"]
