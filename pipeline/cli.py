@@ -55,9 +55,23 @@ def main() -> None:
     type=click.IntRange(1, 100_000),
     help="Articles per written part file.",
 )
+@click.option(
+    "--workers",
+    "-w",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Processes that extract in parallel (each loads the pipeline once).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run(
-    input: Path, out: Path, patterns: Path | None, overwrite: bool, batch_size: int, quiet: bool
+    input: Path,
+    out: Path,
+    patterns: Path | None,
+    overwrite: bool,
+    batch_size: int,
+    workers: int,
+    quiet: bool,
 ) -> None:
     """Extract facts from every article under INPUT (default: corpus/) into --out.
 
@@ -70,6 +84,7 @@ def run(
       cartfacts run
       cartfacts run archive/2024 --out tables --quiet
       cartfacts run feed.jsonl --out tables --overwrite
+      cartfacts run archive/ --workers 2
     """
     from tqdm import tqdm
 
@@ -84,6 +99,7 @@ def run(
             overwrite=overwrite,
             batch_size=batch_size,
             progress=bar.update,
+            workers=workers,
         )
     except CartfactsError as exc:
         bar.close()

@@ -264,7 +264,8 @@ class ProductsComponent:
         doc_text = text_of(doc)
         for run in _CAPITALISED_RUN.finditer(doc_text):
             words = [
-                (w.start(), w.end()) for w in _RUN_WORD.finditer(doc_text, run.start(), run.end())
+                _trim_word(doc_text, w.start(), w.end())
+                for w in _RUN_WORD.finditer(doc_text, run.start(), run.end())
             ]
             best: Mention | None = None
             for i, (ws, we) in enumerate(words):
@@ -292,6 +293,16 @@ class ProductsComponent:
                 found.append(best)
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found)
+
+
+_WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")
+
+
+def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """A word of a capitalised run without trailing punctuation or a possessive 's."""
+    tail = _WORD_TAIL.search(text, start, end)
+    cut = tail.start() if tail is not None else end
+    return start, max(cut, start + 1)
 
 
 def _amounts(text: str) -> list[float]:

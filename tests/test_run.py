@@ -128,3 +128,12 @@ def test_duckdb_reads_a_table_folder(corpus_copy, tmp_path):
         0
     ]
     assert n == 5
+
+
+def test_two_workers_give_the_same_tables(corpus_copy, tmp_path):
+    pipeline.run(corpus_copy, tmp_path / "one")
+    pipeline.run(corpus_copy, tmp_path / "two", workers=2)
+    for table in tables.TABLES:
+        a = sorted(tables.table_dir(tmp_path / "one", table).glob("*.parquet"))
+        b = sorted(tables.table_dir(tmp_path / "two", table).glob("*.parquet"))
+        assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b], table

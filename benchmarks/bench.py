@@ -1,0 +1,114 @@
+"""Benchmark: articles/s, words/s, peak memory, and the pipeline's time over a blank
+English spaCy tokenizer on the same texts, for one or more worker counts.
+
+Usage: python benchmarks/bench.py [--articles N] [--workers 1 2] [--corpus DIR]
+
+It makes N articles by varying the bundled corpus (numbers, names and dates change, so
+no cache sees the same text twice), writes them to a temporary folder, times
+``spacy.blank("en")`` tokenizing them, then runs ``cartfacts run`` in a fresh process per
+worker count and reads that process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_corpus(source: Path, folder: Path, n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    bases = [p.read_text(encoding="utf-8") for p in sorted(source.glob("*.txt"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = []
+    for i in range(n):
+        text = re.sub(
+            r"\d+(?:\.\d+)?",
+            lambda m: str(round(float(m.group(0)) * rng.uniform(0.5, 1.5), 1)),
+            bases[i % len(bases)],
+        )
+        text = f"Article {i}\n\n{text}"
+        (folder / f"a{i:06d}.txt").write_text(text, encoding="utf-8")
+        texts.append(text)
+    return texts
+
+
+def tokenizer_seconds(texts: list[str]) -> float:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 10_000_000
+    started = time.perf_counter()
+    for text in texts:
+        nlp.make_doc(text)
+    return time.perf_counter() - started
+
+
+_CHILD = """
+import json, resource, sys, time
+from pipeline.api import run
+started = time.perf_counter()
+report = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), overwrite=True)
+seconds = time.perf_counter() - started
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"seconds": seconds, "articles": report.articles, "peak_mb": peak / 1024}))
+"""
+
+
+def run_pipeline(folder: Path, out: Path, workers: int) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(out), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, float]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        texts = make_corpus(args.corpus, folder, args.articles)
+        words = sum(len(t.split()) for t in texts)
+        tok = tokenizer_seconds(texts)
+        print(f"{args.articles} articles, {words:,} words; blank tokenizer {tok:.2f} s")
+        rows = []
+        for workers in args.workers:
+            r = run_pipeline(folder, Path(tmp) / f"out{workers}", workers)
+            row = {
+                "workers": workers,
+                "seconds": r["seconds"],
+                "articles_per_s": args.articles / r["seconds"],
+                "words_per_s": words / r["seconds"],
+                "peak_mb": r["peak_mb"],
+                "ratio_to_tokenizer": r["seconds"] / tok,
+            }
+            rows.append(row)
+            print(
+                f"workers {workers}: {r['seconds']:.2f} s, {row['articles_per_s']:.0f} articles/s, "
+                f"{row['words_per_s']:,.0f} words/s, peak {r['peak_mb']:.0f} MB, "
+                f"{row['ratio_to_tokenizer']:.2f}x tokenizer"
+            )
+        if len(rows) > 1:
+            print(
+                f"speed-up {rows[0]['seconds'] / rows[-1]['seconds']:.2f}x with {rows[-1]['workers']} workers"
+            )
+        return rows
+
+
+if __name__ == "__main__":
+    main()
