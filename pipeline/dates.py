@@ -18,7 +18,7 @@ from typing import Any
 from spacy.language import Language
 
 from .errors import PatternError
-from .resources import check_keys, expect, read_json, section, string_list
+from .resources import check_keys, expect, open_json, section, string_list
 from .scan import finditer as scan_finditer
 from .scan import windows
 
@@ -107,13 +107,10 @@ def _expand(template: str, parts: dict[str, str]) -> str:
 
 @lru_cache(maxsize=8)
 def load_rules(root: Path) -> DateRules:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(
-        data,
-        file=file,
+    data, file = open_json(
+        root,
+        FILE,
         allowed={
-            "_comment",
             "months",
             "weekdays",
             "relative_years",

@@ -21,14 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Fact, add_fact, text_of
-from .resources import check_keys, expect, patterns_dir, read_json, read_jsonl, section, string_list
+from .resources import check_keys, expect, open_json, patterns_dir, read_jsonl, section, string_list
+from .scan import alternation
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
-
-
-def _alt(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -64,10 +61,7 @@ class HospitalName:
 
 @lru_cache(maxsize=8)
 def load_hospitals(root: Path) -> HospitalRules:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
     keys = {
-        "_comment",
         "heads",
         "parent_heads",
         "parent_tails",
@@ -79,17 +73,17 @@ def load_hospitals(root: Path) -> HospitalRules:
         "cities",
         "short_form_stop",
     }
-    check_keys(data, file=file, allowed=keys, required=keys - {"_comment"})
+    data, file = open_json(root, FILE, allowed=keys, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
     cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
-    inner = rf"(?:(?!(?:{_alt([h.split()[-1] for h in heads])})\b){cap})"
+    inner = rf"(?:(?!(?:{alternation([h.split()[-1] for h in heads])})\b){cap})"
     conn = r"(?:of|and|&|de|for|the)"
-    head = _alt(heads)
-    not_after = _alt(string_list(data["not_after_head"], file=file, key="not_after_head"))
-    phead = _alt(string_list(data["parent_heads"], file=file, key="parent_heads"))
-    ptail = _alt(string_list(data["parent_tails"], file=file, key="parent_tails"))
+    head = alternation(heads)
+    not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
+    phead = alternation(string_list(data["parent_heads"], file=file, key="parent_heads"))
+    ptail = alternation(string_list(data["parent_tails"], file=file, key="parent_tails"))
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead})(?:,?\s+(?:{ptail}))?"
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     mention = re.compile(

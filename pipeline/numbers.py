@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .resources import check_keys, read_json, section, string_list
+from .resources import open_json, section, string_list
 
 FILE = "numbers.json"
 
@@ -34,12 +34,10 @@ class NumberWords:
 
 @lru_cache(maxsize=8)
 def load_numbers(root: Path) -> NumberWords:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(
-        data,
-        file=file,
-        allowed={"_comment", "units", "tens", "scales", "articles"},
+    data, file = open_json(
+        root,
+        FILE,
+        allowed={"units", "tens", "scales", "articles"},
         required={"units", "tens", "scales"},
     )
     return NumberWords(

@@ -21,15 +21,12 @@ from .errors import PatternError
 from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import check_keys, patterns_dir, read_json, section
+from .resources import open_json, patterns_dir, read_json, section
+from .scan import alternation
 from .sentences import Sentences
 
 FILE = "money.json"
 RATES_FILE = "exchange_rates.json"
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _prefix_alternation(symbols: list[str]) -> str:
@@ -76,13 +73,10 @@ class MoneyRules:
 
 @lru_cache(maxsize=8)
 def load_money(root: Path) -> MoneyRules:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(
-        data,
-        file=file,
+    data, file = open_json(
+        root,
+        FILE,
         allowed={
-            "_comment",
             "currencies",
             "yen_context",
             "multipliers",
@@ -117,9 +111,9 @@ def load_money(root: Path) -> MoneyRules:
 
     implies = {k: str(v) for k, v in data.get("implies", {}).items()}
     prefix = _prefix_alternation(list(prefix_codes))
-    suffix = "(?i:" + _alt(list(suffix_codes)) + ")"
+    suffix = "(?i:" + alternation(list(suffix_codes)) + ")"
     mult_words = [m for m in multipliers if len(m) > 1 or not m.isascii()]
-    mult_word = "(?:" + _alt(mult_words) + ")"
+    mult_word = "(?:" + alternation(mult_words) + ")"
     wordnum = numbers.regex()
     number = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
@@ -159,19 +153,19 @@ def load_money(root: Path) -> MoneyRules:
         (
             "money.implied",
             re.compile(
-                rf"{start}(?P<n1>{number})(?:{sep}(?P<n2>{number}))?\s?(?P<imp>{_alt(list(implies))})\b"
+                rf"{start}(?P<n1>{number})(?:{sep}(?P<n2>{number}))?\s?(?P<imp>{alternation(list(implies))})\b"
             ),
         ),
     )
 
     qualifiers = load_qualifiers(root)
     per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
-    per_alt = _alt(list(per))
+    per_alt = alternation(list(per))
     kinds = []
     for kind, words in section(data, "kinds", dict, file=file).items():
         if kind not in {"price", "revenue", "investment", "market", "reimbursement", "other"}:
             raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
-        kinds.append((kind, re.compile(r"(?i)\b(?:" + _alt(words) + r")\b")))
+        kinds.append((kind, re.compile(r"(?i)\b(?:" + alternation(words) + r")\b")))
     rates = {}
     rates_data = read_json(root, RATES_FILE)
     for code, by_year in section(rates_data, "rates", dict, file=str(root / RATES_FILE)).items():
@@ -184,7 +178,7 @@ def load_money(root: Path) -> MoneyRules:
         multipliers=multipliers,
         implies=implies,
         numbers=numbers,
-        yen_context=re.compile(r"\b(?:" + _alt(data.get("yen_context", ["yen"])) + r")\b"),
+        yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
         qualifier=qualifier_regex(qualifiers),
         qualifiers=qualifiers,
         per_after=re.compile(
@@ -202,7 +196,7 @@ def load_money(root: Path) -> MoneyRules:
             )
         ),
         kinds=tuple(kinds),
-        therapy=re.compile(r"(?i)\b(?:" + _alt(data.get("therapy_words", [])) + r")\b"),
+        therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
     )
 
@@ -407,7 +401,7 @@ class PricesComponent:
         self.rules = load_money(patterns_dir(patterns or None))
         # cheap test before any money regex runs: a digit or a scale word
         words = [m for m in self.rules.multipliers if len(m) > 1 or not m.isascii()]
-        self.gate = re.compile(r"\d|" + _alt(words), re.IGNORECASE)
+        self.gate = re.compile(r"\d|" + alternation(words), re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

@@ -7,16 +7,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .resources import check_keys, read_json, section
+from .resources import open_json, section
 
 FILE = "qualifiers.json"
 
 
 @lru_cache(maxsize=8)
 def load_qualifiers(root: Path) -> dict[str, str]:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(data, file=file, allowed={"_comment", "qualifiers"}, required={"qualifiers"})
+    data, file = open_json(root, FILE, allowed={"qualifiers"}, required={"qualifiers"})
     return {k.lower(): str(v) for k, v in section(data, "qualifiers", dict, file=file).items()}
 
 

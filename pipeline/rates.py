@@ -19,14 +19,11 @@ from spacy.tokens import Doc
 from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import check_keys, patterns_dir, read_json, section, string_list
+from .resources import check_keys, open_json, patterns_dir, section, string_list
+from .scan import alternation
 from .sentences import Sentences
 
 FILE = "rates.json"
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -51,9 +48,9 @@ class Lexicon:
 def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
     parts = []
     if phrases:
-        parts.append("(?i:" + _alt(list(phrases)) + ")")
+        parts.append("(?i:" + alternation(list(phrases)) + ")")
     if exact:
-        parts.append(_alt(list(exact)))
+        parts.append(alternation(list(exact)))
     if not parts:
         return Lexicon(None, {})
     regex = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-]|-(?:free|negative)\b)")
@@ -81,13 +78,10 @@ class RateRules:
 
 @lru_cache(maxsize=8)
 def load_rates(root: Path) -> RateRules:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(
-        data,
-        file=file,
+    data, file = open_json(
+        root,
+        FILE,
         allowed={
-            "_comment",
             "metrics",
             "not_efficacy",
             "figure_context",
@@ -148,7 +142,7 @@ def load_rates(root: Path) -> RateRules:
         rf"|(?P<s>{fig}){unit})"
     )
     units = {k.lower(): v for k, v in section(data, "timepoint", dict, file=file)["units"].items()}
-    unit_alt = _alt(list(units))
+    unit_alt = alternation(list(units))
     num_alt = rf"(?:\d+|{numbers.regex()})"
     timepoint = re.compile(
         rf"(?i)\b(?:(?P<n1>{num_alt})[- ](?P<u1>{unit_alt})\b(?!\s+(?:later|after|ago))"
@@ -167,12 +161,12 @@ def load_rates(root: Path) -> RateRules:
             ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
         ),
         followed_skip=re.compile(
-            r"(?i)^\s*(?:" + _alt(ctx.get("skip_if_followed_by", [])) + r")\b"
+            r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
         ),
         preceded_skip=re.compile(
-            r"(?i)\b(?:" + _alt(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
+            r"(?i)\b(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
         ),
-        change_verbs=re.compile(r"(?i)\b(?:" + _alt(data.get("change_verbs", [])) + r")\b"),
+        change_verbs=re.compile(r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"),
         timepoint=timepoint,
         time_units=units,
     )

@@ -95,6 +95,18 @@ def check_keys(
             raise PatternError(file, "required key is missing", line=line, key=key)
 
 
+def open_json(
+    root: Path, name: str, *, allowed: Iterable[str], required: Iterable[str] = ()
+) -> tuple[Any, str]:
+    """A JSON pattern file checked for unknown and missing top-level keys: (data, path)."""
+    data = read_json(root, name)
+    file = str(root / name)
+    if not isinstance(data, dict):
+        raise PatternError(file, "top level must be a JSON object")
+    check_keys(data, file=file, allowed=set(allowed) | {"_comment"}, required=required)
+    return data, file
+
+
 def expect(
     value: Any, kind: type | tuple[type, ...], *, file: str, key: str, line: int | None = None
 ) -> Any:

@@ -9,7 +9,12 @@ lookbehinds and word boundaries, so a match inside a window is the same match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so "million" beats "m")."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def windows(text: str, trigger: re.Pattern[str], margin: int) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import text_of
-from .resources import check_keys, patterns_dir, read_json, string_list
+from .resources import open_json, patterns_dir, string_list
 
 FILE = "sentences.json"
 KEY = "cartfacts_sentences"
@@ -30,9 +30,7 @@ _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 @lru_cache(maxsize=8)
 def load_abbreviations(root: Path) -> frozenset[str]:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(data, file=file, allowed={"_comment", "abbreviations"}, required={"abbreviations"})
+    data, file = open_json(root, FILE, allowed={"abbreviations"}, required={"abbreviations"})
     return frozenset(string_list(data["abbreviations"], file=file, key="abbreviations"))
 
 

@@ -20,9 +20,17 @@ from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .resources import check_keys, read_json, section, string_list
+from .resources import check_keys, open_json, section, string_list
 
 FILE = "transliteration.json"
+SCORING_KEYS = {
+    "product_threshold",
+    "company_threshold",
+    "margin",
+    "weights",
+    "support",
+    "support_floor",
+}
 
 
 @dataclass(frozen=True)
@@ -43,13 +51,10 @@ class Translit:
 
 @lru_cache(maxsize=8)
 def load_translit(root: Path) -> Translit:
-    data = read_json(root, FILE)
-    file = str(root / FILE)
-    check_keys(
-        data,
-        file=file,
+    data, file = open_json(
+        root,
+        FILE,
         allowed={
-            "_comment",
             "initials",
             "finals",
             "meanings",
@@ -68,26 +73,7 @@ def load_translit(root: Path) -> Translit:
     contexts = section(data, "product_contexts", dict, file=file)
     check_keys(contexts, file=file, allowed={"name_shape", "drop_words"}, required={"name_shape"})
     scoring = section(data, "scoring", dict, file=file)
-    check_keys(
-        scoring,
-        file=file,
-        allowed={
-            "product_threshold",
-            "company_threshold",
-            "margin",
-            "weights",
-            "support",
-            "support_floor",
-        },
-        required={
-            "product_threshold",
-            "company_threshold",
-            "margin",
-            "weights",
-            "support",
-            "support_floor",
-        },
-    )
+    check_keys(scoring, file=file, allowed=SCORING_KEYS, required=SCORING_KEYS)
     soft_c = key.get("soft_c", {"before": "", "class": "K"})
     digraphs = sorted(key["digraphs"].items(), key=lambda kv: -len(kv[0]))
     return Translit(
