@@ -13,5 +13,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .api import RunReport, extract, load, run  # noqa: E402
+from .report import render  # noqa: E402
 
-__all__ = ["RunReport", "__version__", "extract", "load", "run"]
+__all__ = ["RunReport", "__version__", "extract", "load", "render", "run"]

@@ -29,6 +29,7 @@ def main() -> None:
       cartfacts run news/ --out tables/  # any folder of .txt/.md/.html/.jsonl
       cartfacts evaluate -v              # score against tests/gold
       cartfacts normalize "Akilunza injection" "WuXi Giant Nuo"
+      cartfacts report outputs           # HTML review page
     """
 
 
@@ -209,6 +210,37 @@ def normalize(names: tuple[str, ...], company: bool, patterns: Path | None) -> N
         )
         for cid, score in res.candidates:
             click.echo(f"    candidate {label[cid]:<32} {score:.3f}")
+
+
+@main.command()
+@click.argument("out", default="outputs", type=EXISTING_DIR)
+@click.option(
+    "--html",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the page (default: OUT/report.html).",
+)
+def report(out: Path, target: Path | None) -> None:
+    """Write one self-contained HTML page to review an output folder.
+
+    The page shows counts, charts, and every article with its facts highlighted, each
+    labelled with its normalized value and rule. It has filters by table, product and
+    text, and needs no network.
+
+    \b
+    Examples:
+      cartfacts report
+      cartfacts report tables --html review.html
+    """
+    from .report import write_report
+
+    try:
+        path = write_report(out, target)
+    except CartfactsError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from conftest import CORPUS, GOLD
 from pipeline.cli import main
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["evaluate"], ["normalize"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["evaluate"], ["normalize"], ["report"]])
 def test_help_has_examples(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0

@@ -1,0 +1,83 @@
+"""The review page: content for the seed run, and a look at it in headless Chromium."""
+
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS
+
+import pipeline
+from pipeline.cli import main
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    pipeline.run(CORPUS, root / "out")
+    result = CliRunner().invoke(
+        main, ["report", str(root / "out"), "--html", str(root / "review.html")]
+    )
+    assert result.exit_code == 0, result.output
+    return root / "review.html"
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Akilunza",  # evidence text
+        "PRODUCT: axicabtagene ciloleucel",  # normalised value beside it
+        "1,200,000 CNY per bag [price]",
+        "RATE: 44% progression-free survival",
+        "HOSPITAL: Shenyang Sixth People's Hospital, Shenyang",
+        "COMPANY: JW Therapeutics",
+        "DATE: XXXX-06",
+        "money.suffixed",  # the rule
+        "<svg",  # a chart, inline
+        "applyFilters",  # the filters
+        'id="f-product"',
+    ],
+)
+def test_page_content(page, expected):
+    assert expected in page.read_text(encoding="utf-8")
+
+
+def test_page_is_self_contained(page):
+    text = page.read_text(encoding="utf-8")
+    assert "http://" not in text.replace("http://www.w3.org", "") or 'src="http' not in text
+    assert "<script src=" not in text and "<link " not in text
+
+
+def test_render_returns_highlighted_html():
+    markup = pipeline.render("Akilunza injection costs 1.2 million yuan per bag.")
+    assert "PRODUCT: axicabtagene ciloleucel" in markup and "PRICE: 1,200,000 CNY" in markup
+
+
+def test_page_in_headless_chromium(page, tmp_path):
+    browser = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+    if browser is None:
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium package)")
+    shot = tmp_path / "page.png"
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,2000",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000, "a rendered page, not a blank one"
