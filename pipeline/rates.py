@@ -339,6 +339,19 @@ def find_rates(sentence: str, rules: RateRules, header_metric: str | None = None
     return out
 
 
+def _heading_metric(sentence: str, rules: RateRules) -> str | None:
+    """The metric of a heading line ("Complete remission rates:"): short, no figure,
+    exactly one metric named."""
+    if (
+        len(sentence) > 80
+        or figures(sentence, rules)
+        or not sentence.rstrip().endswith((":", "："))
+    ):
+        return None
+    metrics = {m[2] for m in rules.metrics.find(sentence)}
+    return metrics.pop() if len(metrics) == 1 else None
+
+
 def _distinct_in_order(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     seen: set[str] = set()
     out = []
@@ -374,9 +387,18 @@ class RatesComponent:
             for f in facts(doc, "products")
             if f.values.get("product")
         ]
+        header: str | None = None  # a metric named in a heading line, reused below it
+        previous_end = 0
         for s0, s1 in Sentences(doc).bounds:
             sentence = text[s0:s1]
-            for r in find_rates(sentence, self.rules):
+            if "\n\n" in text[previous_end:s0]:
+                header = None  # a blank line ends the heading's scope
+            previous_end = s1
+            facts_here = find_rates(sentence, self.rules, header)
+            heading = _heading_metric(sentence, self.rules)
+            if heading is not None:
+                header = heading
+            for r in facts_here:
                 inside = [(s, inn) for s, inn in products if s0 <= s < s1]
                 product = None
                 if inside:
