@@ -18,6 +18,7 @@ from typing import Any
 from spacy.language import Language
 
 from .errors import PatternError
+from .numbers import NumberWords, load_numbers, words_to_number
 from .resources import check_keys, expect, open_json, section, string_list
 from .scan import finditer as scan_finditer
 from .scan import windows
@@ -53,6 +54,7 @@ class DateRules:
     rules: tuple[DateRule, ...]
     exclude_before: tuple[str, ...]
     published_line: re.Pattern[str]
+    numbers: NumberWords
     trigger: re.Pattern[str] | None = None
 
 
@@ -168,6 +170,7 @@ def load_rules(root: Path) -> DateRules:
         rules=tuple(rules),
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
+        numbers=load_numbers(root),
         trigger=_trigger(
             string_list(data.get("trigger_words", []), file=file, key="trigger_words")
         ),
@@ -272,7 +275,11 @@ def resolve(
     if kind == "ago":
         if published is None:
             return None
-        n = _small_number(groups["n"])
+        n = (
+            int(groups["n"])
+            if groups["n"].isdigit()
+            else int(words_to_number(groups["n"], rules.numbers) or 0)
+        )
         unit = groups["unit"].lower().rstrip("s")
         if unit == "year":
             return DateValue(f"{published.year - n:04d}", "year", True)
@@ -292,28 +299,6 @@ def resolve(
 def _shift_month(day: date, offset: int) -> str:
     index = day.year * 12 + day.month - 1 + offset
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-_SMALL = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-
-
-def _small_number(text: str) -> int:
-    return int(text) if text.isdigit() else _SMALL[text.lower()]
 
 
 def _month(groups: dict[str, Any], rules: DateRules) -> int | None:

@@ -8,8 +8,8 @@ phonetic and edit-distance similarity of translit.py, or stay unresolved.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -132,7 +132,6 @@ def load_kb(root: Path) -> KB:
         for chinese in (p.chinese, p.chinese_brand):
             if chinese:
                 kb.chinese_names[chinese] = p.id
-    firsts: set[str] = set()
     for c in companies.values():
         for alias in c.aliases:
             kb.company_aliases.setdefault(alias.lower(), c.id)
@@ -140,9 +139,7 @@ def load_kb(root: Path) -> KB:
             kb.company_aliases_cs.setdefault(alias, c.id)
         if c.chinese:
             kb.chinese_names.setdefault(c.chinese, c.id)
-    for c in companies.values():
-        firsts.update(form[:3] for form in c.forms)
-    kb.company_first_forms = frozenset(firsts)
+    kb.company_first_forms = frozenset(form[:3] for c in companies.values() for form in c.forms)
     return kb
 
 
@@ -167,7 +164,9 @@ def _load_companies(root: Path, t: Translit) -> dict[str, Company]:
         aliases = string_list(rec["aliases"], file=file, key="aliases", line=line)
         forms = {letters_only(a) for a in aliases}
         if parts:
-            forms.update("".join(combo) for combo in _product(parts, limit=4096))
+            forms.update(
+                "".join(combo) for combo in itertools.islice(itertools.product(*parts), 4096)
+            )
         out[cid] = Company(
             id=cid,
             name=expect(rec["name"], str, file=file, key="name", line=line),
@@ -179,12 +178,6 @@ def _load_companies(root: Path, t: Translit) -> dict[str, Company]:
             forms=tuple(sorted(f for f in forms if f)),
         )
     return out
-
-
-def _product(parts: list[tuple[str, ...]], limit: int) -> Iterable[tuple[str, ...]]:
-    import itertools
-
-    return itertools.islice(itertools.product(*parts), limit)
 
 
 def _load_products(root: Path, t: Translit, companies: dict[str, Company]) -> dict[str, Product]:
@@ -206,7 +199,7 @@ def _load_products(root: Path, t: Translit, companies: dict[str, Company]) -> di
             prices.append((float(price["amount"]), str(price["currency"])))
         pinyin = _opt_str(rec.get("pinyin"), file=file, key="pinyin", line=line)
         brand_pinyin = _opt_str(rec.get("brand_pinyin"), file=file, key="brand_pinyin", line=line)
-        forms, keys, prefix = _name_forms(pinyin, brand_pinyin, t)
+        forms, keys, prefix = _name_forms(pinyin, t)
         out[pid] = Product(
             id=pid,
             inn=_opt_str(rec["inn"], file=file, key="inn", line=line),
@@ -232,9 +225,7 @@ def _load_products(root: Path, t: Translit, companies: dict[str, Company]) -> di
     return out
 
 
-def _name_forms(
-    pinyin: str | None, brand_pinyin: str | None, t: Translit
-) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _name_forms(pinyin: str | None, t: Translit) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """Letter forms and phonetic keys of a product's Chinese generic name, and the key of
     the part that distinguishes it within the 基奥仑赛 family."""
     if not pinyin:

@@ -69,6 +69,7 @@ class MoneyRules:
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
+    adjective_codes: dict[str, str]
 
 
 @lru_cache(maxsize=8)
@@ -82,6 +83,7 @@ def load_money(root: Path) -> MoneyRules:
             "multipliers",
             "implies",
             "range_separators",
+            "adjective_currencies",
             "per",
             "per_cues",
             "kinds",
@@ -109,6 +111,7 @@ def load_money(root: Path) -> MoneyRules:
     multipliers = {k: float(v) for k, v in section(data, "multipliers", dict, file=file).items()}
     numbers = load_numbers(root)
 
+    adjective_codes = {k.lower(): str(v) for k, v in data.get("adjective_currencies", {}).items()}
     implies = {k: str(v) for k, v in data.get("implies", {}).items()}
     prefix = _prefix_alternation(list(prefix_codes))
     suffix = "(?i:" + alternation(list(suffix_codes)) + ")"
@@ -146,7 +149,8 @@ def load_money(root: Path) -> MoneyRules:
         (
             "money.adjective",
             re.compile(
-                r"(?<![\w-])(?:(?P<w1>(?i:a|one))[ -])?(?:multi-?)?(?P<mw1>million|billion)-(?P<suf>dollar|yuan|euro|pound)s?\b"
+                r"(?<![\w-])(?:(?P<w1>(?i:a|one))[ -])?(?:multi-?)?(?P<mw1>million|billion)-"
+                rf"(?P<suf>{alternation(adjective_codes)})s?\b"
             ),
         ),
         # lakh and crore imply rupees: "2 crore", "40-45 lakh"
@@ -198,6 +202,7 @@ def load_money(root: Path) -> MoneyRules:
         kinds=tuple(kinds),
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
+        adjective_codes=adjective_codes,
     )
 
 
@@ -235,12 +240,7 @@ def _currency(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> s
     suf = m.groupdict().get("suf")
     pre = m.groupdict().get("pre")
     if suf:
-        code = rules.suffix_codes.get(suf.lower()) or {
-            "dollar": "USD",
-            "yuan": "CNY",
-            "euro": "EUR",
-            "pound": "GBP",
-        }.get(suf.lower())
+        code = rules.suffix_codes.get(suf.lower()) or rules.adjective_codes.get(suf.lower())
         if code and not (pre and _prefix_code(pre, rules.prefix_codes) not in (None, "USD", "CNY")):
             return code
     if pre:

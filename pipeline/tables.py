@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,3 @@ def read_table(out: Path, table: str) -> pa.Table:
         return schema(table).empty_table()
     parts = [pq.read_table(f, schema=schema(table)) for f in files]
     return pa.concat_tables(parts).replace_schema_metadata(schema(table).metadata)
-
-
-def iter_tables() -> Iterable[str]:
-    return iter(TABLES)
