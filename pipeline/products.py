@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from .facts import Fact, add_fact, text_of
 from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
+from .prices import find_money, load_money
 from .resources import check_keys, patterns_dir, read_jsonl
 from .sentences import Sentences
 
@@ -28,7 +29,6 @@ _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
 _RUN_WORD = re.compile(r"\S+")
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million|m|万|wan)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class ProductsComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         root = patterns_dir(patterns or None)
         self.kb: KB = load_kb(root)
+        self.money = load_money(root)  # a KB price near a name supports it
         self._product_cache: dict[str, Resolution] = {}
         self._company_cache: dict[str, Resolution] = {}
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -199,7 +200,7 @@ class ProductsComponent:
         company_ids: set[str | None],
     ) -> dict[str, float]:
         bonus = self.kb.translit.scoring["support"]
-        amounts = {round(a) for a in _amounts(sentence)}
+        amounts = {(round(m.amount), m.currency) for m in find_money(sentence, self.money)}
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
             product = self.kb.products[pid]
@@ -208,7 +209,7 @@ class ProductsComponent:
                 extra += bonus["same_article"]
             if company_ids & set(product.companies):
                 extra += bonus["company_in_article"]
-            if any(round(amount) in amounts for amount, _cur in product.prices):
+            if any((round(amount), currency) in amounts for amount, currency in product.prices):
                 extra += bonus["price_in_sentence"]
             if product.target and product.target.split()[0] in sentence:
                 extra += bonus["target_in_sentence"]
@@ -303,18 +304,6 @@ def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _WORD_TAIL.search(text, start, end)
     cut = tail.start() if tail is not None else end
     return start, max(cut, start + 1)
-
-
-def _amounts(text: str) -> list[float]:
-    out = []
-    for m in _NUMBER.finditer(text):
-        try:
-            value = float(m.group(1).replace(",", ""))
-        except ValueError:
-            continue
-        unit = (m.group(2) or "").lower()
-        out.append(value * {"million": 1e6, "m": 1e6, "万": 1e4, "wan": 1e4}.get(unit, 1))
-    return out
 
 
 def _longest(mentions: list[Mention]) -> list[Mention]:
