@@ -1,5 +1,5 @@
-from conftest import assert_rows, params
 import pytest
+from conftest import assert_rows, params
 
 
 @pytest.mark.parametrize("case", params("products.jsonl"))
