@@ -17,6 +17,7 @@ from spacy.language import Language
 from . import errors
 from .errors import CartfactsError
 from .extract import doc_rows
+from .facts import remember_text
 from .ingest import Article, article_id, make_article, read_articles
 from .nlp import MAX_CHARS, build_nlp
 from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
@@ -52,6 +53,7 @@ def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[di
         return article, empty
     try:
         doc = nlp.make_doc(article.text)
+        remember_text(doc, article.text)
         doc.user_data["published"] = article.published
         for _name, proc in nlp.pipeline:
             doc = proc(doc)

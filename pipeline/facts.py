@@ -40,10 +40,19 @@ def facts(doc: Doc, table: str) -> list[Fact]:
     return list((store or {}).get(table, []))
 
 
+_TEXT = "cartfacts_text"
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Keep the text a Doc was made from: spaCy's tokenizer never changes characters, so
+    it equals ``doc.text``, which would cost a Token object per token to rebuild."""
+    doc.user_data[_TEXT] = text
+
+
 def text_of(doc: Doc) -> str:
     """The Doc's text, built once: ``doc.text`` joins every token again on each access."""
-    text = doc.user_data.get("cartfacts_text")
+    text = doc.user_data.get(_TEXT)
     if text is None:
         text = doc.text
-        doc.user_data["cartfacts_text"] = text
+        doc.user_data[_TEXT] = text
     return str(text)

@@ -151,11 +151,15 @@ def _guess_decode(data: bytes) -> str:
     return str(best)
 
 
+# control characters that text does not contain, and the replacement character
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _looks_like_text(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return True
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
+    bad = len(_NOT_TEXT.findall(sample))
     return bad <= max(8, len(sample) * 0.05)
 
 

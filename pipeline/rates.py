@@ -62,6 +62,7 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
 @dataclass(frozen=True)
 class RateRules:
     figure: re.Pattern[str]
+    unit_trigger: re.Pattern[str]
     numbers: NumberWords
     metrics: Lexicon
     not_efficacy: Lexicon
@@ -134,6 +135,8 @@ def load_rates(root: Path) -> RateRules:
     numbers = load_numbers(root)
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
+    # every figure holds one of these: sentences without any are not read at all
+    unit_trigger = re.compile(r"%|％|percent|per cent|pct")
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
         rf"(?<![\w.%=/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
@@ -151,6 +154,7 @@ def load_rates(root: Path) -> RateRules:
     qualifiers = load_qualifiers(root)
     return RateRules(
         figure=figure,
+        unit_trigger=unit_trigger,
         numbers=numbers,
         metrics=_lexicon(phrases, exact),
         not_efficacy=not_eff,
@@ -343,9 +347,9 @@ def _heading_metric(sentence: str, rules: RateRules) -> str | None:
     """The metric of a heading line ("Complete remission rates:"): short, no figure,
     exactly one metric named."""
     if (
-        len(sentence) > 80
+        not sentence.rstrip().endswith((":", "："))
+        or len(sentence) > 80
         or figures(sentence, rules)
-        or not sentence.rstrip().endswith((":", "："))
     ):
         return None
     metrics = {m[2] for m in rules.metrics.find(sentence)}
@@ -375,12 +379,8 @@ class RatesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        if (
-            "%" not in text
-            and "percent" not in text
-            and "per cent" not in text
-            and "％" not in text
-        ):
+        trigger = self.rules.unit_trigger
+        if not trigger.search(text):
             return doc
         products = [
             (f.start, f.values.get("product"))
@@ -394,7 +394,9 @@ class RatesComponent:
             if "\n\n" in text[previous_end:s0]:
                 header = None  # a blank line ends the heading's scope
             previous_end = s1
-            facts_here = find_rates(sentence, self.rules, header)
+            facts_here = (
+                find_rates(sentence, self.rules, header) if trigger.search(sentence) else []
+            )
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading

@@ -17,6 +17,7 @@ from typing import Any
 from .errors import PatternError
 
 
+@lru_cache(maxsize=1)
 def default_patterns_dir() -> Path:
     packaged = resources.files("pipeline").joinpath("patterns")
     if packaged.is_dir():
