@@ -23,6 +23,7 @@ from .nlp import MAX_CHARS, build_nlp
 from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
 
 BATCH_SIZE = 200
+ENGINES = ("local", "dask")
 
 
 @dataclass
@@ -36,6 +37,19 @@ class RunReport:
     facts: dict[str, int] = field(default_factory=lambda: {t: 0 for t in FACT_TABLES})
     seconds: float = 0.0
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, batch: BatchSummary) -> None:
+        for table, n in batch.facts.items():
+            self.facts[table] += n
+        for status, source, error in batch.statuses:
+            self.articles += 1
+            if status == "error":
+                self.errors += 1
+            elif status == "empty":
+                self.empty += 1
+            else:
+                continue
+            self.problems.append((source, error))
 
     def summary(self) -> str:
         counts = ", ".join(f"{t} {n}" for t, n in self.facts.items())
@@ -171,6 +185,8 @@ def run(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> RunReport:
     """Extract every article under ``input`` into the tables of ``out``.
 
@@ -179,20 +195,20 @@ def run(
     run loses at most the batch in flight and a re-run completes it. ``workers`` > 1
     extracts in that many processes (each builds the pipeline once); results keep the
     input order, so the tables are the same as with one worker.
+
+    ``engine="dask"`` sends the batches to a Dask cluster: the scheduler at ``scheduler``
+    ("tcp://host:8786"), or a LocalCluster of ``workers`` processes when it is None.
+    Batches are cut the same way, so the part files and rows are the same as a local run.
     """
     started = time.perf_counter()
-    source, target = Path(input), Path(out)
+    source, target = Path(input), Path(out).absolute()
+    if engine not in ENGINES:
+        raise CartfactsError(errors.UNKNOWN_ENGINE.format(engine=engine, known=", ".join(ENGINES)))
+    if scheduler is not None and engine != "dask":
+        raise CartfactsError(errors.SCHEDULER_NEEDS_DASK)
     if not source.exists():
         raise CartfactsError(errors.INPUT_MISSING.format(path=source))
     prepare_output(target, overwrite)
-    nlp = build_nlp(patterns) if workers <= 1 else None
-    pool = None
-    if workers > 1:
-        import multiprocessing
-
-        pool = multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_init_worker, initargs=(str(patterns) if patterns else None,)
-        )
     report = RunReport(out=target)
     known = set(read_column(target, "articles", "article_id"))
     seen: set[str] = set()
@@ -209,12 +225,27 @@ def run(
                 seen.add(article.article_id)
                 yield article
 
-    try:
-        _write_batches(fresh(), target, batch_size, nlp, pool, report)
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+    batches = _batches(fresh(), batch_size)
+    patterns_arg = str(patterns) if patterns else None
+    if engine == "dask":
+        from .dask_engine import run_batches
+
+        for summary in run_batches(batches, target, patterns_arg, workers, scheduler):
+            report.add(summary)
+    elif workers > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_init_worker, initargs=(patterns_arg,)
+        ) as pool:
+            for batch in batches:
+                chunk = max(1, len(batch) // (4 * workers))
+                results = pool.map(_process_in_worker, batch, chunksize=chunk)
+                report.add(write_batch(target, results))
+    else:
+        nlp = build_nlp(patterns)
+        for batch in batches:
+            report.add(write_batch(target, [process(a, nlp) for a in batch]))
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
             write_part(target, table, [], "empty")
@@ -222,34 +253,33 @@ def run(
     return report
 
 
-def _write_batches(
-    articles: Iterable[Article],
-    target: Path,
-    batch_size: int,
-    nlp: Language | None,
-    pool: Any,
-    report: RunReport,
-) -> None:
-    for batch in _batches(articles, batch_size):
-        if pool is not None:
-            results = pool.map(_process_in_worker, batch, chunksize=max(1, len(batch) // 8))
-        else:
-            assert nlp is not None
-            results = [process(a, nlp) for a in batch]
-        part = hashlib.sha1("\n".join(a.article_id for a, _ in results).encode()).hexdigest()[:16]
-        for table in FACT_TABLES:
-            rows = [row for _, r in results for row in r[table]]
-            report.facts[table] += len(rows)
-            write_part(target, table, rows, part)
-        write_part(target, "articles", [a.row() for a, _ in results], part)
-        for article, _ in results:
-            report.articles += 1
-            if article.status == "error":
-                report.errors += 1
-                report.problems.append((article.source, article.error or ""))
-            elif article.status == "empty":
-                report.empty += 1
-                report.problems.append((article.source, article.error or ""))
+Results = list[tuple[Article, dict[str, list[dict[str, Any]]]]]
+
+
+@dataclass
+class BatchSummary:
+    """What a written batch adds to the run report (small, so a Dask worker can return it)."""
+
+    facts: dict[str, int]
+    statuses: list[tuple[str, str, str]]  # (status, source, error) per article
+
+
+def batch_part(article_ids: Iterable[str]) -> str:
+    """The part-file name of a batch: a hash of its article ids, so a re-run of the same
+    batch replaces its own files and never collides with another batch."""
+    return hashlib.sha1("\n".join(article_ids).encode()).hexdigest()[:16]
+
+
+def write_batch(target: Path, results: Results) -> BatchSummary:
+    """Write one batch: a part per fact table first, the articles part last (the commit)."""
+    part = batch_part(a.article_id for a, _ in results)
+    counts = {}
+    for table in FACT_TABLES:
+        rows = [row for _, r in results for row in r[table]]
+        counts[table] = len(rows)
+        write_part(target, table, rows, part)
+    write_part(target, "articles", [a.row() for a, _ in results], part)
+    return BatchSummary(counts, [(a.status, a.source, a.error or "") for a, _ in results])
 
 
 def load(out: str | Path = "outputs") -> dict[str, Any]:

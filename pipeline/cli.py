@@ -64,6 +64,19 @@ def main() -> None:
     type=click.IntRange(1, 256),
     help="Processes that extract in parallel (each loads the pipeline once).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine's processes; dask: a Dask cluster (pip install 'cartfacts[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster of --workers).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run(
     input: Path,
@@ -72,6 +85,8 @@ def run(
     overwrite: bool,
     batch_size: int,
     workers: int,
+    engine: str,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Extract facts from every article under INPUT (default: corpus/) into --out.
@@ -86,6 +101,7 @@ def run(
       cartfacts run archive/2024 --out tables --quiet
       cartfacts run feed.jsonl --out tables --overwrite
       cartfacts run archive/ --workers 2
+      cartfacts run archive/ --engine dask --scheduler tcp://127.0.0.1:8786
     """
     from tqdm import tqdm
 
@@ -101,6 +117,8 @@ def run(
             batch_size=batch_size,
             progress=bar.update,
             workers=workers,
+            engine=engine,
+            scheduler=scheduler,
         )
     except CartfactsError as exc:
         bar.close()

@@ -1,0 +1,80 @@
+"""The Dask engine gives the same tables as the local engine, row for row and byte for
+byte, whether it starts its own LocalCluster or is pointed at a running scheduler."""
+
+import shutil
+
+import pytest
+from conftest import CORPUS
+
+import pipeline
+from pipeline import tables
+from pipeline.errors import CartfactsError
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dask") / "corpus"
+    shutil.copytree(CORPUS, folder)
+    # an error row and an empty row travel through the workers too
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (folder / "blank.txt").write_text("   \n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_out(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "out"
+    pipeline.run(corpus, out, batch_size=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def same_tables(a, b):
+    for table in tables.TABLES:
+        pa = sorted(tables.table_dir(a, table).glob("*.parquet"))
+        pb = sorted(tables.table_dir(b, table).glob("*.parquet"))
+        assert [p.name for p in pa] == [p.name for p in pb], table
+        assert [p.read_bytes() for p in pa] == [p.read_bytes() for p in pb], table
+    la, lb = pipeline.load(a), pipeline.load(b)
+    for table in tables.TABLES:
+        key = ["article_id"] if table == "articles" else ["fact_id"]
+        left = la[table].sort_values(key).reset_index(drop=True)
+        right = lb[table].sort_values(key).reset_index(drop=True)
+        assert left.equals(right), table
+
+
+def test_own_local_cluster_matches_local_engine(corpus, local_out, tmp_path):
+    report = pipeline.run(corpus, tmp_path / "out", batch_size=2, engine="dask", workers=2)
+    assert report.articles == 7 and report.errors == 1 and report.empty == 1
+    same_tables(local_out, tmp_path / "out")
+
+
+def test_running_scheduler_matches_local_engine(corpus, local_out, scheduler, tmp_path):
+    out = tmp_path / "out"
+    report = pipeline.run(corpus, out, batch_size=2, engine="dask", scheduler=scheduler)
+    assert report.articles == 7
+    same_tables(local_out, out)
+    again = pipeline.run(corpus, out, batch_size=2, engine="dask", scheduler=scheduler)
+    assert again.articles == 0 and again.skipped == 7
+
+
+def test_scheduler_needs_the_dask_engine(corpus, tmp_path):
+    with pytest.raises(CartfactsError, match="--engine dask"):
+        pipeline.run(corpus, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+
+
+def test_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, monkeypatch):
+    from pipeline import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(CartfactsError, match="cannot reach the Dask scheduler"):
+        pipeline.run(corpus, tmp_path / "out", engine="dask", scheduler="tcp://127.0.0.1:9")
