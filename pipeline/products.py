@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -20,6 +21,7 @@ from .facts import Fact, add_fact, text_of
 from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
 from .prices import find_money, load_money
 from .resources import check_keys, patterns_dir, read_jsonl
+from .scan import alternation
 from .sentences import Sentences
 
 CONTEXTS_FILE = "product_contexts.jsonl"
@@ -73,6 +75,7 @@ class ProductsComponent:
         self.contexts = Matcher(nlp.vocab, validate=True)
         self.context_labels: dict[str, str] = {}
         file = str(root / CONTEXTS_FILE)
+        anchors: list[tuple[set[str], int | None, int | None]] = []
         for line, rec in read_jsonl(root, CONTEXTS_FILE):
             check_keys(
                 rec,
@@ -83,6 +86,15 @@ class ProductsComponent:
             )
             self.contexts.add(rec["id"], [rec["pattern"]], greedy="LONGEST")
             self.context_labels[rec["id"]] = rec["label"]
+            anchors.append(anchor(rec["pattern"]))
+        # The Matcher costs about a microsecond per token whatever the patterns, so it
+        # reads only the tokens around a word that every match must contain.
+        self.context_trigger = (
+            re.compile(r"(?i)\b(?:" + alternation(set().union(*(a[0] for a in anchors))) + r")\b")
+            if anchors and all(a[0] for a in anchors)
+            else None
+        )
+        self.context_reach = (_most([a[1] for a in anchors]), _most([a[2] for a in anchors]))
 
     # ------------------------------------------------------------ candidates
 
@@ -108,9 +120,35 @@ class ProductsComponent:
                     )
         return out
 
+    def _context_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The context Matcher's matches (match id, token start, token end), read in
+        merged windows around the anchor words, each inside its sentence."""
+        if self.context_trigger is None:
+            return list(self.contexts(doc))
+        text = text_of(doc)
+        sentences = Sentences(doc)
+        before, after = self.context_reach
+        windows: list[tuple[int, int]] = []
+        for hit in self.context_trigger.finditer(text):
+            s0, s1 = sentences.at(hit.start())
+            sentence = doc.char_span(s0, s1, alignment_mode="expand")
+            word = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+            if sentence is None or word is None:
+                continue
+            lo = sentence.start if before is None else max(sentence.start, word.start - before)
+            hi = sentence.end if after is None else min(sentence.end, word.end + after)
+            if windows and lo <= windows[-1][1] and windows[-1][0] >= sentence.start:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+            else:
+                windows.append((lo, hi))
+        out: list[tuple[int, int, int]] = []
+        for lo, hi in windows:
+            out.extend((m, lo + a, lo + b) for m, a, b in self.contexts(doc[lo:hi]))
+        return out
+
     def _candidates(self, doc: Doc) -> list[Candidate]:
         out: list[Candidate] = []
-        for match_id, start, end in self.contexts(doc):
+        for match_id, start, end in self._context_matches(doc):
             rule = doc.vocab.strings[match_id]
             name = _name_run(doc, start, end, self.context_labels[rule])
             if name is not None:
@@ -294,6 +332,57 @@ class ProductsComponent:
                 found.append(best)
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found)
+
+
+def _most(reaches: list[int | None]) -> int | None:
+    """The largest reach, None (unbounded) if any is."""
+    return None if None in reaches else max((r for r in reaches if r is not None), default=0)
+
+
+def _repeats(token: dict[str, Any]) -> int | None:
+    """Most tokens one pattern token can match (None: unbounded)."""
+    op = str(token.get("OP", ""))
+    if op in ("", "!", "?"):
+        return 1
+    counts = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
+    if counts is None:  # + and *
+        return None
+    if not counts.group(2):
+        return int(counts.group(1))
+    return int(counts.group(3)) if counts.group(3) else None
+
+
+def anchor(pattern: list[dict[str, Any]]) -> tuple[set[str], int | None, int | None]:
+    """Where a token pattern can match: the lower-case words of which every match contains
+    one (the literal LOWER, ORTH or TEXT values of its first token that is not
+    optional), and the most tokens a match spans before and after that word (None:
+    unbounded). No words when the pattern has no such token.
+
+    >>> p = [{"IS_TITLE": True, "OP": "{1,4}"}, {"LOWER": {"IN": ["drug", "Product"]}},
+    ...      {"IS_PUNCT": True, "OP": "?"}]
+    >>> words, before, after = anchor(p)
+    >>> sorted(words), before, after
+    (['drug', 'product'], 4, 1)
+    """
+    for i, token in enumerate(pattern):
+        if token.get("OP") in ("?", "*", "!") or str(token.get("OP", "")).startswith("{0"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                words = {value.lower()}
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words = {str(v).lower() for v in value["IN"]}
+            else:
+                continue
+            before = [_repeats(t) for t in pattern[:i]]
+            after = [_repeats(t) for t in pattern[i + 1 :]]
+            return (
+                words,
+                None if None in before else sum(b or 0 for b in before),
+                None if None in after else sum(a or 0 for a in after),
+            )
+    return set(), None, None
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")
