@@ -9,6 +9,7 @@ at the bottom only finds spans and calls the core.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -21,7 +22,8 @@ from .errors import PatternError
 from .numbers import NumberWords, load_numbers, words_to_number
 from .resources import check_keys, expect, open_json, section, string_list
 from .scan import finditer as scan_finditer
-from .scan import windows
+from .scan import widen, windows
+from .triggers import hits, register
 
 FILE = "dates.json"
 # characters around a trigger in which the rules look (longer than any date expression)
@@ -56,6 +58,8 @@ class DateRules:
     published_line: re.Pattern[str]
     numbers: NumberWords
     trigger: re.Pattern[str] | None = None
+    trigger_words: tuple[str, ...] = ()
+    trigger_numbers: str = r"\d{4}"
 
 
 _RESOLVERS = {
@@ -77,13 +81,30 @@ _RESOLVERS = {
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit"}
 
 
-def _trigger(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Literal words (matched in the lower-cased text) and four-digit numbers."""
+def _trigger(words: tuple[str, ...], numbers: str) -> re.Pattern[str] | None:
+    """Trigger words (in the lower-cased text) or trigger numbers, anywhere in a text."""
     if not words:
         return None
-    return re.compile(
-        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r"|\d{4}"
-    )
+    alternatives = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
+    return re.compile("|".join([*alternatives, numbers]))
+
+
+def trigger_question(rules: DateRules) -> Callable[[str], bool]:
+    """The same triggers asked of one word: a run of its letters starts with a trigger
+    word ("March" starts with "mar"), or it holds a trigger number ("2024", "15th")."""
+    words = tuple(sorted(rules.trigger_words))
+    numbers = re.compile(rules.trigger_numbers)
+
+    def question(text: str) -> bool:
+        low = text.lower()
+        return any(run.startswith(words) for run in _LETTERS.findall(low)) or bool(
+            numbers.search(low)
+        )
+
+    return question
+
+
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _alternation(words: list[str]) -> str:
@@ -123,6 +144,7 @@ def load_rules(root: Path) -> DateRules:
             "exclude_before",
             "published_labels",
             "trigger_words",
+            "trigger_numbers",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -159,6 +181,12 @@ def load_rules(root: Path) -> DateRules:
         rf"^[\s\u2022\u00b7*\-\u2013|>#]*(?:{label_alt})\s*[:\uff1a]?\s*(?P<date>.{{6,60}}?)\s*$",
         re.IGNORECASE,
     )
+    trigger_words = string_list(data.get("trigger_words", []), file=file, key="trigger_words")
+    trigger_numbers = str(data.get("trigger_numbers", r"\d{4}"))
+    try:
+        re.compile(trigger_numbers)
+    except re.error as exc:
+        raise PatternError(file, f"bad regex: {exc}", key="trigger_numbers") from None
     return DateRules(
         months={k.lower(): int(v) for k, v in months.items()},
         weekdays={k.lower(): int(v) for k, v in weekdays.items()},
@@ -171,9 +199,9 @@ def load_rules(root: Path) -> DateRules:
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
         numbers=load_numbers(root),
-        trigger=_trigger(
-            string_list(data.get("trigger_words", []), file=file, key="trigger_words")
-        ),
+        trigger=_trigger(trigger_words, trigger_numbers),
+        trigger_words=trigger_words,
+        trigger_numbers=trigger_numbers,
     )
 
 
@@ -320,13 +348,20 @@ class DateMatch:
     value: DateValue
 
 
-def find_dates(text: str, published: date | None, rules: DateRules) -> list[DateMatch]:
-    """Every date expression in text, resolved; non-overlapping, in text order."""
+def find_dates(
+    text: str,
+    published: date | None,
+    rules: DateRules,
+    spans: list[tuple[int, int]] | None = None,
+) -> list[DateMatch]:
+    """Every date expression in text, resolved; non-overlapping, in text order. The
+    rules run in ``spans`` when given, else in windows around the trigger words."""
     found: list[tuple[int, int, int, DateRule, re.Match[str]]] = []
-    spans = [(0, len(text))]
-    if rules.trigger is not None:
-        lowered = text.lower()
-        spans = windows(lowered if len(lowered) == len(text) else text, rules.trigger, WINDOW)
+    if spans is None:
+        spans = [(0, len(text))]
+        if rules.trigger is not None:
+            lowered = text.lower()
+            spans = windows(lowered if len(lowered) == len(text) else text, rules.trigger, WINDOW)
     for order, rule in enumerate(rules.rules):
         for m in scan_finditer(rule.regex, text, spans):
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
@@ -404,11 +439,18 @@ def default_rules() -> DateRules:
 class DatesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_rules(_root(Path(patterns) if patterns else None))
+        self.trigger = (
+            register(nlp.vocab, trigger_question(self.rules)) if self.rules.trigger else None
+        )
 
     def __call__(self, doc: Any) -> Any:
         from .facts import Fact, add_fact, text_of
 
-        for m in find_dates(text_of(doc), doc.user_data.get("published"), self.rules):
+        text = text_of(doc)
+        spans = None
+        if self.trigger is not None:
+            spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        for m in find_dates(text, doc.user_data.get("published"), self.rules, spans):
             add_fact(
                 doc,
                 "dates",

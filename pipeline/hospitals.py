@@ -22,7 +22,9 @@ from spacy.tokens import Doc
 
 from .facts import Fact, add_fact, text_of
 from .resources import check_keys, expect, open_json, patterns_dir, read_jsonl, section, string_list
-from .scan import alternation
+from .scan import alternation, widen
+from .scan import finditer as scan_finditer
+from .triggers import containing, hits, register
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
@@ -280,11 +282,17 @@ class HospitalMention:
     name: HospitalName
 
 
-def find_hospitals(text: str, rules: HospitalRules) -> list[HospitalMention]:
-    """Hospital mentions of an article: full names, then short forms and bracketed
-    abbreviations of names it used."""
+def find_hospitals(
+    text: str, rules: HospitalRules, spans: list[tuple[int, int]] | None = None
+) -> list[HospitalMention]:
+    """Hospital mentions of an article: full names (looked for only inside ``spans`` when
+    given: windows around head words), then short forms and bracketed abbreviations of
+    names it used."""
     found: list[HospitalMention] = []
-    for m in rules.mention.finditer(text):
+    names = (
+        rules.mention.finditer(text) if spans is None else scan_finditer(rules.mention, text, spans)
+    )
+    for m in names:
         start = m.start() + _lead_length(m.group("core"), rules)
         parsed = parse_hospital(text[start : m.end()], rules)
         if parsed is None:
@@ -377,15 +385,23 @@ def _short_forms(
 # ---------------------------------------------------------------- component
 
 
+# characters around a head word in which a full name can stand (eight name words before
+# it, "affiliated to the ... University School of Medicine" after it)
+WINDOW = 250
+
+
 class HospitalsComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_hospitals(patterns_dir(patterns or None))
+        # names are looked for only around the last word of a head ("Hospital", "Center")
+        self.trigger = register(nlp.vocab, containing(h.split()[-1] for h in self.rules.heads))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        if "Hospital" not in text and "Cent" not in text:
+        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        if not spans:
             return doc
-        for h in find_hospitals(text, self.rules):
+        for h in find_hospitals(text, self.rules, spans):
             add_fact(
                 doc,
                 "hospitals",

@@ -22,8 +22,10 @@ from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
 from .resources import open_json, patterns_dir, read_json, section
-from .scan import alternation
+from .scan import alternation, widen
+from .scan import finditer as scan_finditer
 from .sentences import Sentences
+from .triggers import containing, hits, register
 
 FILE = "money.json"
 RATES_FILE = "exchange_rates.json"
@@ -253,8 +255,22 @@ def _currency(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> s
     return None
 
 
-def find_money(text: str, rules: MoneyRules, context: str | None = None) -> list[Money]:
-    """Every money amount in text, non-overlapping, in order.
+def trigger_words(rules: MoneyRules) -> set[str]:
+    """Words of which every money amount holds one: currency signs and codes, the head
+    word of each currency name ("dollars" of "US dollars"), rupee scale words."""
+    words = {sym.replace(" ", "") for sym in rules.prefix_codes}
+    words |= {name.split()[-1] for name in rules.suffix_codes}
+    return words | set(rules.implies) | set(rules.adjective_codes)
+
+
+def find_money(
+    text: str,
+    rules: MoneyRules,
+    context: str | None = None,
+    spans: list[tuple[int, int]] | None = None,
+) -> list[Money]:
+    """Every money amount in text (only inside ``spans`` when given: windows around
+    trigger words), non-overlapping, in order.
 
     >>> r = default_money()
     >>> [(m.amount, m.amount_high, m.currency) for m in find_money("It costs 1.2 to 2 million yuan.", r)]
@@ -264,7 +280,7 @@ def find_money(text: str, rules: MoneyRules, context: str | None = None) -> list
     """
     found = []
     for order, (rule, regex) in enumerate(rules.money):
-        for m in regex.finditer(text):
+        for m in regex.finditer(text) if spans is None else scan_finditer(regex, text, spans):
             found.append((m.start(), -(m.end() - m.start()), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     out: list[Money] = []
@@ -396,16 +412,21 @@ _BRACKETED = re.compile(
 )
 
 
+# characters around a currency word in which an amount can stand ("one hundred and
+# twenty thousand to one hundred and fifty thousand yuan" is 70)
+WINDOW = 100
+
+
 class PricesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_money(patterns_dir(patterns or None))
-        # cheap test before any money regex runs: a digit or a scale word
-        words = [m for m in self.rules.multipliers if len(m) > 1 or not m.isascii()]
-        self.gate = re.compile(r"\d|" + alternation(words), re.IGNORECASE)
+        # the money rules run only in windows around a currency word or sign
+        self.trigger = register(nlp.vocab, containing(trigger_words(self.rules)))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        if not self.gate.search(text):
+        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        if not spans:
             return doc
         sentences = Sentences(doc)
         products = [
@@ -416,7 +437,7 @@ class PricesComponent:
         published = doc.user_data.get("published")
         year = published.year if published is not None else None
         previous: tuple[Money, dict[str, Any]] | None = None
-        for money in find_money(text, self.rules):
+        for money in find_money(text, self.rules, spans=spans):
             s0, s1 = sentences.at(money.start)
             sentence = text[s0:s1]
             if previous and _BRACKETED.match(text[previous[0].end : money.start]):

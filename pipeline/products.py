@@ -21,8 +21,8 @@ from .facts import Fact, add_fact, text_of
 from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
 from .prices import find_money, load_money
 from .resources import check_keys, patterns_dir, read_jsonl
-from .scan import alternation
 from .sentences import Sentences
+from .triggers import hits, register
 
 CONTEXTS_FILE = "product_contexts.jsonl"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,8 +89,9 @@ class ProductsComponent:
             anchors.append(anchor(rec["pattern"]))
         # The Matcher costs about a microsecond per token whatever the patterns, so it
         # reads only the tokens around a word that every match must contain.
+        words = frozenset().union(*(a[0] for a in anchors))
         self.context_trigger = (
-            re.compile(r"(?i)\b(?:" + alternation(set().union(*(a[0] for a in anchors))) + r")\b")
+            register(nlp.vocab, lambda text: text.lower() in words)
             if anchors and all(a[0] for a in anchors)
             else None
         )
@@ -125,14 +126,13 @@ class ProductsComponent:
         merged windows around the anchor words, each inside its sentence."""
         if self.context_trigger is None:
             return list(self.contexts(doc))
-        text = text_of(doc)
         sentences = Sentences(doc)
         before, after = self.context_reach
         windows: list[tuple[int, int]] = []
-        for hit in self.context_trigger.finditer(text):
-            s0, s1 = sentences.at(hit.start())
+        for hit_start, hit_end in hits(doc, self.context_trigger):
+            s0, s1 = sentences.at(hit_start)
             sentence = doc.char_span(s0, s1, alignment_mode="expand")
-            word = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+            word = doc.char_span(hit_start, hit_end, alignment_mode="expand")
             if sentence is None or word is None:
                 continue
             lo = sentence.start if before is None else max(sentence.start, word.start - before)

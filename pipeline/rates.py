@@ -22,6 +22,7 @@ from .qualifiers import load_qualifiers, qualifier_regex
 from .resources import check_keys, open_json, patterns_dir, section, string_list
 from .scan import alternation
 from .sentences import Sentences
+from .triggers import containing, hits, register
 
 FILE = "rates.json"
 
@@ -59,10 +60,14 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
     return Lexicon(regex, labels)
 
 
+# a word holding one of these marks a sentence that may state a figure (the units of
+# the figure regex below: "%", "percent", "per cent", "pct")
+UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
+
+
 @dataclass(frozen=True)
 class RateRules:
     figure: re.Pattern[str]
-    unit_trigger: re.Pattern[str]
     numbers: NumberWords
     metrics: Lexicon
     not_efficacy: Lexicon
@@ -135,8 +140,6 @@ def load_rates(root: Path) -> RateRules:
     numbers = load_numbers(root)
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
-    # every figure holds one of these: sentences without any are not read at all
-    unit_trigger = re.compile(r"%|％|percent|per cent|pct")
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
         rf"(?<![\w.%=/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
@@ -154,7 +157,6 @@ def load_rates(root: Path) -> RateRules:
     qualifiers = load_qualifiers(root)
     return RateRules(
         figure=figure,
-        unit_trigger=unit_trigger,
         numbers=numbers,
         metrics=_lexicon(phrases, exact),
         not_efficacy=not_eff,
@@ -376,11 +378,14 @@ def default_rates() -> RateRules:
 class RatesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_rates(patterns_dir(patterns or None))
+        # sentences without a percent unit hold no figure and are not read
+        self.trigger = register(nlp.vocab, containing(UNIT_WORDS))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        trigger = self.rules.unit_trigger
-        if not trigger.search(text):
+        sentences = Sentences(doc)
+        with_unit = {sentences.at(pos) for s, e in hits(doc, self.trigger) for pos in (s, e - 1)}
+        if not with_unit:
             return doc
         products = [
             (f.start, f.values.get("product"))
@@ -389,14 +394,12 @@ class RatesComponent:
         ]
         header: str | None = None  # a metric named in a heading line, reused below it
         previous_end = 0
-        for s0, s1 in Sentences(doc).bounds:
+        for s0, s1 in sentences.bounds:
             sentence = text[s0:s1]
             if "\n\n" in text[previous_end:s0]:
                 header = None  # a blank line ends the heading's scope
             previous_end = s1
-            facts_here = (
-                find_rates(sentence, self.rules, header) if trigger.search(sentence) else []
-            )
+            facts_here = find_rates(sentence, self.rules, header) if (s0, s1) in with_unit else []
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading

@@ -19,13 +19,24 @@ def alternation(words: Iterable[str]) -> str:
 
 def windows(text: str, trigger: re.Pattern[str], margin: int) -> list[tuple[int, int]]:
     """Merged (start, end) windows of ``margin`` characters around every trigger."""
+    return widen([m.span() for m in trigger.finditer(text)], margin, margin, len(text))
+
+
+def widen(
+    spans: Iterable[tuple[int, int]], before: int, after: int, length: int
+) -> list[tuple[int, int]]:
+    """Spans (in order) widened by ``before``/``after`` characters, clipped, merged.
+
+    >>> widen([(10, 12), (15, 20), (90, 95)], 5, 5, 100)
+    [(5, 25), (85, 100)]
+    """
     out: list[tuple[int, int]] = []
-    for m in trigger.finditer(text):
-        start, end = max(0, m.start() - margin), min(len(text), m.end() + margin)
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
+    for s, e in spans:
+        lo, hi = max(0, s - before), min(length, e + after)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
-            out.append((start, end))
+            out.append((lo, hi))
     return out
 
 
