@@ -21,8 +21,8 @@ from .errors import PatternError
 from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import open_json, patterns_dir, read_json, section
-from .scan import alternation, widen
+from .resources import open_json, patterns_dir, read_json, section, string_list
+from .scan import alternation, lowered, widen
 from .scan import finditer as scan_finditer
 from .sentences import Sentences
 from .triggers import containing, hits, register
@@ -68,7 +68,8 @@ class MoneyRules:
     per_before: re.Pattern[str]
     per: dict[str, str]
     per_cues: tuple[tuple[str, str], ...]
-    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    kind_words: re.Pattern[str]  # every kind keyword, matched in the lower-cased sentence
+    kinds: dict[str, tuple[int, str]]  # keyword -> (priority, kind); the first kind listed wins
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
     adjective_codes: dict[str, str]
@@ -167,11 +168,12 @@ def load_money(root: Path) -> MoneyRules:
     qualifiers = load_qualifiers(root)
     per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
     per_alt = alternation(list(per))
-    kinds = []
-    for kind, words in section(data, "kinds", dict, file=file).items():
+    kinds: dict[str, tuple[int, str]] = {}
+    for priority, (kind, words) in enumerate(section(data, "kinds", dict, file=file).items()):
         if kind not in {"price", "revenue", "investment", "market", "reimbursement", "other"}:
             raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
-        kinds.append((kind, re.compile(r"(?i)\b(?:" + alternation(words) + r")\b")))
+        for word in string_list(words, file=file, key=f"kinds.{kind}"):
+            kinds.setdefault(word.lower(), (priority, kind))
     rates = {}
     rates_data = read_json(root, RATES_FILE)
     for code, by_year in section(rates_data, "rates", dict, file=str(root / RATES_FILE)).items():
@@ -201,7 +203,8 @@ def load_money(root: Path) -> MoneyRules:
                 key=lambda kv: -len(kv[0]),
             )
         ),
-        kinds=tuple(kinds),
+        kind_words=re.compile(r"\b(?:" + alternation(list(kinds)) + r")\b"),
+        kinds=kinds,
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
         adjective_codes=adjective_codes,
@@ -366,23 +369,24 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     elif pb:
         per = rules.per[pb.group("unit").lower()]
     else:
-        lowered = before[-90:].lower()
+        tail = before[-90:].lower()
         for cue, unit in rules.per_cues:
-            if cue in lowered:
+            if cue in tail:
                 per = unit
                 break
     best: tuple[float, int, str] | None = None
-    for priority, (kind, regex) in enumerate(rules.kinds):
-        for m in regex.finditer(sentence):
-            if m.end() <= start:
-                distance = float(start - m.end())
-            elif m.start() >= end:
-                distance = (m.start() - end) * 1.5 + 5
-            else:
-                continue
-            candidate = (distance, priority, kind)
-            if best is None or candidate < best:
-                best = candidate
+    # one pass over the lower-cased sentence (a case-blind regex per kind cost 90 us)
+    for m in rules.kind_words.finditer(lowered(sentence)):
+        if m.end() <= start:
+            distance = float(start - m.end())
+        elif m.start() >= end:
+            distance = (m.start() - end) * 1.5 + 5
+        else:
+            continue
+        priority, kind = rules.kinds[m.group(0)]
+        candidate = (distance, priority, kind)
+        if best is None or candidate < best:
+            best = candidate
     if best is not None and best[0] <= 120:
         kind = best[2]
     elif per is not None or rules.therapy.search(sentence):

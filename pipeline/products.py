@@ -31,6 +31,7 @@ _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
 _RUN_WORD = re.compile(r"\S+")
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ class ProductsComponent:
             ]
             best: Mention | None = None
             for i, (ws, we) in enumerate(words):
-                if re.sub(r"[^a-z]", "", doc_text[ws:we].lower())[:3] not in firsts:
+                if _NOT_LETTER.sub("", doc_text[ws:we].lower())[:3] not in firsts:
                     continue
                 for j in range(min(len(words), i + 5), i, -1):
                     start, end = ws, words[j - 1][1]

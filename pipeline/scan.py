@@ -17,6 +17,19 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def lowered(text: str) -> str:
+    """``text.lower()`` with every character in place: the few characters whose lower
+    case is longer ("İ") stay as they are, so offsets still agree.
+
+    >>> lowered("ICU İstanbul")
+    'icu İstanbul'
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def windows(text: str, trigger: re.Pattern[str], margin: int) -> list[tuple[int, int]]:
     """Merged (start, end) windows of ``margin`` characters around every trigger."""
     return widen([m.span() for m in trigger.finditer(text)], margin, margin, len(text))
