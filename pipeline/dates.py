@@ -9,10 +9,9 @@ at the bottom only finds spans and calls the core.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from .errors import PatternError
 from .numbers import NumberWords, load_numbers, words_to_number
 from .resources import check_keys, expect, open_json, section, string_list
 from .scan import finditer as scan_finditer
-from .scan import widen, windows
+from .scan import lowered, widen, windows
 from .triggers import hits, register
 
 FILE = "dates.json"
@@ -44,6 +43,31 @@ class DateRule:
     resolve: str
     span_group: str | None
     emit: bool
+    near: tuple[str, ...] = ()  # trigger groups one of which every match holds; () = any
+
+
+@dataclass(frozen=True)
+class TriggerGroup:
+    """Words (each the start of a word: "mar" for "March") and numbers (a regex) that
+    mark where some rules can match."""
+
+    words: tuple[str, ...]
+    numbers: re.Pattern[str] | None
+
+    def holds(self, word: str) -> bool:
+        """Whether one word (a token) holds a trigger of the group."""
+        low = word.lower()
+        if self.words and any(run.startswith(self.words) for run in _LETTERS.findall(low)):
+            return True
+        return self.numbers is not None and self.numbers.search(low) is not None
+
+    @cached_property
+    def in_text(self) -> re.Pattern[str]:
+        """The same triggers anywhere in a lower-cased text (a superset of ``holds``)."""
+        parts = [re.escape(w) for w in sorted(self.words, key=len, reverse=True)]
+        if self.numbers is not None:
+            parts.append(self.numbers.pattern)
+        return re.compile("|".join(parts) or "(?!)")
 
 
 @dataclass(frozen=True)
@@ -57,9 +81,7 @@ class DateRules:
     exclude_before: tuple[str, ...]
     published_line: re.Pattern[str]
     numbers: NumberWords
-    trigger: re.Pattern[str] | None = None
-    trigger_words: tuple[str, ...] = ()
-    trigger_numbers: str = r"\d{4}"
+    triggers: dict[str, TriggerGroup] = field(default_factory=dict)
 
 
 _RESOLVERS = {
@@ -78,33 +100,23 @@ _RESOLVERS = {
     "weekday",
     "none",
 }
-_RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit"}
+_RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
 
 
-def _trigger(words: tuple[str, ...], numbers: str) -> re.Pattern[str] | None:
-    """Trigger words (in the lower-cased text) or trigger numbers, anywhere in a text."""
-    if not words:
-        return None
-    alternatives = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
-    return re.compile("|".join([*alternatives, numbers]))
-
-
-def trigger_question(rules: DateRules) -> Callable[[str], bool]:
-    """The same triggers asked of one word: a run of its letters starts with a trigger
-    word ("March" starts with "mar"), or it holds a trigger number ("2024", "15th")."""
-    words = tuple(sorted(rules.trigger_words))
-    numbers = re.compile(rules.trigger_numbers)
-
-    def question(text: str) -> bool:
-        low = text.lower()
-        return any(run.startswith(words) for run in _LETTERS.findall(low)) or bool(
-            numbers.search(low)
-        )
-
-    return question
+def group_windows(text: str, rules: DateRules) -> dict[str, list[tuple[int, int]]]:
+    """Windows around each trigger group's words, found in the text itself (the spaCy
+    component reads them from token flags instead)."""
+    low = lowered(text)
+    return {name: windows(low, group.in_text, WINDOW) for name, group in rules.triggers.items()}
 
 
 _LETTERS = re.compile(r"[a-z]+")
+
+
+def _union(spans: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    if len(spans) == 1:
+        return spans[0]
+    return widen(sorted(s for group in spans for s in group), 0, 0, 1 << 62)
 
 
 def _alternation(words: list[str]) -> str:
@@ -143,8 +155,7 @@ def load_rules(root: Path) -> DateRules:
             "rules",
             "exclude_before",
             "published_labels",
-            "trigger_words",
-            "trigger_numbers",
+            "triggers",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -172,8 +183,16 @@ def load_rules(root: Path) -> DateRules:
             raise PatternError(
                 file, f"{where} ({raw['id']}): bad regex: {exc}", key="regex"
             ) from None
+        near = string_list(raw.get("near", []), file=file, key=f"{where}.near")
         rules.append(
-            DateRule(raw["id"], regex, raw["resolve"], raw.get("span_group"), raw.get("emit", True))
+            DateRule(
+                raw["id"],
+                regex,
+                raw["resolve"],
+                raw.get("span_group"),
+                raw.get("emit", True),
+                tuple(near),
+            )
         )
     labels = string_list(data["published_labels"], file=file, key="published_labels")
     label_alt = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
@@ -181,12 +200,13 @@ def load_rules(root: Path) -> DateRules:
         rf"^[\s\u2022\u00b7*\-\u2013|>#]*(?:{label_alt})\s*[:\uff1a]?\s*(?P<date>.{{6,60}}?)\s*$",
         re.IGNORECASE,
     )
-    trigger_words = string_list(data.get("trigger_words", []), file=file, key="trigger_words")
-    trigger_numbers = str(data.get("trigger_numbers", r"\d{4}"))
-    try:
-        re.compile(trigger_numbers)
-    except re.error as exc:
-        raise PatternError(file, f"bad regex: {exc}", key="trigger_numbers") from None
+    triggers = _trigger_groups(data.get("triggers", {}), file)
+    for rule in rules:
+        unknown = set(rule.near) - set(triggers)
+        if unknown:
+            raise PatternError(
+                file, f"rule {rule.id}: unknown trigger group {sorted(unknown)}", key="near"
+            )
     return DateRules(
         months={k.lower(): int(v) for k, v in months.items()},
         weekdays={k.lower(): int(v) for k, v in weekdays.items()},
@@ -199,10 +219,26 @@ def load_rules(root: Path) -> DateRules:
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
         numbers=load_numbers(root),
-        trigger=_trigger(trigger_words, trigger_numbers),
-        trigger_words=trigger_words,
-        trigger_numbers=trigger_numbers,
+        triggers=triggers,
     )
+
+
+def _trigger_groups(raw: Any, file: str) -> dict[str, TriggerGroup]:
+    expect(raw, dict, file=file, key="triggers")
+    groups = {}
+    for name, spec in raw.items():
+        key = f"triggers.{name}"
+        expect(spec, dict, file=file, key=key)
+        check_keys(spec, file=file, allowed={"words", "numbers"}, required=set())
+        numbers = None
+        if "numbers" in spec:
+            try:
+                numbers = re.compile(str(spec["numbers"]))
+            except re.error as exc:
+                raise PatternError(file, f"bad regex: {exc}", key=f"{key}.numbers") from None
+        words = string_list(spec.get("words", []), file=file, key=f"{key}.words")
+        groups[name] = TriggerGroup(tuple(w.lower() for w in words), numbers)
+    return groups
 
 
 # ---------------------------------------------------------------- pure resolution
@@ -352,17 +388,21 @@ def find_dates(
     text: str,
     published: date | None,
     rules: DateRules,
-    spans: list[tuple[int, int]] | None = None,
+    near: dict[str, list[tuple[int, int]]] | None = None,
 ) -> list[DateMatch]:
-    """Every date expression in text, resolved; non-overlapping, in text order. The
-    rules run in ``spans`` when given, else in windows around the trigger words."""
+    """Every date expression in text, resolved; non-overlapping, in text order.
+
+    Each rule runs only in the windows of its trigger groups: ``near`` (group -> windows)
+    when given, else found in the text by ``group_windows``.
+    """
     found: list[tuple[int, int, int, DateRule, re.Match[str]]] = []
-    if spans is None:
-        spans = [(0, len(text))]
-        if rules.trigger is not None:
-            lowered = text.lower()
-            spans = windows(lowered if len(lowered) == len(text) else text, rules.trigger, WINDOW)
+    if not rules.triggers:
+        near, everywhere = {}, [(0, len(text))]
+    else:
+        near = group_windows(text, rules) if near is None else near
+        everywhere = _union(list(near.values()))
     for order, rule in enumerate(rules.rules):
+        spans = _union([near.get(g, []) for g in rule.near]) if rule.near else everywhere
         for m in scan_finditer(rule.regex, text, spans):
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
             found.append((s, -(e - s), order, rule, m))
@@ -439,18 +479,23 @@ def default_rules() -> DateRules:
 class DatesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_rules(_root(Path(patterns) if patterns else None))
-        self.trigger = (
-            register(nlp.vocab, trigger_question(self.rules)) if self.rules.trigger else None
+        groups = self.rules.triggers
+        # one flag for every trigger word; each flagged token is then sorted into groups
+        self.trigger = register(nlp.vocab, lambda w: any(g.holds(w) for g in groups.values()))
+        self._groups_of = lru_cache(maxsize=50_000)(
+            lambda w: tuple(name for name, g in groups.items() if g.holds(w))
         )
 
     def __call__(self, doc: Any) -> Any:
         from .facts import Fact, add_fact, text_of
 
         text = text_of(doc)
-        spans = None
-        if self.trigger is not None:
-            spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
-        for m in find_dates(text, doc.user_data.get("published"), self.rules, spans):
+        spans: dict[str, list[tuple[int, int]]] = {name: [] for name in self.rules.triggers}
+        for start, end in hits(doc, self.trigger):
+            for name in self._groups_of(text[start:end]):
+                spans[name].append((start, end))
+        near = {name: widen(s, WINDOW, WINDOW, len(text)) for name, s in spans.items()}
+        for m in find_dates(text, doc.user_data.get("published"), self.rules, near):
             add_fact(
                 doc,
                 "dates",
