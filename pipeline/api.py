@@ -19,7 +19,7 @@ from .errors import CartfactsError
 from .extract import doc_rows
 from .facts import remember_text
 from .ingest import Article, article_id, make_article, read_articles
-from .nlp import MAX_CHARS, build_nlp
+from .nlp import MAX_CHARS, bounded_vocab, build_nlp
 from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
 
 BATCH_SIZE = 200
@@ -60,6 +60,9 @@ class RunReport:
         )
 
 
+Results = list[tuple[Article, dict[str, list[dict[str, Any]]]]]
+
+
 def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[dict[str, Any]]]]:
     """Facts of one article; an exception inside a component becomes an error row."""
     empty: dict[str, list[dict[str, Any]]] = {t: [] for t in FACT_TABLES}
@@ -87,6 +90,13 @@ def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[di
         return failed, empty
 
 
+def process_batch(articles: list[Article], nlp: Language) -> Results:
+    """Facts of a batch of articles, in a vocabulary that stays bounded (see bounded_vocab)."""
+    results = [process(article, nlp) for article in articles]
+    bounded_vocab(nlp)
+    return results
+
+
 _WORKER_NLP: Language | None = None
 
 
@@ -95,9 +105,9 @@ def _init_worker(patterns: str | None) -> None:
     _WORKER_NLP = build_nlp(patterns)  # once per worker process
 
 
-def _process_in_worker(article: Article) -> tuple[Article, dict[str, list[dict[str, Any]]]]:
+def _process_in_worker(articles: list[Article]) -> Results:
     assert _WORKER_NLP is not None
-    return process(article, _WORKER_NLP)
+    return process_batch(articles, _WORKER_NLP)
 
 
 def extract(
@@ -239,21 +249,19 @@ def run(
             workers, initializer=_init_worker, initargs=(patterns_arg,)
         ) as pool:
             for batch in batches:
-                chunk = max(1, len(batch) // (4 * workers))
-                results = pool.map(_process_in_worker, batch, chunksize=chunk)
+                size = max(1, -(-len(batch) // (4 * workers)))  # four chunks per worker
+                chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+                results = [r for chunk in pool.map(_process_in_worker, chunks) for r in chunk]
                 report.add(write_batch(target, results))
     else:
         nlp = build_nlp(patterns)
         for batch in batches:
-            report.add(write_batch(target, [process(a, nlp) for a in batch]))
+            report.add(write_batch(target, process_batch(batch, nlp)))
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
             write_part(target, table, [], "empty")
     report.seconds = time.perf_counter() - started
     return report
-
-
-Results = list[tuple[Article, dict[str, list[dict[str, Any]]]]]
 
 
 @dataclass

@@ -42,10 +42,9 @@ def _worker_nlp(patterns: str | None) -> Any:
 
 def extract_and_write(batch: list[Any], target: str, patterns: str | None) -> Any:
     """The task a worker runs: extract one batch and write its part files."""
-    from .api import process, write_batch
+    from .api import process_batch, write_batch
 
-    nlp = _worker_nlp(patterns)
-    return write_batch(Path(target), [process(article, nlp) for article in batch])
+    return write_batch(Path(target), process_batch(batch, _worker_nlp(patterns)))
 
 
 def _client(workers: int, scheduler: str | None) -> tuple[Any, Any]:

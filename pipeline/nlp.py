@@ -4,6 +4,8 @@ product mentions."""
 
 from __future__ import annotations
 
+import weakref
+from contextlib import ExitStack
 from pathlib import Path
 
 import spacy
@@ -35,6 +37,30 @@ def _guard_long_tokens(nlp: Language) -> None:
         return len(text) > LONGEST_TOKEN or (previous is not None and previous(text) is not None)
 
     nlp.tokenizer.token_match = token_match  # type: ignore[union-attr]
+
+
+# new strings a pipeline may intern before its vocabulary is renewed
+VOCAB_GROWTH = 200_000
+_ZONES: weakref.WeakKeyDictionary[Language, tuple[ExitStack, int]] = weakref.WeakKeyDictionary()
+
+
+def bounded_vocab(nlp: Language, growth: int | None = None) -> None:
+    """Keep a long run's vocabulary from growing with the corpus.
+
+    spaCy interns every new word (and number) it sees, for good. Called between batches,
+    this keeps the pipeline inside a ``memory_zone`` and, once more than ``growth``
+    strings were added in it, closes the zone (freeing them and their lexemes) and opens
+    another. Renewing costs a cold tokenizer cache, so it is rare, not per batch. No Doc
+    may be alive across the call.
+    """
+    entry = _ZONES.get(nlp)
+    if entry is not None:
+        if len(nlp.vocab.strings) - entry[1] <= (VOCAB_GROWTH if growth is None else growth):
+            return
+        entry[0].close()
+    stack = ExitStack()
+    stack.enter_context(nlp.memory_zone())
+    _ZONES[nlp] = (stack, len(nlp.vocab.strings))
 
 
 def build_nlp(patterns: str | Path | None = None) -> Language:

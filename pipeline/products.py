@@ -25,6 +25,8 @@ from .sentences import Sentences
 from .triggers import hits, register
 
 CONTEXTS_FILE = "product_contexts.jsonl"
+# resolutions remembered per spelling; cleared when full, so memory stays bounded
+CACHE_LIMIT = 50_000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a capitalised word long enough to be a transliterated generic name ("Akilunsai")
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
@@ -221,12 +223,14 @@ class ProductsComponent:
 
     def _resolve(self, text: str) -> Resolution:
         if text not in self._product_cache:
+            if len(self._product_cache) > CACHE_LIMIT:
+                self._product_cache.clear()
             self._product_cache[text] = resolve_product(text, self.kb)
         return self._product_cache[text]
 
     def _resolve_company(self, text: str) -> Resolution:
         if text not in self._company_cache:
-            if len(self._company_cache) > 50_000:
+            if len(self._company_cache) > CACHE_LIMIT:
                 self._company_cache.clear()
             self._company_cache[text] = resolve_company(text, self.kb)
         return self._company_cache[text]

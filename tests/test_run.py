@@ -137,3 +137,24 @@ def test_two_workers_give_the_same_tables(corpus_copy, tmp_path):
         a = sorted(tables.table_dir(tmp_path / "one", table).glob("*.parquet"))
         b = sorted(tables.table_dir(tmp_path / "two", table).glob("*.parquet"))
         assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b], table
+
+
+def test_renewing_the_vocabulary_changes_no_row(corpus_copy, tmp_path, monkeypatch):
+    """A long run frees spaCy's interned strings now and then (nlp.bounded_vocab); the
+    lexemes made again afterwards must carry the same trigger flags, so the rows are
+    the same as without renewals."""
+    from pipeline import nlp as nlp_module
+
+    for i in range(6):  # new words in every batch
+        words = " ".join(f"Zq{i}x{k}" for k in range(40))
+        (corpus_copy / f"extra{i}.txt").write_text(
+            f"{words}. Kymriah costs $475,000 in 2017; ORR was 83%.", encoding="utf-8"
+        )
+    pipeline.run(corpus_copy, tmp_path / "plain", batch_size=2)
+    monkeypatch.setattr(nlp_module, "VOCAB_GROWTH", 10)
+    pipeline.run(corpus_copy, tmp_path / "renewed", batch_size=2)
+    for table in tables.TABLES:
+        a = sorted(tables.table_dir(tmp_path / "plain", table).glob("*.parquet"))
+        b = sorted(tables.table_dir(tmp_path / "renewed", table).glob("*.parquet"))
+        assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b], table
+    assert len(pipeline.load(tmp_path / "renewed")["prices"]) >= 6
