@@ -307,6 +307,8 @@ class ProductsComponent:
         firsts = self.kb.company_first_forms
         doc_text = text_of(doc)
         for run in _CAPITALISED_RUN.finditer(doc_text):
+            if not any(_may_start_company(w, firsts) for w in run.group(0).split()):
+                continue  # most runs: no word starts like a company rendering
             words = [
                 _trim_word(doc_text, w.start(), w.end())
                 for w in _RUN_WORD.finditer(doc_text, run.start(), run.end())
@@ -391,6 +393,17 @@ def anchor(pattern: list[dict[str, Any]]) -> tuple[set[str], int | None, int | N
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")
+
+
+def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
+    """Whether a word of a capitalised run, once trimmed (_trim_word drops at most one
+    letter, the s of a possessive), can start like a company rendering.
+
+    >>> _may_start_company("WuXi's", frozenset({"wux"})), _may_start_company("GEs", frozenset({"ge"}))
+    (True, True)
+    """
+    key = _NOT_LETTER.sub("", word.lower())
+    return key[:3] in firsts or (len(key) <= 3 and key.endswith("s") and key[:-1] in firsts)
 
 
 def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
