@@ -22,8 +22,13 @@ from .resources import open_json, patterns_dir, string_list
 FILE = "sentences.json"
 KEY = "cartfacts_sentences"
 
+# A sentence ends at line breaks and after . ! ? followed by white space (closing quotes
+# and brackets between), or after a CJK full stop. The match starts at the punctuation
+# (a plain character class, which the regex engine skips to quickly; a lookbehind made
+# it test every position) and the sentence ends just after it.
 _BREAK = re.compile(
-    r"\n+|(?<=[.!?\u3002\uff01\uff1f])[\"'\u201d\u2019)\]]*\s+|(?<=[\u3002\uff01\uff1f])"
+    r"\n+|[.!?\u3002\uff01\uff1f](?=[\"'\u201d\u2019)\]]*\s)[\"'\u201d\u2019)\]]*\s+"
+    r"|[\u3002\uff01\uff1f]"
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
@@ -43,11 +48,11 @@ def split(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
     bounds = []
     start = 0
     for m in _BREAK.finditer(text):
+        end = m.start() if m.group(0)[0] == "\n" else m.start() + 1
         if "\n" not in m.group(0):
-            before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            before = _WORD_BEFORE.search(text, max(0, end - 12), end)
             if before and before.group(1) in abbreviations:
                 continue
-        end = m.start()
         if text[start:end].strip():
             bounds.append(_trim(text, start, end))
         start = m.end()
