@@ -20,8 +20,8 @@ from spacy.language import Language
 from .errors import PatternError
 from .numbers import NumberWords, load_numbers, words_to_number
 from .resources import check_keys, expect, open_json, section, string_list
+from .scan import alternation, lowered, widen, windows
 from .scan import finditer as scan_finditer
-from .scan import lowered, widen, windows
 from .triggers import hits, register
 
 FILE = "dates.json"
@@ -56,10 +56,24 @@ class TriggerGroup:
 
     def holds(self, word: str) -> bool:
         """Whether one word (a token) holds a trigger of the group."""
-        low = word.lower()
-        if self.words and any(run.startswith(self.words) for run in _LETTERS.findall(low)):
-            return True
-        return self.numbers is not None and self.numbers.search(low) is not None
+        return self.in_word.search(word.lower()) is not None
+
+    @cached_property
+    def in_word(self) -> re.Pattern[str]:
+        """A trigger word at the start of a run of letters, or a trigger number."""
+        parts = [rf"(?<![a-z])(?:{alternation(self.words)})"] if self.words else []
+        if self.numbers is not None:
+            parts.append(self.numbers.pattern)
+        return re.compile("|".join(parts) or "(?!)")
+
+    @staticmethod
+    def union(groups: list[TriggerGroup]) -> TriggerGroup:
+        """One group holding the words and numbers of all."""
+        numbers = [g.numbers.pattern for g in groups if g.numbers is not None]
+        return TriggerGroup(
+            tuple(w for g in groups for w in g.words),
+            re.compile("|".join(numbers)) if numbers else None,
+        )
 
     @cached_property
     def in_text(self) -> re.Pattern[str]:
@@ -108,9 +122,6 @@ def group_windows(text: str, rules: DateRules) -> dict[str, list[tuple[int, int]
     component reads them from token flags instead)."""
     low = lowered(text)
     return {name: windows(low, group.in_text, WINDOW) for name, group in rules.triggers.items()}
-
-
-_LETTERS = re.compile(r"[a-z]+")
 
 
 def _union(spans: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
@@ -481,7 +492,7 @@ class DatesComponent:
         self.rules = load_rules(_root(Path(patterns) if patterns else None))
         groups = self.rules.triggers
         # one flag for every trigger word; each flagged token is then sorted into groups
-        self.trigger = register(nlp.vocab, lambda w: any(g.holds(w) for g in groups.values()))
+        self.trigger = register(nlp.vocab, TriggerGroup.union(list(groups.values())).holds)
         self._groups_of = lru_cache(maxsize=50_000)(
             lambda w: tuple(name for name, g in groups.items() if g.holds(w))
         )
