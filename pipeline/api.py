@@ -248,11 +248,18 @@ def run(
         with multiprocessing.get_context("spawn").Pool(
             workers, initializer=_init_worker, initargs=(patterns_arg,)
         ) as pool:
+            # two batches in flight: while the workers extract one, this process reads
+            # the next and writes the previous (in order, so parts match one worker's)
+            previous = None
             for batch in batches:
                 size = max(1, -(-len(batch) // (4 * workers)))  # four chunks per worker
                 chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-                results = [r for chunk in pool.map(_process_in_worker, chunks) for r in chunk]
-                report.add(write_batch(target, results))
+                current = pool.map_async(_process_in_worker, chunks)
+                if previous is not None:
+                    report.add(write_batch(target, [r for c in previous.get() for r in c]))
+                previous = current
+            if previous is not None:
+                report.add(write_batch(target, [r for c in previous.get() for r in c]))
     else:
         nlp = build_nlp(patterns)
         for batch in batches:
