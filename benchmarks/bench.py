@@ -1,7 +1,10 @@
 """Benchmark: articles/s, words/s, peak memory, and the pipeline's time over a blank
 English spaCy tokenizer on the same texts, for one or more worker counts.
 
-Usage: python benchmarks/bench.py [--articles N] [--workers 1 2] [--corpus DIR]
+Usage: python benchmarks/bench.py [--articles N [N ...]] [--workers 1 2] [--corpus DIR]
+
+Several sizes (``--articles 1000 10000 50000 --workers 1``) show whether peak memory
+stays flat as the corpus grows.
 
 It makes N articles by varying the bundled corpus (numbers, names and dates change, so
 no cache sees the same text twice), writes them to a temporary folder, times
@@ -76,23 +79,36 @@ def run_pipeline(folder: Path, out: Path, workers: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> list[dict[str, float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, nargs="+", default=[2000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     args = parser.parse_args(argv)
+    rows = []
+    for n in args.articles:
+        rows += measure(n, args.workers, args.corpus)
+    if len(args.articles) > 1:
+        print("articles  workers  peak MB")
+        for row in rows:
+            print(f"{row['articles']:>8,}  {row['workers']:>7}  {row['peak_mb']:>7.0f}")
+    return rows
+
+
+def measure(n: int, worker_counts: list[int], corpus: Path) -> list[dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
-        texts = make_corpus(args.corpus, folder, args.articles)
+        texts = make_corpus(corpus, folder, n)
         words = sum(len(t.split()) for t in texts)
         tok = tokenizer_seconds(texts)
-        print(f"{args.articles} articles, {words:,} words; blank tokenizer {tok:.2f} s")
+        del texts
+        print(f"{n} articles, {words:,} words; blank tokenizer {tok:.2f} s")
         rows = []
-        for workers in args.workers:
+        for workers in worker_counts:
             r = run_pipeline(folder, Path(tmp) / f"out{workers}", workers)
             row = {
+                "articles": n,
                 "workers": workers,
                 "seconds": r["seconds"],
-                "articles_per_s": args.articles / r["seconds"],
+                "articles_per_s": n / r["seconds"],
                 "words_per_s": words / r["seconds"],
                 "peak_mb": r["peak_mb"],
                 "ratio_to_tokenizer": r["seconds"] / tok,

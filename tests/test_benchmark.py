@@ -9,5 +9,6 @@ def test_benchmark_smoke():
     spec = importlib.util.spec_from_file_location("bench", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    rows = bench.main(["--articles", "12", "--workers", "1"])
-    assert rows[0]["articles_per_s"] > 0 and rows[0]["peak_mb"] > 0
+    rows = bench.main(["--articles", "6", "12", "--workers", "1"])
+    assert [r["articles"] for r in rows] == [6, 12]
+    assert all(r["articles_per_s"] > 0 and r["peak_mb"] > 0 for r in rows)
