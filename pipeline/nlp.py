@@ -47,8 +47,9 @@ def _guard_long_tokens(nlp: Language) -> None:
     nlp.tokenizer.token_match = token_match  # type: ignore[union-attr]
 
 
-# new strings a pipeline may intern before its vocabulary is renewed
-VOCAB_GROWTH = 200_000
+# new strings a pipeline may intern before its vocabulary is renewed (about 400 bytes
+# each with their lexeme and tokenizer cache entry: 20 MB)
+VOCAB_GROWTH = 50_000
 _ZONES: weakref.WeakKeyDictionary[Language, tuple[ExitStack, int]] = weakref.WeakKeyDictionary()
 
 
@@ -56,7 +57,7 @@ def bounded_vocab(nlp: Language, growth: int | None = None) -> None:
     """Keep a long run's vocabulary from growing with the corpus.
 
     spaCy interns every new word (and number) it sees, for good. Called between batches,
-    this keeps the pipeline inside a ``memory_zone`` and, once more than ``growth``
+    this keeps the pipeline inside a ``memory_zone`` and, once more than ``growth`` (VOCAB_GROWTH)
     strings were added in it, closes the zone (freeing them and their lexemes) and opens
     another. Renewing costs a cold tokenizer cache, so it is rare, not per batch. No Doc
     may be alive across the call.
