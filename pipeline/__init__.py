@@ -13,6 +13,13 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .api import RunReport, extract, load, run  # noqa: E402
-from .report import render  # noqa: E402
+
+
+def render(text: str, published: str | None = None) -> str:
+    """A text with its facts highlighted (pipeline.report.render). The report module is
+    imported on first use: its pandas import added a quarter second to every run."""
+    from .report import render as _render
+
+    return _render(text, published)
 
 __all__ = ["RunReport", "__version__", "extract", "load", "render", "run"]
