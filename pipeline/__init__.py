@@ -22,4 +22,5 @@ def render(text: str, published: str | None = None) -> str:
 
     return _render(text, published)
 
+
 __all__ = ["RunReport", "__version__", "extract", "load", "render", "run"]

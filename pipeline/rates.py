@@ -20,7 +20,8 @@ from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
 from .resources import check_keys, open_json, patterns_dir, section, string_list
-from .scan import alternation
+from .scan import alternation, widen
+from .scan import finditer as scan_finditer
 from .sentences import Sentences
 from .triggers import containing, hits, register
 
@@ -63,6 +64,11 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
 # a word holding one of these marks a sentence that may state a figure (the units of
 # the figure regex below: "%", "percent", "per cent", "pct")
 UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
+# characters before a unit word in which its figure starts ("between seventy-five and
+# eighty-two percent" is 42)
+FIGURE_REACH = 80
+# the longest timepoint expression ("at twenty-four months")
+TIMEPOINT_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -209,9 +215,18 @@ def _num(text: str, rules: RateRules) -> float | None:
         return words_to_number(text, rules.numbers)
 
 
-def figures(sentence: str, rules: RateRules) -> list[_Figure]:
+def figures(
+    sentence: str, rules: RateRules, units: list[tuple[int, int]] | None = None
+) -> list[_Figure]:
+    """Percent figures of a sentence; with ``units`` (where its unit words are), the
+    figure regex runs only just before and over them."""
     out = []
-    for m in rules.figure.finditer(sentence):
+    matches = (
+        rules.figure.finditer(sentence)
+        if units is None
+        else scan_finditer(rules.figure, sentence, widen(units, FIGURE_REACH, 1, len(sentence)))
+    )
+    for m in matches:
         g = m.groupdict()
         if g["s"]:
             value = _num(g["s"], rules)
@@ -270,7 +285,9 @@ def _nearest(
 
 def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | None:
     best = None
-    for m in rules.timepoint.finditer(sentence):
+    # a timepoint counts within 60 characters of the figure and its metric
+    lo, hi = max(0, near[0] - 60 - TIMEPOINT_LENGTH), near[1] + 60 + TIMEPOINT_LENGTH
+    for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
         n = g["n1"] or g["n2"] or g["n3"]
         unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"]).lower()]
@@ -283,7 +300,12 @@ def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | 
     return best[1] if best else None
 
 
-def find_rates(sentence: str, rules: RateRules, header_metric: str | None = None) -> list[RateFact]:
+def find_rates(
+    sentence: str,
+    rules: RateRules,
+    header_metric: str | None = None,
+    units: list[tuple[int, int]] | None = None,
+) -> list[RateFact]:
     """Efficacy figures of one sentence, offsets relative to it.
 
     >>> r = default_rates()
@@ -291,7 +313,7 @@ def find_rates(sentence: str, rules: RateRules, header_metric: str | None = None
     ...     "ORR and CR rates in myeloma were 92% and 75%, respectively.", r)]
     [(92.0, 'overall response', 'multiple myeloma'), (75.0, 'complete remission', 'multiple myeloma')]
     """
-    figs = [f for f in figures(sentence, rules) if not _skipped(sentence, f, rules)]
+    figs = [f for f in figures(sentence, rules, units) if not _skipped(sentence, f, rules)]
     if not figs:
         return []
     metrics = rules.metrics.find(sentence)
@@ -384,8 +406,12 @@ class RatesComponent:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         sentences = Sentences(doc)
-        with_unit = {sentences.at(pos) for s, e in hits(doc, self.trigger) for pos in (s, e - 1)}
-        if not with_unit:
+        units: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence -> unit words
+        for start, end in hits(doc, self.trigger):
+            for bounds in {sentences.at(start), sentences.at(end - 1)}:
+                s0, s1 = bounds
+                units.setdefault(bounds, []).append((max(start, s0) - s0, min(end, s1) - s0))
+        if not units:
             return doc
         products = [
             (f.start, f.values.get("product"))
@@ -399,7 +425,8 @@ class RatesComponent:
             if "\n\n" in text[previous_end:s0]:
                 header = None  # a blank line ends the heading's scope
             previous_end = s1
-            facts_here = find_rates(sentence, self.rules, header) if (s0, s1) in with_unit else []
+            here = units.get((s0, s1))
+            facts_here = find_rates(sentence, self.rules, header, here) if here else []
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading
