@@ -43,7 +43,7 @@ class HospitalRules:
     heads: tuple[str, ...]
     parent_head: re.Pattern[str]
     parent_tail: re.Pattern[str]
-    synonyms: tuple[tuple[str, str], ...]
+    synonyms: tuple[tuple[re.Pattern[str], str], ...]  # (word, replacement), longest first
     ordinals: dict[str, int]
     generic: frozenset[str]
     lead: frozenset[str]
@@ -103,7 +103,10 @@ def load_hospitals(root: Path) -> HospitalRules:
         parent_head=re.compile(rf"(?:{phead})(?:,?\s+(?:{ptail}))?$"),
         parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
         synonyms=tuple(
-            sorted(section(data, "synonyms", dict, file=file).items(), key=lambda kv: -len(kv[0]))
+            (re.compile(rf"(?i)\b{re.escape(old)}\b"), new)
+            for old, new in sorted(
+                section(data, "synonyms", dict, file=file).items(), key=lambda kv: -len(kv[0])
+            )
         ),
         ordinals={k.lower(): int(v) for k, v in section(data, "ordinals", dict, file=file).items()},
         generic=frozenset(
@@ -143,16 +146,20 @@ def load_hospitals(root: Path) -> HospitalRules:
 # ---------------------------------------------------------------- pure canonicalisation
 
 
+_SPACES = re.compile(r"\s+")
+_POSSESSIVE_PARENT = re.compile(
+    r"^(?:[Tt]he )?(.+?(?:University|College|Academy of Medical Sciences))'s (.+)$"
+)
+
+
 def _normalise(text: str, rules: HospitalRules) -> str:
-    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:")
+    text = _SPACES.sub(" ", text.replace("’", "'")).strip(" ,.;:")
     # "Zhejiang University's First Affiliated Hospital" -> "First Affiliated Hospital of Zhejiang University"
-    possessive = re.match(
-        r"^(?:[Tt]he )?(.+?(?:University|College|Academy of Medical Sciences))'s (.+)$", text
-    )
+    possessive = _POSSESSIVE_PARENT.match(text)
     if possessive:
         text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
-        text = re.sub(rf"(?i)\b{re.escape(old)}\b", _case_keeping(new), text)
+        text = old.sub(_case_keeping(new), text)
     return text
 
 
