@@ -1,6 +1,7 @@
 """Property tests: parsing functions and the whole pipeline take any text without an
 exception, within a time bound per character that catches catastrophic backtracking."""
 
+import re
 import time
 from datetime import date
 
@@ -13,7 +14,7 @@ from pipeline.dates import default_rules, find_dates
 from pipeline.hospitals import default_hospitals, find_hospitals
 from pipeline.kb import load_kb, resolve_company, resolve_product
 from pipeline.prices import classify, default_money, find_money
-from pipeline.rates import default_rates, find_rates
+from pipeline.rates import default_rates, figures, find_rates
 from pipeline.resources import default_patterns_dir
 from pipeline.sentences import load_abbreviations, split
 
@@ -181,3 +182,79 @@ def test_whole_pipeline_never_fails(run_extract, text):
     for table, table_rows in rows.items():
         for row in table_rows if table != "articles" else []:
             assert article["text"][row["start"] : row["end"]] == row["text"]
+
+
+# The components run their rules only in windows around trigger words (pipeline/triggers.py).
+# Over text dense with triggers, the windows must find exactly what the rules find over the
+# whole text.
+WINDOW_PIECES = [
+    *PIECES,
+    "weeks",
+    "days",
+    "quarter",
+    "half",
+    "percent",
+    "per cent",
+    "Center",
+    "Medical",
+    "March",
+    "2024-05-26",
+    "twenty",
+    "one hundred",
+    "Rs.",
+    "crore",
+]
+window_texts = st.lists(st.sampled_from(WINDOW_PIECES), max_size=160).map(" ".join)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=window_texts, published=PUBLISHED)
+def test_windows_find_what_whole_text_rules_find(run_extract_dated, text, published):
+    rows = run_extract_dated(text, published)
+    cleaned = rows["articles"][0]["text"]
+    money = default_money()
+    assert [(r["start"], r["end"], r["amount"]) for r in rows["prices"]] == [
+        (m.start, m.end, m.amount) for m in find_money(cleaned, money)
+    ]
+    dates = default_rules()
+    everywhere = {group: [(0, len(cleaned))] for group in dates.triggers}
+    assert [(r["start"], r["end"], r["value"]) for r in rows["dates"]] == [
+        (m.start, m.end, m.value.value) for m in find_dates(cleaned, published, dates, everywhere)
+    ]
+    hospitals = default_hospitals()
+    assert [(r["start"], r["end"]) for r in rows["hospitals"]] == [
+        (h.start, h.end) for h in find_hospitals(cleaned, hospitals)
+    ]
+    rates = default_rates()
+    units = [m.span() for m in re.finditer(r"%|％|percent|cent|pct", cleaned)]
+    assert figures(cleaned, rates, units) == figures(cleaned, rates)
+
+
+@pytest.fixture(scope="module")
+def run_extract_dated(nlp):
+    import pipeline
+
+    return lambda text, published: pipeline.extract(text, published, nlp=nlp)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [*WINDOW_PIECES, "drug", "product", "therapy", "Injection", "trade name", "CD19", ":"]
+        ),
+        max_size=160,
+    ).map(" ".join)
+)
+def test_context_matcher_windows_find_what_the_whole_doc_gives(nlp, text):
+    doc = nlp(text)
+    products = nlp.get_pipe("cartfacts_products")
+    assert sorted(products._context_matches(doc)) == sorted(products.contexts(doc))
