@@ -80,4 +80,5 @@ def hits(doc: Doc, flag: int) -> list[tuple[int, int]]:
         return []
     column = flags.index(flag)
     rows = table[table[:, column] == 1]
-    return [(int(i), int(i) + int(n)) for i, n in zip(rows[:, -2], rows[:, -1], strict=True)]
+    starts, lengths = rows[:, -2].tolist(), rows[:, -1].tolist()  # plain ints, at C speed
+    return [(s, s + n) for s, n in zip(starts, lengths, strict=True)]
