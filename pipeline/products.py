@@ -98,7 +98,14 @@ class ProductsComponent:
             if anchors and all(a[0] for a in anchors)
             else None
         )
-        self.context_reach = (_most([a[1] for a in anchors]), _most([a[2] for a in anchors]))
+        # tokens a match can span before and after each anchor word
+        self.context_reach: dict[str, tuple[int | None, int | None]] = {
+            w: (
+                _most([a[1] for a in anchors if w in a[0]]),
+                _most([a[2] for a in anchors if w in a[0]]),
+            )
+            for w in words
+        }
 
     # ------------------------------------------------------------ candidates
 
@@ -126,13 +133,16 @@ class ProductsComponent:
 
     def _context_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The context Matcher's matches (match id, token start, token end), read in
-        merged windows around the anchor words, each inside its sentence."""
+        merged windows around the anchor words, each inside its sentence. A window reaches
+        as far as a pattern with that anchor can; a match of another pattern needs its own
+        anchor inside, whose window then overlaps and is merged in."""
         if self.context_trigger is None:
             return list(self.contexts(doc))
         sentences = Sentences(doc)
-        before, after = self.context_reach
-        windows: list[tuple[int, int]] = []
+        text = text_of(doc)
+        spans: list[tuple[int, int, int]] = []
         for hit_start, hit_end in hits(doc, self.context_trigger):
+            before, after = self.context_reach[text[hit_start:hit_end].lower()]
             s0, s1 = sentences.at(hit_start)
             sentence = doc.char_span(s0, s1, alignment_mode="expand")
             word = doc.char_span(hit_start, hit_end, alignment_mode="expand")
@@ -140,12 +150,15 @@ class ProductsComponent:
                 continue
             lo = sentence.start if before is None else max(sentence.start, word.start - before)
             hi = sentence.end if after is None else min(sentence.end, word.end + after)
-            if windows and lo <= windows[-1][1] and windows[-1][0] >= sentence.start:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+            spans.append((sentence.start, lo, hi))
+        windows: list[tuple[int, int, int]] = []  # (sentence start, lo, hi), merged
+        for sent, lo, hi in sorted(spans):
+            if windows and windows[-1][0] == sent and lo <= windows[-1][2]:
+                windows[-1] = (sent, windows[-1][1], max(windows[-1][2], hi))
             else:
-                windows.append((lo, hi))
+                windows.append((sent, lo, hi))
         out: list[tuple[int, int, int]] = []
-        for lo, hi in windows:
+        for _sent, lo, hi in windows:
             out.extend((m, lo + a, lo + b) for m, a, b in self.contexts(doc[lo:hi]))
         return out
 
