@@ -467,7 +467,7 @@ _DATEPARSER_SETTINGS: dict[str, Any] = {
 
 def parse_published_line(line: str, root: Path | None = None) -> date | None:
     """The date of a header line such as "date 2024-05-26" or "Last Update: 2021-11-05"."""
-    rules = load_rules(_root(root))
+    rules = default_rules() if root is None else load_rules(_root(root))
     match = rules.published_line.match(line)
     if not match:
         return None
@@ -480,7 +480,9 @@ def _root(root: Path | None) -> Path:
     return patterns_dir(root)
 
 
+@lru_cache(maxsize=1)
 def default_rules() -> DateRules:
+    """The rules of the packaged patterns (found once: header lines ask for every line)."""
     return load_rules(_root(None))
 
 
