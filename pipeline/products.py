@@ -63,6 +63,7 @@ class ProductsComponent:
         self.money = load_money(root)  # a KB price near a name supports it
         self._product_cache: dict[str, Resolution] = {}
         self._company_cache: dict[str, Resolution] = {}
+        self._run_cache: dict[str, tuple[int, int, Resolution] | None] = {}
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for alias, pid in sorted(self.kb.product_aliases.items()):
             self.known.add(pid, [nlp.make_doc(alias)])
@@ -273,6 +274,33 @@ class ProductsComponent:
                 support[pid] = extra
         return support
 
+    def _best_in_run(self, run: str) -> tuple[int, int, Resolution] | None:
+        """The best company name inside a capitalised run (offsets in the run): up to five
+        words from each word that starts like a rendering. Runs recur across news
+        ("CAR-T", a company's name), so the answer is kept per run text."""
+        if run in self._run_cache:
+            return self._run_cache[run]
+        if len(self._run_cache) > CACHE_LIMIT:
+            self._run_cache.clear()
+        firsts = self.kb.company_first_forms
+        best: tuple[int, int, Resolution] | None = None
+        if any(_may_start_company(w, firsts) for w in run.split()):
+            words = [_trim_word(run, w.start(), w.end()) for w in _RUN_WORD.finditer(run)]
+            for i, (ws, we) in enumerate(words):
+                if _NOT_LETTER.sub("", run[ws:we].lower())[:3] not in firsts:
+                    continue
+                for j in range(min(len(words), i + 5), i, -1):
+                    end = words[j - 1][1]
+                    res = self._resolve_company(run[ws:end])
+                    better = best is None or (res.score, end - ws) > (
+                        best[2].score,
+                        best[1] - best[0],
+                    )
+                    if res.target_id and better:
+                        best = (ws, end, res)
+        self._run_cache[run] = best
+        return best
+
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
         product = self.kb.products.get(m.product_id or "")
         company = None
@@ -317,39 +345,23 @@ class ProductsComponent:
                         1.0,
                     )
                 )
-        firsts = self.kb.company_first_forms
         doc_text = text_of(doc)
         for run in _CAPITALISED_RUN.finditer(doc_text):
-            if not any(_may_start_company(w, firsts) for w in run.group(0).split()):
-                continue  # most runs: no word starts like a company rendering
-            words = [
-                _trim_word(doc_text, w.start(), w.end())
-                for w in _RUN_WORD.finditer(doc_text, run.start(), run.end())
-            ]
-            best: Mention | None = None
-            for i, (ws, we) in enumerate(words):
-                if _NOT_LETTER.sub("", doc_text[ws:we].lower())[:3] not in firsts:
-                    continue
-                for j in range(min(len(words), i + 5), i, -1):
-                    start, end = ws, words[j - 1][1]
-                    text = doc_text[start:end]
-                    res = self._resolve_company(text)
-                    better = best is None or (res.score, end - start) > (
-                        best.score,
-                        best.end - best.start,
-                    )
-                    if res.target_id and better:
-                        best = Mention(
-                            start,
-                            end,
-                            text,
-                            "company.rendering",
-                            res.target_id,
-                            res.method,
-                            res.score,
-                        )
+            best = self._best_in_run(run.group(0))
             if best is not None:
-                found.append(best)
+                rel_start, rel_end, res = best
+                start, end = run.start() + rel_start, run.start() + rel_end
+                found.append(
+                    Mention(
+                        start,
+                        end,
+                        doc_text[start:end],
+                        "company.rendering",
+                        res.target_id,
+                        res.method,
+                        res.score,
+                    )
+                )
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found)
 
