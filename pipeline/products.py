@@ -10,6 +10,7 @@ one product (or company) on one value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,6 @@ CONTEXTS_FILE = "product_contexts.jsonl"
 # resolutions remembered per spelling; cleared when full, so memory stays bounded
 CACHE_LIMIT = 50_000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# a capitalised word long enough to be a transliterated generic name ("Akilunsai")
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
@@ -93,6 +93,10 @@ class ProductsComponent:
             anchors.append(anchor(rec["pattern"]))
         # The Matcher costs about a microsecond per token whatever the patterns, so it
         # reads only the tokens around a word that every match must contain.
+        # a capitalised word long enough to be a transliterated generic name and shaped
+        # like the 仑赛 family ("Akilunsai")
+        shape = self.kb.translit.name_shape
+        self.shaped = register(nlp.vocab, lambda w: any(_shaped_words(w, 0, len(w), shape)))
         words = frozenset().union(*(a[0] for a in anchors))
         self.context_trigger = (
             register(nlp.vocab, lambda text: text.lower() in words)
@@ -170,9 +174,10 @@ class ProductsComponent:
             name = _name_run(doc, start, end, self.context_labels[rule])
             if name is not None:
                 out.append(Candidate(name.start_char, name.end_char, name.text, rule))
+        text = text_of(doc)
         shape = self.kb.translit.name_shape
-        for m in _TITLE_WORD.finditer(text_of(doc)):
-            if shape.search(m.group(0).lower()):
+        for start, end in hits(doc, self.shaped):  # tokens holding such a word
+            for m in _shaped_words(text, start, end, shape):
                 out.append(Candidate(m.start(), m.end(), m.group(0), "product.shape"))
         return out
 
@@ -418,6 +423,16 @@ def anchor(pattern: list[dict[str, Any]]) -> tuple[set[str], int | None, int | N
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")
+
+
+def _shaped_words(
+    text: str, start: int, end: int, shape: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
+    """Capitalised words in text[start:end] long enough to be a transliterated generic
+    name and shaped like the 仑赛 family ("Akilunsai")."""
+    for m in _TITLE_WORD.finditer(text, start, end):
+        if shape.search(m.group(0).lower()):
+            yield m
 
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:

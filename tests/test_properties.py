@@ -249,7 +249,18 @@ def run_extract_dated(nlp):
 @given(
     text=st.lists(
         st.sampled_from(
-            [*WINDOW_PIECES, "drug", "product", "therapy", "Injection", "trade name", "CD19", ":"]
+            [
+                *WINDOW_PIECES,
+                *["drug", "product", "therapy", "Injection", "trade name", "CD19", ":"],
+                *[
+                    "Akilunsai's",
+                    "Relmacel",
+                    "Kailunsai-",
+                    "(Ruikiorenza)",
+                    "Ciltacel2",
+                    "_Akilunsai",
+                ],
+            ]
         ),
         max_size=160,
     ).map(" ".join)
@@ -269,3 +280,12 @@ def test_context_matcher_windows_find_what_the_whole_doc_gives(nlp, text):
 
     whole = [m for m in products.contexts(doc) if one_sentence(m)]
     assert sorted(products._context_matches(doc)) == sorted(whole)
+    # shaped words ("Akilunsai") come from a lexeme flag: the same as a scan of the text
+    shape = products.kb.translit.name_shape
+    scanned = [
+        m.span()
+        for m in re.finditer(r"\b[A-Z][a-z]{5,}\b", text)
+        if shape.search(m.group(0).lower())
+    ]
+    found = [(c.start, c.end) for c in products._candidates(doc) if c.rule == "product.shape"]
+    assert found == scanned
