@@ -28,6 +28,7 @@ from .triggers import hits, register
 CONTEXTS_FILE = "product_contexts.jsonl"
 # resolutions remembered per spelling; cleared when full, so memory stays bounded
 CACHE_LIMIT = 50_000
+MATCHER_CALL_TOKENS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
@@ -158,7 +159,9 @@ class ProductsComponent:
             spans.append((sentence.start, lo, hi))
         windows: list[tuple[int, int, int]] = []  # (sentence start, lo, hi), merged
         for sent, lo, hi in sorted(spans):
-            if windows and windows[-1][0] == sent and lo <= windows[-1][2]:
+            # windows of one sentence a few tokens apart are read in one call: a Matcher
+            # call costs about as much as ten more tokens
+            if windows and windows[-1][0] == sent and lo <= windows[-1][2] + MATCHER_CALL_TOKENS:
                 windows[-1] = (sent, windows[-1][1], max(windows[-1][2], hi))
             else:
                 windows.append((sent, lo, hi))
