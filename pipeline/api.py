@@ -218,6 +218,10 @@ def run(
         raise CartfactsError(errors.SCHEDULER_NEEDS_DASK)
     if not source.exists():
         raise CartfactsError(errors.INPUT_MISSING.format(path=source))
+    if engine == "dask":
+        from .dask_engine import require
+
+        require()
     prepare_output(target, overwrite)
     report = RunReport(out=target)
     known = set(read_column(target, "articles", "article_id"))

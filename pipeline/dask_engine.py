@@ -47,11 +47,18 @@ def extract_and_write(batch: list[Any], target: str, patterns: str | None) -> An
     return write_batch(Path(target), process_batch(batch, _worker_nlp(patterns)))
 
 
-def _client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+def require() -> None:
+    """Fail with the install hint when dask.distributed is missing (before any work)."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed  # noqa: F401
     except ImportError as exc:
         raise CartfactsError(errors.DASK_MISSING.format(detail=exc)) from None
+
+
+def _client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    require()
+    from distributed import Client, LocalCluster
+
     if scheduler is not None:
         try:
             return Client(scheduler, timeout=CONNECT_TIMEOUT), None
@@ -77,9 +84,9 @@ def run_batches(
 ) -> Iterator[Any]:
     """Submit every batch, keeping a bounded number in flight; yield each batch's
     summary as it completes (completion order: the tables do not depend on it)."""
+    client, cluster = _client(workers, scheduler)
     from distributed import as_completed
 
-    client, cluster = _client(workers, scheduler)
     try:
         threads = sum(client.nthreads().values())
         if threads == 0:

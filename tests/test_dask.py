@@ -78,3 +78,12 @@ def test_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(CartfactsError, match="cannot reach the Dask scheduler"):
         pipeline.run(corpus, tmp_path / "out", engine="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_missing_dask_is_a_clear_error(corpus, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(CartfactsError, match=r"pip install 'cartfacts\[dask\]'"):
+        pipeline.run(corpus, tmp_path / "out", engine="dask")
+    assert not (tmp_path / "out").exists()
