@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,17 +98,31 @@ def process_batch(articles: list[Article], nlp: Language) -> Results:
     return results
 
 
-_WORKER_NLP: Language | None = None
+_NLP_CACHE: dict[str, Language] = {}
+_NLP_LOCK = threading.Lock()
+
+
+def shared_nlp(patterns: str | Path | None) -> Language:
+    """This process's pipeline for ``patterns``, built once: for extract(), pool workers
+    and Dask workers (whose tasks may run on several threads)."""
+    key = str(patterns or "")
+    with _NLP_LOCK:
+        if key not in _NLP_CACHE:
+            _NLP_CACHE[key] = build_nlp(patterns)
+        return _NLP_CACHE[key]
+
+
+_WORKER_PATTERNS: str | None = None
 
 
 def _init_worker(patterns: str | None) -> None:
-    global _WORKER_NLP
-    _WORKER_NLP = build_nlp(patterns)  # once per worker process
+    global _WORKER_PATTERNS
+    _WORKER_PATTERNS = patterns
+    shared_nlp(patterns)  # built when the worker starts, not on its first chunk
 
 
 def _process_in_worker(articles: list[Article]) -> Results:
-    assert _WORKER_NLP is not None
-    return process_batch(articles, _WORKER_NLP)
+    return process_batch(articles, shared_nlp(_WORKER_PATTERNS))
 
 
 def extract(
@@ -125,18 +140,8 @@ def extract(
         published = date.fromisoformat(published)
     data = text.encode("utf-8")
     article = make_article(data, text, "<text>", published=published, max_chars=MAX_CHARS)
-    article, rows = process(article, nlp or _cached_nlp(patterns))
+    article, rows = process(article, nlp or shared_nlp(patterns))
     return {"articles": [article.row()], **rows}
-
-
-_NLP_CACHE: dict[str, Language] = {}
-
-
-def _cached_nlp(patterns: str | Path | None) -> Language:
-    key = str(patterns or "")
-    if key not in _NLP_CACHE:
-        _NLP_CACHE[key] = build_nlp(patterns)
-    return _NLP_CACHE[key]
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

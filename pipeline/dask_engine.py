@@ -14,7 +14,6 @@ dask.distributed is an optional extra: ``pip install 'cartfacts[dask]'``.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,25 +25,12 @@ from .errors import CartfactsError
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT = "10s"
 
-_NLP: dict[str | None, Any] = {}
-_NLP_LOCK = threading.Lock()
-
-
-def _worker_nlp(patterns: str | None) -> Any:
-    """The pipeline of this worker process, built on its first task."""
-    with _NLP_LOCK:
-        if patterns not in _NLP:
-            from .nlp import build_nlp
-
-            _NLP[patterns] = build_nlp(patterns)
-        return _NLP[patterns]
-
 
 def extract_and_write(batch: list[Any], target: str, patterns: str | None) -> Any:
     """The task a worker runs: extract one batch and write its part files."""
-    from .api import process_batch, write_batch
+    from .api import process_batch, shared_nlp, write_batch
 
-    return write_batch(Path(target), process_batch(batch, _worker_nlp(patterns)))
+    return write_batch(Path(target), process_batch(batch, shared_nlp(patterns)))
 
 
 def require() -> None:
