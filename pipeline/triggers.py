@@ -70,12 +70,12 @@ def containing(words: Iterable[str]) -> Callable[[str], bool]:
 
 def hits(doc: Doc, flag: int) -> list[tuple[int, int]]:
     """(start, end) characters of each token with ``flag`` set, in order."""
-    flags = _flags(doc.vocab)
     cached = doc.user_data.get(_CACHE)
-    if cached is None or cached[0] != flags:  # built once per Doc for every flag
+    if cached is None or flag not in cached[0]:  # built once per Doc for every flag
+        flags = _flags(doc.vocab)
         table = doc.to_array([*flags, IDX, LENGTH]) if len(doc) else None
         cached = doc.user_data[_CACHE] = (flags, table)
-    table = cached[1]
+    flags, table = cached
     if table is None:
         return []
     column = flags.index(flag)
