@@ -60,7 +60,8 @@ class TriggerGroup:
 
     @cached_property
     def in_word(self) -> re.Pattern[str]:
-        """A trigger word at the start of a run of letters, or a trigger number."""
+        """A trigger word at the start of a run of letters, or a trigger number: asked of
+        one token by the component, of the whole lower-cased text by group_windows."""
         parts = [rf"(?<![a-z])(?:{alternation(self.words)})"] if self.words else []
         if self.numbers is not None:
             parts.append(self.numbers.pattern)
@@ -74,14 +75,6 @@ class TriggerGroup:
             tuple(w for g in groups for w in g.words),
             re.compile("|".join(numbers)) if numbers else None,
         )
-
-    @cached_property
-    def in_text(self) -> re.Pattern[str]:
-        """The same triggers anywhere in a lower-cased text (a superset of ``holds``)."""
-        parts = [re.escape(w) for w in sorted(self.words, key=len, reverse=True)]
-        if self.numbers is not None:
-            parts.append(self.numbers.pattern)
-        return re.compile("|".join(parts) or "(?!)")
 
 
 @dataclass(frozen=True)
@@ -121,7 +114,7 @@ def group_windows(text: str, rules: DateRules) -> dict[str, list[tuple[int, int]
     """Windows around each trigger group's words, found in the text itself (the spaCy
     component reads them from token flags instead)."""
     low = lowered(text)
-    return {name: windows(low, group.in_text, WINDOW) for name, group in rules.triggers.items()}
+    return {name: windows(low, group.in_word, WINDOW) for name, group in rules.triggers.items()}
 
 
 def _union(spans: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
