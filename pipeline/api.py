@@ -3,6 +3,7 @@ the tables of an output folder."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import threading
@@ -20,7 +21,7 @@ from .errors import CartfactsError
 from .extract import doc_rows
 from .facts import remember_text
 from .ingest import Article, article_id, make_article, read_articles
-from .nlp import MAX_CHARS, bounded_vocab, build_nlp
+from .nlp import MAX_CHARS, build_nlp, outgrown
 from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
 
 BATCH_SIZE = 200
@@ -91,25 +92,33 @@ def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[di
         return failed, empty
 
 
-def process_batch(articles: list[Article], nlp: Language) -> Results:
-    """Facts of a batch of articles, in a vocabulary that stays bounded (see bounded_vocab)."""
-    results = [process(article, nlp) for article in articles]
-    bounded_vocab(nlp)
-    return results
+def process_batch(articles: list[Article], patterns: str | Path | None) -> Results:
+    """Facts of a batch of articles, with this process's pipeline for ``patterns``."""
+    nlp = shared_nlp(patterns)
+    return [process(article, nlp) for article in articles]
 
 
-_NLP_CACHE: dict[str, Language] = {}
+# patterns -> (pipeline, strings it held when built)
+_NLP_CACHE: dict[str, tuple[Language, int]] = {}
 _NLP_LOCK = threading.Lock()
 
 
-def shared_nlp(patterns: str | Path | None) -> Language:
-    """This process's pipeline for ``patterns``, built once: for extract(), pool workers
-    and Dask workers (whose tasks may run on several threads)."""
+def shared_nlp(patterns: str | Path | None, *, fresh: bool = False) -> Language:
+    """This process's pipeline for ``patterns``: built once for extract(), the local run,
+    pool workers and Dask workers (whose tasks may run on several threads), and built
+    afresh when its vocabulary has grown too much (nlp.outgrown), so a long run's memory
+    stays bounded. A Doc being processed keeps its own pipeline's vocabulary alive.
+    ``fresh`` builds it anew, so a run reads pattern files edited since the last one."""
     key = str(patterns or "")
     with _NLP_LOCK:
-        if key not in _NLP_CACHE:
-            _NLP_CACHE[key] = build_nlp(patterns)
-        return _NLP_CACHE[key]
+        entry = _NLP_CACHE.get(key)
+        if entry is None or fresh or outgrown(*entry):
+            if entry is not None:
+                del _NLP_CACHE[key], entry
+                gc.collect()  # a Language holds reference cycles; free the old one now
+            nlp = build_nlp(patterns)
+            entry = _NLP_CACHE[key] = (nlp, len(nlp.vocab.strings))
+        return entry[0]
 
 
 _WORKER_PATTERNS: str | None = None
@@ -122,7 +131,7 @@ def _init_worker(patterns: str | None) -> None:
 
 
 def _process_in_worker(articles: list[Article]) -> Results:
-    return process_batch(articles, shared_nlp(_WORKER_PATTERNS))
+    return process_batch(articles, _WORKER_PATTERNS)
 
 
 def extract(
@@ -270,9 +279,9 @@ def run(
             if previous is not None:
                 report.add(write_batch(target, [r for c in previous.get() for r in c]))
     else:
-        nlp = build_nlp(patterns)
+        shared_nlp(patterns_arg, fresh=True)
         for batch in batches:
-            report.add(write_batch(target, process_batch(batch, nlp)))
+            report.add(write_batch(target, process_batch(batch, patterns_arg)))
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
             write_part(target, table, [], "empty")

@@ -28,9 +28,9 @@ CONNECT_TIMEOUT = "10s"
 
 def extract_and_write(batch: list[Any], target: str, patterns: str | None) -> Any:
     """The task a worker runs: extract one batch and write its part files."""
-    from .api import process_batch, shared_nlp, write_batch
+    from .api import process_batch, write_batch
 
-    return write_batch(Path(target), process_batch(batch, shared_nlp(patterns)))
+    return write_batch(Path(target), process_batch(batch, patterns))
 
 
 def require() -> None:

@@ -140,9 +140,9 @@ def test_two_workers_give_the_same_tables(corpus_copy, tmp_path):
 
 
 def test_renewing_the_vocabulary_changes_no_row(corpus_copy, tmp_path, monkeypatch):
-    """A long run frees spaCy's interned strings now and then (nlp.bounded_vocab); the
-    lexemes made again afterwards must carry the same trigger flags, so the rows are
-    the same as without renewals."""
+    """A long run builds its pipeline afresh now and then, freeing spaCy's interned
+    strings (api.shared_nlp, nlp.outgrown); the new pipeline's lexemes must carry the
+    same trigger flags, so the rows are the same as without renewals."""
     from pipeline import nlp as nlp_module
 
     for i in range(6):  # new words in every batch
