@@ -10,6 +10,7 @@ one product (or company) on one value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
 from .prices import find_money, load_money
 from .resources import check_keys, patterns_dir, read_jsonl
 from .sentences import Sentences
-from .triggers import hits, register
+from .triggers import hits, register, token_starts
 
 CONTEXTS_FILE = "product_contexts.jsonl"
 # resolutions remembered per spelling; cleared when full, so memory stays bounded
@@ -35,6 +36,23 @@ _TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
 _RUN_WORD = re.compile(r"\S+")
 _NOT_LETTER = re.compile(r"[^a-z]")
+# a character a capitalised token must hold: a capital letter, or any non-ASCII one
+# (so the test never wrongly says no)
+_CAPITAL = re.compile(r"[A-Z\u0080-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a context pattern can match: around one of ``words``, which every match
+    holds; up to ``before``/``after`` tokens on either side (None: to the sentence's
+    end); and whether a match must hold a capitalised token (IS_TITLE, IS_UPPER) on
+    that side, which lets a window with no capital letter there be skipped."""
+
+    words: frozenset[str]
+    before: int | None
+    after: int | None
+    capital_before: bool = False
+    capital_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ class ProductsComponent:
         self.contexts = Matcher(nlp.vocab, validate=True)
         self.context_labels: dict[str, str] = {}
         file = str(root / CONTEXTS_FILE)
-        anchors: list[tuple[set[str], int | None, int | None]] = []
+        anchors: list[Anchor] = []
         for line, rec in read_jsonl(root, CONTEXTS_FILE):
             check_keys(
                 rec,
@@ -98,19 +116,15 @@ class ProductsComponent:
         # like the 仑赛 family ("Akilunsai")
         shape = self.kb.translit.name_shape
         self.shaped = register(nlp.vocab, lambda w: any(_shaped_words(w, 0, len(w), shape)))
-        words = frozenset().union(*(a[0] for a in anchors))
+        words = frozenset().union(*(a.words for a in anchors))
         self.context_trigger = (
             register(nlp.vocab, lambda text: text.lower() in words)
-            if anchors and all(a[0] for a in anchors)
+            if anchors and all(a.words for a in anchors)
             else None
         )
-        # tokens a match can span before and after each anchor word
-        self.context_reach: dict[str, tuple[int | None, int | None]] = {
-            w: (
-                _most([a[1] for a in anchors if w in a[0]]),
-                _most([a[2] for a in anchors if w in a[0]]),
-            )
-            for w in words
+        # the patterns that can match around each anchor word
+        self.anchored: dict[str, list[Anchor]] = {
+            w: [a for a in anchors if w in a.words] for w in words
         }
 
     # ------------------------------------------------------------ candidates
@@ -141,22 +155,32 @@ class ProductsComponent:
         """The context Matcher's matches (match id, token start, token end), read in
         merged windows around the anchor words, each inside its sentence. A window reaches
         as far as a pattern with that anchor can; a match of another pattern needs its own
-        anchor inside, whose window then overlaps and is merged in."""
+        anchor inside, whose window then overlaps and is merged in. A pattern that needs a
+        capitalised token on one side of its anchor is not looked for where that side
+        holds no capital letter (most context words stand in lower-case text)."""
         if self.context_trigger is None:
             return list(self.contexts(doc))
         sentences = Sentences(doc)
         text = text_of(doc)
+        starts = token_starts(doc)
         spans: list[tuple[int, int, int]] = []
         for hit_start, hit_end in hits(doc, self.context_trigger):
-            before, after = self.context_reach[text[hit_start:hit_end].lower()]
             s0, s1 = sentences.at(hit_start)
-            sentence = doc.char_span(s0, s1, alignment_mode="expand")
-            word = doc.char_span(hit_start, hit_end, alignment_mode="expand")
-            if sentence is None or word is None:
-                continue
-            lo = sentence.start if before is None else max(sentence.start, word.start - before)
-            hi = sentence.end if after is None else min(sentence.end, word.end + after)
-            spans.append((sentence.start, lo, hi))
+            first = max(bisect_right(starts, s0) - 1, 0)  # tokens of the sentence
+            last = bisect_left(starts, s1)
+            i = bisect_left(starts, hit_start)  # the anchor word's token
+            lo, hi = last, first
+            for a in self.anchored[text[hit_start:hit_end].lower()]:
+                b = first if a.before is None else max(first, i - a.before)
+                e = last if a.after is None else min(last, i + 1 + a.after)
+                if a.capital_before and not _CAPITAL.search(text, starts[b], hit_start):
+                    continue
+                after_end = starts[e] if e < len(starts) else len(text)
+                if a.capital_after and not _CAPITAL.search(text, hit_end, after_end):
+                    continue
+                lo, hi = min(lo, b), max(hi, e)
+            if lo < hi:
+                spans.append((first, lo, hi))
         windows: list[tuple[int, int, int]] = []  # (sentence start, lo, hi), merged
         for sent, lo, hi in sorted(spans):
             # windows of one sentence a few tokens apart are read in one call: a Matcher
@@ -374,38 +398,56 @@ class ProductsComponent:
         return _longest(found)
 
 
-def _most(reaches: list[int | None]) -> int | None:
-    """The largest reach, None (unbounded) if any is."""
-    return None if None in reaches else max((r for r in reaches if r is not None), default=0)
+def _repeats(token: dict[str, Any]) -> tuple[int, int | None]:
+    """Fewest and most tokens one pattern token matches (most None: unbounded). "!"
+    matches one token that does not fit.
 
-
-def _repeats(token: dict[str, Any]) -> int | None:
-    """Most tokens one pattern token can match (None: unbounded)."""
+    >>> _repeats({"OP": "{1,4}"}), _repeats({"OP": "*"}), _repeats({}), _repeats({"OP": "!"})
+    ((1, 4), (0, None), (1, 1), (1, 1))
+    """
     op = str(token.get("OP", ""))
-    if op in ("", "!", "?"):
-        return 1
+    fixed = {"": (1, 1), "?": (0, 1), "!": (1, 1), "+": (1, None), "*": (0, None)}
+    if op in fixed:
+        return fixed[op]
     counts = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
-    if counts is None:  # + and *
-        return None
+    if counts is None:
+        raise ValueError(f"unknown OP {op!r}")
+    least = int(counts.group(1) or 0)
     if not counts.group(2):
-        return int(counts.group(1))
-    return int(counts.group(3)) if counts.group(3) else None
+        return least, least
+    return least, int(counts.group(3)) if counts.group(3) else None
 
 
-def anchor(pattern: list[dict[str, Any]]) -> tuple[set[str], int | None, int | None]:
+def _reach(tokens: list[dict[str, Any]]) -> int | None:
+    most = [_repeats(t)[1] for t in tokens]
+    return None if None in most else sum(m or 0 for m in most)
+
+
+def _needs_capital(tokens: list[dict[str, Any]]) -> bool:
+    """Whether every match of these pattern tokens holds a capitalised token."""
+    return any(
+        t.get("OP") != "!"
+        and _repeats(t)[0] >= 1
+        and (t.get("IS_TITLE") is True or t.get("IS_UPPER") is True)
+        for t in tokens
+    )
+
+
+def anchor(pattern: list[dict[str, Any]]) -> Anchor:
     """Where a token pattern can match: the lower-case words of which every match contains
     one (the literal LOWER, ORTH or TEXT values of its first token that is not
-    optional), and the most tokens a match spans before and after that word (None:
-    unbounded). No words when the pattern has no such token.
+    optional), the most tokens a match spans before and after that word (None:
+    unbounded), and whether it needs a capitalised token on either side. No words when
+    the pattern has no such token.
 
     >>> p = [{"IS_TITLE": True, "OP": "{1,4}"}, {"LOWER": {"IN": ["drug", "Product"]}},
     ...      {"IS_PUNCT": True, "OP": "?"}]
-    >>> words, before, after = anchor(p)
-    >>> sorted(words), before, after
-    (['drug', 'product'], 4, 1)
+    >>> a = anchor(p)
+    >>> sorted(a.words), a.before, a.after, a.capital_before, a.capital_after
+    (['drug', 'product'], 4, 1, True, False)
     """
     for i, token in enumerate(pattern):
-        if token.get("OP") in ("?", "*", "!") or str(token.get("OP", "")).startswith("{0"):
+        if token.get("OP") == "!" or _repeats(token)[0] == 0:
             continue
         for attr in ("LOWER", "ORTH", "TEXT"):
             value = token.get(attr)
@@ -415,14 +457,15 @@ def anchor(pattern: list[dict[str, Any]]) -> tuple[set[str], int | None, int | N
                 words = {str(v).lower() for v in value["IN"]}
             else:
                 continue
-            before = [_repeats(t) for t in pattern[:i]]
-            after = [_repeats(t) for t in pattern[i + 1 :]]
-            return (
-                words,
-                None if None in before else sum(b or 0 for b in before),
-                None if None in after else sum(a or 0 for a in after),
+            before, after = pattern[:i], pattern[i + 1 :]
+            return Anchor(
+                frozenset(words),
+                _reach(before),
+                _reach(after),
+                _needs_capital(before),
+                _needs_capital(after),
             )
-    return set(), None, None
+    return Anchor(frozenset(), None, None)
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")

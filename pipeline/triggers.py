@@ -4,9 +4,10 @@ Python's regex engine costs 20 to 90 ns per character and pattern with no litera
 prefix, so a trigger regex over a whole article ("any currency word", "any month
 name") costs as much as the rules it guards. spaCy already holds one record per
 distinct word (the Lexeme), so a component registers a yes/no question about words
-(``register``: "does it contain a currency sign or word?") as a lexeme flag. The
-question is asked once per distinct word in the vocabulary, never again per text,
-and for each Doc one ``to_array`` call reads every registered flag for every token.
+(``register``: "does it contain a currency sign or word?"). All questions share one
+lexeme flag, set when any of them says yes; it is computed once per distinct word in
+the vocabulary, never again per text. For each Doc one ``to_array`` call reads that
+flag for every token, and only the flagged words are asked which questions said yes.
 
 ``hits`` gives the character spans of the flagged tokens; ``scan.widen`` turns them
 into the windows where the component's rules run (``scan.finditer``).
@@ -21,30 +22,59 @@ from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .facts import text_of
 from .scan import alternation
 
 _CACHE = "cartfacts_flags"
+# answers remembered per word; cleared when full, so memory stays bounded
+ANSWER_LIMIT = 50_000
 
 
-class Question:
-    """A yes/no question about a word's text, marked as ours among the vocabulary's
-    lexeme attribute getters (so the flags of a vocabulary are found without a registry)."""
+class Questions:
+    """The yes/no questions registered on one vocabulary, answered together by one
+    lexeme flag: set when any question says yes. Reading one flag column costs as much as
+    reading all six we had as separate flags did one; which questions said yes is then
+    asked only for the few flagged words, and remembered per word.
 
-    def __init__(self, ask: Callable[[str], bool]):
-        self.ask = ask
+    It is found among the vocabulary's lexeme attribute getters (no registry to keep)."""
+
+    def __init__(self) -> None:
+        self.asks: list[Callable[[str], bool]] = []
+        self.flag = -1
+        self._answers: dict[str, tuple[int, ...]] = {}
+
+    def which(self, text: str) -> tuple[int, ...]:
+        """The numbers of the questions that say yes about ``text``."""
+        found = self._answers.get(text)
+        if found is None:
+            if len(self._answers) > ANSWER_LIMIT:
+                self._answers.clear()
+            found = self._answers[text] = tuple(i for i, ask in enumerate(self.asks) if ask(text))
+        return found
 
     def __call__(self, text: str) -> bool:
-        return bool(self.ask(text))
+        return bool(self.which(text))
 
 
-def _flags(vocab: Vocab) -> list[int]:
+def _questions(vocab: Vocab) -> Questions | None:
     getters = vocab.lex_attr_getters  # type: ignore[attr-defined]
-    return sorted(k for k, f in getters.items() if isinstance(f, Question))
+    return next((f for f in getters.values() if isinstance(f, Questions)), None)
 
 
 def register(vocab: Vocab, question: Callable[[str], bool]) -> int:
-    """Add a lexeme flag answering ``question`` about a word's text; its flag id."""
-    return int(vocab.add_flag(Question(question)))
+    """Add ``question`` about a word's text to the vocabulary's questions; its number
+    (for ``hits``)."""
+    questions = _questions(vocab)
+    if questions is None:
+        questions = Questions()
+        questions.asks.append(question)
+        questions.flag = int(vocab.add_flag(questions))  # sets it on the existing lexemes
+        return 0
+    questions.asks.append(question)
+    questions._answers.clear()
+    for lexeme in vocab:  # words seen before this question came
+        lexeme.set_flag(questions.flag, questions(lexeme.orth_))
+    return len(questions.asks) - 1
 
 
 def containing(words: Iterable[str]) -> Callable[[str], bool]:
@@ -68,17 +98,45 @@ def containing(words: Iterable[str]) -> Callable[[str], bool]:
     return lambda text: search(text.lower()) is not None
 
 
-def hits(doc: Doc, flag: int) -> list[tuple[int, int]]:
-    """(start, end) characters of each token with ``flag`` set, in order."""
+def hits(doc: Doc, question: int) -> list[tuple[int, int]]:
+    """(start, end) characters of each token ``question`` says yes about, in order."""
+    found = _answers(doc).found
+    return found[question] if question < len(found) else []
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """The first character of every token, in order (for bisecting a character offset
+    to its token without spaCy's ``char_span``, which costs microseconds a call)."""
+    answers = _answers(doc)
+    if answers.starts is None:
+        answers.starts = [] if answers.table is None else answers.table[:, 1].tolist()
+    return answers.starts
+
+
+class _Answers:
+    """What one Doc's flag table says, built once per Doc for every question."""
+
+    def __init__(self, doc: Doc):
+        questions = _questions(doc.vocab)
+        self.found: list[list[tuple[int, int]]] = [
+            [] for _ in (questions.asks if questions else ())
+        ]
+        self.table = None
+        self.starts: list[int] | None = None
+        if questions is None or not len(doc):
+            return
+        self.table = table = doc.to_array([questions.flag, IDX, LENGTH])
+        rows = table[table[:, 0] == 1]
+        starts, lengths = rows[:, 1].tolist(), rows[:, 2].tolist()  # plain ints, at C speed
+        text = text_of(doc)
+        for start, length in zip(starts, lengths, strict=True):
+            span = (start, start + length)
+            for i in questions.which(text[start : start + length]):
+                self.found[i].append(span)
+
+
+def _answers(doc: Doc) -> _Answers:
     cached = doc.user_data.get(_CACHE)
-    if cached is None or flag not in cached[0]:  # built once per Doc for every flag
-        flags = _flags(doc.vocab)
-        table = doc.to_array([*flags, IDX, LENGTH]) if len(doc) else None
-        cached = doc.user_data[_CACHE] = (flags, table)
-    flags, table = cached
-    if table is None:
-        return []
-    column = flags.index(flag)
-    rows = table[table[:, column] == 1]
-    starts, lengths = rows[:, -2].tolist(), rows[:, -1].tolist()  # plain ints, at C speed
-    return [(s, s + n) for s, n in zip(starts, lengths, strict=True)]
+    if cached is None:
+        cached = doc.user_data[_CACHE] = _Answers(doc)
+    return cached
