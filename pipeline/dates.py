@@ -48,8 +48,8 @@ class DateRule:
 
 @dataclass(frozen=True)
 class TriggerGroup:
-    """Words (each the start of a word: "mar" for "March") and numbers (a regex) that
-    mark where some rules can match."""
+    """Words (each a whole run of letters: "may" marks "May 5", not "mayor") and
+    numbers (a regex) that mark where some rules can match."""
 
     words: tuple[str, ...]
     numbers: re.Pattern[str] | None
@@ -60,9 +60,9 @@ class TriggerGroup:
 
     @cached_property
     def in_word(self) -> re.Pattern[str]:
-        """A trigger word at the start of a run of letters, or a trigger number: asked of
+        """A trigger word that is a whole run of letters, or a trigger number: asked of
         one token by the component, of the whole lower-cased text by group_windows."""
-        parts = [rf"(?<![a-z])(?:{alternation(self.words)})"] if self.words else []
+        parts = [rf"(?<![a-z])(?:{alternation(self.words)})(?![a-z])"] if self.words else []
         if self.numbers is not None:
             parts.append(self.numbers.pattern)
         return re.compile("|".join(parts) or "(?!)")
@@ -204,7 +204,8 @@ def load_rules(root: Path) -> DateRules:
         rf"^[\s\u2022\u00b7*\-\u2013|>#]*(?:{label_alt})\s*[:\uff1a]?\s*(?P<date>.{{6,60}}?)\s*$",
         re.IGNORECASE,
     )
-    triggers = _trigger_groups(data.get("triggers", {}), file)
+    tables = {"months": months, "weekdays": weekdays}
+    triggers = _trigger_groups(data.get("triggers", {}), file, tables)
     for rule in rules:
         unknown = set(rule.near) - set(triggers)
         if unknown:
@@ -227,13 +228,15 @@ def load_rules(root: Path) -> DateRules:
     )
 
 
-def _trigger_groups(raw: Any, file: str) -> dict[str, TriggerGroup]:
+def _trigger_groups(
+    raw: Any, file: str, tables: dict[str, dict[str, int]]
+) -> dict[str, TriggerGroup]:
     expect(raw, dict, file=file, key="triggers")
     groups = {}
     for name, spec in raw.items():
         key = f"triggers.{name}"
         expect(spec, dict, file=file, key=key)
-        check_keys(spec, file=file, allowed={"words", "numbers"}, required=set())
+        check_keys(spec, file=file, allowed={"words", "tables", "numbers"}, required=set())
         numbers = None
         if "numbers" in spec:
             try:
@@ -241,6 +244,11 @@ def _trigger_groups(raw: Any, file: str) -> dict[str, TriggerGroup]:
             except re.error as exc:
                 raise PatternError(file, f"bad regex: {exc}", key=f"{key}.numbers") from None
         words = string_list(spec.get("words", []), file=file, key=f"{key}.words")
+        for table in string_list(spec.get("tables", []), file=file, key=f"{key}.tables"):
+            if table not in tables:
+                known = ", ".join(sorted(tables))
+                raise PatternError(file, f"unknown table {table!r} (known: {known})", key=key)
+            words = (*words, *sorted(tables[table]))
         groups[name] = TriggerGroup(tuple(w.lower() for w in words), numbers)
     return groups
 

@@ -24,7 +24,7 @@ from .facts import Fact, add_fact, text_of
 from .resources import check_keys, expect, open_json, patterns_dir, read_jsonl, section, string_list
 from .scan import alternation, widen
 from .scan import finditer as scan_finditer
-from .triggers import containing, hits, register
+from .triggers import hits, register
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
@@ -50,6 +50,9 @@ class HospitalRules:
     cities: dict[str, str]  # lower -> display
     short_form_stop: frozenset[str]
     gazetteer: dict[tuple[str, ...], GazetteerEntry]
+    # a token holding the last word of a head as the mention regex needs it (same case,
+    # not after a letter, at a word's end): every name holds one
+    head_word: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ def load_hospitals(root: Path) -> HospitalRules:
     cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
-    inner = rf"(?:(?!(?:{alternation([h.split()[-1] for h in heads])})\b){cap})"
+    last_words = alternation([h.split()[-1] for h in heads])
+    inner = rf"(?:(?!(?:{last_words})\b){cap})"
     conn = r"(?:of|and|&|de|for|the)"
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
@@ -102,6 +106,7 @@ def load_hospitals(root: Path) -> HospitalRules:
     rules = HospitalRules(
         mention=mention,
         heads=tuple(h.lower() for h in heads),
+        head_word=re.compile(rf"(?<![\w'’])(?:{last_words})\b"),
         parent_head=re.compile(rf"(?:{phead})(?:,?\s+(?:{ptail}))?$"),
         parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
         synonyms=tuple(
@@ -403,7 +408,8 @@ class HospitalsComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_hospitals(patterns_dir(patterns or None))
         # names are looked for only around the last word of a head ("Hospital", "Center")
-        self.trigger = register(nlp.vocab, containing(h.split()[-1] for h in self.rules.heads))
+        head_word = self.rules.head_word
+        self.trigger = register(nlp.vocab, lambda text: head_word.search(text) is not None)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

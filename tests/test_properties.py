@@ -203,6 +203,22 @@ WINDOW_PIECES = [
     "one hundred",
     "Rs.",
     "crore",
+    # near misses of trigger words (whole words, case as the rules want it)
+    "hospital",
+    "Hospitals",
+    "Hospital's",
+    "-Hospital",
+    "Clinical",
+    "mayor",
+    "market",
+    "Junior",
+    "Monday",
+    "Mon",
+    "Sept.",
+    "mid-March",
+    "January2024",
+    "daily",
+    "months",
 ]
 window_texts = st.lists(st.sampled_from(WINDOW_PIECES), max_size=160).map(" ".join)
 
