@@ -61,8 +61,8 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
     return Lexicon(regex, labels)
 
 
-# a word holding one of these marks a sentence that may state a figure (the units of
-# the figure regex below: "%", "percent", "per cent", "pct")
+# a word holding one of these (letters as a whole word) marks a sentence that may state
+# a figure (the units of the figure regex below: "%", "percent", "per cent", "pct")
 UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
 # characters before a unit word in which its figure starts ("between seventy-five and
 # eighty-two percent" is 42)
@@ -401,7 +401,7 @@ class RatesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_rates(patterns_dir(patterns or None))
         # sentences without a percent unit hold no figure and are not read
-        self.trigger = register(nlp.vocab, containing(UNIT_WORDS))
+        self.trigger = register(nlp.vocab, containing(UNIT_WORDS, whole_words=True))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

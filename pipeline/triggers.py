@@ -77,18 +77,23 @@ def register(vocab: Vocab, question: Callable[[str], bool]) -> int:
     return len(questions.asks) - 1
 
 
-def containing(words: Iterable[str]) -> Callable[[str], bool]:
+def containing(words: Iterable[str], *, whole_words: bool = False) -> Callable[[str], bool]:
     """A question: does the word hold one of ``words``? Matching ignores case. A short
-    word made of letters (three or fewer: "rs", "won", "eur") must be a whole run of
-    letters ("RMB1.2m" holds "rmb", "neurons" does not hold "eur"); longer words and
-    symbols may sit anywhere ("US$373" holds "$", "dollars" holds "dollar").
+    word made of letters (three or fewer: "rs", "won", "eur"), or any word made of
+    letters when ``whole_words``, must be a whole run of letters ("RMB1.2m" holds "rmb",
+    "neurons" does not hold "eur"); other words and symbols may sit anywhere ("US$373"
+    holds "$", "dollars" holds "dollar").
 
     >>> ask = containing(["yuan", "$", "rs"])
     >>> ask("US$373"), ask("Rs.5"), ask("years"), ask("1.2yuan")
     (True, True, False, True)
+    >>> containing(["cent"])("Center"), containing(["cent"], whole_words=True)("Center")
+    (True, False)
     """
     needles = {w.lower() for w in words if w}
-    short = sorted(w for w in needles if w.isascii() and w.isalpha() and len(w) <= 3)
+    short = sorted(
+        w for w in needles if w.isascii() and w.isalpha() and (whole_words or len(w) <= 3)
+    )
     anywhere = sorted(needles - set(short))
     parts = [alternation(anywhere)] if anywhere else []
     if short:
