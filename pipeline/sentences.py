@@ -22,14 +22,17 @@ from .resources import open_json, patterns_dir, string_list
 FILE = "sentences.json"
 KEY = "cartfacts_sentences"
 
-# A sentence ends at line breaks and after . ! ? followed by white space (closing quotes
-# and brackets between), or after a CJK full stop. The match starts at the punctuation
-# (a plain character class, which the regex engine skips to quickly; a lookbehind made
-# it test every position) and the sentence ends just after it.
+# A sentence ends at a line break and after . ! ? followed by white space (closing quotes
+# and brackets between), or after a CJK full stop. A break takes the white space after
+# it, so the next sentence starts trimmed. Every branch starts with a plain character
+# (the regex engine skips to those quickly; a lookbehind, or white space before the line
+# break, made it test every position); a sentence ends just after its punctuation.
 _BREAK = re.compile(
-    r"\n+|[.!?\u3002\uff01\uff1f](?=[\"'\u201d\u2019)\]]*\s)[\"'\u201d\u2019)\]]*\s+"
+    r"\n\s*"
+    r"|[.!?\u3002\uff01\uff1f](?=[\"'\u201d\u2019)\]]*\s)[\"'\u201d\u2019)\]]*\s+"
     r"|[\u3002\uff01\uff1f]"
 )
+_PUNCT = ".!?\u3002\uff01\uff1f"
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
@@ -46,27 +49,26 @@ def split(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
     [(0, 15), (16, 28), (29, 33)]
     """
     bounds = []
-    start = 0
+    start = len(text) - len(text.lstrip())
     for m in _BREAK.finditer(text):
-        end = m.start() if m.group(0)[0] == "\n" else m.start() + 1
-        if "\n" not in m.group(0):
-            before = _WORD_BEFORE.search(text, max(0, end - 12), end)
-            if before and before.group(1) in abbreviations:
-                continue
-        if text[start:end].strip():
-            bounds.append(_trim(text, start, end))
+        found = m.group(0)
+        if found[0] in _PUNCT:
+            end = m.start() + 1
+            if "\n" not in found:
+                before = _WORD_BEFORE.search(text, max(0, end - 12), end)
+                if before and before.group(1) in abbreviations:
+                    continue
+        else:
+            end = m.start()
+            while end > start and text[end - 1].isspace():  # blanks before the line break
+                end -= 1
+        if end > start:
+            bounds.append((start, end))
         start = m.end()
-    if text[start:].strip():
-        bounds.append(_trim(text, start, len(text)))
+    end = len(text.rstrip())
+    if end > start:
+        bounds.append((start, end))
     return bounds or [(0, len(text))]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 class Sentences:
