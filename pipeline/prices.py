@@ -424,8 +424,9 @@ WINDOW = 100
 class PricesComponent:
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.rules = load_money(patterns_dir(patterns or None))
-        # the money rules run only in windows around a currency word or sign
-        self.trigger = register(nlp.vocab, containing(trigger_words(self.rules)))
+        # the money rules run only in windows around a currency word or sign (a word as
+        # the rules need it: not "euro" in "Europe")
+        self.trigger = register(nlp.vocab, containing(trigger_words(self.rules), whole_words=True))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

@@ -79,25 +79,30 @@ def register(vocab: Vocab, question: Callable[[str], bool]) -> int:
 
 def containing(words: Iterable[str], *, whole_words: bool = False) -> Callable[[str], bool]:
     """A question: does the word hold one of ``words``? Matching ignores case. A short
-    word made of letters (three or fewer: "rs", "won", "eur"), or any word made of
-    letters when ``whole_words``, must be a whole run of letters ("RMB1.2m" holds "rmb",
-    "neurons" does not hold "eur"); other words and symbols may sit anywhere ("US$373"
-    holds "$", "dollars" holds "dollar").
+    word made of letters (three or fewer: "rs", "won", "eur") must be a whole run of
+    letters ("RMB1.2m" holds "rmb", "neurons" does not hold "eur"); other words and
+    symbols may sit anywhere ("US$373" holds "$", "dollars" holds "dollar"). With
+    ``whole_words`` every word made of letters must be a whole run, or one with a
+    plural s ("yuans" holds "yuan", "Europe" does not hold "euro").
 
     >>> ask = containing(["yuan", "$", "rs"])
     >>> ask("US$373"), ask("Rs.5"), ask("years"), ask("1.2yuan")
     (True, True, False, True)
-    >>> containing(["cent"])("Center"), containing(["cent"], whole_words=True)("Center")
+    >>> containing(["euro"])("Europe"), containing(["euro"], whole_words=True)("Europe")
     (True, False)
+    >>> containing(["yuan"], whole_words=True)("million-yuans")
+    True
     """
     needles = {w.lower() for w in words if w}
-    short = sorted(
-        w for w in needles if w.isascii() and w.isalpha() and (whole_words or len(w) <= 3)
-    )
-    anywhere = sorted(needles - set(short))
+    letters = {w for w in needles if w.isascii() and w.isalpha()}
+    short = sorted(w for w in letters if len(w) <= 3 and not whole_words)
+    whole = sorted(letters) if whole_words else []
+    anywhere = sorted(needles - set(short) - set(whole))
     parts = [alternation(anywhere)] if anywhere else []
     if short:
         parts.append(rf"(?<![a-z])(?:{alternation(short)})(?![a-z])")
+    if whole:
+        parts.append(rf"(?<![a-z])(?:{alternation(whole)})s?(?![a-z])")
     # one compiled search per new word: a Python loop over the words cost 3.4 us
     search = re.compile("|".join(parts) or "(?!)").search
     return lambda text: search(text.lower()) is not None

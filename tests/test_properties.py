@@ -219,6 +219,13 @@ WINDOW_PIECES = [
     "January2024",
     "daily",
     "months",
+    "Europe",
+    "neurotoxicity",
+    "yuans",
+    "million-yuans",
+    "US-dollars",
+    "wonder",
+    "Centers",
 ]
 window_texts = st.lists(st.sampled_from(WINDOW_PIECES), max_size=160).map(" ".join)
 
