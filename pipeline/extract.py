@@ -11,13 +11,15 @@ from .facts import facts, text_of
 from .sentences import Sentences
 from .tables import FACT_TABLES, TABLES, fact_id
 
+_COLUMNS = {table: frozenset(c.name for c in TABLES[table]) for table in FACT_TABLES}
+
 
 def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
     sentences = Sentences(doc)
     text = text_of(doc)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in FACT_TABLES:
-        columns = {c.name for c in TABLES[table]}
+        columns = _COLUMNS[table]
         rows = []
         seen: dict[str, int] = {}
         for fact in sorted(facts(doc, table), key=lambda f: (f.start, f.end, f.rule)):
