@@ -356,6 +356,12 @@ class Classification:
     qualifier: str | None
 
 
+# how far (in characters, weighted 1.5 after the amount) a kind word decides an amount's
+# kind, and a margin longer than any kind word
+KIND_REACH = 120
+KIND_MARGIN = 60
+
+
 def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classification:
     """kind, per and qualifier of the amount at sentence[start:end], from nearby words."""
     before, after = sentence[:start], sentence[end:]
@@ -375,19 +381,24 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
                 per = unit
                 break
     best: tuple[float, int, str] | None = None
-    # one pass over the lower-cased sentence (a case-blind regex per kind cost 90 us)
-    for m in rules.kind_words.finditer(lowered(sentence)):
-        if m.end() <= start:
-            distance = float(start - m.end())
-        elif m.start() >= end:
-            distance = (m.start() - end) * 1.5 + 5
+    # one pass over the lower-cased text near the amount (a case-blind regex per kind
+    # cost 90 us); a word farther than KIND_REACH never decides, and the margin keeps
+    # words cut at the edges of the piece out of reach too
+    lo = max(0, start - KIND_REACH - KIND_MARGIN)
+    near = lowered(sentence[lo : end + KIND_REACH + KIND_MARGIN])
+    for m in rules.kind_words.finditer(near):
+        m_start, m_end = m.start() + lo, m.end() + lo
+        if m_end <= start:
+            distance = float(start - m_end)
+        elif m_start >= end:
+            distance = (m_start - end) * 1.5 + 5
         else:
             continue
         priority, kind = rules.kinds[m.group(0)]
         candidate = (distance, priority, kind)
         if best is None or candidate < best:
             best = candidate
-    if best is not None and best[0] <= 120:
+    if best is not None and best[0] <= KIND_REACH:
         kind = best[2]
     elif per is not None or rules.therapy.search(sentence):
         kind = "price"
