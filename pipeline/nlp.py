@@ -5,10 +5,13 @@ product mentions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import dates, hospitals, prices, products, rates, sentences  # noqa: F401  (register factories)
 from .facts import ensure_extensions
@@ -62,6 +65,54 @@ def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:
     return len(nlp.vocab.strings) - built_with > (VOCAB_GROWTH if growth is None else growth)
 
 
+# chunks of blanks between tokens in cleaned text (the first plain space after a token is
+# not a chunk of its own)
+_WHITESPACE_CHUNKS = ("\n", "\n\n", " ", "\n ", " \n")
+# chunks remembered by CachingTokenizer (a pipeline is built afresh after VOCAB_GROWTH new
+# strings anyway, so this is rarely reached)
+TOKENIZER_CACHE = 200_000
+
+
+class CachingTokenizer:
+    """spaCy's tokenizer, made to keep what it learns.
+
+    spaCy tokenizes each whitespace-separated chunk on its own and caches the result, but
+    once one chunk of a text involves a special case ("U.S.", "don't", "Mr."), it saves
+    nothing more for the rest of that text (``Tokenizer._save_cached``; spaCy issue
+    1250). Almost every article has one early on, so most chunks went through the affix
+    regexes again in every article. This tokenizes each chunk it has not seen before
+    alone first, where nothing stops the cache, then the whole text as before, which now
+    reads those chunks from the cache. The tokens are the same: a chunk is tokenized the
+    same way alone or in a text (tests compare with spaCy's tokenizer).
+
+    ``limit`` bounds the chunks remembered (and spaCy's cache); past it both start afresh.
+    """
+
+    def __init__(self, tokenizer: Any, limit: int = TOKENIZER_CACHE):
+        self.tokenizer = tokenizer
+        self.limit = limit
+        tokenizer.max_cache_size = limit
+        self._seen: set[str] = set()
+        self._learn(_WHITESPACE_CHUNKS)
+
+    def _learn(self, chunks: Iterable[str]) -> None:
+        tokenize, seen = self.tokenizer, self._seen
+        for chunk in chunks:  # in text order, so the work is the same on every run
+            if chunk not in seen:
+                if len(seen) >= self.limit:
+                    seen.clear()
+                    tokenize._flush_cache()
+                seen.add(chunk)
+                tokenize(chunk)
+
+    def __call__(self, text: str) -> Doc:
+        self._learn(text.split())
+        return self.tokenizer(text)
+
+    def __getattr__(self, name: str) -> Any:  # rules, token_match, ... of spaCy's tokenizer
+        return getattr(self.tokenizer, name)
+
+
 def build_nlp(patterns: str | Path | None = None) -> Language:
     """spacy.blank("en") with the cartfacts components, reading rules from ``patterns``
     (default: the packaged patterns/)."""
@@ -70,6 +121,7 @@ def build_nlp(patterns: str | Path | None = None) -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS + 1
     _guard_long_tokens(nlp)
+    nlp.tokenizer = CachingTokenizer(nlp.tokenizer)
     nlp.add_pipe("cartfacts_sentences", config={"patterns": root})
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"patterns": root})
