@@ -49,8 +49,10 @@ def _guard_long_tokens(nlp: Language) -> None:
 
 
 # new strings a pipeline may intern before it is built afresh (about 400 bytes each with
-# their lexeme and tokenizer cache entry: 20 MB)
-VOCAB_GROWTH = 50_000
+# their lexeme and tokenizer cache entry: 40 MB). Each renewal costs about 0.5 s (building,
+# then tokenizing with a cold cache for a while); news brings some 70 new strings an
+# article, so this is one renewal per 1,400 articles.
+VOCAB_GROWTH = 100_000
 
 
 def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:
@@ -68,8 +70,13 @@ def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:
 # chunks of blanks between tokens in cleaned text (the first plain space after a token is
 # not a chunk of its own)
 _WHITESPACE_CHUNKS = ("\n", "\n\n", " ", "\n ", " \n")
-# chunks remembered by CachingTokenizer (a pipeline is built afresh after VOCAB_GROWTH new
-# strings anyway, so this is rarely reached)
+# Chunks of letters, digits and punctuation that no special case of spaCy's English
+# tokenizer holds; once stripped of that punctuation, such a chunk touches a special case
+# only if it is one ("cannot", "10am").
+_PLAIN_PUNCT = ",!?%$&#"
+_PLAIN = re.compile(rf"[A-Za-z0-9{re.escape(_PLAIN_PUNCT)}]+").fullmatch
+# chunks remembered by CachingTokenizer (a run builds its pipeline afresh after
+# VOCAB_GROWTH new strings, well before)
 TOKENIZER_CACHE = 200_000
 
 
@@ -85,7 +92,8 @@ class CachingTokenizer:
     reads those chunks from the cache. The tokens are the same: a chunk is tokenized the
     same way alone or in a text (tests compare with spaCy's tokenizer).
 
-    ``limit`` bounds the chunks remembered (and spaCy's cache); past it both start afresh.
+    ``limit`` bounds the chunks remembered (and spaCy's cache); past it, it learns no more.
+    A long run never gets there: its pipeline is built afresh first (``outgrown``).
     """
 
     def __init__(self, tokenizer: Any, limit: int = TOKENIZER_CACHE):
@@ -93,17 +101,30 @@ class CachingTokenizer:
         self.limit = limit
         tokenizer.max_cache_size = limit
         self._seen: set[str] = set()
+        self._specials = frozenset(tokenizer.rules or ())
         self._learn(_WHITESPACE_CHUNKS)
 
     def _learn(self, chunks: Iterable[str]) -> None:
-        tokenize, seen = self.tokenizer, self._seen
+        seen = self._seen
+        if len(seen) >= self.limit:
+            return  # full: tokenize as spaCy does (emptying spaCy's cache slowed it down)
+        new = []
         for chunk in chunks:  # in text order, so the work is the same on every run
             if chunk not in seen:
-                if len(seen) >= self.limit:
-                    seen.clear()
-                    tokenize._flush_cache()
                 seen.add(chunk)
-                tokenize(chunk)
+                new.append(chunk)
+        if not new:
+            return
+        # Plain chunks cannot touch a special case, so they are learnt together in one
+        # call (a call of its own cost 10 us more per chunk); the others one at a time.
+        plain = [c for c in new if _PLAIN(c) and c.strip(_PLAIN_PUNCT) not in self._specials]
+        if plain:
+            self.tokenizer(" ".join(plain))
+        if len(plain) < len(new):
+            learnt = set(plain)
+            for chunk in new:
+                if chunk not in learnt:
+                    self.tokenizer(chunk)
 
     def __call__(self, text: str) -> Doc:
         self._learn(text.split())
