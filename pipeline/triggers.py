@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import FLAG19, FLAG63, IDX, LENGTH
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -68,7 +68,11 @@ def register(vocab: Vocab, question: Callable[[str], bool]) -> int:
     if questions is None:
         questions = Questions()
         questions.asks.append(question)
-        questions.flag = int(vocab.add_flag(questions))  # sets it on the existing lexemes
+        # a bit spaCy leaves to users (FLAG19-FLAG63): add_flag's own choice was bit 13,
+        # spaCy's IS_OOV_DEPRECATED, which a later spaCy could take back
+        getters = vocab.lex_attr_getters  # type: ignore[attr-defined]
+        free = next(i for i in range(FLAG19, FLAG63 + 1) if i not in getters)
+        questions.flag = int(vocab.add_flag(questions, flag_id=free))  # sets existing lexemes
         return 0
     questions.asks.append(question)
     questions._answers.clear()
