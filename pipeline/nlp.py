@@ -131,7 +131,18 @@ class CachingTokenizer:
         return self.tokenizer(text)
 
     def __getattr__(self, name: str) -> Any:  # rules, token_match, ... of spaCy's tokenizer
+        if name.startswith("_") or name == "tokenizer":  # not set yet (unpickling)
+            raise AttributeError(name)
         return getattr(self.tokenizer, name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy (pickled for another process, deep-copied) starts with an empty cache,
+        # so it must learn every chunk again
+        return {**self.__dict__, "_seen": set()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.tokenizer.max_cache_size = self.limit  # not part of spaCy's pickled state
 
 
 def build_nlp(patterns: str | Path | None = None) -> Language:

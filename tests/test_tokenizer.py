@@ -91,3 +91,16 @@ def test_the_remembered_chunks_stay_bounded():
 @pytest.mark.parametrize("attribute", ["rules", "token_match", "prefix_search"])
 def test_spacy_tokenizer_attributes_stay_reachable(attribute):
     assert getattr(build_nlp().tokenizer, attribute) is not None
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_copy_tokenizes_the_same_and_learns_again(how):
+    import copy
+    import pickle
+
+    caching = CachingTokenizer(stock())
+    text = "Kymriah costs $475,000 in the U.S.; it's (roughly) 3.4 million yuan."
+    caching(text)
+    twin = pickle.loads(pickle.dumps(caching)) if how == "pickle" else copy.deepcopy(caching)
+    assert spacy_tokens(twin(text)) == spacy_tokens(stock()(text))
+    assert twin.max_cache_size == caching.limit and "Kymriah" in twin._seen
