@@ -9,7 +9,7 @@ The spaCy component at the bottom only maps matches to sentences and product men
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .errors import PatternError
 from .facts import Fact, add_fact, facts, text_of
 from .numbers import NumberWords, load_numbers, words_to_number
 from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import open_json, patterns_dir, read_json, section, string_list
+from .resources import expect, open_json, patterns_dir, read_json, section, string_list
 from .scan import alternation, lowered, widen
 from .scan import finditer as scan_finditer
 from .sentences import Sentences
@@ -73,6 +73,8 @@ class MoneyRules:
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
     adjective_codes: dict[str, str]
+    # a scaled ISO code ("MUSD", lower case) -> its multiplier
+    code_scales: dict[str, float] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -84,6 +86,7 @@ def load_money(root: Path) -> MoneyRules:
             "currencies",
             "yen_context",
             "multipliers",
+            "scaled_codes",
             "implies",
             "range_separators",
             "adjective_currencies",
@@ -112,6 +115,16 @@ def load_money(root: Path) -> MoneyRules:
             suffix_codes.setdefault(word.lower(), code)
         needs.update(w.lower() for w in spec.get("needs_multiplier", []))
     multipliers = {k: float(v) for k, v in section(data, "multipliers", dict, file=file).items()}
+    # "30 MUSD", "MEUR 120": a scale letter glued to an ISO code
+    code_scales: dict[str, float] = {}
+    scaled = expect(data.get("scaled_codes", {}), dict, file=file, key="scaled_codes")
+    for letter, scale in scaled.items():
+        if not isinstance(scale, (int, float)) or isinstance(scale, bool):
+            raise PatternError(file, "expected a number", key=f"scaled_codes.{letter}")
+        for code in sorted(set(prefix_codes.values())):
+            prefix_codes.setdefault(letter + code, code)
+            suffix_codes.setdefault((letter + code).lower(), code)
+            code_scales[(letter + code).lower()] = float(scale)
     numbers = load_numbers(root)
 
     adjective_codes = {k.lower(): str(v) for k, v in data.get("adjective_currencies", {}).items()}
@@ -146,6 +159,7 @@ def load_money(root: Path) -> MoneyRules:
             "money.suffixed",
             re.compile(
                 rf"{start}{amount(1)}(?:{sep}{amount(2)})?[\s-]?(?P<suf>{suffix})(?![A-Za-z])"
+                rf"(?:\s(?P<mwa>{mult_word})(?![A-Za-z]))?"
             ),
         ),
         # million-dollar / billion-yuan (an adjective)
@@ -208,6 +222,7 @@ def load_money(root: Path) -> MoneyRules:
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
         adjective_codes=adjective_codes,
+        code_scales=code_scales,
     )
 
 
@@ -338,6 +353,12 @@ def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> M
         return None
     if m.groupdict().get("imp"):
         low_mult = high_mult = rules.multipliers[m.group("imp").lower()]
+    # a multiplier after the code ("75 USD million") or in it ("30 MUSD")
+    code = (m.groupdict().get("pre") or suf or "").replace(" ", "").lower()
+    after = m.groupdict().get("mwa")
+    scale = rules.multipliers[after.lower()] if after else rules.code_scales.get(code)
+    if scale is not None and low_mult is None and high_mult is None:
+        low_mult = high_mult = scale
     if high is not None and low_mult is None and high_mult is not None:
         low_mult = high_mult  # "1.2 to 2 million": the multiplier covers both ends
     amount = low * (low_mult or 1.0)
