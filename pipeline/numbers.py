@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .resources import open_json, section, string_list
+from .resources import expect, open_json, section, string_list
 
 FILE = "numbers.json"
 
@@ -18,6 +18,7 @@ class NumberWords:
     tens: dict[str, int]
     scales: dict[str, int]
     articles: frozenset[str]
+    fractions: dict[str, float] = field(default_factory=dict)
 
     def regex(self) -> str:
         """A regex alternation for one number written in words (longest first)."""
@@ -26,10 +27,25 @@ class NumberWords:
         scale = "|".join(self.scales)
         simple = rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
         articles = "|".join(sorted(self.articles, key=len, reverse=True)) or "a"
+        fractional = ""
+        if self.fractions:
+            frac = "|".join(
+                f.replace(" ", r"\s+") for f in sorted(self.fractions, key=len, reverse=True)
+            )
+            # "one and a half", then "half a" / "a quarter of a" (before "million")
+            fractional = (
+                rf"{simple}\s+and\s+(?:{articles})\s+(?:{frac})\b"
+                rf"|(?:(?:{articles})\s+)?(?:{frac})(?:\s+of)?\s+(?:{articles})(?=[ -]\w)|"
+            )
         return (
-            rf"(?i:(?:(?:{articles}|{simple})\s+(?:{scale})(?:\s+(?:and\s+)?{simple})?|{simple}"
+            rf"(?i:{fractional}(?:(?:{articles}|{simple})\s+(?:{scale})(?:\s+(?:and\s+)?{simple})?|{simple}"
             rf"|(?:{articles})(?=[ -]\w)))"
         )
+
+    def needs_scale(self, text: str) -> bool:
+        """Whether a number in words counts only before a scale word: "a" ("a million")
+        and fractions of one ("half a million"), not "one and a half"."""
+        return text.lower().split()[-1] in self.articles
 
 
 @lru_cache(maxsize=8)
@@ -37,7 +53,7 @@ def load_numbers(root: Path) -> NumberWords:
     data, file = open_json(
         root,
         FILE,
-        allowed={"units", "tens", "scales", "articles"},
+        allowed={"units", "tens", "scales", "articles", "fractions"},
         required={"units", "tens", "scales"},
     )
     return NumberWords(
@@ -45,7 +61,17 @@ def load_numbers(root: Path) -> NumberWords:
         tens={k: int(v) for k, v in section(data, "tens", dict, file=file).items()},
         scales={k: int(v) for k, v in section(data, "scales", dict, file=file).items()},
         articles=frozenset(string_list(data.get("articles", []), file=file, key="articles")),
+        fractions={
+            k.lower(): float(v)
+            for k, v in expect(data.get("fractions", {}), dict, file=file, key="fractions").items()
+        },
     )
+
+
+# "one and a half" (whole and fraction), "half a" / "a quarter of a" (a fraction of one)
+_FRACTION = re.compile(
+    r"(?:(?P<whole>.+?) and an? (?P<frac>\w+(?: \w+)?)|(?:an? )?(?P<frac2>\w+(?: (?!of\b)\w+)?)(?: of)? an?)"
+)
 
 
 def words_to_number(text: str, words: NumberWords) -> float | None:
@@ -55,7 +81,17 @@ def words_to_number(text: str, words: NumberWords) -> float | None:
     >>> w = load_numbers(default_patterns_dir())
     >>> words_to_number("ninety-five", w), words_to_number("one hundred", w), words_to_number("a", w)
     (95.0, 100.0, 1.0)
+    >>> words_to_number("half a", w), words_to_number("a quarter of a", w), words_to_number("two and a half", w)
+    (0.5, 0.25, 2.5)
     """
+    low = re.sub(r"[\s-]+", " ", text.lower().strip())
+    parts = _FRACTION.fullmatch(low)
+    frac = parts and (parts.group("frac") or parts.group("frac2"))
+    if parts and frac in words.fractions:
+        if parts.group("whole") is None:
+            return words.fractions[frac]
+        value = words_to_number(parts.group("whole"), words)
+        return None if value is None else value + words.fractions[frac]
     total = 0
     current = 0
     seen = False

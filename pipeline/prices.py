@@ -144,7 +144,7 @@ def load_money(root: Path) -> MoneyRules:
         )
 
     sep = r"(?P<sep>\s?[-\u2013\u2014~]\s?|\s+to\s+)"
-    start = r"(?<![A-Za-z0-9_.,$])"
+    start = r"(?<![A-Za-z0-9_.,$/])"  # not the 2 of "1 1/2 million"
     rules = (
         # US$373,000 / RMB 1.2 million / $400K - 750K / ₹40-45 lakh (currency first)
         (
@@ -250,7 +250,7 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
         return float(n.replace(",", "")), mult
     if w:
         value = words_to_number(w, rules.numbers)
-        if value is None or (w.lower() in rules.numbers.articles and mult is None):
+        if value is None or (rules.numbers.needs_scale(w) and mult is None):
             return None, None
         return value, mult
     return (1.0, mult) if mult else (None, None)
