@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 from spacy.language import Language
@@ -27,7 +28,7 @@ from .sentences import Sentences
 from .triggers import hits, register, token_starts
 
 CONTEXTS_FILE = "product_contexts.jsonl"
-# resolutions remembered per spelling; cleared when full, so memory stays bounded
+# resolutions remembered per spelling (least recently used go first), so memory stays bounded
 CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -80,9 +81,10 @@ class ProductsComponent:
         root = patterns_dir(patterns or None)
         self.kb: KB = load_kb(root)
         self.money = load_money(root)  # a KB price near a name supports it
-        self._product_cache: dict[str, Resolution] = {}
-        self._company_cache: dict[str, Resolution] = {}
-        self._run_cache: dict[str, tuple[int, int, Resolution] | None] = {}
+        # answers kept per spelling (and per capitalised run): names recur across news
+        self._resolve = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_product, kb=self.kb))
+        self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
+        self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for alias, pid in sorted(self.kb.product_aliases.items()):
             self.known.add(pid, [nlp.make_doc(alias)])
@@ -267,20 +269,6 @@ class ProductsComponent:
             )
         return doc
 
-    def _resolve(self, text: str) -> Resolution:
-        if text not in self._product_cache:
-            if len(self._product_cache) > CACHE_LIMIT:
-                self._product_cache.clear()
-            self._product_cache[text] = resolve_product(text, self.kb)
-        return self._product_cache[text]
-
-    def _resolve_company(self, text: str) -> Resolution:
-        if text not in self._company_cache:
-            if len(self._company_cache) > CACHE_LIMIT:
-                self._company_cache.clear()
-            self._company_cache[text] = resolve_company(text, self.kb)
-        return self._company_cache[text]
-
     def _support(
         self,
         sentence: str,
@@ -306,14 +294,10 @@ class ProductsComponent:
                 support[pid] = extra
         return support
 
-    def _best_in_run(self, run: str) -> tuple[int, int, Resolution] | None:
+    def _find_best_in_run(self, run: str) -> tuple[int, int, Resolution] | None:
         """The best company name inside a capitalised run (offsets in the run): up to five
         words from each word that starts like a rendering. Runs recur across news
-        ("CAR-T", a company's name), so the answer is kept per run text."""
-        if run in self._run_cache:
-            return self._run_cache[run]
-        if len(self._run_cache) > CACHE_LIMIT:
-            self._run_cache.clear()
+        ("CAR-T", a company's name), so the answer is kept per run text (_best_in_run)."""
         firsts = self.kb.company_first_forms
         best: tuple[int, int, Resolution] | None = None
         if any(_may_start_company(w, firsts) for w in run.split()):
@@ -330,7 +314,6 @@ class ProductsComponent:
                     )
                     if res.target_id and better:
                         best = (ws, end, res)
-        self._run_cache[run] = best
         return best
 
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
