@@ -67,6 +67,8 @@ UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
 # characters before a unit word in which its figure starts ("between seventy-five and
 # eighty-two percent" is 42)
 FIGURE_REACH = 80
+# characters between a figure (or its metric) and a timepoint that belongs to it
+TIMEPOINT_REACH = 60
 # the longest timepoint expression ("at twenty-four months")
 TIMEPOINT_LENGTH = 40
 
@@ -285,8 +287,8 @@ def _nearest(
 
 def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | None:
     best = None
-    # a timepoint counts within 60 characters of the figure and its metric
-    lo, hi = max(0, near[0] - 60 - TIMEPOINT_LENGTH), near[1] + 60 + TIMEPOINT_LENGTH
+    reach = TIMEPOINT_REACH + TIMEPOINT_LENGTH
+    lo, hi = max(0, near[0] - reach), near[1] + reach
     for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
         n = g["n1"] or g["n2"] or g["n3"]
@@ -295,7 +297,7 @@ def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | 
         if value is None:
             continue
         distance = min(abs(m.end() - near[0]), abs(m.start() - near[1]))
-        if distance <= 60 and (best is None or distance < best[0]):
+        if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
             best = (distance, f"{int(value)}-{unit}")
     return best[1] if best else None
 
