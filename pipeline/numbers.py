@@ -95,7 +95,7 @@ def words_to_number(text: str, words: NumberWords) -> float | None:
     total = 0
     current = 0
     seen = False
-    for word in re.split(r"[\s-]+", text.lower().strip()):
+    for word in low.split(" "):
         if not word or word == "and":
             continue
         if word in words.articles:
