@@ -117,14 +117,15 @@ class CachingTokenizer:
             return
         # Plain chunks cannot touch a special case, so they are learnt together in one
         # call (a call of its own cost 10 us more per chunk); the others one at a time.
-        plain = [c for c in new if _PLAIN(c) and c.strip(_PLAIN_PUNCT) not in self._specials]
+        plain: list[str] = []
+        others: list[str] = []
+        for chunk in new:
+            is_plain = _PLAIN(chunk) and chunk.strip(_PLAIN_PUNCT) not in self._specials
+            (plain if is_plain else others).append(chunk)
         if plain:
             self.tokenizer(" ".join(plain))
-        if len(plain) < len(new):
-            learnt = set(plain)
-            for chunk in new:
-                if chunk not in learnt:
-                    self.tokenizer(chunk)
+        for chunk in others:
+            self.tokenizer(chunk)
 
     def __call__(self, text: str) -> Doc:
         self._learn(text.split())
