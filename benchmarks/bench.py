@@ -104,7 +104,7 @@ def tokenizer_seconds(texts: list[str], repeat: int = 3, ours: bool = False) -> 
     times = []
     for _ in range(repeat):
         if ours:
-            from pipeline.nlp import build_nlp
+            from pipeline.nlp.build import build_nlp
 
             nlp = build_nlp()
         else:

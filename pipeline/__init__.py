@@ -10,12 +10,13 @@ Notebook API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import Any
 
-from .api import RunReport, extract, load, run  # noqa: E402
+from .api import RunReport, extract, load, run
+from .version import __version__
 
 
-def render(text: str, published: str | None = None) -> str:
+def render(text: str, published: str | None = None) -> Any:
     """A text with its facts highlighted (pipeline.report.render). The report module is
     imported on first use: its pandas import added a quarter second to every run."""
     from .report import render as _render

@@ -3,13 +3,9 @@ the tables of an output folder."""
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import shutil
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,12 +14,20 @@ from typing import Any
 from spacy.language import Language
 
 from . import errors
+from .engine.batches import BatchSummary, batches, process, shared_nlp
 from .errors import CartfactsError
-from .extract import doc_rows
-from .facts import remember_text
-from .ingest import Article, article_id, make_article, read_articles
-from .nlp import MAX_CHARS, build_nlp, outgrown
-from .tables import FACT_TABLES, TABLES, part_names, read_column, read_table, table_dir, write_part
+from .nlp.build import MAX_CHARS, check_rules
+from .read.ingest import Article, article_id, make_article, read_articles
+from .write.tables import (
+    FACT_TABLES,
+    TABLES,
+    part_names,
+    read_parts,
+    read_table,
+    remove_part,
+    table_dir,
+    write_part,
+)
 
 BATCH_SIZE = 200
 ENGINES = ("local", "dask")
@@ -40,6 +44,8 @@ class RunReport:
     facts: dict[str, int] = field(default_factory=lambda: {t: 0 for t in FACT_TABLES})
     seconds: float = 0.0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    reextracted: int = 0  # articles extracted again because their rules changed
+    rules: str = ""  # digest of the rules of this run
 
     def add(self, batch: BatchSummary) -> None:
         for table, n in batch.facts.items():
@@ -58,81 +64,15 @@ class RunReport:
         counts = ", ".join(f"{t} {n}" for t, n in self.facts.items())
         return (
             f"{self.articles} new articles ({self.errors} error, {self.empty} empty), "
-            f"{self.skipped} already in {self.out}, {self.duplicates} duplicate inputs; "
+            f"{self.skipped} already in {self.out}, {self.duplicates} duplicate inputs"
+            + (
+                f", {self.reextracted} extracted again with changed rules"
+                if self.reextracted
+                else ""
+            )
+            + "; "
             f"facts: {counts}; {self.seconds:.1f} s"
         )
-
-
-Results = list[tuple[Article, dict[str, list[dict[str, Any]]]]]
-
-
-def process(article: Article, nlp: Language) -> tuple[Article, dict[str, list[dict[str, Any]]]]:
-    """Facts of one article; an exception inside a component becomes an error row."""
-    empty: dict[str, list[dict[str, Any]]] = {t: [] for t in FACT_TABLES}
-    if article.status != "ok":
-        return article, empty
-    try:
-        doc = nlp.make_doc(article.text)
-        remember_text(doc, article.text)
-        doc.user_data["published"] = article.published
-        for _name, proc in nlp.pipeline:
-            doc = proc(doc)
-        return article, doc_rows(doc, article.article_id)
-    except Exception as exc:  # one bad article must not stop the run
-        failed = Article(
-            article.article_id,
-            article.source,
-            article.text,
-            status="error",
-            error=errors.PROCESSING_FAILED.format(detail=f"{type(exc).__name__}: {exc}"),
-            title=article.title,
-            published=article.published,
-            published_source=article.published_source,
-            url=article.url,
-        )
-        return failed, empty
-
-
-def process_batch(articles: list[Article], patterns: str | Path | None) -> Results:
-    """Facts of a batch of articles, with this process's pipeline for ``patterns``."""
-    nlp = shared_nlp(patterns)
-    return [process(article, nlp) for article in articles]
-
-
-# patterns -> (pipeline, strings it held when built)
-_NLP_CACHE: dict[str, tuple[Language, int]] = {}
-_NLP_LOCK = threading.Lock()
-
-
-def shared_nlp(patterns: str | Path | None, *, fresh: bool = False) -> Language:
-    """This process's pipeline for ``patterns``: built once for extract(), the local run,
-    pool workers and Dask workers (whose tasks may run on several threads), and built
-    afresh when its vocabulary has grown too much (nlp.outgrown), so a long run's memory
-    stays bounded. A Doc being processed keeps its own pipeline's vocabulary alive.
-    ``fresh`` builds it anew, so a run reads pattern files edited since the last one."""
-    key = str(patterns or "")
-    with _NLP_LOCK:
-        entry = _NLP_CACHE.get(key)
-        if entry is None or fresh or outgrown(*entry):
-            if entry is not None:
-                del _NLP_CACHE[key], entry
-                gc.collect()  # a Language holds reference cycles; free the old one now
-            nlp = build_nlp(patterns)
-            entry = _NLP_CACHE[key] = (nlp, len(nlp.vocab.strings))
-        return entry[0]
-
-
-_WORKER_PATTERNS: str | None = None
-
-
-def _init_worker(patterns: str | None) -> None:
-    global _WORKER_PATTERNS
-    _WORKER_PATTERNS = patterns
-    shared_nlp(patterns, fresh=True)  # built when the worker starts, not on its first chunk
-
-
-def _process_in_worker(articles: list[Article]) -> Results:
-    return process_batch(articles, _WORKER_PATTERNS)
 
 
 def extract(
@@ -149,20 +89,12 @@ def extract(
     if isinstance(published, str):
         published = date.fromisoformat(published)
     data = text.encode("utf-8")
-    article = make_article(data, text, "<text>", published=published, max_chars=MAX_CHARS)
+    rules = check_rules(patterns)
+    article = make_article(
+        data, text, "<text>", published=published, max_chars=MAX_CHARS, patterns=rules
+    )
     article, rows = process(article, nlp or shared_nlp(patterns))
-    return {"articles": [article.row()], **rows}
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return {"articles": [{**article.row(), "rules": rules.digest}], **rows}
 
 
 def prepare_output(out: Path, overwrite: bool) -> None:
@@ -201,12 +133,52 @@ def _remove_orphans(out: Path) -> None:
             (folder / name).unlink(missing_ok=True)
 
 
+@dataclass
+class Stored:
+    """What an output folder already holds: the articles extracted with this run's rules
+    (``current``), and the parts whose facts came from other rules (``stale``: part ->
+    its article ids)."""
+
+    current: set[str] = field(default_factory=set)
+    stale: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out: Path, rules: str, reextract: bool) -> Stored:
+        stored = cls()
+        parts = list(read_parts(out, "articles", ["article_id", "rules"]))
+        for name, part in parts:
+            ids = part.column("article_id").to_pylist()
+            if not reextract and set(part.column("rules").to_pylist()) == {rules}:
+                stored.current.update(ids)
+            else:
+                stored.stale[name.removeprefix("part-").removesuffix(".parquet")] = ids
+        # a stale part whose articles were all extracted again (a run that stopped
+        # before it removed the part) goes now
+        for part, ids in list(stored.stale.items()):
+            if ids and stored.current.issuperset(ids):
+                remove_part(out, part)
+                del stored.stale[part]
+        return stored
+
+    def stale_ids(self) -> set[str]:
+        return {a for ids in self.stale.values() for a in ids} - self.current
+
+    def stored_articles(self, out: Path, ids: set[str]) -> Iterator[Article]:
+        """Articles as stored in ``out``, to extract again from their text."""
+        table = read_table(out, "articles")
+        for row in table.to_pylist():
+            if row["article_id"] in ids:
+                ids.discard(row["article_id"])
+                yield Article.from_row(row)
+
+
 def run(
     input: str | Path,
     out: str | Path = "outputs",
     *,
     patterns: str | Path | None = None,
     overwrite: bool = False,
+    reextract: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
@@ -215,7 +187,12 @@ def run(
 ) -> RunReport:
     """Extract every article under ``input`` into the tables of ``out``.
 
-    Articles already in ``out`` (same article_id) are skipped; ``overwrite`` starts afresh.
+    Articles already in ``out`` (same article_id) and extracted with the same rules are
+    skipped; ``overwrite`` starts afresh. Articles whose facts came from other rules (an
+    edited patterns folder) are extracted again: from the input when it holds them, else
+    from the text stored in ``out``; then their old parts go, so facts of two rule sets
+    never mix. ``reextract`` extracts every stored article again.
+
     Each batch is written as one part file per table, articles last, so an interrupted
     run loses at most the batch in flight and a re-run completes it. ``workers`` > 1
     extracts in that many processes (each builds the pipeline once); results keep the
@@ -234,91 +211,58 @@ def run(
     if not source.exists():
         raise CartfactsError(errors.INPUT_MISSING.format(path=source))
     if engine == "dask":
-        from .dask_engine import require
+        from .engine.dask import require
 
         require()
+    rules = check_rules(patterns)  # every pattern file valid before anything is touched
     prepare_output(target, overwrite)
-    report = RunReport(out=target)
-    known = set(read_column(target, "articles", "article_id"))
+    report = RunReport(out=target, rules=rules.digest)
+    stored = Stored.read(target, rules.digest, reextract)
+    stale = stored.stale_ids()
     seen: set[str] = set()
 
     def fresh() -> Iterator[Article]:
-        for article in read_articles(source, max_chars=MAX_CHARS):
+        for article in read_articles(source, max_chars=MAX_CHARS, patterns=rules):
             if progress:
                 progress(1)
-            if article.article_id in known:
+            if article.article_id in stored.current:
                 report.skipped += 1
             elif article.article_id in seen:
                 report.duplicates += 1
             else:
                 seen.add(article.article_id)
+                if article.article_id in stale:
+                    report.reextracted += 1
                 yield article
+        left = stale - seen  # not in this input: extract them again from their stored text
+        report.reextracted += len(left)
+        yield from stored.stored_articles(target, left)
 
-    batches = _batches(fresh(), batch_size)
     patterns_arg = str(patterns) if patterns else None
+    written: set[str] = set()
     if engine == "dask":
-        from .dask_engine import run_batches
+        from .engine.dask import run_batches as dask_batches
 
-        for summary in run_batches(batches, target, patterns_arg, workers, scheduler):
-            report.add(summary)
-    elif workers > 1:
-        import multiprocessing
-
-        # fork where it is safe (Linux): a spawned worker imports spaCy and the pipeline
-        # again, 1.5 s before its first batch, against 0.5 s (a sixth of a 2,000-article
-        # run with two workers). Workers only extract: they never call pyarrow, whose
-        # threads the parent may have started when it read the existing tables.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        with multiprocessing.get_context(method).Pool(
-            workers, initializer=_init_worker, initargs=(patterns_arg,)
-        ) as pool:
-            # two batches in flight: while the workers extract one, this process reads
-            # the next and writes the previous (in order, so parts match one worker's)
-            previous = None
-            for batch in batches:
-                size = max(1, -(-len(batch) // (4 * workers)))  # four chunks per worker
-                chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-                current = pool.map_async(_process_in_worker, chunks)
-                if previous is not None:
-                    report.add(write_batch(target, [r for c in previous.get() for r in c]))
-                previous = current
-            if previous is not None:
-                report.add(write_batch(target, [r for c in previous.get() for r in c]))
+        summaries = dask_batches(
+            batches(fresh(), batch_size), target, patterns_arg, workers, scheduler
+        )
     else:
-        shared_nlp(patterns_arg, fresh=True)
-        for batch in batches:
-            report.add(write_batch(target, process_batch(batch, patterns_arg)))
+        from .engine.local import run_batches as local_batches
+
+        summaries = local_batches(
+            batches(fresh(), batch_size), target, patterns_arg, rules.digest, workers
+        )
+    for summary in summaries:
+        written.add(summary.part)
+        report.add(summary)
+    for part in stored.stale:  # every article of these is in a new part now
+        if part not in written:
+            remove_part(target, part)
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
-            write_part(target, table, [], "empty")
+            write_part(target, table, [], "empty", rules=rules.digest)
     report.seconds = time.perf_counter() - started
     return report
-
-
-@dataclass
-class BatchSummary:
-    """What a written batch adds to the run report (small, so a Dask worker can return it)."""
-
-    facts: dict[str, int]
-    statuses: list[tuple[str, str, str]]  # (status, source, error) per article
-
-
-def batch_part(article_ids: Iterable[str]) -> str:
-    """The part-file name of a batch: a hash of its article ids, so a re-run of the same
-    batch replaces its own files and never collides with another batch."""
-    return hashlib.sha1("\n".join(article_ids).encode()).hexdigest()[:16]
-
-
-def write_batch(target: Path, results: Results) -> BatchSummary:
-    """Write one batch: a part per fact table first, the articles part last (the commit)."""
-    part = batch_part(a.article_id for a, _ in results)
-    counts = {}
-    for table in FACT_TABLES:
-        rows = [row for _, r in results for row in r[table]]
-        counts[table] = len(rows)
-        write_part(target, table, rows, part)
-    write_part(target, "articles", [a.row() for a, _ in results], part)
-    return BatchSummary(counts, [(a.status, a.source, a.error or "") for a, _ in results])
 
 
 def load(out: str | Path = "outputs") -> dict[str, Any]:
@@ -329,4 +273,4 @@ def load(out: str | Path = "outputs") -> dict[str, Any]:
     return {table: read_table(folder, table).to_pandas() for table in TABLES}
 
 
-__all__ = ["RunReport", "article_id", "extract", "load", "process", "run"]
+__all__ = ["RunReport", "article_id", "extract", "load", "run"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import CartfactsError
+from .version import __version__
 
 EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -50,6 +50,11 @@ def main() -> None:
     "--overwrite", is_flag=True, help="Start afresh instead of adding to existing tables."
 )
 @click.option(
+    "--reextract",
+    is_flag=True,
+    help="Extract every article already in --out again, from its stored text.",
+)
+@click.option(
     "--batch-size",
     default=200,
     show_default=True,
@@ -83,6 +88,7 @@ def run(
     out: Path,
     patterns: Path | None,
     overwrite: bool,
+    reextract: bool,
     batch_size: int,
     workers: int,
     engine: str,
@@ -93,7 +99,9 @@ def run(
 
     INPUT is a file or a folder searched recursively for .txt, .md, .html and .jsonl
     articles in any common encoding. Articles already in --out are skipped, so a re-run
-    adds only what is new. A bad article becomes an articles row with status error.
+    adds only what is new; articles whose facts came from other rules (an edited
+    --patterns folder) are extracted again, so one table never mixes two rule sets.
+    A bad article becomes an articles row with status error.
 
     \b
     Examples:
@@ -114,6 +122,7 @@ def run(
             out,
             patterns=patterns,
             overwrite=overwrite,
+            reextract=reextract,
             batch_size=batch_size,
             progress=bar.update,
             workers=workers,
@@ -206,11 +215,11 @@ def normalize(names: tuple[str, ...], company: bool, patterns: Path | None) -> N
       cartfacts normalize "Akilunza injection" "Ruiji Orenza"
       cartfacts normalize -c "WuXi Giant Nuo" "Fosun Kate"
     """
-    from .kb import load_kb, resolve_company, resolve_product
-    from .resources import patterns_dir
+    from .names.kb import load_kb, resolve_company, resolve_product
+    from .nlp.build import check_rules
 
     try:
-        kb = load_kb(patterns_dir(patterns))
+        kb = load_kb(check_rules(patterns))
     except CartfactsError as exc:
         _fail(exc)
         return

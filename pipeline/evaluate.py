@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from . import errors
-from .api import process
+from .engine.batches import process
 from .errors import CartfactsError
-from .ingest import read_file
-from .nlp import MAX_CHARS, build_nlp
+from .nlp.build import MAX_CHARS, build_nlp, check_rules
+from .read.ingest import read_file
 
 TABLES = ("products", "prices", "response_rates", "dates", "hospitals", "companies")
 
@@ -203,6 +203,7 @@ def evaluate(
     tables: Iterable[str] = TABLES,
 ) -> Evaluation:
     nlp = build_nlp(patterns)
+    rules = check_rules(patterns)
     scores = {t: TableScore() for t in tables}
     golds = load_gold(gold_dir)
     for gold in golds:
@@ -213,7 +214,7 @@ def evaluate(
                     gold=gold["_file"], article=gold["article"], corpus=corpus
                 )
             )
-        articles = list(read_file(path, gold["article"], max_chars=MAX_CHARS))
+        articles = list(read_file(path, gold["article"], max_chars=MAX_CHARS, patterns=rules))
         _, rows = process(articles[0], nlp)
         for table in scores:
             score_article(table, rows[table], gold.get(table, []), scores[table], gold["article"])

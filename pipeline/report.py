@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import io
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,24 +59,41 @@ def _present(value: Any) -> bool:
 
 
 def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:
-    """One article's text with its facts highlighted (displaCy's entity renderer, manual)."""
+    """One article's text with its facts as displaCy spans (overlapping facts stack, none
+    is dropped), each labelled with its table, normalised value and rule."""
     from spacy import displacy
 
-    ents, colours, taken = [], {}, -1
-    for table, row in sorted(facts, key=lambda f: (f[1]["start"], -f[1]["end"])):
-        if row["start"] < taken:
-            continue  # displaCy draws no overlapping marks; the first one is kept
+    doc = _tokenizer().make_doc(text)
+    spans, colours = [], {}
+    for table, row in sorted(facts, key=lambda f: (f[1]["start"], -f[1]["end"], f[0])):
         unresolved = table == "products" and not row.get("product")
         label = f"{LABELS[table]}: {fact_value(table, row)} · {row['rule']}"
-        colours[label] = COLOURS["unresolved" if unresolved else table]
-        ents.append({"start": int(row["start"]), "end": int(row["end"]), "label": label})
-        taken = int(row["end"])
-    doc = {"text": text, "ents": ents, "title": None}
+        span = doc.char_span(
+            int(row["start"]), int(row["end"]), label=label, alignment_mode="expand"
+        )
+        if span is not None:
+            colours[label] = COLOURS["unresolved" if unresolved else table]
+            spans.append(span)
+    doc.spans[REVIEW_KEY] = spans
     return str(
         displacy.render(
-            doc, style="ent", manual=True, page=False, jupyter=False, options={"colors": colours}
+            doc,
+            style="span",
+            page=False,
+            jupyter=False,
+            options={"spans_key": REVIEW_KEY, "colors": colours},
         )
     )
+
+
+REVIEW_KEY = "review"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en")
 
 
 def _svg(fig: Any) -> str:
@@ -208,21 +226,21 @@ def write_report(out: str | Path, target: str | Path | None = None) -> Path:
     return path
 
 
-def render(text: str, published: str | None = None) -> str:
-    """A text with its facts highlighted; shows inline in a notebook (displaCy's Jupyter
-    support) and returns the HTML."""
+class Highlighted(str):
+    """HTML of a text with its facts marked: a string, which a notebook shows once as the
+    rendered page (``_repr_html_``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def render(text: str, published: str | None = None) -> Highlighted:
+    """A text with its facts highlighted (the review page's view of one article)."""
     from .api import extract
 
     rows = extract(text, published)
     facts = [(t, r) for t in LABELS for r in rows[t]]
-    markup = article_html(rows["articles"][0]["text"], facts)
-    try:
-        from IPython.display import HTML, display
-
-        display(HTML(markup))
-    except ImportError:
-        pass
-    return markup
+    return Highlighted(article_html(rows["articles"][0]["text"], facts))
 
 
 __all__ = ["build_report", "render", "write_report"]

@@ -35,7 +35,7 @@ def params(name: str) -> list[Any]:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp import build_nlp
+    from pipeline.nlp.build import build_nlp
 
     return build_nlp()
 

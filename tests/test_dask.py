@@ -7,8 +7,8 @@ import pytest
 from conftest import CORPUS
 
 import pipeline
-from pipeline import tables
 from pipeline.errors import CartfactsError
+from pipeline.write import tables
 
 distributed = pytest.importorskip("distributed")
 
@@ -73,7 +73,7 @@ def test_scheduler_needs_the_dask_engine(corpus, tmp_path):
 
 
 def test_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, monkeypatch):
-    from pipeline import dask_engine
+    from pipeline.engine import dask as dask_engine
 
     monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(CartfactsError, match="cannot reach the Dask scheduler"):

@@ -6,7 +6,7 @@ import pytest
 from conftest import CORPUS, GOLD
 
 from pipeline.evaluate import TABLES, TableScore, score_article
-from pipeline.ingest import read_file
+from pipeline.read.ingest import read_file
 
 GOLD_FILES = sorted(GOLD.glob("*.json"))
 

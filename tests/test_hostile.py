@@ -76,7 +76,7 @@ def test_nothing_written_outside_out(hostile_run):
     _, _, before, after, out = hostile_run
     assert set(after) - set(before) == {"out"}
     names = {p.name for p in out.iterdir()}
-    assert names == {f"{t}.parquet" for t in pipeline.tables.TABLES}
+    assert names == {f"{t}.parquet" for t in pipeline.write.tables.TABLES}
 
 
 def _corpus(folder: Path, n: int) -> None:

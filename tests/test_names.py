@@ -3,13 +3,13 @@
 import pytest
 from conftest import params, read_cases
 
-from pipeline.kb import load_kb, resolve_company, resolve_product
-from pipeline.resources import default_patterns_dir
+from pipeline.names.kb import load_kb, resolve_company, resolve_product
+from pipeline.rules import load_patterns
 
 
 @pytest.fixture(scope="module")
 def kb():
-    return load_kb(default_patterns_dir())
+    return load_kb(load_patterns())
 
 
 def resolved(case, kb):

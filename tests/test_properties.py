@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import clean_text
-from pipeline.dates import default_rules, find_dates
-from pipeline.hospitals import default_hospitals, find_hospitals
-from pipeline.kb import load_kb, resolve_company, resolve_product
-from pipeline.prices import classify, default_money, find_money
-from pipeline.rates import default_rates, figures, find_rates
-from pipeline.resources import default_patterns_dir
-from pipeline.sentences import Sentences, load_abbreviations, split
+from pipeline.dates.parse import default_rules, find_dates
+from pipeline.hospitals.parse import default_hospitals, find_hospitals
+from pipeline.names.kb import load_kb, resolve_company, resolve_product
+from pipeline.nlp.sentences import Sentences, load_abbreviations, split
+from pipeline.prices.parse import classify, default_money, find_money
+from pipeline.rates.parse import default_rates, figures, find_rates
+from pipeline.read.clean import clean_text
+from pipeline.rules import load_patterns
 
 # Text made of the pieces the rules care about, so the search reaches deep into them.
 PIECES = [
@@ -148,7 +148,7 @@ def test_hospitals_never_fail(text):
 @SETTINGS
 @given(texts)
 def test_names_never_fail(text):
-    kb = load_kb(default_patterns_dir())
+    kb = load_kb(load_patterns())
     bounded(lambda t: resolve_product(t, kb), text[:80])
     bounded(lambda t: resolve_company(t, kb), text[:80])
 
@@ -158,7 +158,7 @@ def test_names_never_fail(text):
 def test_cleaning_and_sentences(text):
     cleaned = bounded(clean_text, text)
     assert clean_text(cleaned) == cleaned, "cleaning is idempotent"
-    bounds = split(cleaned, load_abbreviations(default_patterns_dir()))
+    bounds = split(cleaned, load_abbreviations(load_patterns()))
     assert all(0 <= s <= e <= len(cleaned) for s, e in bounds)
 
 

@@ -44,13 +44,25 @@ def test_page_content(page, expected):
 
 def test_page_is_self_contained(page):
     text = page.read_text(encoding="utf-8")
-    assert "http://" not in text.replace("http://www.w3.org", "") or 'src="http' not in text
-    assert "<script src=" not in text and "<link " not in text
+    assert 'src="http' not in text and "src='http" not in text  # no remote image or script
+    assert "<script src=" not in text and "<link " not in text and "@import" not in text
+    assert "url(http" not in text
 
 
 def test_render_returns_highlighted_html():
     markup = pipeline.render("Akilunza injection costs 1.2 million yuan per bag.")
     assert "PRODUCT: axicabtagene ciloleucel" in markup and "PRICE: 1,200,000 CNY" in markup
+    assert markup._repr_html_() == str(markup)  # a notebook shows it once, as HTML
+
+
+def test_overlapping_facts_are_all_drawn():
+    from pipeline.report import article_html
+
+    text = "Treated at Ruijin Hospital in June 2021."
+    hospital = {"start": 11, "end": 26, "rule": "hospital.name", "hospital": "Ruijin Hospital"}
+    company = {"start": 11, "end": 17, "rule": "company.alias", "company": "Ruijin Bio"}
+    markup = article_html(text, [("hospitals", hospital), ("companies", company)])
+    assert "HOSPITAL: Ruijin Hospital" in markup and "COMPANY: Ruijin Bio" in markup
 
 
 def test_page_in_headless_chromium(page, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from conftest import CORPUS
 
 import pipeline
-from pipeline import api, tables
+from pipeline.write import tables
 
 
 @pytest.fixture
@@ -77,14 +77,16 @@ def test_two_runs_give_identical_files(corpus_copy, tmp_path):
 
 
 def test_failing_article_becomes_error_row(corpus_copy, tmp_path, monkeypatch):
-    real = api.doc_rows
+    from pipeline.engine import batches
+
+    real = batches.doc_rows
 
     def fragile(doc, article_id):
         if "Jiahui" in doc.text:
             raise RuntimeError("component exploded")
         return real(doc, article_id)
 
-    monkeypatch.setattr(api, "doc_rows", fragile)
+    monkeypatch.setattr(batches, "doc_rows", fragile)
     report = pipeline.run(corpus_copy, tmp_path / "out")
     assert report.articles == 5 and report.errors == 1
     articles = pipeline.load(tmp_path / "out")["articles"]
@@ -141,9 +143,9 @@ def test_two_workers_give_the_same_tables(corpus_copy, tmp_path):
 
 def test_renewing_the_vocabulary_changes_no_row(corpus_copy, tmp_path, monkeypatch):
     """A long run builds its pipeline afresh now and then, freeing spaCy's interned
-    strings (api.shared_nlp, nlp.outgrown); the new pipeline's lexemes must carry the
+    strings (engine.batches.shared_nlp, nlp.outgrown); the new pipeline's lexemes must carry the
     same trigger flags, so the rows are the same as without renewals."""
-    from pipeline import nlp as nlp_module
+    from pipeline.nlp import build as nlp_module
 
     for i in range(6):  # new words in every batch
         words = " ".join(f"Zq{i}x{k}" for k in range(40))

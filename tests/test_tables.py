@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from pipeline import tables
+from pipeline.write import tables
 
 CONTRACT = json.loads((DATA / "contract_columns.json").read_text())
 

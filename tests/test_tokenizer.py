@@ -10,7 +10,8 @@ import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.nlp import CachingTokenizer, _guard_long_tokens, build_nlp
+from pipeline.nlp.build import build_nlp
+from pipeline.nlp.tokenizer import CachingTokenizer, guard_long_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,7 @@ def spacy_tokens(doc):
 
 def stock():
     nlp = spacy.blank("en")
-    _guard_long_tokens(nlp)  # the pipeline keeps very long runs whole; so does this one
+    guard_long_tokens(nlp.tokenizer)  # the pipeline keeps very long runs whole; so does this one
     return nlp.tokenizer
 
 

@@ -16,9 +16,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipeline.dates import default_rules, find_dates
-from pipeline.prices import default_money, find_money
-from pipeline.rates import default_rates, figures
+from pipeline.dates.parse import default_rules, find_dates
+from pipeline.prices.parse import default_money, find_money
+from pipeline.rates.parse import default_rates, figures
 
 
 def load(path: Path) -> list[dict]:

@@ -11,21 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from .errors import PatternError
-from .facts import Fact, add_fact, facts, text_of
-from .numbers import NumberWords, load_numbers, words_to_number
-from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import expect, open_json, patterns_dir, read_json, section, string_list
-from .scan import alternation, lowered, widen
-from .scan import finditer as scan_finditer
-from .sentences import Sentences
-from .triggers import containing, hits, register
+from ..errors import PatternError
+from ..nlp.scan import alternation, lowered
+from ..nlp.scan import finditer as scan_finditer
+from ..rules import Rules, expect, load_patterns, open_json, section, string_list
+from ..words.numbers import NumberWords, load_numbers, words_to_number
+from ..words.qualifiers import load_qualifiers, qualifier_regex
 
 FILE = "money.json"
 RATES_FILE = "exchange_rates.json"
@@ -78,9 +70,9 @@ class MoneyRules:
 
 
 @lru_cache(maxsize=8)
-def load_money(root: Path) -> MoneyRules:
+def load_money(patterns: Rules) -> MoneyRules:
     data, file = open_json(
-        root,
+        patterns,
         FILE,
         allowed={
             "currencies",
@@ -125,7 +117,7 @@ def load_money(root: Path) -> MoneyRules:
             prefix_codes.setdefault(letter + code, code)
             suffix_codes.setdefault((letter + code).lower(), code)
             code_scales[(letter + code).lower()] = float(scale)
-    numbers = load_numbers(root)
+    numbers = load_numbers(patterns)
 
     adjective_codes = {k.lower(): str(v) for k, v in data.get("adjective_currencies", {}).items()}
     implies = {k: str(v) for k, v in data.get("implies", {}).items()}
@@ -179,7 +171,7 @@ def load_money(root: Path) -> MoneyRules:
         ),
     )
 
-    qualifiers = load_qualifiers(root)
+    qualifiers = load_qualifiers(patterns)
     per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
     per_alt = alternation(list(per))
     kinds: dict[str, tuple[int, str]] = {}
@@ -189,8 +181,8 @@ def load_money(root: Path) -> MoneyRules:
         for word in string_list(words, file=file, key=f"kinds.{kind}"):
             kinds.setdefault(word.lower(), (priority, kind))
     rates = {}
-    rates_data = read_json(root, RATES_FILE)
-    for code, by_year in section(rates_data, "rates", dict, file=str(root / RATES_FILE)).items():
+    rates_data = patterns.json(RATES_FILE)
+    for code, by_year in section(rates_data, "rates", dict, file=patterns.path(RATES_FILE)).items():
         rates[code] = {int(y): float(r) for y, r in by_year.items()}
     return MoneyRules(
         money=rules,
@@ -438,81 +430,4 @@ def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) ->
 
 
 def default_money() -> MoneyRules:
-    return load_money(patterns_dir(None))
-
-
-# ---------------------------------------------------------------- component
-
-_BRACKETED = re.compile(
-    r"^\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|or|~|≈)?\s*$", re.IGNORECASE
-)
-
-
-# characters around a currency word in which an amount can stand ("one hundred and
-# twenty thousand to one hundred and fifty thousand yuan" is 70)
-WINDOW = 100
-
-
-class PricesComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        self.rules = load_money(patterns_dir(patterns or None))
-        # the money rules run only in windows around a currency word or sign (a word as
-        # the rules need it: not "euro" in "Europe")
-        self.trigger = register(nlp.vocab, containing(trigger_words(self.rules), whole_words=True))
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = text_of(doc)
-        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
-        if not spans:
-            return doc
-        sentences = Sentences(doc)
-        products = [
-            (f.start, f.values.get("product"))
-            for f in facts(doc, "products")
-            if f.values.get("product")
-        ]
-        published = doc.user_data.get("published")
-        year = published.year if published is not None else None
-        previous: tuple[Money, dict[str, Any]] | None = None
-        for money in find_money(text, self.rules, spans=spans):
-            s0, s1 = sentences.at(money.start)
-            sentence = text[s0:s1]
-            if previous and _BRACKETED.match(text[previous[0].end : money.start]):
-                values = dict(previous[1])
-                rule = "money.bracketed"
-            else:
-                c = classify(sentence, money.start - s0, money.end - s0, self.rules)
-                values = {
-                    "kind": c.kind,
-                    "per": c.per,
-                    "qualifier": c.qualifier,
-                    "product": _product_for(products, s0, s1, money.start),
-                }
-                rule = money.rule
-            values.update(
-                {
-                    "amount": money.amount,
-                    "amount_high": money.amount_high,
-                    "currency": money.currency,
-                    "amount_usd": to_usd(money.amount, money.currency, year, self.rules),
-                }
-            )
-            add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
-            previous = (money, values)
-        return doc
-
-
-def _product_for(products: list[tuple[int, Any]], s0: int, s1: int, at: int) -> str | None:
-    """The product a sentence names; the nearest one before the amount when several."""
-    inside = [(start, str(inn)) for start, inn in products if s0 <= start < s1]
-    if not inside:
-        return None
-    if len({inn for _, inn in inside}) == 1:
-        return inside[0][1]
-    before = [(start, inn) for start, inn in inside if start < at]
-    return (before[-1] if before else inside[0])[1]
-
-
-@Language.factory("cartfacts_prices", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
-def make_prices(nlp: Language, name: str, patterns: str) -> PricesComponent:
-    return PricesComponent(nlp, name, patterns)
+    return load_money(load_patterns())

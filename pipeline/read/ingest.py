@@ -12,14 +12,15 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import errors
+from .. import errors
+from ..dates.parse import parse_published_line
+from ..rules import Rules
 from .clean import clean_text
-from .dates import parse_published_line
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -56,6 +57,16 @@ class Article:
             "url": self.url,
             "published_source": self.published_source,
         }
+
+    def failed(self, error: str) -> Article:
+        """The same article as an error row (its text kept, so offsets still hold)."""
+        return replace(self, status="error", error=error)
+
+    @classmethod
+    def from_row(cls, row: dict[str, object]) -> Article:
+        """An article as stored in an articles table (to extract it again)."""
+        fields = {f: row.get(f) for f in cls.__dataclass_fields__}
+        return cls(**fields)  # type: ignore[arg-type]
 
 
 def article_id(data: bytes) -> str:
@@ -263,10 +274,11 @@ def html_to_text(html: str) -> tuple[str, str | None, date | None]:
 _HEADER_LINE = re.compile(r"^[^\n]{1,120}$", re.MULTILINE)
 
 
-def find_published(text: str) -> date | None:
-    """The publication date a text states near its top ("date 2024-05-26", "Published: ...")."""
+def find_published(text: str, patterns: Rules | None = None) -> date | None:
+    """The publication date a text states near its top ("date 2024-05-26", "Published: ..."),
+    with the line labels of ``patterns`` (dates.json; default: the packaged rules)."""
     for match in _HEADER_LINE.finditer(text, 0, min(len(text), PUBLISHED_WINDOW)):
-        found = parse_published_line(match.group(0))
+        found = parse_published_line(match.group(0), patterns)
         if found is not None:
             return found
     return None
@@ -285,6 +297,7 @@ def make_article(
     published: date | None = None,
     url: str | None = None,
     max_chars: int = 1_000_000,
+    patterns: Rules | None = None,
 ) -> Article:
     aid = article_id(data)
     published_source = "record" if published else None
@@ -308,7 +321,7 @@ def make_article(
             url=url,
         )
     if published is None:
-        published = find_published(text)
+        published = find_published(text, patterns)
         published_source = "text" if published else None
     if title is None:
         first = text.split("\n", 1)[0].strip()
@@ -324,7 +337,9 @@ def make_article(
     )
 
 
-def read_file(path: Path, source: str, *, max_chars: int = 1_000_000) -> Iterator[Article]:
+def read_file(
+    path: Path, source: str, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+) -> Iterator[Article]:
     """The articles of one file (one, or one per line for JSONL)."""
     try:
         data = path.read_bytes()
@@ -334,7 +349,7 @@ def read_file(path: Path, source: str, *, max_chars: int = 1_000_000) -> Iterato
         return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(data, source, max_chars=max_chars)
+        yield from read_jsonl(data, source, max_chars=max_chars, patterns=patterns)
         return
     if not data.strip():
         yield Article(article_id(data), source, "", status="empty", error=errors.EMPTY_TEXT)
@@ -344,10 +359,14 @@ def read_file(path: Path, source: str, *, max_chars: int = 1_000_000) -> Iterato
     except ValueError as exc:
         yield Article(article_id(data), source, "", status="error", error=str(exc))
         return
-    yield make_article(data, raw, source, html=suffix in HTML_SUFFIXES, max_chars=max_chars)
+    yield make_article(
+        data, raw, source, html=suffix in HTML_SUFFIXES, max_chars=max_chars, patterns=patterns
+    )
 
 
-def read_jsonl(data: bytes, source: str, *, max_chars: int = 1_000_000) -> Iterator[Article]:
+def read_jsonl(
+    data: bytes, source: str, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+) -> Iterator[Article]:
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
@@ -390,10 +409,14 @@ def read_jsonl(data: bytes, source: str, *, max_chars: int = 1_000_000) -> Itera
             published=published,
             url=url,
             max_chars=max_chars,
+            patterns=patterns,
             html=bool(re.match(r"\s*<(!doctype|html)", text, re.IGNORECASE)),
         )
 
 
-def read_articles(root: Path, *, max_chars: int = 1_000_000) -> Iterator[Article]:
+def read_articles(
+    root: Path, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+) -> Iterator[Article]:
+    """Every article under ``root``, with publication lines read by ``patterns``."""
     for path, source in discover(root):
-        yield from read_file(path, source, max_chars=max_chars)
+        yield from read_file(path, source, max_chars=max_chars, patterns=patterns)

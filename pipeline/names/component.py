@@ -14,20 +14,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .facts import Fact, add_fact, text_of
+from ..nlp.component import RulesComponent
+from ..nlp.facts import Fact, add_fact, text_of
+from ..nlp.sentences import Sentences
+from ..nlp.triggers import hits, register, token_starts
+from ..prices.parse import find_money, load_money
+from ..rules import Rules
+from .contexts import Anchor, load_contexts
 from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
-from .prices import find_money, load_money
-from .resources import check_keys, patterns_dir, read_jsonl
-from .sentences import Sentences
-from .triggers import hits, register, token_starts
 
-CONTEXTS_FILE = "product_contexts.jsonl"
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
 CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
@@ -40,20 +40,6 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 # a character a capitalised token must hold: a capital letter, or any non-ASCII one
 # (so the test never wrongly says no)
 _CAPITAL = re.compile(r"[A-Z\u0080-\U0010ffff]")
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where a context pattern can match: around one of ``words``, which every match
-    holds; up to ``before``/``after`` tokens on either side (None: to the sentence's
-    end); and whether a match must hold a capitalised token (IS_TITLE, IS_UPPER) on
-    that side, which lets a window with no capital letter there be skipped."""
-
-    words: frozenset[str]
-    before: int | None
-    after: int | None
-    capital_before: bool = False
-    capital_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,11 +62,11 @@ class Mention:
     candidates: tuple[tuple[str, float], ...] = ()
 
 
-class ProductsComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        root = patterns_dir(patterns or None)
-        self.kb: KB = load_kb(root)
-        self.money = load_money(root)  # a KB price near a name supports it
+class ProductsComponent(RulesComponent):
+    def setup(self, patterns: Rules) -> None:
+        nlp = self.nlp
+        self.kb: KB = load_kb(patterns)
+        self.money = load_money(patterns)  # a KB price near a name supports it
         # answers kept per spelling (and per capitalised run): names recur across news
         self._resolve = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_product, kb=self.kb))
         self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
@@ -99,19 +85,11 @@ class ProductsComponent:
         self.chinese = re.compile("(?P<name>" + "|".join(map(re.escape, names)) + ")(?:注射液)?")
         self.contexts = Matcher(nlp.vocab, validate=True)
         self.context_labels: dict[str, str] = {}
-        file = str(root / CONTEXTS_FILE)
         anchors: list[Anchor] = []
-        for line, rec in read_jsonl(root, CONTEXTS_FILE):
-            check_keys(
-                rec,
-                file=file,
-                allowed={"label", "pattern", "id"},
-                required={"label", "pattern", "id"},
-                line=line,
-            )
-            self.contexts.add(rec["id"], [rec["pattern"]], greedy="LONGEST")
-            self.context_labels[rec["id"]] = rec["label"]
-            anchors.append(anchor(rec["pattern"]))
+        for rule in load_contexts(patterns):
+            self.contexts.add(rule.id, [rule.pattern], greedy="LONGEST")
+            self.context_labels[rule.id] = rule.label
+            anchors.append(rule.anchor)
         # The Matcher costs about a microsecond per token whatever the patterns, so it
         # reads only the tokens around a word that every match must contain.
         # a capitalised word long enough to be a transliterated generic name and shaped
@@ -379,76 +357,6 @@ class ProductsComponent:
                 )
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found)
-
-
-def _repeats(token: dict[str, Any]) -> tuple[int, int | None]:
-    """Fewest and most tokens one pattern token matches (most None: unbounded). "!"
-    matches one token that does not fit.
-
-    >>> _repeats({"OP": "{1,4}"}), _repeats({"OP": "*"}), _repeats({}), _repeats({"OP": "!"})
-    ((1, 4), (0, None), (1, 1), (1, 1))
-    """
-    op = str(token.get("OP", ""))
-    fixed = {"": (1, 1), "?": (0, 1), "!": (1, 1), "+": (1, None), "*": (0, None)}
-    if op in fixed:
-        return fixed[op]
-    counts = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", op)
-    if counts is None:
-        raise ValueError(f"unknown OP {op!r}")
-    least = int(counts.group(1) or 0)
-    if not counts.group(2):
-        return least, least
-    return least, int(counts.group(3)) if counts.group(3) else None
-
-
-def _reach(tokens: list[dict[str, Any]]) -> int | None:
-    most = [_repeats(t)[1] for t in tokens]
-    return None if None in most else sum(m or 0 for m in most)
-
-
-def _needs_capital(tokens: list[dict[str, Any]]) -> bool:
-    """Whether every match of these pattern tokens holds a capitalised token."""
-    return any(
-        t.get("OP") != "!"
-        and _repeats(t)[0] >= 1
-        and (t.get("IS_TITLE") is True or t.get("IS_UPPER") is True)
-        for t in tokens
-    )
-
-
-def anchor(pattern: list[dict[str, Any]]) -> Anchor:
-    """Where a token pattern can match: the lower-case words of which every match contains
-    one (the literal LOWER, ORTH or TEXT values of its first token that is not
-    optional), the most tokens a match spans before and after that word (None:
-    unbounded), and whether it needs a capitalised token on either side. No words when
-    the pattern has no such token.
-
-    >>> p = [{"IS_TITLE": True, "OP": "{1,4}"}, {"LOWER": {"IN": ["drug", "Product"]}},
-    ...      {"IS_PUNCT": True, "OP": "?"}]
-    >>> a = anchor(p)
-    >>> sorted(a.words), a.before, a.after, a.capital_before, a.capital_after
-    (['drug', 'product'], 4, 1, True, False)
-    """
-    for i, token in enumerate(pattern):
-        if token.get("OP") == "!" or _repeats(token)[0] == 0:
-            continue
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            value = token.get(attr)
-            if isinstance(value, str):
-                words = {value.lower()}
-            elif isinstance(value, dict) and set(value) == {"IN"}:
-                words = {str(v).lower() for v in value["IN"]}
-            else:
-                continue
-            before, after = pattern[:i], pattern[i + 1 :]
-            return Anchor(
-                frozenset(words),
-                _reach(before),
-                _reach(after),
-                _needs_capital(before),
-                _needs_capital(after),
-            )
-    return Anchor(frozenset(), None, None)
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")

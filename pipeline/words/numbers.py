@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from .resources import expect, open_json, section, string_list
+from ..rules import Rules, expect, open_json, section, string_list
 
 FILE = "numbers.json"
 
@@ -49,9 +48,9 @@ class NumberWords:
 
 
 @lru_cache(maxsize=8)
-def load_numbers(root: Path) -> NumberWords:
+def load_numbers(patterns: Rules) -> NumberWords:
     data, file = open_json(
-        root,
+        patterns,
         FILE,
         allowed={"units", "tens", "scales", "articles", "fractions"},
         required={"units", "tens", "scales"},
@@ -77,8 +76,8 @@ _FRACTION = re.compile(
 def words_to_number(text: str, words: NumberWords) -> float | None:
     """Value of a number in words, else None.
 
-    >>> from pipeline.resources import default_patterns_dir
-    >>> w = load_numbers(default_patterns_dir())
+    >>> from pipeline.rules import load_patterns
+    >>> w = load_numbers(load_patterns())
     >>> words_to_number("ninety-five", w), words_to_number("one hundred", w), words_to_number("a", w)
     (95.0, 100.0, 1.0)
     >>> words_to_number("half a", w), words_to_number("a quarter of a", w), words_to_number("two and a half", w)

@@ -12,17 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
-
-from .errors import PatternError
-from .numbers import NumberWords, load_numbers, words_to_number
-from .resources import check_keys, expect, open_json, section, string_list
-from .scan import alternation, lowered, widen, windows
-from .scan import finditer as scan_finditer
-from .triggers import hits, register
+from ..errors import PatternError
+from ..nlp.scan import alternation, lowered, widen, windows
+from ..nlp.scan import finditer as scan_finditer
+from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
+from ..words.numbers import NumberWords, load_numbers, words_to_number
 
 FILE = "dates.json"
 # characters around a trigger in which the rules look (longer than any date expression)
@@ -145,9 +141,9 @@ def _expand(template: str, parts: dict[str, str]) -> str:
 
 
 @lru_cache(maxsize=8)
-def load_rules(root: Path) -> DateRules:
+def load_dates(patterns: Rules) -> DateRules:
     data, file = open_json(
-        root,
+        patterns,
         FILE,
         allowed={
             "months",
@@ -223,7 +219,7 @@ def load_rules(root: Path) -> DateRules:
         rules=tuple(rules),
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
-        numbers=load_numbers(root),
+        numbers=load_numbers(patterns),
         triggers=triggers,
     )
 
@@ -466,67 +462,17 @@ _DATEPARSER_SETTINGS: dict[str, Any] = {
 }
 
 
-def parse_published_line(line: str, root: Path | None = None) -> date | None:
-    """The date of a header line such as "date 2024-05-26" or "Last Update: 2021-11-05"."""
-    rules = default_rules() if root is None else load_rules(_root(root))
+def parse_published_line(line: str, patterns: Rules | None = None) -> date | None:
+    """The date of a header line such as "date 2024-05-26" or "Last Update: 2021-11-05",
+    with the labels of ``patterns`` (default: the packaged rules)."""
+    rules = default_rules() if patterns is None else load_dates(patterns)
     match = rules.published_line.match(line)
     if not match:
         return None
     return parse_absolute(match.group("date"), rules)
 
 
-def _root(root: Path | None) -> Path:
-    from .resources import patterns_dir
-
-    return patterns_dir(root)
-
-
 @lru_cache(maxsize=1)
 def default_rules() -> DateRules:
     """The rules of the packaged patterns (found once: header lines ask for every line)."""
-    return load_rules(_root(None))
-
-
-# ---------------------------------------------------------------- component
-
-
-class DatesComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        self.rules = load_rules(_root(Path(patterns) if patterns else None))
-        groups = self.rules.triggers
-        # one flag for every trigger word; each flagged token is then sorted into groups
-        self.trigger = register(nlp.vocab, TriggerGroup.union(list(groups.values())).holds)
-        self._groups_of = lru_cache(maxsize=50_000)(
-            lambda w: tuple(name for name, g in groups.items() if g.holds(w))
-        )
-
-    def __call__(self, doc: Any) -> Any:
-        from .facts import Fact, add_fact, text_of
-
-        text = text_of(doc)
-        spans: dict[str, list[tuple[int, int]]] = {name: [] for name in self.rules.triggers}
-        for start, end in hits(doc, self.trigger):
-            for name in self._groups_of(text[start:end]):
-                spans[name].append((start, end))
-        near = {name: widen(s, WINDOW, WINDOW, len(text)) for name, s in spans.items()}
-        for m in find_dates(text, doc.user_data.get("published"), self.rules, near):
-            add_fact(
-                doc,
-                "dates",
-                Fact(
-                    m.start,
-                    m.end,
-                    m.rule,
-                    {
-                        "value": m.value.value,
-                        "granularity": m.value.granularity,
-                        "relative": m.value.relative,
-                    },
-                ),
-            )
-        return doc
-
-
-@Language.factory("cartfacts_dates", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
-def make_dates(nlp: Language, name: str, patterns: str) -> DatesComponent:
-    return DatesComponent(nlp, name, patterns)
+    return load_dates(load_patterns())

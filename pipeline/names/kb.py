@@ -12,11 +12,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .errors import PatternError
-from .resources import check_keys, expect, read_jsonl, string_list
+from ..errors import PatternError
+from ..rules import Rules, check_keys, expect, string_list
 from .translit import (
     Translit,
     indel_similarity,
@@ -117,10 +116,10 @@ def _opt_str(value: Any, *, file: str, key: str, line: int) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def load_kb(root: Path) -> KB:
-    t = load_translit(root)
-    companies = _load_companies(root, t)
-    products = _load_products(root, t, companies)
+def load_kb(patterns: Rules) -> KB:
+    t = load_translit(patterns)
+    companies = _load_companies(patterns, t)
+    products = _load_products(patterns, t, companies)
     kb = KB(products=products, companies=companies, translit=t)
     for p in products.values():
         names = [p.inn, *p.inn_aliases, *p.brands, *p.codes]
@@ -143,10 +142,10 @@ def load_kb(root: Path) -> KB:
     return kb
 
 
-def _load_companies(root: Path, t: Translit) -> dict[str, Company]:
-    file = str(root / COMPANIES_FILE)
+def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
+    file = patterns.path(COMPANIES_FILE)
     out: dict[str, Company] = {}
-    for line, rec in read_jsonl(root, COMPANIES_FILE):
+    for line, rec in patterns.jsonl(COMPANIES_FILE):
         check_keys(
             rec, file=file, allowed=_COMPANY_KEYS, required={"id", "name", "aliases"}, line=line
         )
@@ -180,10 +179,12 @@ def _load_companies(root: Path, t: Translit) -> dict[str, Company]:
     return out
 
 
-def _load_products(root: Path, t: Translit, companies: dict[str, Company]) -> dict[str, Product]:
-    file = str(root / PRODUCTS_FILE)
+def _load_products(
+    patterns: Rules, t: Translit, companies: dict[str, Company]
+) -> dict[str, Product]:
+    file = patterns.path(PRODUCTS_FILE)
     out: dict[str, Product] = {}
-    for line, rec in read_jsonl(root, PRODUCTS_FILE):
+    for line, rec in patterns.jsonl(PRODUCTS_FILE):
         check_keys(
             rec, file=file, allowed=_PRODUCT_KEYS, required={"id", "inn", "companies"}, line=line
         )

@@ -15,12 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .resources import check_keys, open_json, section, string_list
+from ..rules import Rules, check_keys, open_json, section, string_list
 
 FILE = "transliteration.json"
 SCORING_KEYS = {
@@ -50,9 +49,9 @@ class Translit:
 
 
 @lru_cache(maxsize=8)
-def load_translit(root: Path) -> Translit:
+def load_translit(patterns: Rules) -> Translit:
     data, file = open_json(
-        root,
+        patterns,
         FILE,
         allowed={
             "initials",
@@ -109,8 +108,8 @@ def letters_only(text: str) -> str:
 def phonetic_key(text: str, t: Translit) -> str:
     """Fold a spelling to consonant classes and vowels; repeated classes collapse.
 
-    >>> from pipeline.resources import default_patterns_dir
-    >>> t = load_translit(default_patterns_dir())
+    >>> from pipeline.rules import load_patterns
+    >>> t = load_translit(load_patterns())
     >>> phonetic_key("Akilunza", t) == phonetic_key("ajilunsa", t)
     True
     """

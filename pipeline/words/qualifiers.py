@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from .resources import open_json, section
+from ..rules import Rules, open_json, section
 
 FILE = "qualifiers.json"
 
 
 @lru_cache(maxsize=8)
-def load_qualifiers(root: Path) -> dict[str, str]:
-    data, file = open_json(root, FILE, allowed={"qualifiers"}, required={"qualifiers"})
+def load_qualifiers(patterns: Rules) -> dict[str, str]:
+    data, file = open_json(patterns, FILE, allowed={"qualifiers"}, required={"qualifiers"})
     return {k.lower(): str(v) for k, v in section(data, "qualifiers", dict, file=file).items()}
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..rules import Rules, open_json, string_list
+from .component import RulesComponent
 from .facts import text_of
-from .resources import open_json, patterns_dir, string_list
 
 FILE = "sentences.json"
 KEY = "cartfacts_sentences"
@@ -37,8 +37,8 @@ _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
 @lru_cache(maxsize=8)
-def load_abbreviations(root: Path) -> frozenset[str]:
-    data, file = open_json(root, FILE, allowed={"abbreviations"}, required={"abbreviations"})
+def load_abbreviations(patterns: Rules) -> frozenset[str]:
+    data, file = open_json(patterns, FILE, allowed={"abbreviations"}, required={"abbreviations"})
     return frozenset(string_list(data["abbreviations"], file=file, key="abbreviations"))
 
 
@@ -86,9 +86,9 @@ class Sentences:
         return self.bounds[max(i, 0)]
 
 
-class SentencesComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        self.abbreviations = load_abbreviations(patterns_dir(patterns or None))
+class SentencesComponent(RulesComponent):
+    def setup(self, patterns: Rules) -> None:
+        self.abbreviations = load_abbreviations(patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data[KEY] = split(text_of(doc), self.abbreviations)

@@ -1,13 +1,20 @@
-"""The fact record components attach to a Doc, before it becomes a table row."""
+"""The fact record components attach to a Doc, before it becomes a table row, and its
+spaCy span: every fact is also a span in ``doc.spans["cartfacts"]`` (``label_`` the
+table, ``id_`` the rule id, ``kb_id_`` the normalized name where the table has one, the
+typed values in ``span._.cartfacts``), so displaCy and other spaCy tools see the facts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 EXTENSION = "cartfacts"
+# the span group of every fact
+SPANS = "cartfacts"
+# the value a table's spans carry as kb_id_: its normalized name
+KB_ID = {"products": "product", "companies": "company", "hospitals": "hospital"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ def _stored(doc: Doc) -> dict[str, list[Fact]] | None:
 def ensure_extensions() -> None:
     if not Doc.has_extension(EXTENSION):
         Doc.set_extension(EXTENSION, getter=_stored)
+    if not Span.has_extension(EXTENSION):
+        Span.set_extension(EXTENSION, default=None)
 
 
 def add_fact(doc: Doc, table: str, fact: Fact) -> None:
@@ -40,6 +49,18 @@ def add_fact(doc: Doc, table: str, fact: Fact) -> None:
     if store is None:
         store = doc.user_data[_FACTS] = {}
     store.setdefault(table, []).append(fact)
+    name = fact.values.get(KB_ID.get(table, ""))
+    span = doc.char_span(
+        fact.start,
+        fact.end,
+        label=table,
+        kb_id=name if isinstance(name, str) else "",
+        span_id=fact.rule,
+        alignment_mode="expand",
+    )
+    if span is not None:
+        span._.set(EXTENSION, fact.values)
+        doc.spans.setdefault(SPANS, []).append(span)
 
 
 def facts(doc: Doc, table: str) -> list[Fact]:

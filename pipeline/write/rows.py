@@ -7,8 +7,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .facts import facts, text_of
-from .sentences import Sentences
+from ..nlp.facts import facts, text_of
+from ..nlp.sentences import Sentences
 from .tables import FACT_TABLES, TABLES, fact_id
 
 _COLUMNS = {table: frozenset(c.name for c in TABLES[table]) for table in FACT_TABLES}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__
+from ..version import __version__
 
 SCHEMA_VERSION = "1"
 
@@ -64,6 +64,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("error", STR, True, "why, when status is not ok"),
         _c("url", STR, True, "url of a JSONL record, when given"),
         _c("published_source", STR, True, "where published came from: record, text or html"),
+        _c("rules", STR, True, "digest of the rules (patterns folder) the facts came from"),
     ),
     "products": FACT_COLUMNS
     + (
@@ -124,14 +125,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
 FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles")
 
 
-def schema(table: str) -> pa.Schema:
-    return pa.schema([c.field() for c in TABLES[table]]).with_metadata(
-        {
-            "schema_version": SCHEMA_VERSION,
-            "pipeline_version": __version__,
-            "table": table,
-        }
-    )
+def schema(table: str, rules: str = "") -> pa.Schema:
+    """The table's pyarrow schema; ``rules`` (the digest of the rules that made a part's
+    facts) goes into its key-value metadata."""
+    metadata = {"schema_version": SCHEMA_VERSION, "pipeline_version": __version__, "table": table}
+    if rules:
+        metadata["rules"] = rules
+    return pa.schema([c.field() for c in TABLES[table]]).with_metadata(metadata)
 
 
 def fact_id(article_id: str, table: str, start: int, end: int, rule: str, extra: str = "") -> str:
@@ -139,7 +139,7 @@ def fact_id(article_id: str, table: str, start: int, end: int, rule: str, extra:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def to_arrow(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+def to_arrow(table: str, rows: Sequence[Mapping[str, Any]], rules: str = "") -> pa.Table:
     """Rows (dicts) to an Arrow table with the table's exact schema; extra keys are an error."""
     names = [c.name for c in TABLES[table]]
     for row in rows:
@@ -147,19 +147,21 @@ def to_arrow(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
     columns = {name: [row.get(name) for row in rows] for name in names}
-    return pa.table(columns, schema=schema(table))
+    return pa.table(columns, schema=schema(table, rules))
 
 
 def table_dir(out: Path, table: str) -> Path:
     return out / f"{table}.parquet"
 
 
-def write_part(out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str) -> Path:
+def write_part(
+    out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str, *, rules: str = ""
+) -> Path:
     """Write one part file atomically: a temporary file in the same folder, then rename."""
     folder = table_dir(out, table)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"part-{part}.parquet"
-    arrow = to_arrow(table, rows)
+    target = folder / part_file(part)
+    arrow = to_arrow(table, rows, rules)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=folder)
     os.close(fd)
     try:
@@ -169,6 +171,35 @@ def write_part(out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: s
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def part_file(part: str) -> str:
+    return f"part-{part}.parquet"
+
+
+def remove_part(out: Path, part: str) -> None:
+    """Remove one batch: its fact parts first, its articles part (the commit) last."""
+    for table in (*FACT_TABLES, "articles"):
+        (table_dir(out, table) / part_file(part)).unlink(missing_ok=True)
+
+
+def read_parts(out: Path, table: str, columns: list[str]) -> Iterator[tuple[str, pa.Table]]:
+    """(part file name, the part's columns) for every part of a table, in name order; a
+    column an older part lacks comes back as nulls."""
+    folder = table_dir(out, table)
+    if not folder.is_dir():
+        return
+    wanted = schema(table)
+    for file in sorted(folder.glob("part-*.parquet")):
+        data = pq.read_table(file)
+        present = [c for c in columns if c in data.column_names]
+        data = data.select(present)
+        for c in columns:
+            if c not in present:
+                data = data.append_column(
+                    wanted.field(c), pa.nulls(len(data), wanted.field(c).type)
+                )
+        yield file.name, data.select(columns)
 
 
 def part_names(out: Path, table: str) -> set[str]:

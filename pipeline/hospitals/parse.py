@@ -15,16 +15,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from .facts import Fact, add_fact, text_of
-from .resources import check_keys, expect, open_json, patterns_dir, read_jsonl, section, string_list
-from .scan import alternation, widen
-from .scan import finditer as scan_finditer
-from .triggers import hits, register
+from ..nlp.scan import alternation
+from ..nlp.scan import finditer as scan_finditer
+from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
@@ -65,7 +59,7 @@ class HospitalName:
 
 
 @lru_cache(maxsize=8)
-def load_hospitals(root: Path) -> HospitalRules:
+def load_hospitals(patterns: Rules) -> HospitalRules:
     keys = {
         "heads",
         "parent_heads",
@@ -78,7 +72,7 @@ def load_hospitals(root: Path) -> HospitalRules:
         "cities",
         "short_form_stop",
     }
-    data, file = open_json(root, FILE, allowed=keys, required=keys)
+    data, file = open_json(patterns, FILE, allowed=keys, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
     cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
@@ -126,8 +120,8 @@ def load_hospitals(root: Path) -> HospitalRules:
         ),
         gazetteer={},
     )
-    gfile = str(root / GAZETTEER)
-    for line, rec in read_jsonl(root, GAZETTEER):
+    gfile = patterns.path(GAZETTEER)
+    for line, rec in patterns.jsonl(GAZETTEER):
         check_keys(
             rec,
             file=gfile,
@@ -285,7 +279,7 @@ def gazetteer_id(name: HospitalName, rules: HospitalRules) -> str | None:
 
 
 def default_hospitals() -> HospitalRules:
-    return load_hospitals(patterns_dir(None))
+    return load_hospitals(load_patterns())
 
 
 @dataclass(frozen=True)
@@ -394,48 +388,3 @@ def _short_forms(
                 continue
             out.append(HospitalMention(m.start(), m.end(), "hospital.short_form", h.name))
     return out
-
-
-# ---------------------------------------------------------------- component
-
-
-# characters around a head word in which a full name can stand (eight name words before
-# it, "affiliated to the ... University School of Medicine" after it)
-WINDOW = 250
-
-
-class HospitalsComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        self.rules = load_hospitals(patterns_dir(patterns or None))
-        # names are looked for only around the last word of a head ("Hospital", "Center")
-        head_word = self.rules.head_word
-        self.trigger = register(nlp.vocab, lambda text: head_word.search(text) is not None)
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = text_of(doc)
-        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
-        if not spans:
-            return doc
-        for h in find_hospitals(text, self.rules, spans):
-            add_fact(
-                doc,
-                "hospitals",
-                Fact(
-                    h.start,
-                    h.end,
-                    h.rule,
-                    {
-                        "hospital": h.name.display,
-                        "city": h.name.city,
-                        "gazetteer_id": gazetteer_id(h.name, self.rules),
-                    },
-                ),
-            )
-        return doc
-
-
-@Language.factory(
-    "cartfacts_hospitals", default_config={"patterns": ""}, requires=["doc._.cartfacts"]
-)
-def make_hospitals(nlp: Language, name: str, patterns: str) -> HospitalsComponent:
-    return HospitalsComponent(nlp, name, patterns)

@@ -18,19 +18,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import errors
-from .errors import CartfactsError
+from .. import errors
+from ..errors import CartfactsError
+from .batches import extract_and_write
 
 # batches queued per worker thread: enough to keep workers busy, few enough to bound memory
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT = "10s"
 
 
-def extract_and_write(batch: list[Any], target: str, patterns: str | None) -> Any:
+def extract_and_write_task(batch: list[Any], target: str, patterns: str | None) -> Any:
     """The task a worker runs: extract one batch and write its part files."""
-    from .api import process_batch, write_batch
-
-    return write_batch(Path(target), process_batch(batch, patterns))
+    return extract_and_write(batch, Path(target), patterns)
 
 
 def require() -> None:
@@ -82,7 +81,9 @@ def run_batches(
         in_flight = 0
         for batch in batches:
             # pure=False: a batch is a unit of work with side effects, never a cached value
-            pending.add(client.submit(extract_and_write, batch, str(target), patterns, pure=False))
+            pending.add(
+                client.submit(extract_and_write_task, batch, str(target), patterns, pure=False)
+            )
             in_flight += 1
             if in_flight >= limit:
                 yield next(pending).result()

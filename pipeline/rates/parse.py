@@ -11,19 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from .facts import Fact, add_fact, facts, text_of
-from .numbers import NumberWords, load_numbers, words_to_number
-from .qualifiers import load_qualifiers, qualifier_regex
-from .resources import check_keys, open_json, patterns_dir, section, string_list
-from .scan import alternation, widen
-from .scan import finditer as scan_finditer
-from .sentences import Sentences
-from .triggers import containing, hits, register
+from ..nlp.scan import alternation, widen
+from ..nlp.scan import finditer as scan_finditer
+from ..rules import Rules, check_keys, load_patterns, open_json, section, string_list
+from ..words.numbers import NumberWords, load_numbers, words_to_number
+from ..words.qualifiers import load_qualifiers, qualifier_regex
 
 FILE = "rates.json"
 
@@ -91,9 +84,9 @@ class RateRules:
 
 
 @lru_cache(maxsize=8)
-def load_rates(root: Path) -> RateRules:
+def load_rates(patterns: Rules) -> RateRules:
     data, file = open_json(
-        root,
+        patterns,
         FILE,
         allowed={
             "metrics",
@@ -145,7 +138,7 @@ def load_rates(root: Path) -> RateRules:
         file=file,
         allowed={"skip_inside_brackets_with", "skip_if_followed_by", "skip_if_preceded_by"},
     )
-    numbers = load_numbers(root)
+    numbers = load_numbers(patterns)
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
@@ -162,7 +155,7 @@ def load_rates(root: Path) -> RateRules:
         rf"(?i)\b(?:(?P<n1>{num_alt})[- ](?P<u1>{unit_alt})\b(?!\s+(?:later|after|ago))"
         rf"|at\s+(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b|at\s+(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
     )
-    qualifiers = load_qualifiers(root)
+    qualifiers = load_qualifiers(patterns)
     return RateRules(
         figure=figure,
         numbers=numbers,
@@ -393,71 +386,4 @@ def _distinct_in_order(items: list[tuple[int, int, str]]) -> list[tuple[int, int
 
 
 def default_rates() -> RateRules:
-    return load_rates(patterns_dir(None))
-
-
-# ---------------------------------------------------------------- component
-
-
-class RatesComponent:
-    def __init__(self, nlp: Language, name: str, patterns: str):
-        self.rules = load_rates(patterns_dir(patterns or None))
-        # sentences without a percent unit hold no figure and are not read
-        self.trigger = register(nlp.vocab, containing(UNIT_WORDS, whole_words=True))
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = text_of(doc)
-        sentences = Sentences(doc)
-        units: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence -> unit words
-        for start, end in hits(doc, self.trigger):
-            for bounds in {sentences.at(start), sentences.at(end - 1)}:
-                s0, s1 = bounds
-                units.setdefault(bounds, []).append((max(start, s0) - s0, min(end, s1) - s0))
-        if not units:
-            return doc
-        products = [
-            (f.start, f.values.get("product"))
-            for f in facts(doc, "products")
-            if f.values.get("product")
-        ]
-        header: str | None = None  # a metric named in a heading line, reused below it
-        previous_end = 0
-        for s0, s1 in sentences.bounds:
-            sentence = text[s0:s1]
-            if "\n\n" in text[previous_end:s0]:
-                header = None  # a blank line ends the heading's scope
-            previous_end = s1
-            here = units.get((s0, s1))
-            facts_here = find_rates(sentence, self.rules, header, here) if here else []
-            heading = _heading_metric(sentence, self.rules)
-            if heading is not None:
-                header = heading
-            for r in facts_here:
-                inside = [(s, inn) for s, inn in products if s0 <= s < s1]
-                product = None
-                if inside:
-                    product = min(inside, key=lambda p: abs(p[0] - (s0 + r.start)))[1]
-                add_fact(
-                    doc,
-                    "response_rates",
-                    Fact(
-                        s0 + r.start,
-                        s0 + r.end,
-                        r.rule,
-                        {
-                            "percent": r.percent,
-                            "percent_high": r.percent_high,
-                            "metric": r.metric,
-                            "timepoint": r.timepoint,
-                            "indication": r.indication,
-                            "product": product,
-                            "qualifier": r.qualifier,
-                        },
-                    ),
-                )
-        return doc
-
-
-@Language.factory("cartfacts_rates", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
-def make_rates(nlp: Language, name: str, patterns: str) -> RatesComponent:
-    return RatesComponent(nlp, name, patterns)
+    return load_rates(load_patterns())

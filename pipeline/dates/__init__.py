@@ -1,0 +1,1 @@
+"""Dates: pure parser (parse.py) and spaCy component."""

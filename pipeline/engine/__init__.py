@@ -1,0 +1,1 @@
+"""Running batches: local workers and Dask."""

@@ -1,0 +1,121 @@
+"""One batch of articles: extract each article with this process's pipeline, then write
+the batch's part files (fact tables first, articles last: the commit). The local run,
+pool workers and Dask workers all go through here."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from .. import errors
+from ..nlp.build import build_nlp, check_rules, outgrown
+from ..nlp.facts import remember_text
+from ..read.ingest import Article
+from ..write.rows import doc_rows
+from ..write.tables import FACT_TABLES, write_part
+
+Rows = dict[str, list[dict[str, Any]]]
+Results = list[tuple[Article, Rows]]
+
+
+def process(article: Article, nlp: Language) -> tuple[Article, Rows]:
+    """Facts of one article; an exception inside a component becomes an error row."""
+    empty: Rows = {t: [] for t in FACT_TABLES}
+    if article.status != "ok":
+        return article, empty
+    try:
+        doc = nlp.make_doc(article.text)
+        remember_text(doc, article.text)
+        doc.user_data["published"] = article.published
+        for _name, proc in nlp.pipeline:
+            doc = proc(doc)
+        return article, doc_rows(doc, article.article_id)
+    except Exception as exc:  # one bad article must not stop the run
+        failed = article.failed(
+            errors.PROCESSING_FAILED.format(detail=f"{type(exc).__name__}: {exc}")
+        )
+        return failed, empty
+
+
+def process_batch(articles: list[Article], patterns: str | None) -> Results:
+    """Facts of a batch of articles, with this process's pipeline for ``patterns``."""
+    nlp = shared_nlp(patterns)
+    return [process(article, nlp) for article in articles]
+
+
+# rules digest -> (pipeline, strings it held when built)
+_NLP_CACHE: dict[str, tuple[Language, int]] = {}
+_NLP_LOCK = threading.Lock()
+
+
+def shared_nlp(patterns: str | Path | None) -> Language:
+    """This process's pipeline for the rules now in ``patterns``: built once for
+    extract(), the local run, pool workers and Dask workers (whose tasks may run on
+    several threads), built afresh when a pattern file has changed (the cache is keyed
+    by the rules' content) and when its vocabulary has grown too much (nlp.outgrown), so
+    a long run's memory stays bounded. A Doc being processed keeps its own pipeline's
+    vocabulary alive."""
+    key = check_rules(patterns).digest
+    with _NLP_LOCK:
+        entry = _NLP_CACHE.get(key)
+        if entry is None or outgrown(*entry):
+            if entry is not None or _NLP_CACHE:
+                _NLP_CACHE.clear()  # one pipeline per process: the old rules or vocabulary
+                del entry
+                gc.collect()  # a Language holds reference cycles; free the old one now
+            nlp = build_nlp(patterns)
+            entry = _NLP_CACHE[key] = (nlp, len(nlp.vocab.strings))
+        return entry[0]
+
+
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class BatchSummary:
+    """What a written batch adds to the run report (small, so a Dask worker can return it)."""
+
+    part: str
+    facts: dict[str, int]
+    statuses: list[tuple[str, str, str]]  # (status, source, error) per article
+
+
+def batch_part(article_ids: Iterable[str]) -> str:
+    """The part-file name of a batch: a hash of its article ids, so a re-run of the same
+    batch replaces its own files and never collides with another batch."""
+    return hashlib.sha1("\n".join(article_ids).encode()).hexdigest()[:16]
+
+
+def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
+    """Write one batch: a part per fact table first, the articles part last (the commit).
+    ``rules`` is the digest of the rules the facts came from, kept in every part."""
+    part = batch_part(a.article_id for a, _ in results)
+    counts = {}
+    for table in FACT_TABLES:
+        rows = [row for _, r in results for row in r[table]]
+        counts[table] = len(rows)
+        write_part(target, table, rows, part, rules=rules)
+    articles = [{**a.row(), "rules": rules} for a, _ in results]
+    write_part(target, "articles", articles, part, rules=rules)
+    return BatchSummary(part, counts, [(a.status, a.source, a.error or "") for a, _ in results])
+
+
+def extract_and_write(articles: list[Article], target: Path, patterns: str | None) -> BatchSummary:
+    """Extract one batch and write it, with the rules now in ``patterns``."""
+    rules = check_rules(patterns).digest
+    return write_batch(target, process_batch(articles, patterns), rules)

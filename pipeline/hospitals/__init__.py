@@ -1,0 +1,1 @@
+"""Hospital names: pure parser (parse.py) and spaCy component."""

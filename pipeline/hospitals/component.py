@@ -1,0 +1,54 @@
+"""The spaCy component of hospitals: finds spans and calls the pure parser in parse.py."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.component import RulesComponent
+from ..nlp.facts import Fact, add_fact, text_of
+from ..nlp.scan import widen
+from ..nlp.triggers import hits, register
+from ..rules import Rules
+from .parse import find_hospitals, gazetteer_id, load_hospitals
+
+# characters around a head word in which a full name can stand (eight name words before
+# it, "affiliated to the ... University School of Medicine" after it)
+WINDOW = 250
+
+
+class HospitalsComponent(RulesComponent):
+    def setup(self, patterns: Rules) -> None:
+        self.rules = load_hospitals(patterns)
+        # names are looked for only around the last word of a head ("Hospital", "Center")
+        head_word = self.rules.head_word
+        self.trigger = register(self.nlp.vocab, lambda text: head_word.search(text) is not None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)
+        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        if not spans:
+            return doc
+        for h in find_hospitals(text, self.rules, spans):
+            add_fact(
+                doc,
+                "hospitals",
+                Fact(
+                    h.start,
+                    h.end,
+                    h.rule,
+                    {
+                        "hospital": h.name.display,
+                        "city": h.name.city,
+                        "gazetteer_id": gazetteer_id(h.name, self.rules),
+                    },
+                ),
+            )
+        return doc
+
+
+@Language.factory(
+    "cartfacts_hospitals", default_config={"patterns": ""}, requires=["doc._.cartfacts"]
+)
+def make_hospitals(nlp: Language, name: str, patterns: str) -> HospitalsComponent:
+    return HospitalsComponent(nlp, name, patterns)

@@ -1,0 +1,1 @@
+"""Product and company names: knowledge base, transliteration, resolution."""

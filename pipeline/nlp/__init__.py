@@ -1,0 +1,1 @@
+"""Building the spaCy pipeline: tokenizer, sentences, triggers, windows, facts."""

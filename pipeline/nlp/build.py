@@ -1,0 +1,113 @@
+"""The one place the spaCy pipeline is assembled: a blank English pipeline, sentence
+boundaries, then one component per fact type. Order matters: prices and rates read the
+product mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from .. import errors
+
+# importing the components registers their factories with spaCy
+from ..dates import component as _dates  # noqa: F401
+from ..dates.parse import load_dates
+from ..errors import CartfactsError
+from ..hospitals import component as _hospitals  # noqa: F401
+from ..hospitals.parse import load_hospitals
+from ..names import component as _names  # noqa: F401
+from ..names.contexts import load_contexts
+from ..names.kb import load_kb
+from ..prices import component as _prices  # noqa: F401
+from ..prices.parse import load_money
+from ..rates import component as _rates  # noqa: F401
+from ..rates.parse import load_rates
+from ..rules import Rules, load_patterns, patterns_dir
+from ..words.numbers import load_numbers
+from ..words.qualifiers import load_qualifiers
+from . import sentences as _sentences  # noqa: F401
+from .facts import SPANS, ensure_extensions
+from .sentences import load_abbreviations
+from .tokenizer import make_tokenizer  # noqa: F401  (registers cartfacts.tokenizer.v1)
+
+# Large enough for any real article; longer texts are reported, not processed (ingest).
+MAX_CHARS = 1_000_000
+
+COMPONENTS = (
+    "cartfacts_products",
+    "cartfacts_prices",
+    "cartfacts_rates",
+    "cartfacts_dates",
+    "cartfacts_hospitals",
+)
+
+
+# new strings a pipeline may intern before it is built afresh (about 400 bytes each with
+# their lexeme and tokenizer cache entry: 40 MB). Each renewal costs about 0.5 s (building,
+# then tokenizing with a cold cache for a while); news brings some 70 new strings an
+# article, so this is one renewal per 1,400 articles.
+VOCAB_GROWTH = 100_000
+
+
+def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:
+    """Whether ``nlp`` interned more than ``growth`` (VOCAB_GROWTH) strings since it was
+    built with ``built_with`` of them.
+
+    spaCy interns every new word (and number) it sees, for good, so a long run's pipeline
+    is replaced now and then (engine.batches.shared_nlp). spaCy's own remedy, ``memory_zone``, is
+    no good here: inside a zone the tokenizer caches nothing, which made tokenizing 60%
+    slower.
+    """
+    return len(nlp.vocab.strings) - built_with > (VOCAB_GROWTH if growth is None else growth)
+
+
+def check_rules(patterns: str | Path | None = None) -> Rules:
+    """The rules of a patterns folder with every typed part built, so that any broken file
+    fails here, naming the file, the line and the key (cached per content)."""
+    rules = load_patterns(patterns)
+    for loader in LOADERS:
+        loader(rules)
+    return rules
+
+
+# every typed reader of a pattern file, each cached per Rules
+LOADERS: tuple[Callable[[Rules], Any], ...] = (
+    load_abbreviations,
+    load_numbers,
+    load_qualifiers,
+    load_money,
+    load_rates,
+    load_dates,
+    load_hospitals,
+    load_kb,
+    load_contexts,
+)
+
+LANGUAGES = ("en",)
+# the span group every component writes its facts to (label = table, id = rule,
+# kb_id = normalized name)
+SPANS_KEY = SPANS
+
+
+def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
+    """The cartfacts pipeline for ``lang``: a blank spaCy pipeline with our tokenizer,
+    sentence bounds, then one component per fact type, each built from the rules of
+    ``patterns`` (default: the packaged patterns/). Facts come out as spans in
+    ``doc.spans["cartfacts"]``, and as rows through ``write.rows.doc_rows``."""
+    if lang not in LANGUAGES:
+        raise CartfactsError(errors.UNKNOWN_LANGUAGE.format(lang=lang, known=", ".join(LANGUAGES)))
+    check_rules(patterns)  # every file valid before any component is made
+    config = {"patterns": str(patterns_dir(patterns)) if patterns else ""}
+    ensure_extensions()
+    nlp = spacy.blank(
+        lang, config={"nlp": {"tokenizer": {"@tokenizers": "cartfacts.tokenizer.v1"}}}
+    )
+    nlp.max_length = MAX_CHARS + 1
+    nlp.add_pipe("cartfacts_sentences", config=config)
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config=config)
+    return nlp

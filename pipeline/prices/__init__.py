@@ -1,0 +1,1 @@
+"""Money amounts: pure parser (parse.py) and spaCy component."""

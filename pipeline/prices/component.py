@@ -1,0 +1,93 @@
+"""The spaCy component of prices: finds spans and calls the pure parser in parse.py."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.component import RulesComponent
+from ..nlp.facts import Fact, add_fact, facts, text_of
+from ..nlp.scan import widen
+from ..nlp.sentences import Sentences
+from ..nlp.triggers import containing, hits, register
+from ..rules import Rules
+from .parse import Money, classify, find_money, load_money, to_usd, trigger_words
+
+_BRACKETED = re.compile(
+    r"^\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|or|~|≈)?\s*$", re.IGNORECASE
+)
+
+
+# characters around a currency word in which an amount can stand ("one hundred and
+# twenty thousand to one hundred and fifty thousand yuan" is 70)
+WINDOW = 100
+
+
+class PricesComponent(RulesComponent):
+    def setup(self, patterns: Rules) -> None:
+        self.rules = load_money(patterns)
+        # the money rules run only in windows around a currency word or sign (a word as
+        # the rules need it: not "euro" in "Europe")
+        self.trigger = register(
+            self.nlp.vocab, containing(trigger_words(self.rules), whole_words=True)
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)
+        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        if not spans:
+            return doc
+        sentences = Sentences(doc)
+        products = [
+            (f.start, f.values.get("product"))
+            for f in facts(doc, "products")
+            if f.values.get("product")
+        ]
+        published = doc.user_data.get("published")
+        year = published.year if published is not None else None
+        previous: tuple[Money, dict[str, Any]] | None = None
+        for money in find_money(text, self.rules, spans=spans):
+            s0, s1 = sentences.at(money.start)
+            sentence = text[s0:s1]
+            if previous and _BRACKETED.match(text[previous[0].end : money.start]):
+                values = dict(previous[1])
+                rule = "money.bracketed"
+            else:
+                c = classify(sentence, money.start - s0, money.end - s0, self.rules)
+                values = {
+                    "kind": c.kind,
+                    "per": c.per,
+                    "qualifier": c.qualifier,
+                    "product": _product_for(products, s0, s1, money.start),
+                }
+                rule = money.rule
+            values.update(
+                {
+                    "amount": money.amount,
+                    "amount_high": money.amount_high,
+                    "currency": money.currency,
+                    "amount_usd": to_usd(money.amount, money.currency, year, self.rules),
+                }
+            )
+            add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
+            previous = (money, values)
+        return doc
+
+
+def _product_for(products: list[tuple[int, Any]], s0: int, s1: int, at: int) -> str | None:
+    """The product a sentence names; the nearest one before the amount when several."""
+    inside = [(start, str(inn)) for start, inn in products if s0 <= start < s1]
+    if not inside:
+        return None
+    if len({inn for _, inn in inside}) == 1:
+        return inside[0][1]
+    before = [(start, inn) for start, inn in inside if start < at]
+    return (before[-1] if before else inside[0])[1]
+
+
+@Language.factory("cartfacts_prices", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
+def make_prices(nlp: Language, name: str, patterns: str) -> PricesComponent:
+    return PricesComponent(nlp, name, patterns)

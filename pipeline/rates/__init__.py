@@ -1,0 +1,1 @@
+"""Response rates: pure parser (parse.py) and spaCy component."""

@@ -1,0 +1,77 @@
+"""The spaCy component of rates: finds spans and calls the pure parser in parse.py."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.component import RulesComponent
+from ..nlp.facts import Fact, add_fact, facts, text_of
+from ..nlp.sentences import Sentences
+from ..nlp.triggers import containing, hits, register
+from ..rules import Rules
+from .parse import UNIT_WORDS, _heading_metric, find_rates, load_rates
+
+
+class RatesComponent(RulesComponent):
+    def setup(self, patterns: Rules) -> None:
+        self.rules = load_rates(patterns)
+        # sentences without a percent unit hold no figure and are not read
+        self.trigger = register(self.nlp.vocab, containing(UNIT_WORDS, whole_words=True))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)
+        sentences = Sentences(doc)
+        units: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence -> unit words
+        for start, end in hits(doc, self.trigger):
+            for bounds in {sentences.at(start), sentences.at(end - 1)}:
+                s0, s1 = bounds
+                units.setdefault(bounds, []).append((max(start, s0) - s0, min(end, s1) - s0))
+        if not units:
+            return doc
+        products = [
+            (f.start, f.values.get("product"))
+            for f in facts(doc, "products")
+            if f.values.get("product")
+        ]
+        header: str | None = None  # a metric named in a heading line, reused below it
+        previous_end = 0
+        for s0, s1 in sentences.bounds:
+            sentence = text[s0:s1]
+            if "\n\n" in text[previous_end:s0]:
+                header = None  # a blank line ends the heading's scope
+            previous_end = s1
+            here = units.get((s0, s1))
+            facts_here = find_rates(sentence, self.rules, header, here) if here else []
+            heading = _heading_metric(sentence, self.rules)
+            if heading is not None:
+                header = heading
+            for r in facts_here:
+                inside = [(s, inn) for s, inn in products if s0 <= s < s1]
+                product = None
+                if inside:
+                    product = min(inside, key=lambda p: abs(p[0] - (s0 + r.start)))[1]
+                add_fact(
+                    doc,
+                    "response_rates",
+                    Fact(
+                        s0 + r.start,
+                        s0 + r.end,
+                        r.rule,
+                        {
+                            "percent": r.percent,
+                            "percent_high": r.percent_high,
+                            "metric": r.metric,
+                            "timepoint": r.timepoint,
+                            "indication": r.indication,
+                            "product": product,
+                            "qualifier": r.qualifier,
+                        },
+                    ),
+                )
+        return doc
+
+
+@Language.factory("cartfacts_rates", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
+def make_rates(nlp: Language, name: str, patterns: str) -> RatesComponent:
+    return RatesComponent(nlp, name, patterns)

@@ -1,0 +1,1 @@
+"""Reading articles: files, encodings, HTML, JSONL, cleaning."""

@@ -1,0 +1,252 @@
+"""The one reader of patterns/: every rule and dictionary file of a patterns folder, read
+once, validated and cached by its content.
+
+``load_patterns(path)`` reads every ``*.json`` / ``*.jsonl`` file of the folder (the
+packaged patterns/ when ``path`` is None) into a ``Rules`` object, keyed by a digest of
+the files' names and bytes: an edited copy is a new ``Rules`` at once, in the same
+process, and an unchanged folder is the same object. Every stage builds its typed rules
+from that object (``load_money(rules)``, ``load_dates(rules)``, ...), cached per
+``Rules``; ``nlp.build.check_rules`` builds all of them, so a broken file fails at load
+with a message naming the file, the line and the key, never per article.
+
+The installed wheel carries the files as ``pipeline/patterns`` (hatchling force-include);
+a source checkout keeps them at the repository root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import threading
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import PatternError
+
+# a pattern file larger than this is not a pattern file (a stray dump, /dev/zero)
+MAX_FILE_BYTES = 8_000_000
+# JSON nested deeper than this is refused before the parser recurses into it
+MAX_DEPTH = 40
+SUFFIXES = (".json", ".jsonl")
+
+
+@lru_cache(maxsize=1)
+def default_patterns_dir() -> Path:
+    packaged = resources.files("pipeline").joinpath("patterns")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "patterns"
+
+
+def patterns_dir(path: str | Path | None) -> Path:
+    root = Path(path) if path else default_patterns_dir()
+    if not root.is_dir():
+        raise PatternError(str(root), "patterns folder not found")
+    return root
+
+
+class Rules:
+    """The files of one patterns folder as read at one moment. Two ``Rules`` are equal
+    when their files are (``digest``), so a typed loader's cache keyed by it serves an
+    edited folder afresh."""
+
+    def __init__(self, root: Path, files: Mapping[str, bytes]):
+        self.root = root
+        self.files = dict(files)
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode() + b"\0" + self.files[name] + b"\0")
+        self.digest = h.hexdigest()[:16]
+        self._parsed: dict[str, Any] = {}
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rules) and other.digest == self.digest
+
+    def __repr__(self) -> str:
+        return f"Rules({str(self.root)!r}, digest={self.digest!r})"
+
+    def path(self, name: str) -> str:
+        """The file's path, as messages name it."""
+        return str(self.root / name)
+
+    def text(self, name: str) -> str:
+        data = self.files.get(name)
+        if data is None:
+            raise PatternError(self.path(name), "file not found")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PatternError(self.path(name), f"not UTF-8 text: {exc}") from None
+
+    def json(self, name: str) -> Any:
+        """A whole JSON file."""
+        if name not in self._parsed:
+            text = self.text(name)
+            _check_depth(text, self.path(name))
+            try:
+                self._parsed[name] = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise PatternError(
+                    self.path(name), f"invalid JSON: {exc.msg}", line=exc.lineno
+                ) from None
+        return self._parsed[name]
+
+    def jsonl(self, name: str) -> tuple[tuple[int, dict[str, Any]], ...]:
+        """(line number, record) pairs of a JSON-lines file; blank and // lines skipped."""
+        key = name + "\0lines"
+        if key not in self._parsed:
+            records = []
+            file = self.path(name)
+            for number, line in enumerate(self.text(name).splitlines(), start=1):
+                if not line.strip() or line.lstrip().startswith("//"):
+                    continue
+                _check_depth(line, file, number)
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise PatternError(file, f"invalid JSON: {exc.msg}", line=number) from None
+                if not isinstance(value, dict):
+                    raise PatternError(file, "each line must be a JSON object", line=number)
+                records.append((number, value))
+            self._parsed[key] = tuple(records)
+        result: tuple[tuple[int, dict[str, Any]], ...] = self._parsed[key]
+        return result
+
+    def write(self, folder: Path) -> None:
+        """Copy the files into ``folder`` (a saved pipeline carries its rules)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in self.files.items():
+            (folder / name).write_bytes(data)
+
+
+def _check_depth(text: str, file: str, line: int | None = None) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH (the parser would recurse until the
+    interpreter's limit). Counting brackets outside strings is enough for a bound."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise PatternError(file, f"nested deeper than {MAX_DEPTH} levels", line=line)
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a regular pattern file: FIFOs, devices and oversized files are refused
+    before they are opened or read."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise PatternError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PatternError(str(path), "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise PatternError(str(path), f"larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PatternError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise PatternError(str(path), f"larger than {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+_CACHE: dict[tuple[str, str], Rules] = {}
+_LOCK = threading.Lock()
+
+
+def load_patterns(path: str | Path | None = None) -> Rules:
+    """The rules of a patterns folder (the packaged one when ``path`` is None), read now.
+    The same content gives the same object, so every typed loader's cache holds."""
+    root = patterns_dir(path).resolve()
+    files = {}
+    try:
+        names = sorted(os.listdir(root))
+    except OSError as exc:
+        raise PatternError(str(root), f"cannot list: {exc.strerror or exc}") from None
+    for name in names:
+        if name.endswith(SUFFIXES) and not name.startswith("."):
+            files[name] = _read_file(root / name)
+    rules = Rules(root, files)
+    with _LOCK:
+        return _CACHE.setdefault((str(root), rules.digest), rules)
+
+
+def check_keys(
+    record: Mapping[str, Any],
+    *,
+    file: str,
+    allowed: Iterable[str],
+    required: Iterable[str] = (),
+    line: int | None = None,
+) -> None:
+    """Reject unknown and missing keys with a message naming file, line and key."""
+    allowed = set(allowed)
+    for key in record:
+        if key not in allowed:
+            raise PatternError(
+                file, f"unknown key (allowed: {', '.join(sorted(allowed))})", line=line, key=key
+            )
+    for key in required:
+        if key not in record:
+            raise PatternError(file, "required key is missing", line=line, key=key)
+
+
+def open_json(
+    rules: Rules, name: str, *, allowed: Iterable[str], required: Iterable[str] = ()
+) -> tuple[Any, str]:
+    """A JSON pattern file checked for unknown and missing top-level keys: (data, path)."""
+    data = rules.json(name)
+    file = rules.path(name)
+    if not isinstance(data, dict):
+        raise PatternError(file, "top level must be a JSON object")
+    check_keys(data, file=file, allowed=set(allowed) | {"_comment"}, required=required)
+    return data, file
+
+
+def expect(
+    value: Any, kind: type | tuple[type, ...], *, file: str, key: str, line: int | None = None
+) -> Any:
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise PatternError(
+            file, f"expected {names}, got {type(value).__name__}", line=line, key=key
+        )
+    return value
+
+
+def string_list(value: Any, *, file: str, key: str, line: int | None = None) -> tuple[str, ...]:
+    expect(value, list, file=file, key=key, line=line)
+    for item in value:
+        expect(item, str, file=file, key=key, line=line)
+    return tuple(value)
+
+
+def section(data: Any, key: str, kind: type, *, file: str) -> Any:
+    """A required top-level section of a JSON pattern file, type-checked."""
+    if not isinstance(data, dict):
+        raise PatternError(file, "top level must be a JSON object")
+    if key not in data:
+        raise PatternError(file, "required section is missing", key=key)
+    return expect(data[key], kind, file=file, key=key)

@@ -1,0 +1,1 @@
+"""From Docs to rows, and rows to Parquet part files."""
