@@ -200,17 +200,23 @@ def check_keys(
     allowed: Iterable[str],
     required: Iterable[str] = (),
     line: int | None = None,
+    within: str = "",
 ) -> None:
-    """Reject unknown and missing keys with a message naming file, line and key."""
+    """Reject unknown and missing keys with a message naming file, line and key
+    (``within``: the key path of a nested object, "prices" for "prices.amount")."""
     allowed = set(allowed)
+    prefix = f"{within}." if within else ""
     for key in record:
         if key not in allowed:
             raise PatternError(
-                file, f"unknown key (allowed: {', '.join(sorted(allowed))})", line=line, key=key
+                file,
+                f"unknown key (allowed: {', '.join(sorted(allowed))})",
+                line=line,
+                key=prefix + key,
             )
     for key in required:
         if key not in record:
-            raise PatternError(file, "required key is missing", line=line, key=key)
+            raise PatternError(file, "required key is missing", line=line, key=prefix + key)
 
 
 def open_json(

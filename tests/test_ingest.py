@@ -6,6 +6,7 @@ import pytest
 from conftest import params
 
 import pipeline
+from pipeline.write.tables import FACT_TABLES
 
 
 def write_case(folder, case):
@@ -40,12 +41,17 @@ def test_input_case(case, tmp_path):
         if "published" in expected:
             assert str(row["published"]) == expected["published"]
         counts = Counter()
-        for table in ("products", "prices", "response_rates", "dates", "hospitals", "companies"):
+        for table in FACT_TABLES:
             df = tables[table]
             counts[table] = int((df["article_id"] == row["article_id"]).sum())
-        for table in ("products", "prices", "response_rates", "dates", "hospitals"):
             if table in expected:
                 assert counts[table] == expected[table], (table, counts)
+        # "values": {"prices.amount": [...]}: the column's values for this article, sorted
+        for where, values in expected.get("values", {}).items():
+            table, column = where.split(".")
+            df = tables[table]
+            found = sorted(df[df["article_id"] == row["article_id"]][column].tolist())
+            assert found == sorted(values), (where, found)
 
 
 def test_html_boilerplate_yields_no_facts(tmp_path):

@@ -88,9 +88,6 @@ class KB:
     chinese_names: dict[str, str] = field(default_factory=dict)  # chinese -> product/company id
     company_first_forms: frozenset[str] = frozenset()
 
-    def product_by_inn(self, inn: str) -> Product | None:
-        return next((p for p in self.products.values() if p.inn == inn), None)
-
 
 _PRODUCT_KEYS = {
     "id",
@@ -197,7 +194,21 @@ def _load_products(
                 raise PatternError(file, f"unknown company {cid!r}", line=line, key="companies")
         prices = []
         for price in expect(rec.get("prices", []), list, file=file, key="prices", line=line):
-            prices.append((float(price["amount"]), str(price["currency"])))
+            if not isinstance(price, dict):
+                raise PatternError(file, "expected an object", line=line, key="prices")
+            check_keys(
+                price,
+                file=file,
+                allowed={"amount", "amount_high", "currency", "year"},
+                required={"amount", "currency"},
+                line=line,
+                within="prices",
+            )
+            amount = expect(
+                price["amount"], (int, float), file=file, key="prices.amount", line=line
+            )
+            currency = expect(price["currency"], str, file=file, key="prices.currency", line=line)
+            prices.append((float(amount), currency))
         pinyin = _opt_str(rec.get("pinyin"), file=file, key="pinyin", line=line)
         brand_pinyin = _opt_str(rec.get("brand_pinyin"), file=file, key="brand_pinyin", line=line)
         forms, keys, prefix = _name_forms(pinyin, t)

@@ -10,6 +10,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from ..rules import Rules, load_patterns
+from .facts import ensure_extensions
 
 
 class RulesComponent:
@@ -17,6 +18,7 @@ class RulesComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: str):
         self.nlp, self.name = nlp, name
+        ensure_extensions()  # also when spacy.load builds the component
         self.patterns = load_patterns(patterns or None)
         self.setup(self.patterns)
 

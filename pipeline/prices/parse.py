@@ -39,6 +39,25 @@ def _prefix_alternation(symbols: list[str]) -> str:
     return "|".join(parts)
 
 
+def _separator(words: tuple[str, ...]) -> str:
+    """The range separator between two amounts: a sign with optional spaces around it
+    ("1.2-2", "1.2 – 2"), or a word with spaces ("1.2 to 2").
+
+    >>> re.fullmatch(_separator(("-", "to")), " to ") is not None
+    True
+    """
+    signs = [w for w in words if not w.isalpha()]
+    named = [w for w in words if w.isalpha()]
+    parts = []
+    if signs:
+        parts.append(
+            r"\s?(?:" + "|".join(map(re.escape, sorted(signs, key=len, reverse=True))) + r")\s?"
+        )
+    if named:
+        parts.append(r"\s+(?:" + alternation(named) + r")\s+")
+    return "(?P<sep>" + "|".join(parts) + ")"
+
+
 def _prefix_code(matched: str, codes: dict[str, str]) -> str | None:
     key = re.sub(r"\s+", "", matched)
     return codes.get(key) or codes.get(key.upper()) or codes.get(key.replace("$", "").upper() + "$")
@@ -135,7 +154,9 @@ def load_money(patterns: Rules) -> MoneyRules:
             rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z]))?"
         )
 
-    sep = r"(?P<sep>\s?[-\u2013\u2014~]\s?|\s+to\s+)"
+    sep = _separator(
+        string_list(data.get("range_separators", ["-", "to"]), file=file, key="range_separators")
+    )
     start = r"(?<![A-Za-z0-9_.,$/])"  # not the 2 of "1 1/2 million"
     rules = (
         # US$373,000 / RMB 1.2 million / $400K - 750K / ₹40-45 lakh (currency first)
