@@ -26,13 +26,22 @@ from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
 from ..rules import Rules
 from .contexts import Anchor, load_contexts
-from .kb import KB, Resolution, load_kb, resolve_company, resolve_product
+from .kb import (
+    KB,
+    Resolution,
+    consonant_start,
+    load_kb,
+    resolve_company,
+    resolve_product,
+    score_products,
+)
 
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
 CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_TITLE_WORD = re.compile(r"\b[A-Z][a-z]{5,}\b")
+# a word long enough to be a transliterated generic name, in any case ("cedarquiolensis")
+_TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
 _RUN_WORD = re.compile(r"\S+")
@@ -68,11 +77,18 @@ class ProductsComponent(RulesComponent):
         self.kb: KB = load_kb(patterns)
         self.money = load_money(patterns)  # a KB price near a name supports it
         # answers kept per spelling (and per capitalised run): names recur across news
-        self._resolve = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_product, kb=self.kb))
+        # every product's score per spelling, for the second pass with context support
+        # (only the best few can win, so only they are kept)
+        self._scores = lru_cache(maxsize=CACHE_LIMIT // 10)(
+            lambda text: score_products(text, self.kb)[:5]
+        )
+        self._resolve = lru_cache(maxsize=CACHE_LIMIT)(
+            lambda text: resolve_product(text, self.kb, scores=self._scores(text))
+        )
         self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for alias, pid in sorted(self.kb.product_aliases.items()):
+        for alias, pid in sorted(self.kb.product_names.items()):
             self.known.add(pid, [nlp.make_doc(alias)])
         self.companies = PhraseMatcher(nlp.vocab, attr="LOWER")
         for alias, cid in sorted(self.kb.company_aliases.items()):
@@ -83,6 +99,8 @@ class ProductsComponent(RulesComponent):
         # Chinese names inside running Chinese text, with the optional 注射液 ("injection")
         names = sorted(self.kb.chinese_names, key=len, reverse=True)
         self.chinese = re.compile("(?P<name>" + "|".join(map(re.escape, names)) + ")(?:注射液)?")
+        # whole-word INN stems ("autoleucel"), which WORD_BEFORE names keep with the word before
+        self.stem_words = tuple(s for s in self.kb.translit.inn_stems if len(s) >= 8)
         self.contexts = Matcher(nlp.vocab, validate=True)
         self.context_labels: dict[str, str] = {}
         anchors: list[Anchor] = []
@@ -178,10 +196,20 @@ class ProductsComponent(RulesComponent):
         out: list[Candidate] = []
         for match_id, start, end in self._context_matches(doc):
             rule = doc.vocab.strings[match_id]
-            name = _name_run(doc, start, end, self.context_labels[rule])
+            name = _name_run(doc, start, end, self.context_labels[rule], self.stem_words)
             if name is not None:
                 out.append(Candidate(name.start_char, name.end_char, name.text, rule))
         text = text_of(doc)
+        syllable = self.kb.translit.pinyin_syllable
+        if syllable is not None:
+            # a name written as spaced pinyin syllables ("Yi Kai Da"): two to five capitalised
+            # words, each one syllable
+            for run in _CAPITALISED_RUN.finditer(text):
+                spelled = run.group(0).rstrip(".,;:'’")
+                words = spelled.split()
+                if 2 <= len(words) <= 5 and all(syllable.fullmatch(w) for w in words):
+                    end = run.start() + len(spelled)
+                    out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
         shape = self.kb.translit.name_shape
         for start, end in hits(doc, self.shaped):  # tokens holding such a word
             for m in _shaped_words(text, start, end, shape):
@@ -210,10 +238,18 @@ class ProductsComponent(RulesComponent):
         for cand, res in first_pass:
             if res.target_id is None and res.candidates:
                 s0, s1 = sentences.at(cand.start)
-                support = self._support(doc_text[s0:s1], res, resolved, company_ids)
-                res = resolve_product(cand.text, self.kb, support)
-            if res.target_id is None and res.score < self.kb.translit.scoring["support_floor"]:
-                continue  # not name-like enough to report even as unresolved
+                named = {
+                    c.product_id for c in companies if 0 <= cand.start - c.end <= 4
+                }  # "Fosun Kite's X injection": the company named with the product
+                support = self._support(doc_text[s0:s1], res, resolved, company_ids, named)
+                res = resolve_product(cand.text, self.kb, support, self._scores(cand.text))
+            floor = self.kb.translit.scoring[
+                "support_floor" if cand.rule.startswith("product.ctx.") else "report_floor"
+            ]
+            if res.target_id is None and res.score < floor:
+                # not name-like enough to report even as unresolved: a word found only by
+                # its shape ("disappearance") needs more likeness than one a context marks
+                continue
             mentions.append(
                 Mention(
                     cand.start,
@@ -253,6 +289,7 @@ class ProductsComponent(RulesComponent):
         res: Resolution,
         resolved: set[str | None],
         company_ids: set[str | None],
+        named: set[str | None] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, float]:
         bonus = self.kb.translit.scoring["support"]
         amounts = {(round(m.amount), m.currency) for m in find_money(sentence, self.money)}
@@ -264,10 +301,13 @@ class ProductsComponent(RulesComponent):
                 extra += bonus["same_article"]
             if company_ids & set(product.companies):
                 extra += bonus["company_in_article"]
+            if named & set(product.companies):
+                extra += bonus["company_named_with"]
             if any((round(amount), currency) in amounts for amount, currency in product.prices):
                 extra += bonus["price_in_sentence"]
             if product.target and product.target.split()[0] in sentence:
-                extra += bonus["target_in_sentence"]
+                # an antigen many products share (CD19) says little about which one
+                extra += bonus["target_in_sentence"] / self.kb.sharing_target(product.target)
             if extra:
                 support[pid] = extra
         return support
@@ -281,14 +321,15 @@ class ProductsComponent(RulesComponent):
         if any(_may_start_company(w, firsts) for w in run.split()):
             words = [_trim_word(run, w.start(), w.end()) for w in _RUN_WORD.finditer(run)]
             for i, (ws, we) in enumerate(words):
-                if _NOT_LETTER.sub("", run[ws:we].lower())[:3] not in firsts:
+                if not _may_start_company(run[ws:we], firsts):
                     continue
                 for j in range(min(len(words), i + 5), i, -1):
                     end = words[j - 1][1]
                     res = self._resolve_company(run[ws:end])
-                    better = best is None or (res.score, end - ws) > (
-                        best[2].score,
+                    # the longest name that resolves ("Fosun Kate", not "Fosun")
+                    better = best is None or (end - ws, res.score) > (
                         best[1] - best[0],
+                        best[2].score,
                     )
                     if res.target_id and better:
                         best = (ws, end, res)
@@ -374,13 +415,20 @@ def _shaped_words(
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
     """Whether a word of a capitalised run, once trimmed (_trim_word drops at most one
-    letter, the s of a possessive), can start like a company rendering.
+    letter, the s of a possessive), can start like a company rendering: its first three
+    letters, or (upper case) the start of its consonant key, are those of a rendering.
 
     >>> _may_start_company("WuXi's", frozenset({"wux"})), _may_start_company("GEs", frozenset({"ge"}))
     (True, True)
+    >>> _may_start_company("Kingsray", frozenset({"KNS"}))
+    True
     """
     key = _NOT_LETTER.sub("", word.lower())
-    return key[:3] in firsts or (len(key) <= 3 and key.endswith("s") and key[:-1] in firsts)
+    return (
+        key[:3] in firsts
+        or (len(key) <= 3 and key.endswith("s") and key[:-1] in firsts)
+        or consonant_start(key) in firsts
+    )
 
 
 def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
@@ -401,8 +449,28 @@ def _longest(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _name_run(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    """The capitalised name inside a context match, without function words."""
+def _name_run(
+    doc: Doc, start: int, end: int, label: str, stems: tuple[str, ...] = ()
+) -> Span | None:
+    """The capitalised name inside a context match, without function words; for
+    WORD_BEFORE, the word before the match's last token (see product_contexts.jsonl)."""
+    if label == "WORD_BEFORE":
+        j = end - 1
+        if j > start and doc[j - 1].lower_ in ("'s", "’s"):
+            j -= 1
+        i = j
+        # the parts of one hyphenated word: tokens with no space between them
+        while (
+            i > 0
+            and (doc[i - 1].is_alpha or doc[i - 1].text == "-")
+            and (i == j or doc[i - 1].whitespace_ == "")
+        ):
+            i -= 1
+        if i > 0 and doc[i:j].text.lower() in stems and doc[i - 1].is_alpha:
+            i -= 1  # "nalcelle autoleucel": the stem and the word before it
+        while i < j and doc[i].text == "-":
+            i += 1
+        return doc[i:j] if i < j else None
     if label == "NAME_BEFORE":
         i = end - 1
         j = i

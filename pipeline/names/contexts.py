@@ -17,6 +17,7 @@ from ..errors import PatternError
 from ..rules import Rules, check_keys
 
 CONTEXTS_FILE = "product_contexts.jsonl"
+LABELS = ("NAME_BEFORE", "NAME_AFTER", "WORD_BEFORE")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ def load_contexts(patterns: Rules) -> tuple[ContextRule, ...]:
         for key in ("id", "label"):
             if not isinstance(rec[key], str) or not rec[key]:
                 raise PatternError(file, "expected a non-empty string", line=line, key=key)
+        if rec["label"] not in LABELS:
+            raise PatternError(
+                file, f"unknown label (known: {', '.join(LABELS)})", line=line, key="label"
+            )
         pattern = rec["pattern"]
         if (
             not isinstance(pattern, list)

@@ -10,20 +10,34 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
+
 from ..errors import PatternError
 from ..rules import Rules, check_keys, expect, string_list
+from .similarity import (
+    Part,
+    Target,
+    cut_keys,
+    make_part,
+    part_scores,
+    renderings,
+    score_target,
+    segment_score,
+    split_words,
+    syllables,
+)
 from .translit import (
     Translit,
-    indel_similarity,
     letters_only,
     load_translit,
     phonetic_key,
     segment_forms,
-    similarity,
 )
 
 PRODUCTS_FILE = "products.jsonl"
@@ -49,9 +63,7 @@ class Product:
     target: str | None
     status: str
     prices: tuple[tuple[float, str], ...]
-    forms: tuple[str, ...] = ()
-    keys: tuple[str, ...] = ()
-    prefix_key: str = ""
+    targets: tuple[Target, ...] = ()
 
     @property
     def label(self) -> str:
@@ -66,6 +78,12 @@ class Company:
     aliases_cs: tuple[str, ...]
     chinese: str | None
     forms: tuple[str, ...]
+    # the letter forms of each part of the Chinese name that is not an industry word
+    # (生物 "bio", 医药 "pharma"), in order; one tuple of forms per part
+    parts: tuple[Part, ...] = ()
+    # how any of its forms or parts can start (first letters, consonant start): a
+    # spelling whose first word starts otherwise is not scored against this company
+    starts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,11 +100,19 @@ class KB:
     products: dict[str, Product]
     companies: dict[str, Company]
     translit: Translit
-    product_aliases: dict[str, str] = field(default_factory=dict)  # lower alias -> product id
+    # alias_key(name) -> product id, for looking a spelling up
+    product_aliases: dict[str, str] = field(default_factory=dict)
+    # lower-case name as written -> product id, for finding names in text
+    product_names: dict[str, str] = field(default_factory=dict)
     company_aliases: dict[str, str] = field(default_factory=dict)
     company_aliases_cs: dict[str, str] = field(default_factory=dict)
     chinese_names: dict[str, str] = field(default_factory=dict)  # chinese -> product/company id
     company_first_forms: frozenset[str] = frozenset()
+
+    def sharing_target(self, target: str) -> int:
+        """How many products have this target antigen (its first word)."""
+        first = target.split()[0]
+        return sum(1 for p in self.products.values() if p.target and p.target.split()[0] == first)
 
 
 _PRODUCT_KEYS = {
@@ -123,8 +149,9 @@ def load_kb(patterns: Rules) -> KB:
         if p.pinyin:
             names.append(p.pinyin.replace("-", ""))
         for name in names:
-            if name:
-                kb.product_aliases.setdefault(name.lower(), p.id)
+            if name and len(alias_key(name)) >= 3:
+                kb.product_aliases.setdefault(alias_key(name), p.id)
+                kb.product_names.setdefault(name.lower(), p.id)
         for chinese in (p.chinese, p.chinese_brand):
             if chinese:
                 kb.chinese_names[chinese] = p.id
@@ -135,7 +162,12 @@ def load_kb(patterns: Rules) -> KB:
             kb.company_aliases_cs.setdefault(alias, c.id)
         if c.chinese:
             kb.chinese_names.setdefault(c.chinese, c.id)
-    kb.company_first_forms = frozenset(form[:3] for c in companies.values() for form in c.forms)
+    kb.company_first_forms = frozenset(
+        start
+        for c in companies.values()
+        for form in c.forms
+        for start in (form[:3], consonant_start(form))
+    )
     return kb
 
 
@@ -163,6 +195,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             forms.update(
                 "".join(combo) for combo in itertools.islice(itertools.product(*parts), 4096)
             )
+        core = tuple(make_part(p, t) for p in parts if not set(p) & t.industry_words)
         out[cid] = Company(
             id=cid,
             name=expect(rec["name"], str, file=file, key="name", line=line),
@@ -172,6 +205,12 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             ),
             chinese=_opt_str(rec.get("chinese"), file=file, key="chinese", line=line),
             forms=tuple(sorted(f for f in forms if f)),
+            parts=core,
+            starts=frozenset(
+                s
+                for f in (*forms, *(f for part in core for f in part.forms))
+                for s in (f[:3], consonant_start(f))
+            ),
         )
     return out
 
@@ -211,10 +250,10 @@ def _load_products(
             prices.append((float(amount), currency))
         pinyin = _opt_str(rec.get("pinyin"), file=file, key="pinyin", line=line)
         brand_pinyin = _opt_str(rec.get("brand_pinyin"), file=file, key="brand_pinyin", line=line)
-        forms, keys, prefix = _name_forms(pinyin, t)
+        inn = _opt_str(rec["inn"], file=file, key="inn", line=line)
         out[pid] = Product(
             id=pid,
-            inn=_opt_str(rec["inn"], file=file, key="inn", line=line),
+            inn=inn,
             inn_aliases=string_list(
                 rec.get("inn_aliases", []), file=file, key="inn_aliases", line=line
             ),
@@ -230,26 +269,76 @@ def _load_products(
             target=_opt_str(rec.get("target"), file=file, key="target", line=line),
             status=str(rec.get("status", "")),
             prices=tuple(prices),
-            forms=forms,
-            keys=keys,
-            prefix_key=prefix,
+            targets=_targets(inn, pinyin, brand_pinyin, t),
         )
     return out
 
 
-def _name_forms(pinyin: str | None, t: Translit) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Letter forms and phonetic keys of a product's Chinese generic name, and the key of
-    the part that distinguishes it within the 基奥仑赛 family."""
-    if not pinyin:
-        return (), (), ""
-    forms = {pinyin.replace("-", "")}
-    prefix = pinyin
-    for suffix in FAMILY_SUFFIXES:
-        if pinyin.endswith(suffix) and pinyin != suffix:
-            prefix = pinyin[: -len(suffix)].rstrip("-")
-            break
-    keys = {phonetic_key(f, t) for f in forms}
-    return tuple(sorted(forms)), tuple(sorted(keys)), phonetic_key(prefix.replace("-", ""), t)
+def _best_form(letters: str, forms: tuple[str, ...]) -> float:
+    """The best normalised Levenshtein similarity of a spelling to any of the forms."""
+    if not forms:
+        return 0.0
+    found = extractOne(letters, forms, scorer=Levenshtein.normalized_similarity)
+    return float(found[1]) if found else 0.0
+
+
+def consonant_start(letters: str) -> str:
+    """The first three consonant classes of a spelling, upper case ("kingsray" -> "KNS",
+    as "jinsirui" is): two renderings of one name start alike by sound when their
+    letters do not ("Kingsley", "Jinsirui").
+
+    >>> consonant_start("kingsray") == consonant_start("jinsirui")
+    True
+    """
+    key = _CONSONANT_CLASS.sub("", letters.lower().replace("ng", "n").translate(_CLASSES))
+    return re.sub(r"(.)\1+", r"\1", key)[:3]
+
+
+# consonant classes for consonant_start (j, q, g, k, c meet; s, x, z; l, r; b, p; d, t);
+# "ng" is folded to n first
+_CLASSES = str.maketrans("jqgkcxzsrlbpdtvfmnhwy", "KKKKKSSSLLPPTTFFMN...")
+_CONSONANT_CLASS = re.compile(r"[^A-Z]")
+
+
+def _targets(
+    inn: str | None, pinyin: str | None, brand_pinyin: str | None, t: Translit
+) -> tuple[Target, ...]:
+    """The ways a product is named, scored part by part (names.similarity): its Chinese
+    generic name (head: the syllables before the family stem 基奥仑赛/仑赛), its brand's
+    pinyin (all head), and its INN prefix before the stem ("axi" of axicabtagene)."""
+    out = []
+    head_syllables: list[str] = []
+    tail: list[str] = []
+    if pinyin:
+        sylls = syllables(pinyin)
+        head_syllables, tail = sylls, []
+        for suffix in FAMILY_SUFFIXES:
+            stem = syllables(suffix)
+            if sylls[-len(stem) :] == stem and len(sylls) > len(stem):
+                head_syllables, tail = sylls[: -len(stem)], stem
+                break
+        out.append(Target("generic", renderings(head_syllables, t), phonetic_key("".join(tail), t)))
+    if brand_pinyin:
+        out.append(Target("brand", renderings(syllables(brand_pinyin), t)))
+    if inn:
+        prefix = _inn_prefix(inn)
+        if prefix:
+            # a short form keeps the head, sometimes with the 基 ji that starts the stem
+            # ("ig-cel" for 伊基 yi-ji)
+            with_ji = head_syllables + tail[:1] if tail[:1] == ["ji"] else []
+            heads = {prefix, *renderings(head_syllables, t), *renderings(with_ji, t)}
+            out.append(Target("inn", tuple(sorted(heads))))
+    return tuple(out)
+
+
+def _inn_prefix(inn: str) -> str:
+    """The part of an INN before its CAR-T stem ("axicabtagene ciloleucel" -> "axi",
+    "tisagenlecleucel" -> "tisa")."""
+    first = inn.split()[0]
+    for stem in ("cabtagene", "genlecleucel", "leucel"):
+        if stem in first:
+            return first[: first.index(stem)]
+    return ""
 
 
 # ---------------------------------------------------------------- resolution
@@ -257,54 +346,95 @@ def _name_forms(pinyin: str | None, t: Translit) -> tuple[tuple[str, ...], tuple
 
 def clean_candidate(text: str, t: Translit) -> str:
     words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
-    while words and words[-1].lower().strip(".,;:'’") in t.drop_words:
+    while words and words[-1].lower().strip(".,;:'’®™") in t.drop_words:
         words.pop()
     return " ".join(words)
 
 
+def alias_key(text: str) -> str:
+    """A name as the alias tables hold it: lower-case letters and digits only, so that
+    "relma-cel", "Relma cel" and "Yi Kai Da" meet "relma-cel" and "Yikaida"."""
+    return re.sub(r"[^0-9a-z]", "", letters_and_digits(text))
+
+
+def letters_and_digits(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower())
+
+
+_INJECTION = re.compile(r"(?i)\b(?:injections?|inj\.?)(?![a-z])")
+
+
+def _inn_stem(letters: str, t: Translit) -> str:
+    """The INN stem a spelling ends with ("axileucel" -> "leucel"), or ""."""
+    for stem in t.inn_stems:
+        if letters.endswith(stem) and len(letters) - len(stem) >= 2:
+            return stem
+    return ""
+
+
+def substituted_drug(text: str, t: Translit) -> bool:
+    """Whether a spelling ends like another real drug's name ("-amide", "-mab"): such a
+    word names a CAR-T product only with support from its context."""
+    letters = letters_only(clean_candidate(text, t))
+    return not _inn_stem(letters, t) and any(letters.endswith(s) for s in t.drug_stems)
+
+
 def score_products(text: str, kb: KB) -> list[tuple[str, float]]:
-    """Phonetic and edit-distance similarity of a spelling to every product with a
-    Chinese name, best first."""
+    """How well a spelling reads as each product, best first (names.similarity): its
+    best target, a generic name cut into head and stem, a brand whole, a half-translated
+    INN by the part before its stem."""
     t = kb.translit
-    name = letters_only(clean_candidate(text, t))
-    if len(name) < 4:
+    letters = letters_only(clean_candidate(text, t))
+    if len(letters) < 4:
         return []
-    key = phonetic_key(name, t)
-    w = t.scoring["weights"]
+    weights = t.scoring["weights"]
+    keys = cut_keys(letters, t)
+    # the stem is looked for before the drop words go ("nalcelle autoleucel")
+    whole = letters_only(_INJECTION.sub("", text))
+    inn_heads = []
+    head = whole
+    while stem := _inn_stem(head, t):  # "nalcelle autoleucel": nalcelle, then nal
+        head = head[: -len(stem)]
+        inn_heads.append(head)
     scores = []
     for p in kb.products.values():
-        if not p.keys:
-            continue
-        key_sim = max(indel_similarity(key, k) for k in p.keys)
-        raw_sim = max(indel_similarity(name, f) for f in p.forms)
-        prefix_sim = similarity(key[: len(p.prefix_key)], p.prefix_key) if p.prefix_key else 0.0
-        scores.append((p.id, w["key"] * key_sim + w["raw"] * raw_sim + w["prefix"] * prefix_sim))
+        best = 0.0
+        for target in p.targets:
+            if target.kind == "inn":
+                for head in inn_heads:
+                    # the stem says "a CAR-T product"; which one, only the head can say
+                    h = score_target(head, [], target, weights)
+                    best = max(best, weights["inn_head"] * h + 1 - weights["inn_head"])
+            else:
+                best = max(best, score_target(letters, keys, target, weights))
+        if best:
+            scores.append((p.id, best))
     scores.sort(key=lambda s: (-s[1], s[0]))
     return scores
 
 
-def resolve_product(text: str, kb: KB, support: dict[str, float] | None = None) -> Resolution:
-    """Resolve a product spelling: alias, Chinese name, or phonetic similarity above the
-    threshold with a margin over the runner-up. ``support`` adds context bonuses per id."""
-    lowered = text.strip().lower()
-    if lowered in kb.product_aliases:
-        return Resolution(text, kb.product_aliases[lowered], "alias", 1.0)
-    stripped = clean_candidate(text, kb.translit).lower()
-    if stripped in kb.product_aliases:
-        return Resolution(text, kb.product_aliases[stripped], "alias", 1.0)
+def resolve_product(
+    text: str,
+    kb: KB,
+    support: dict[str, float] | None = None,
+    scores: list[tuple[str, float]] | None = None,
+) -> Resolution:
+    """Resolve a product spelling: alias, Chinese name, or similarity above the threshold
+    with a margin over the runner-up. ``support`` adds context bonuses per id; a spelling
+    shaped like another real drug resolves only with support."""
+    for form in (text, clean_candidate(text, kb.translit)):
+        key = alias_key(form)
+        if key in kb.product_aliases:
+            return Resolution(text, kb.product_aliases[key], "alias", 1.0)
     chinese = re.sub(r"(注射液|注射剂)$", "", text.strip())
     if chinese in kb.chinese_names and kb.chinese_names[chinese] in kb.products:
         return Resolution(text, kb.chinese_names[chinese], "chinese", 1.0)
-    scored = score_products(text, kb)
+    scoring = kb.translit.scoring
+    scored = score_products(text, kb) if scores is None else scores
     if support:
         scored = sorted(
             (
-                (
-                    pid,
-                    min(1.0, s + support.get(pid, 0.0))
-                    if s >= kb.translit.scoring["support_floor"]
-                    else s,
-                )
+                (pid, min(1.0, s + support.get(pid, 0.0)) if s >= scoring["support_floor"] else s)
                 for pid, s in scored
             ),
             key=lambda x: (-x[1], x[0]),
@@ -314,9 +444,11 @@ def resolve_product(text: str, kb: KB, support: dict[str, float] | None = None) 
     best_id, best = scored[0]
     runner = scored[1][1] if len(scored) > 1 else 0.0
     top = tuple((pid, round(s, 4)) for pid, s in scored[:3])
-    threshold = kb.translit.scoring["product_threshold"]
-    if best >= threshold and best - runner >= kb.translit.scoring["margin"]:
-        boosted = support is not None and support.get(best_id, 0.0) > 0
+    boosted = support is not None and support.get(best_id, 0.0) > 0
+    if substituted_drug(text, kb.translit) and not boosted:
+        return Resolution(text, None, "needs context", round(best, 4), top)
+    threshold = scoring["product_threshold"]
+    if best >= threshold and best - runner >= scoring["margin"]:
         return Resolution(
             text, best_id, "phonetic+context" if boosted else "phonetic", round(best, 4), top
         )
@@ -340,29 +472,76 @@ def strip_industry(text: str, t: Translit) -> str:
 
 
 def resolve_company(text: str, kb: KB) -> Resolution:
-    """Resolve a company spelling: official alias, or similarity to the renderings built
-    from its Chinese name parts (pinyin, official English, meanings)."""
-    name = strip_corporate(text.strip(), kb.translit)
-    if name in kb.company_aliases_cs:
-        return Resolution(text, kb.company_aliases_cs[name], "alias", 1.0)
-    if name.lower() in kb.company_aliases:
-        return Resolution(text, kb.company_aliases[name.lower()], "alias", 1.0)
-    if name in kb.chinese_names and kb.chinese_names[name] in kb.companies:
-        return Resolution(text, kb.chinese_names[name], "chinese", 1.0)
-    spellings = {letters_only(name), letters_only(strip_industry(name, kb.translit))}
-    spellings = {s for s in spellings if len(s) >= 5}
-    if not spellings:
+    """Resolve a company spelling: an official alias, its Chinese name, or the renderings
+    of its Chinese name's parts (names.similarity.segment_score: pinyin, official English
+    and meanings per part, any corporate or industry suffix aside). A name that ends in
+    such a suffix ("Kingsley Bio", "... Co., Ltd.") is company-shaped and needs a lower
+    score; a later part of a name alone counts when it is not an ordinary English word."""
+    t = kb.translit
+    scoring = t.scoring
+    text = text.strip()
+    name = strip_corporate(text, t)
+    core = strip_industry(name, t)
+    for form in (name, core):
+        if form in kb.company_aliases_cs:
+            return Resolution(text, kb.company_aliases_cs[form], "alias", 1.0)
+        if form.lower() in kb.company_aliases:
+            return Resolution(text, kb.company_aliases[form.lower()], "alias", 1.0)
+        if form in kb.chinese_names and kb.chinese_names[form] in kb.companies:
+            return Resolution(text, kb.chinese_names[form], "chinese", 1.0)
+    shaped = core != text
+    if all(w.lower() in t.industry_words for w in core.split()):
+        return Resolution(text, None, "unresolved", 0.0)  # "Biotechnology Co." alone
+    # a leading place name ("Shanghai X Biotech") is often not part of the KB name
+    words = core.split()
+    if len(words) > 1 and words[0].lower() in t.place_words:
+        placeless = resolve_company(" ".join(text.split()[1:]), kb)
+        if placeless.target_id:
+            return Resolution(
+                text, placeless.target_id, placeless.method, placeless.score, placeless.candidates
+            )
+    letters = letters_only(core)
+    if len(letters) < (4 if shaped else 5):
         return Resolution(text, None, "unresolved", 0.0)
+    if core == name and core.lower() in t.common_words:
+        # an ordinary English word names a company only before an industry word
+        # ("Legend Biotech", not "Legend" or "Legend Holdings")
+        return Resolution(text, None, "unresolved", 0.0)
+    words = split_words(core)
+    opening = {letters[:3], consonant_start(letters)}
     scored: list[tuple[str, float]] = []
     for c in kb.companies.values():
-        if c.forms:
-            scored.append((c.id, max(similarity(s, f) for f in c.forms for s in spellings)))
+        if not opening & c.starts:
+            continue
+        best = _best_form(letters, c.forms)
+        if len(c.parts) == 1:
+            best = max(best, max(part_scores([letters], c.parts[0], t).values()))
+        elif c.parts and best >= scoring["segment_gate"]:
+            # parts one by one only where the whole name is somewhat alike already
+            best = max(best, segment_score(words, c.parts, t))
+            if len(c.parts) > 1 and core.lower() not in t.common_words:
+                # a later part alone ("Squibb"); never the leading one, which is often a
+                # group or a place that other companies share (WuXi, Fosun, Shanghai)
+                alone = max(max(part_scores([letters], part, t).values()) for part in c.parts[1:])
+                best = max(best, scoring["partial"] * alone)
+        if best:
+            scored.append((c.id, best))
     scored.sort(key=lambda s: (-s[1], s[0]))
+    # entries of one company (its Chinese names) compete as one
+    best_per_name: dict[str, tuple[str, float]] = {}
+    for cid, s in scored:  # best first, so the first of each name is its best
+        best_per_name.setdefault(kb.companies[cid].name, (cid, s))
+    scored = list(best_per_name.values())
     if not scored:
         return Resolution(text, None, "unresolved", 0.0)
     best_id, best = scored[0]
+    runner = scored[1][1] if len(scored) > 1 else 0.0
     top = tuple((cid, round(s, 4)) for cid, s in scored[:3])
-    if best >= kb.translit.scoring["company_threshold"]:
-        method = "rendering" if best == 1.0 else "fuzzy"
+    threshold = scoring["company_shaped_threshold" if shaped else "company_threshold"]
+    if len(letters) <= 7:
+        # chance likeness is likelier between short names ("Class II" is not CASI)
+        threshold = max(threshold, scoring["short_company_threshold"])
+    if best >= threshold and best - runner >= scoring["company_margin"]:
+        method = "rendering" if best >= 0.999 else "fuzzy"
         return Resolution(text, best_id, method, round(best, 4), top)
     return Resolution(text, None, "unresolved", round(best, 4), top)

@@ -13,26 +13,41 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..rules import Rules, check_keys, open_json, section, string_list
+from ..errors import PatternError
+from ..rules import Rules, check_keys, expect, open_json, section, string_list
 
 FILE = "transliteration.json"
 SCORING_KEYS = {
     "product_threshold",
     "company_threshold",
+    "company_shaped_threshold",
+    "short_company_threshold",
     "margin",
+    "company_margin",
+    "partial",
     "weights",
     "support",
     "support_floor",
+    "report_floor",
+    "segment_gate",
+}
+WEIGHT_KEYS = {"head", "tail", "inn_head"}
+SUPPORT_KEYS = {
+    "same_article",
+    "company_in_article",
+    "company_named_with",
+    "price_in_sentence",
+    "target_in_sentence",
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the per-spelling caches key on it
 class Translit:
     initials: dict[str, tuple[str, ...]]
     finals: dict[str, tuple[str, ...]]
@@ -45,7 +60,17 @@ class Translit:
     soft_c_class: str
     name_shape: re.Pattern[str]
     drop_words: frozenset[str]
+    # one pinyin syllable, as a whole word ("Yi", "Kai", "Da" of a spaced brand)
+    pinyin_syllable: re.Pattern[str] | None
     scoring: dict[str, Any]
+    # the phonetic key's regex (digraphs first, then a c before a soft vowel, then any
+    # letter) and the class of each digraph and letter
+    key_pattern: re.Pattern[str] = re.compile("(?!)")
+    key_classes: dict[str, str] = field(default_factory=dict)
+    inn_stems: tuple[str, ...] = ()
+    drug_stems: tuple[str, ...] = ()
+    common_words: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -62,6 +87,10 @@ def load_translit(patterns: Rules) -> Translit:
             "key",
             "product_contexts",
             "scoring",
+            "inn_stems",
+            "drug_stems",
+            "common_words",
+            "place_words",
         },
         required={"initials", "finals", "meanings", "key", "product_contexts", "scoring"},
     )
@@ -70,9 +99,21 @@ def load_translit(patterns: Rules) -> Translit:
         key, file=file, allowed={"digraphs", "letters", "soft_c"}, required={"digraphs", "letters"}
     )
     contexts = section(data, "product_contexts", dict, file=file)
-    check_keys(contexts, file=file, allowed={"name_shape", "drop_words"}, required={"name_shape"})
+    check_keys(
+        contexts,
+        file=file,
+        allowed={"name_shape", "drop_words", "pinyin_syllable"},
+        required={"name_shape"},
+    )
     scoring = section(data, "scoring", dict, file=file)
     check_keys(scoring, file=file, allowed=SCORING_KEYS, required=SCORING_KEYS)
+    for name, keys in (("weights", WEIGHT_KEYS), ("support", SUPPORT_KEYS)):
+        part = expect(scoring[name], dict, file=file, key=f"scoring.{name}")
+        check_keys(part, file=file, allowed=keys, required=keys, within=f"scoring.{name}")
+        for k, v in part.items():
+            _number(v, file, f"scoring.{name}.{k}")
+    for k in SCORING_KEYS - {"weights", "support"}:
+        _number(scoring[k], file, f"scoring.{k}")
     soft_c = key.get("soft_c", {"before": "", "class": "K"})
     digraphs = sorted(key["digraphs"].items(), key=lambda kv: -len(kv[0]))
     return Translit(
@@ -88,15 +129,53 @@ def load_translit(patterns: Rules) -> Translit:
             string_list(data.get("industry_words", []), file=file, key="industry_words")
         ),
         digraphs=tuple(digraphs),
+        key_pattern=_key_pattern([g for g, _ in digraphs], soft_c["before"]),
+        key_classes={**dict(key["letters"]), **dict(digraphs)},
         letters=dict(key["letters"]),
         soft_c_before=soft_c["before"],
         soft_c_class=soft_c["class"],
         name_shape=re.compile(contexts["name_shape"]),
+        pinyin_syllable=re.compile(contexts["pinyin_syllable"])
+        if "pinyin_syllable" in contexts
+        else None,
         drop_words=frozenset(
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
         ),
         scoring=scoring,
+        inn_stems=tuple(
+            sorted(
+                (
+                    s.replace(" ", "")
+                    for s in string_list(data.get("inn_stems", []), file=file, key="inn_stems")
+                ),
+                key=len,
+                reverse=True,
+            )
+        ),
+        drug_stems=string_list(data.get("drug_stems", []), file=file, key="drug_stems"),
+        place_words=frozenset(
+            w.lower()
+            for w in string_list(data.get("place_words", []), file=file, key="place_words")
+        ),
+        common_words=frozenset(
+            w.lower()
+            for w in string_list(data.get("common_words", []), file=file, key="common_words")
+        ),
     )
+
+
+def _key_pattern(digraphs: list[str], soft_before: str) -> re.Pattern[str]:
+    """Digraphs (longest first), then a c before a soft vowel (a group of its own, which
+    maps to the soft-c class), then any single letter."""
+    graphs = "|".join(re.escape(g) for g in sorted(digraphs, key=len, reverse=True))
+    soft = f"(?P<soft>c(?=[{re.escape(soft_before)}]))" if soft_before else "(?P<soft>(?!))"
+    return re.compile(f"(?P<graph>{graphs})|{soft}|(?P<one>.)" if graphs else f"{soft}|(?P<one>.)")
+
+
+def _number(value: Any, file: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PatternError(file, "expected a number", key=key)
+    return float(value)
 
 
 def letters_only(text: str) -> str:
@@ -113,24 +192,21 @@ def phonetic_key(text: str, t: Translit) -> str:
     >>> phonetic_key("Akilunza", t) == phonetic_key("ajilunsa", t)
     True
     """
-    s = letters_only(text)
-    out: list[str] = []
-    i = 0
-    while i < len(s):
-        for graph, cls in t.digraphs:
-            if s.startswith(graph, i):
-                out.append(cls)
-                i += len(graph)
-                break
-        else:
-            ch = s[i]
-            if ch == "c" and i + 1 < len(s) and s[i + 1] in t.soft_c_before:
-                out.append(t.soft_c_class)
-            else:
-                out.append(t.letters.get(ch, ""))
-            i += 1
-    key = "".join(out)
-    return re.sub(r"(.)\1+", r"\1", key)
+    return letter_key(letters_only(text), t)
+
+
+@lru_cache(maxsize=50_000)
+def letter_key(s: str, t: Translit) -> str:
+    """phonetic_key of a string that is lower-case letters already."""
+    # one regex pass: a digraph, a soft c, or one letter, each to its class
+    classes, soft = t.key_classes, t.soft_c_class
+    key = t.key_pattern.sub(
+        lambda m: soft if m.lastgroup == "soft" else classes.get(m.group(0), ""), s
+    )
+    return _REPEATS.sub(r"\1", key)
+
+
+_REPEATS = re.compile(r"(.)\1+")
 
 
 def split_syllable(syllable: str, t: Translit) -> tuple[str, str]:

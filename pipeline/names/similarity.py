@@ -1,0 +1,153 @@
+"""How alike a spelling is to a name's parts, syllable by syllable.
+
+A product name is scored from its parts: the syllables that tell one product from
+another (the head: 西达 xi-da of 西达基奥仑赛, the brand 奕凯达 yi-kai-da, the INN prefix
+"axi-") and the family stem that only says "a CAR-T product" (基奥仑赛, "-cel"). Each
+head is held as the letter strings machine translation writes it, built from the
+initials and finals tables of patterns/transliteration.json ("xi" -> xi, si, ce, shi,
+...); a candidate is cut at every point into a head, scored against those renderings,
+and a tail, scored against the stem's phonetic key. A company name is scored per part
+of its Chinese name in the same way: each part by its pinyin, its official English and
+the meanings of its characters.
+
+Pure functions; rapidfuzz does the string comparisons (``cdist`` compares all cuts
+against all renderings in one call).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
+
+from .translit import Translit, letter_key, letters_only, phonetic_key, syllable_forms
+
+# renderings kept per head: the product of every syllable's forms, bounded
+MAX_RENDERINGS = 4000
+
+
+@dataclass(frozen=True)
+class Target:
+    """One way a product is named: ``heads`` are the letter strings its distinguishing
+    part is written as, ``tail`` the phonetic key of the stem that may follow ("" when
+    the name is all head, as a brand is). ``kind``: generic, brand or inn."""
+
+    kind: str
+    heads: tuple[str, ...]
+    tail: str = ""
+
+
+def syllables(pinyin: str) -> list[str]:
+    return [s for s in re.split(r"[-\s]+", pinyin.lower()) if s]
+
+
+def renderings(sylls: list[str], t: Translit) -> tuple[str, ...]:
+    """Letter strings a run of pinyin syllables is written as ("yi-kai-da" -> yikaida,
+    ikaida, icaida, ...), at most MAX_RENDERINGS, the plain pinyin always among them."""
+    if not sylls:
+        return ()
+    forms = [syllable_forms(s, t) for s in sylls]
+    out = {"".join(sylls)}
+    for combo in itertools.islice(itertools.product(*forms), MAX_RENDERINGS):
+        out.add("".join(combo))
+    return tuple(sorted(out))
+
+
+def score_target(
+    letters: str, key_of_cuts: list[str], target: Target, weights: dict[str, float]
+) -> float:
+    """How well ``letters`` (a candidate, lower-case letters only) reads as ``target``.
+
+    ``key_of_cuts[i]`` is the phonetic key of ``letters[i:]`` (computed once per
+    candidate). A brand is scored whole; a generic name at its best cut into head and
+    tail, a head alone scoring only the head's weight.
+    """
+    if not letters or not target.heads:
+        return 0.0
+    if not target.tail:
+        return float(cdist([letters], target.heads, scorer=Indel.normalized_similarity).max())
+    cuts = [letters[:i] for i in range(1, len(letters) + 1)]
+    sims = cdist(cuts, target.heads, scorer=Indel.normalized_similarity)
+    best_head = sims.argmax(axis=1)
+    best = 0.0
+    wh, wt = weights["head"], weights["tail"]
+    for i in range(1, len(letters) + 1):
+        h = float(sims[i - 1, best_head[i - 1]])
+        tail = key_of_cuts[i] if i < len(letters) else ""
+        t = Indel.normalized_similarity(tail, target.tail) if tail else 0.0
+        # each part weighs by how many letters it covers, so a short head that leaves
+        # the tail to explain extra letters scores less than a head that explains them
+        lh = i + len(target.heads[best_head[i - 1]])
+        lt = len(tail) + len(target.tail)
+        by_length = (h * lh + t * lt) / (lh + lt)
+        best = max(best, 0.5 * (wh * h + wt * t) + 0.5 * by_length)
+    return best
+
+
+def cut_keys(letters: str, t: Translit) -> list[str]:
+    """The phonetic key of every suffix of ``letters`` (index i: letters[i:])."""
+    return [phonetic_key(letters[i:], t) for i in range(len(letters) + 1)]
+
+
+def split_words(text: str) -> list[str]:
+    """Words of a name, camel-case runs apart ("FUSONKite" -> FUSON, Kite)."""
+    out: list[str] = []
+    for word in re.split(r"[\s\-]+", text):
+        parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", word)
+        out.extend(p for p in parts if p)
+    return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a company's Chinese name: the letter strings it is written as (pinyin,
+    official English, meaning mixes) and their phonetic keys."""
+
+    forms: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+def make_part(forms: tuple[str, ...], t: Translit) -> Part:
+    return Part(forms, tuple(phonetic_key(f, t) for f in forms))
+
+
+def part_scores(pieces: list[str], part: Part, t: Translit) -> dict[str, float]:
+    """Each piece's best similarity to the part, as letters or as sound."""
+    if not pieces or not part.forms:
+        return dict.fromkeys(pieces, 0.0)
+    by_letters = cdist(pieces, part.forms, scorer=Indel.normalized_similarity).max(axis=1)
+    keys = [letter_key(p, t) for p in pieces]  # pieces are letters already
+    by_sound = cdist(keys, part.keys, scorer=Indel.normalized_similarity).max(axis=1)
+    return {
+        p: max(float(a), float(b)) for p, a, b in zip(pieces, by_letters, by_sound, strict=True)
+    }
+
+
+def segment_score(words: list[str], parts: tuple[Part, ...], t: Translit) -> float:
+    """How well a run of words reads as a company's name parts in order: the words are
+    shared out among the parts (each part one or more whole words, or cut inside a
+    single run of letters when there are fewer words than parts), each part scored by
+    its best form, and the scores averaged."""
+    n = len(parts)
+    letters = [w for w in (letters_only(w) for w in words) if w]
+    if not letters or not n:
+        return 0.0
+    if len(letters) >= n:
+        options = [
+            ["".join(letters[a:b]) for a, b in itertools.pairwise((0, *cuts, len(letters)))]
+            for cuts in itertools.combinations(range(1, len(letters)), n - 1)
+        ]
+    else:
+        whole = "".join(letters)
+        options = [
+            [whole[a:b] for a, b in itertools.pairwise((0, *cuts, len(whole)))]
+            for cuts in itertools.combinations(range(2, len(whole) - 1), n - 1)
+        ]
+    options = options[:300]
+    if not options:
+        return 0.0
+    tables = [part_scores(sorted({o[k] for o in options}), part, t) for k, part in enumerate(parts)]
+    return max(sum(tables[k][o[k]] for k in range(n)) / n for o in options)
