@@ -39,11 +39,12 @@ def _prefix_alternation(symbols: list[str]) -> str:
     return "|".join(parts)
 
 
-def _separator(words: tuple[str, ...]) -> str:
+def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
     """The range separator between two amounts: a sign with optional spaces around it
-    ("1.2-2", "1.2 – 2"), or a word with spaces ("1.2 to 2").
+    ("1.2-2", "1.2 – 2"), or a word with spaces and perhaps a qualifier ("1.2 to 2",
+    "$50,000 to over $100,000").
 
-    >>> re.fullmatch(_separator(("-", "to")), " to ") is not None
+    >>> re.fullmatch(_separator(("-", "to"), ("over",)), " to over ") is not None
     True
     """
     signs = [w for w in words if not w.isalpha()]
@@ -54,7 +55,8 @@ def _separator(words: tuple[str, ...]) -> str:
             r"\s?(?:" + "|".join(map(re.escape, sorted(signs, key=len, reverse=True))) + r")\s?"
         )
     if named:
-        parts.append(r"\s+(?:" + alternation(named) + r")\s+")
+        qualifier = rf"(?:(?i:{alternation(qualifiers)})\s+)?" if qualifiers else ""
+        parts.append(r"\s+(?:" + alternation(named) + r")\s+" + qualifier)
     return "(?P<sep>" + "|".join(parts) + ")"
 
 
@@ -86,6 +88,12 @@ class MoneyRules:
     adjective_codes: dict[str, str]
     # a scaled ISO code ("MUSD", lower case) -> its multiplier
     code_scales: dict[str, float] = field(default_factory=dict)
+    # "increased from" just before a "from X to Y": two amounts, not a range
+    change_before: re.Pattern[str] = re.compile("(?!)")
+    # a therapy word right after the amount ("the 1.2 million yuan drug"): a price
+    therapy_after: re.Pattern[str] = re.compile("(?!)")
+    # "per share", "/QALY" right after the amount: not a price
+    other_unit_after: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -105,6 +113,9 @@ def load_money(patterns: Rules) -> MoneyRules:
             "per_cues",
             "kinds",
             "therapy_words",
+            "change_words",
+            "range_qualifiers",
+            "other_units",
         },
         required={"currencies", "multipliers", "per", "kinds"},
     )
@@ -145,7 +156,11 @@ def load_money(patterns: Rules) -> MoneyRules:
     mult_words = [m for m in multipliers if len(m) > 1 or not m.isascii()]
     mult_word = "(?:" + alternation(mult_words) + ")"
     wordnum = numbers.regex()
-    number = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # 1,234,567.5 / 373 000 (a space, or a narrow or no-break one, between thousands) / 12.5
+    number = (
+        r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
+        r"|\d+(?:\.\d+)?)"
+    )
 
     def amount(i: int) -> str:
         # "1.2 million", "1.2m", "$475K", "120万", "one million", "1.2-million"
@@ -154,8 +169,12 @@ def load_money(patterns: Rules) -> MoneyRules:
             rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z]))?"
         )
 
+    range_qualifiers = string_list(
+        data.get("range_qualifiers", []), file=file, key="range_qualifiers"
+    )
     sep = _separator(
-        string_list(data.get("range_separators", ["-", "to"]), file=file, key="range_separators")
+        string_list(data.get("range_separators", ["-", "to"]), file=file, key="range_separators"),
+        range_qualifiers,
     )
     start = r"(?<![A-Za-z0-9_.,$/])"  # not the 2 of "1 1/2 million"
     rules = (
@@ -236,6 +255,21 @@ def load_money(patterns: Rules) -> MoneyRules:
         rates=rates,
         adjective_codes=adjective_codes,
         code_scales=code_scales,
+        change_before=re.compile(
+            r"(?i)\b(?:"
+            + alternation(string_list(data.get("change_words", []), file=file, key="change_words"))
+            + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
+        ),
+        other_unit_after=re.compile(
+            r"(?i)^\s*(?:per|/|a|each)\s*(?:"
+            + alternation(string_list(data.get("other_units", []), file=file, key="other_units"))
+            + r")\b"
+        ),
+        therapy_after=re.compile(
+            # up to three modifiers, none a function word ("from cell therapy" is not one)
+            r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with)\b)"
+            r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
+        ),
     )
 
 
@@ -260,7 +294,7 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
     if mult_text:
         mult = rules.multipliers.get(mult_text, rules.multipliers.get(mult_text.lower()))
     if n:
-        return float(n.replace(",", "")), mult
+        return float(re.sub(r"[,\s]", "", n)), mult
     if w:
         value = words_to_number(w, rules.numbers)
         if value is None or (rules.numbers.needs_scale(w) and mult is None):
@@ -324,15 +358,21 @@ def find_money(
             continue
         out.append(money)
         taken = m.end()
-    return _between_ranges(text, out)
+    return _changes(text, _between_ranges(text, out, rules), rules)
 
 
 _BETWEEN = re.compile(r"(?i)\bbetween\s+$")
 _AND = re.compile(r"^\s+and\s+$")
+# "from (around) X to (over) Y": the words around two amounts that make them one range
+_FROM = re.compile(r"(?i)\bfrom\s+(?:\w+\s+){0,2}$")
+_TO = re.compile(r"(?i)^\s+to\s+(?:\w+\s+){0,2}$")
+_WORD_TO = re.compile(r"(?i)\s+to\s+")
 
 
-def _between_ranges(text: str, found: list[Money]) -> list[Money]:
-    """ "between $500,000 and $1 million": two amounts that are one range."""
+def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
+    """Two amounts of one currency that are one range: "between $500,000 and $1 million",
+    "from around $50,000 to over $100,000" (unless a change word precedes the "from":
+    "increased from X to Y" are two prices)."""
     out: list[Money] = []
     for money in found:
         last = out[-1] if out else None
@@ -342,13 +382,36 @@ def _between_ranges(text: str, found: list[Money]) -> list[Money]:
             and money.amount_high is None
             and last.currency == money.currency
             and money.amount > last.amount
-            and _AND.match(text[last.end : money.start])
-            and _BETWEEN.search(text[max(0, last.start - 12) : last.start])
         ):
-            out[-1] = Money(
-                last.start, money.end, "money.between", last.amount, money.amount, last.currency
-            )
-            continue
+            gap, lead = text[last.end : money.start], text[max(0, last.start - 30) : last.start]
+            between = _AND.match(gap) and _BETWEEN.search(lead[-12:])
+            from_to = _TO.match(gap) and _FROM.search(lead) and not rules.change_before.search(lead)
+            if between or from_to:
+                rule = "money.between" if between else "money.from_to"
+                out[-1] = Money(
+                    last.start, money.end, rule, last.amount, money.amount, last.currency
+                )
+                continue
+        out.append(money)
+    return out
+
+
+def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
+    """A range written "X to Y" after a change word ("rose from $465,000 to $555,300") is
+    two amounts: the one before and the one after."""
+    out: list[Money] = []
+    for money in found:
+        lead = text[max(0, money.start - 40) : money.start]
+        to = _WORD_TO.search(text, money.start, money.end)
+        if money.amount_high is not None and to and rules.change_before.search(lead):
+            first = find_money(text[money.start : to.start()], rules)
+            second = find_money(text[to.end() : money.end], rules)
+            if len(first) == 1 and len(second) == 1:
+                a, b = first[0], second[0]
+                s0, s1 = money.start, to.end()
+                out.append(Money(s0 + a.start, s0 + a.end, a.rule, a.amount, None, a.currency))
+                out.append(Money(s1 + b.start, s1 + b.end, b.rule, b.amount, None, b.currency))
+                continue
         out.append(money)
     return out
 
@@ -432,7 +495,11 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
         candidate = (distance, priority, kind)
         if best is None or candidate < best:
             best = candidate
-    if best is not None and best[0] <= KIND_REACH:
+    if rules.other_unit_after.match(after[:40]):
+        kind = "other"  # "$9 per share", "$100,000/QALY"
+    elif rules.therapy_after.match(after[:40]):
+        kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
+    elif best is not None and best[0] <= KIND_REACH:
         kind = best[2]
     elif per is not None or rules.therapy.search(sentence):
         kind = "price"

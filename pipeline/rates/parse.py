@@ -9,6 +9,7 @@ to the sentence) out. The component maps sentences and product mentions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,10 +35,16 @@ class Lexicon:
         out = []
         for m in self.regex.finditer(text):
             word = m.group(0)
-            label = self.labels.get(word) or self.labels.get(word.lower())
+            label = self.labels.get(word) or self.labels.get(_fold(word))
             if label is not None:
                 out.append((m.start(), m.end(), label))
         return out
+
+
+def _fold(word: str) -> str:
+    """A phrase as the labels hold it: lower case, hyphens as spaces, one space between
+    words ("Leukemia-free  survival" -> "leukemia free survival")."""
+    return " ".join(word.lower().replace("-", " ").split())
 
 
 def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
@@ -48,8 +55,11 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
         parts.append(alternation(list(exact)))
     if not parts:
         return Lexicon(None, {})
-    regex = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-]|-(?:free|negative)\b)")
-    labels = {k.lower(): v for k, v in phrases.items()}
+    # a space in a phrase matches any run of blanks (a blanked abbreviation leaves
+    # several), a hyphen a hyphen or a space ("leukemia-free", "leukemia free")
+    body = "|".join(parts).replace("\\ ", r"\s+").replace("\\-", r"[-\s]")
+    regex = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-]|-(?:free|negative)\b)")
+    labels = {_fold(k): v for k, v in phrases.items()}
     labels.update(exact)
     return Lexicon(regex, labels)
 
@@ -143,9 +153,12 @@ def load_rates(patterns: Rules) -> RateRules:
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
-        rf"(?<![\w.%=/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        rf"(?<![\w.%/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
         rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
         rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
+        # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
+        # "77.6% and 82.1%" are two figures
+        rf"|(?P<a1>{fig})\s+and\s+(?P<a2>{fig}){unit}"
         rf"|(?P<s>{fig}){unit})"
     )
     units = {k.lower(): v for k, v in section(data, "timepoint", dict, file=file)["units"].items()}
@@ -171,7 +184,7 @@ def load_rates(patterns: Rules) -> RateRules:
             r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
         ),
         preceded_skip=re.compile(
-            r"(?i)\b(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
+            r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
         ),
         change_verbs=re.compile(r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"),
         timepoint=timepoint,
@@ -228,8 +241,10 @@ def figures(
             if value is not None:
                 out.append(_Figure(m.start(), m.end(), value, None))
             continue
-        a, b = (
-            (g["b1"], g["b2"]) if g["b1"] else (g["r1"], g["r2"]) if g["r1"] else (g["w1"], g["w2"])
+        a, b = next(
+            (g[x], g[y])
+            for x, y in (("b1", "b2"), ("r1", "r2"), ("w1", "w2"), ("a1", "a2"))
+            if g[x]
         )
         low, high = _num(a, rules), _num(b, rules)
         if low is None or high is None:
@@ -253,9 +268,10 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
         return True
     if rules.preceded_skip.search(sentence[max(0, fig.start - 30) : fig.start]):
         return True
-    open_at = sentence.rfind("(", 0, fig.start)
+    open_at = max(sentence.rfind("(", 0, fig.start), sentence.rfind("[", 0, fig.start))
     if open_at != -1 and sentence.find(")", open_at) >= fig.end:
-        inside = sentence[open_at : sentence.find(")", open_at)]
+        # "(95% CI 80-99%)" skips what follows the CI words, not "(100%, 95% CI ...)"
+        inside = sentence[open_at : fig.start]
         if any(word in inside for word in rules.bracket_skip):
             return True
     return False
@@ -311,27 +327,17 @@ def find_rates(
     figs = [f for f in figures(sentence, rules, units) if not _skipped(sentence, f, rules)]
     if not figs:
         return []
-    metrics = rules.metrics.find(sentence)
+    metrics = rules.metrics.find(_masked(sentence))
     blockers = rules.not_efficacy.find(sentence)
     labelled = sorted(
         metrics + [b for b in blockers if not any(m[0] <= b[0] < m[1] for m in metrics)]
     )
     indications = rules.indications.find(sentence)
-    assigned: list[tuple[_Figure, tuple[int, int, str] | None, str | None]] = []
     respectively = "respectively" in sentence.lower() and len(figs) > 1
-    listed = [m for m in labelled if m[1] <= figs[0].start]
-    listed_ind = _distinct_in_order([i for i in indications if i[1] <= figs[0].start])
-    if respectively and len(listed) == len(figs):
-        for fig, listed_metric in zip(figs, listed, strict=True):
-            assigned.append((fig, listed_metric, None))
-    elif respectively and len({m[2] for m in listed}) == 1 and len(listed_ind) == len(figs):
-        for fig, ind_item in zip(figs, listed_ind, strict=True):
-            assigned.append((fig, _nearest(listed, fig), ind_item[2]))
-    else:
-        for fig in figs:
-            assigned.append((fig, _nearest(labelled, fig), None))
+    figs = _split_and_ranges(figs, labelled, sentence)
+    assigned = _assign(figs, labelled, indications, sentence, respectively, rules)
     out = []
-    for fig, metric, indication in assigned:
+    for fig, metric, indication, rule in assigned:
         if metric is None:
             if header_metric is None:
                 continue
@@ -339,9 +345,7 @@ def find_rates(
         else:
             if metric[2] == "not_efficacy":
                 continue
-            metric_name, near, rule = metric[2], (metric[0], metric[1]), "rate.nearest_metric"
-            if respectively:
-                rule = "rate.respectively"
+            metric_name, near = metric[2], (metric[0], metric[1])
         if indication is None:
             ind = _nearest(indications, fig, limit=400)
             indication = ind[2] if ind else None
@@ -360,6 +364,154 @@ def find_rates(
             )
         )
     return out
+
+
+# a short bracket right after a phrase: its abbreviation ("minimal residual disease (MRD)
+# negativity"), blanked out so the phrase around it is found whole
+_ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
+# what may stand between a figure and the metric it leads ("46% of the patients
+# achieving a complete response", "94.7% (36/38) achieved MRD negativity")
+_FIGURE_FIRST = re.compile(
+    r"(?i)^\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
+    r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults)\s+)?"
+    r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
+    r"obtain\w*|got|remained|were|was|in)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,1}?$"
+)
+# what may stand between a metric and its figure in one phrase ("the overall response
+# rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
+# figure, no "and" (in "a 24% CR rate and a 33% ORR" the CR rate is the 24%'s)
+_METRIC_THEN = re.compile(r"(?i)^(?![^,;%]*\b(?:and|or|with|while|whereas)\b)[^,;%]{0,60}$")
+# figures of one list: only commas, "and", "or" between them
+_LIST_GAP = re.compile(r"(?i)^\s*(?:,\s*)?(?:and|or)?\s*$|^\s*,\s*$")
+_CLAUSE = re.compile(r"[;:]|\.\s")
+
+
+def _masked(sentence: str) -> str:
+    """The sentence with short bracketed abbreviations blanked (same length)."""
+    return _ABBREVIATION.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
+def _brackets(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost bracket of the sentence."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch in "([":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+    return out
+
+
+def _split_and_ranges(
+    figs: list[_Figure], labelled: list[tuple[int, int, str]], sentence: str
+) -> list[_Figure]:
+    """ "EFS and OS were 50 and 76%": a figure written "N and M%" after two metrics is two
+    figures, one per metric, not a range."""
+    out = []
+    for fig in figs:
+        text = sentence[fig.start : fig.end]
+        cut = re.search(r"\s+and\s+", text)
+        before = [m for m in labelled if m[1] <= fig.start]
+        if fig.high is not None and cut and len(before) >= 2:
+            out.append(_Figure(fig.start, fig.start + cut.start(), fig.low, None))
+            out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
+        else:
+            out.append(fig)
+    return out
+
+
+def _assign(
+    figs: list[_Figure],
+    labelled: list[tuple[int, int, str]],
+    indications: list[tuple[int, int, str]],
+    sentence: str,
+    respectively: bool,
+    rules: RateRules,
+) -> list[tuple[_Figure, tuple[int, int, str] | None, str | None, str]]:
+    """The metric that governs each figure, by the sentence's structure:
+    - a metric named inside the figure's own bracket ("(58% complete response rate)");
+    - a metric the figure leads ("46% achieving a complete response", "a 33% overall
+      response rate");
+    - a list of figures after a list of as many metrics, paired in order ("OS and RFS at
+      1 year are 53.0 and 45.0%"; "..., respectively"), items that are not efficacy
+      (NRM, duration of response) taking their figure without a row;
+    - the last metric named before the figure in its clause, since the previous figure
+      ("the objective response rate ... was 94.9%", not a metric after it);
+    - else the nearest metric.
+    Metrics inside a bracket that does not hold the figure explain another phrase
+    ("overall response rates (partial + complete remission rates)") and govern nothing
+    outside it."""
+    brackets = _brackets(sentence)
+
+    def bracket_of(pos: int) -> tuple[int, int] | None:
+        return next((b for b in brackets if b[0] <= pos < b[1]), None)
+
+    def valid(m: tuple[int, int, str], fig: _Figure) -> bool:
+        b = bracket_of(m[0])
+        return b is None or b == bracket_of(fig.start)
+
+    out: list[tuple[_Figure, tuple[int, int, str] | None, str | None, str]] = []
+    # lists of figures: consecutive figures with only commas/and/or between them
+    groups: list[list[_Figure]] = []
+    for fig in figs:
+        if groups and _LIST_GAP.match(sentence[groups[-1][-1].end : fig.start]):
+            groups[-1].append(fig)
+        else:
+            groups.append([fig])
+    previous_end = 0
+    listed_ind = _distinct_in_order([i for i in indications if figs and i[1] <= figs[0].start])
+    for group in groups:
+        first = group[0]
+        clause = max((m.end() for m in _CLAUSE.finditer(sentence, 0, first.start)), default=0)
+        window = max(previous_end, clause)
+        before = [m for m in labelled if window <= m[0] and m[1] <= first.start and valid(m, first)]
+        if len(group) > 1 and len(before) == len(group):
+            rule = "rate.respectively" if respectively else "rate.list"
+            for fig, metric in zip(group, before, strict=True):
+                out.append((fig, metric, None, rule))
+        elif (
+            len(group) > 1
+            and respectively
+            and len({m[2] for m in before}) == 1
+            and len(listed_ind) == len(group)
+        ):
+            for fig, ind_item in zip(group, listed_ind, strict=True):
+                out.append((fig, before[0], ind_item[2], "rate.respectively"))
+        else:
+            for fig in group:
+                out.append((fig, *_governing(fig, labelled, sentence, window, valid, bracket_of)))
+        previous_end = group[-1].end
+    return out
+
+
+def _governing(
+    fig: _Figure,
+    labelled: list[tuple[int, int, str]],
+    sentence: str,
+    window: int,
+    valid: Callable[[tuple[int, int, str], _Figure], bool],
+    bracket_of: Callable[[int], tuple[int, int] | None],
+) -> tuple[tuple[int, int, str] | None, None, str]:
+    own = bracket_of(fig.start)
+    if own is not None:
+        inside = [m for m in labelled if own[0] <= m[0] and m[1] <= own[1]]
+        if inside:
+            return _nearest(inside, fig), None, "rate.bracket_metric"
+    before = [m for m in labelled if window <= m[0] and m[1] <= fig.start and valid(m, fig)]
+    if before and _METRIC_THEN.match(sentence[before[-1][1] : fig.start]):
+        return before[-1], None, "rate.metric_then_figure"
+    after = [m for m in labelled if m[0] >= fig.end and m[0] - fig.end <= 90]
+    for m in after:
+        if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
+            return m, None, "rate.figure_first"
+    if before:
+        return before[-1], None, "rate.clause_metric"
+    found = _nearest([m for m in labelled if valid(m, fig)], fig)
+    return found, None, "rate.nearest_metric"
 
 
 def _heading_metric(sentence: str, rules: RateRules) -> str | None:
