@@ -21,8 +21,12 @@ class HospitalsComponent(RulesComponent):
     def setup(self, patterns: Rules) -> None:
         self.rules = load_hospitals(patterns)
         # names are looked for only around the last word of a head ("Hospital", "Center")
-        head_word = self.rules.head_word
-        self.trigger = register(self.nlp.vocab, lambda text: head_word.search(text) is not None)
+        # (or a known abbreviation: "PUMCH")
+        head_word, known = self.rules.head_word, frozenset(self.rules.abbreviations)
+        self.trigger = register(
+            self.nlp.vocab,
+            lambda text: head_word.search(text) is not None or text.strip(".,;:()'\"") in known,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

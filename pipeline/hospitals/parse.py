@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..nlp.scan import alternation
@@ -44,6 +44,10 @@ class HospitalRules:
     cities: dict[str, str]  # lower -> display
     short_form_stop: frozenset[str]
     gazetteer: dict[tuple[str, ...], GazetteerEntry]
+    # words that make a department of what follows "of" (Department, Division, Ward)
+    department: frozenset[str] = frozenset()
+    # a known hospital's abbreviation (exact case, a whole word) -> its entry
+    abbreviations: dict[str, GazetteerEntry] = field(default_factory=dict)
     # a token holding the last word of a head as the mention regex needs it (same case,
     # not after a letter, at a word's end): every name holds one
     head_word: re.Pattern[str] = re.compile("(?!)")
@@ -71,8 +75,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "lead_words",
         "cities",
         "short_form_stop",
+        "department_words",
     }
-    data, file = open_json(patterns, FILE, allowed=keys, required=keys)
+    data, file = open_json(patterns, FILE, allowed=keys, required=keys - {"department_words"})
     heads = string_list(data["heads"], file=file, key="heads")
     cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
@@ -84,16 +89,21 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
     phead = alternation(string_list(data["parent_heads"], file=file, key="parent_heads"))
     ptail = alternation(string_list(data["parent_tails"], file=file, key="parent_tails"))
-    parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead})(?:,?\s+(?:{ptail}))?"
+    # "Huazhong University of Science and Technology": a parent head may go on with "of"
+    of_tail = rf"(?:\s+of\s+{cap}(?:\s+(?:and|&)\s+{cap})*)?"
+    parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?"
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
     mention = re.compile(
         rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
-        rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}"
-        rf"|\s+of\s+(?:the\s+)?{parent}"
+        rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
+        rf"|\s+of\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
         rf"|\s+of\s+(?:the\s+)?{words}"
-        rf"|,\s+{parent}"
+        # "Tongji Hospital, Tongji Medical College, Huazhong University of Science and
+        # Technology": a chain of parents, with or without a space after each comma
+        rf"|(?:,\s*{parent}){{1,3}}"
+        rf"|\s+for\s+(?:Sick\s+)?{cap}"
         rf"|\s+de\s+{cap})?"
     )
     cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
@@ -101,7 +111,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         mention=mention,
         heads=tuple(h.lower() for h in heads),
         head_word=re.compile(rf"(?<![\w'’])(?:{last_words})\b"),
-        parent_head=re.compile(rf"(?:{phead})(?:,?\s+(?:{ptail}))?$"),
+        parent_head=re.compile(rf"(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?$"),
         parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
         synonyms=tuple(
             (re.compile(rf"(?i)\b{re.escape(old)}\b"), new)
@@ -119,13 +129,16 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             string_list(data["short_form_stop"], file=file, key="short_form_stop")
         ),
         gazetteer={},
+        department=frozenset(
+            string_list(data.get("department_words", []), file=file, key="department_words")
+        ),
     )
     gfile = patterns.path(GAZETTEER)
     for line, rec in patterns.jsonl(GAZETTEER):
         check_keys(
             rec,
             file=gfile,
-            allowed={"id", "name", "city", "aliases"},
+            allowed={"id", "name", "city", "aliases", "abbreviations"},
             required={"id", "name"},
             line=line,
         )
@@ -134,6 +147,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             expect(rec["name"], str, file=gfile, key="name", line=line),
             rec.get("city"),
         )
+        for abbrev in string_list(
+            rec.get("abbreviations", []), file=gfile, key="abbreviations", line=line
+        ):
+            rules.abbreviations[abbrev] = entry
         for alias in (
             entry.name,
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
@@ -200,6 +217,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     tail = re.sub(
         r"^(?:(?:[Aa]ffiliated|[Aa]ttached) (?:to|with)|of|de) (?:the )?", "", tail
     ).strip()
+    written_parent = False
     if tail:
         if rules.parent_head.search(tail):
             parent = rules.parent_tail.sub("", tail)
@@ -209,13 +227,16 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             city = rules.cities.get(tail.lower())
             extra_name = ["de", tail]
         else:
-            extra_name = ["of", *tail.split()]
+            # "for Children" keeps its own word; "of X" says of
+            extra_name = tail.split() if tail.startswith("for ") else ["of", *tail.split()]
     # "Chongqing University Cancer Hospital": the university is the parent.
     for i in range(len(words) - 1, 0, -1):
         prefix = " ".join(words[:i])
         if rules.parent_head.search(prefix) and not rules.parent_head.search(" ".join(words)):
             parent = parent or rules.parent_tail.sub("", prefix)
+            written = " ".join(words)
             words = words[i:]
+            written_parent = True
             break
     lowered = [w.lower() for w in words]
     head = next((h for h in rules.heads if " ".join(lowered).endswith(h)), lowered[-1])
@@ -263,7 +284,9 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         key = ("generic", *type_words, "|", anchor, str(ordinal or ""))
         kept = [w for w in words if w.lower() not in rules.cities]
         display = " ".join(kept) + (f" of {parent}" if parent else "")
-        if not parent and city:
+        if written_parent:
+            display = written  # "Peking University Shenzhen Hospital", as written
+        elif not parent and city:
             display = f"{city} {' '.join(kept)}"
     else:
         return None
@@ -304,11 +327,39 @@ def find_hospitals(
         start = m.start() + _lead_length(m.group("core"), rules)
         parsed = parse_hospital(text[start : m.end()], rules)
         if parsed is None:
+            # "the Provincial Cancer Hospital" ... "Henan Province": a name of type words
+            # only is the one of the place its sentence names
+            place = _place_near(text, start, m.end(), rules)
+            if place is not None:
+                parsed = parse_hospital(f"{place} {text[start : m.end()]}", rules)
+        if parsed is None:
             continue
         found.append(HospitalMention(start, m.end(), "hospital.name", parsed))
+    found.extend(_known_abbreviations(text, found, rules, spans))
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
     return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+
+
+# countries that stand before "and" in front of a name ("UK and Shanghai Children's Hospital")
+_COUNTRIES = frozenset({"uk", "us", "usa", "china", "india", "japan", "spain", "korea"})
+
+
+def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
+    """The one city or province named within 150 characters of a mention, in its
+    sentence."""
+    lo = max(text.rfind(". ", 0, start) + 1, start - 150)
+    hi = text.find(". ", end)
+    window = text[lo : min(hi if hi != -1 else len(text), end + 150)]
+    found = {
+        rules.cities[w.lower()]
+        for w in re.findall(r"[A-Z][a-z]+", window)
+        if w.lower() in rules.cities
+    }
+    if len(found) > 1 and "Provincial" in text[start:end]:
+        # a provincial hospital is the province's ("... in Zhengzhou ... Henan Province")
+        found = {p for p in found if re.search(rf"\b{p}\s+Province\b", window)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _lead_length(core: str, rules: HospitalRules) -> int:
@@ -316,8 +367,21 @@ def _lead_length(core: str, rules: HospitalRules) -> int:
     lead words ("In", "Professor") and a person's name before "of" ("Huang of ...")."""
     words = core.split(" ")
     keep = 0
-    while keep < len(words) - 1 and words[keep] in rules.lead:
-        keep += 1
+    places = rules.cities.keys() | _COUNTRIES
+    while (
+        keep < len(words) - 1
+        and (
+            words[keep] in rules.lead
+            or words[keep].endswith("-based")  # "Mumbai-based"
+            or (words[keep][-2:] in ("'s", "’s") and words[keep][:-2].lower() in places)
+            or (words[keep + 1] == "and" and words[keep].lower() in places)
+        )
+    ):
+        keep += 2 if words[keep + 1] == "and" else 1
+    if any(w in rules.department for w in words[keep:-1]) and "of" in words[keep:-1]:
+        # "Department of Hematology of West China Hospital": the name after the last "of"
+        last_of = len(words) - 1 - words[::-1].index("of")
+        return len(" ".join(words[: last_of + 1])) + 1
     if "of" in words[keep:-1]:
         cut = words.index("of", keep)
         before = [w.lower() for w in words[keep:cut]]
@@ -326,18 +390,49 @@ def _lead_length(core: str, rules: HospitalRules) -> int:
     return len(" ".join(words[:keep])) + (1 if keep else 0)
 
 
-_ABBREVIATION = re.compile(r"^\s*\(([A-Z][A-Za-z&]{1,9})\)")
+_ABBREVIATION = re.compile(
+    r"^\s*\((?:(?:hereinafter|hereafter)\s+(?:referred\s+to\s+as|called)\s+)?[\"“”']?"
+    r"([A-Z][A-Za-z&]{1,9}(?:\s+[A-Z][\w’']*){0,3})[\"“”']?\)"
+)
+
+
+def _known_abbreviations(
+    text: str,
+    found: list[HospitalMention],
+    rules: HospitalRules,
+    spans: list[tuple[int, int]] | None,
+) -> list[HospitalMention]:
+    """A gazetteer hospital named by its abbreviation alone ("PUMCH")."""
+    if not rules.abbreviations:
+        return []
+    regex = re.compile(rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?![\w-])")
+    taken = [(h.start, h.end) for h in found]
+    out = []
+    for m in regex.finditer(text) if spans is None else scan_finditer(regex, text, spans):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        entry = rules.abbreviations[m.group(0)]
+        parsed = parse_hospital(entry.name, rules)
+        if parsed is not None:
+            name = HospitalName(parsed.key, entry.name, entry.city, parsed.distinctive, parsed.head)
+            out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
+    return out
 
 
 def _abbreviations(text: str, found: list[HospitalMention]) -> list[HospitalMention]:
-    """ "Peking Union Medical College Hospital (PUMCH)": later uses of PUMCH are the hospital."""
-    out = []
-    taken = [(h.start, h.end) for h in found]
-    for h in found:
-        bracket = _ABBREVIATION.match(text[h.end : h.end + 16])
+    """ "Peking Union Medical College Hospital (PUMCH)", "... (hereinafter referred to as
+    "PKU Shenzhen Hospital")": later uses of the short name are the hospital, also where
+    the short name was read as a name of its own (it takes the full name's entity)."""
+    out: list[HospitalMention] = []
+    for h in list(found):
+        bracket = _ABBREVIATION.match(text[h.end : h.end + 80])
         if bracket is None or sum(1 for c in bracket.group(1) if c.isupper()) < 2:
             continue
         abbrev = bracket.group(1)
+        for i, other in enumerate(found):
+            if other.start > h.start and text[other.start : other.end] == abbrev:
+                found[i] = HospitalMention(other.start, other.end, other.rule, h.name)
+        taken = [(x.start, x.end) for x in found + out]
         for m in re.finditer(rf"(?<![\w-]){re.escape(abbrev)}(?![\w-])", text):
             if m.start() > h.start and not any(s <= m.start() < e for s, e in taken):
                 out.append(HospitalMention(m.start(), m.end(), "hospital.abbreviation", h.name))
