@@ -101,6 +101,12 @@ _RESOLVERS = {
     "year",
     "day_only",
     "weekday",
+    "rel_weekday",
+    "slash_date",
+    "md_rel_year",
+    "in_offset",
+    "from_today",
+    "day_rel_month",
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
@@ -314,11 +320,61 @@ def resolve(
     if kind == "md":
         if month is None or day is None or not _valid(2000, month, day):
             return None
+        if published is None:
+            return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
+        # the year that puts the day nearest the publication date ("Jan. 1" in a
+        # December article is next year's)
+        years = [
+            y
+            for y in (published.year - 1, published.year, published.year + 1)
+            if _valid(y, month, day)
+        ]
+        if not years:
+            return None
+        y = min(years, key=lambda y: (abs((date(y, month, day) - published).days), -y))
+        return DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True)
+    if kind == "md_rel_year":
+        # "November 25 last year"
+        offset = rules.relative_years.get(groups["rel"].lower())
+        if offset is None or month is None or day is None or not _valid(2000, month, day):
+            return None
         if pub_year is None:
             return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
-        if not _valid(pub_year, month, day):
+        y = pub_year + offset
+        return (
+            DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True)
+            if _valid(y, month, day)
+            else None
+        )
+    if kind == "slash_date":
+        # 08/27/2024 (month first, as US pages write it) or 27/08/2024 (a first part
+        # over 12 can only be a day)
+        a, b = int(groups["a"]), int(groups["b"])
+        m, d = (b, a) if a > 12 else (a, b)
+        if year is None or not _valid(year, m, d):
             return None
-        return DateValue(f"{pub_year:04d}-{month:02d}-{day:02d}", "day", True)
+        return DateValue(f"{year:04d}-{m:02d}-{d:02d}", "day", False)
+    if kind in ("in_offset", "from_today"):
+        # "in two weeks", "3 days from today", "two days after today"
+        if published is None:
+            return None
+        n = _count(groups["n"], rules)
+        if n is None:
+            return None
+        unit = groups["unit"].lower().rstrip("s")
+        sign = -1 if groups.get("dir", "").lower() in ("before", "prior to") else 1
+        return _offset(published, sign * n, unit)
+    if kind == "day_rel_month":
+        # "the 15th of next month"
+        offset = rules.relative_months.get(groups["rel"].lower())
+        if published is None or offset is None or day is None:
+            return None
+        y, m = divmod(published.year * 12 + published.month - 1 + offset, 12)
+        return (
+            DateValue(f"{y:04d}-{m + 1:02d}-{day:02d}", "day", True)
+            if _valid(y, m + 1, day)
+            else None
+        )
     if kind == "month_only":
         if month is None:
             return None
@@ -347,25 +403,61 @@ def resolve(
     if kind == "ago":
         if published is None:
             return None
-        n = (
-            int(groups["n"])
-            if groups["n"].isdigit()
-            else int(words_to_number(groups["n"], rules.numbers) or 0)
-        )
-        unit = groups["unit"].lower().rstrip("s")
-        if unit == "year":
-            return DateValue(f"{published.year - n:04d}", "year", True)
-        if unit == "month":
-            return DateValue(_shift_month(published, -n), "month", True)
-        days = n * (7 if unit == "week" else 1)
-        return DateValue((published - timedelta(days=days)).isoformat(), "day", True)
+        n = _count(groups["n"], rules)
+        if n is None:
+            return None
+        return _offset(published, -n, groups["unit"].lower().rstrip("s"))
     if kind == "weekday":
         if published is None:
             return None
         target = rules.weekdays[groups["weekday"].lower()]
         back = (published.weekday() - target) % 7
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
+    if kind == "rel_weekday":
+        # "next Monday": Monday of next week; "last Wednesday": Wednesday of the week
+        # before; "this/coming Friday": the next one from the publication day; "this
+        # past Wednesday": the latest one before it
+        if published is None:
+            return None
+        target = rules.weekdays[groups["weekday"].lower()]
+        rel = " ".join(groups["rel"].lower().split())
+        monday = published - timedelta(days=published.weekday())
+        if rel in ("next", "following", "the following"):
+            day_ = monday + timedelta(days=7 + target)
+        elif rel in ("last", "previous", "the previous"):
+            day_ = monday - timedelta(days=7 - target)
+        elif rel in ("past", "this past"):
+            day_ = published - timedelta(days=(published.weekday() - target) % 7 or 7)
+        elif rel == "this":
+            day_ = published + timedelta(days=(target - published.weekday()) % 7)
+        else:  # coming, this coming, upcoming: the next one, a week on when it is today
+            day_ = published + timedelta(days=(target - published.weekday()) % 7 or 7)
+        return DateValue(day_.isoformat(), "day", True)
     return None
+
+
+def _count(text: str, rules: DateRules) -> int | None:
+    """A count written as digits, words or "a" ("a week")."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    if text in ("a", "an", "one"):
+        return 1
+    if text in ("a few", "few", "several"):
+        return None  # no count, no day
+    value = words_to_number(text, rules.numbers)
+    return int(value) if value else None
+
+
+def _offset(published: date, n: int, unit: str) -> DateValue:
+    """The day n days or weeks after (before, when negative) the publication date; a
+    count of months says a month, of years a year (as TIMEX3 news annotation does)."""
+    if unit == "year":
+        return DateValue(f"{published.year + n:04d}", "year", True)
+    if unit == "month":
+        return DateValue(_shift_month(published, n), "month", True)
+    days = n * (7 if unit == "week" else 14 if unit == "fortnight" else 1)
+    return DateValue((published + timedelta(days=days)).isoformat(), "day", True)
 
 
 def _shift_month(day: date, offset: int) -> str:
