@@ -8,6 +8,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..names.link import link_product
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
 from ..nlp.scan import widen
@@ -42,7 +43,7 @@ class PricesComponent(RulesComponent):
             return doc
         sentences = Sentences(doc)
         products = [
-            (f.start, f.values.get("product"))
+            (f.start, str(f.values["product"]))
             for f in facts(doc, "products")
             if f.values.get("product")
         ]
@@ -57,11 +58,13 @@ class PricesComponent(RulesComponent):
                 rule = "money.bracketed"
             else:
                 c = classify(sentence, money.start - s0, money.end - s0, self.rules)
+                product, source = link_product(products, s0, s1, money.start)
                 values = {
                     "kind": c.kind,
                     "per": c.per,
                     "qualifier": c.qualifier,
-                    "product": _product_for(products, s0, s1, money.start),
+                    "product": product,
+                    "product_source": source,
                 }
                 rule = money.rule
             values.update(
@@ -75,17 +78,6 @@ class PricesComponent(RulesComponent):
             add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
             previous = (money, values)
         return doc
-
-
-def _product_for(products: list[tuple[int, Any]], s0: int, s1: int, at: int) -> str | None:
-    """The product a sentence names; the nearest one before the amount when several."""
-    inside = [(start, str(inn)) for start, inn in products if s0 <= start < s1]
-    if not inside:
-        return None
-    if len({inn for _, inn in inside}) == 1:
-        return inside[0][1]
-    before = [(start, inn) for start, inn in inside if start < at]
-    return (before[-1] if before else inside[0])[1]
 
 
 @Language.factory("cartfacts_prices", default_config={"patterns": ""}, requires=["doc._.cartfacts"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..names.link import link_product
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
 from ..nlp.sentences import Sentences
@@ -30,7 +31,7 @@ class RatesComponent(RulesComponent):
         if not units:
             return doc
         products = [
-            (f.start, f.values.get("product"))
+            (f.start, str(f.values["product"]))
             for f in facts(doc, "products")
             if f.values.get("product")
         ]
@@ -47,10 +48,7 @@ class RatesComponent(RulesComponent):
             if heading is not None:
                 header = heading
             for r in facts_here:
-                inside = [(s, inn) for s, inn in products if s0 <= s < s1]
-                product = None
-                if inside:
-                    product = min(inside, key=lambda p: abs(p[0] - (s0 + r.start)))[1]
+                product, source = link_product(products, s0, s1, s0 + r.start)
                 add_fact(
                     doc,
                     "response_rates",
@@ -65,6 +63,7 @@ class RatesComponent(RulesComponent):
                             "timepoint": r.timepoint,
                             "indication": r.indication,
                             "product": product,
+                            "product_source": source,
                             "qualifier": r.qualifier,
                         },
                     ),

@@ -91,6 +91,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("product", STR, True, "INN of the product the amount is stated for"),
         _c("amount_usd", F64, True, "amount in US dollars at the article's year"),
         _c("kind", STR, False, "price, revenue, investment, market, reimbursement or other"),
+        _c(
+            "product_source",
+            STR,
+            True,
+            "where product came from: sentence, or article (its one product)",
+        ),
     ),
     "response_rates": FACT_COLUMNS
     + (
@@ -101,6 +107,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("indication", STR, True, "disease the rate is about, lower case"),
         _c("product", STR, True, "INN, when the text ties the rate to a product"),
         _c("qualifier", STR, True, "more than, nearly, up to, ..."),
+        _c(
+            "product_source",
+            STR,
+            True,
+            "where product came from: sentence, or article (its one product)",
+        ),
     ),
     "dates": FACT_COLUMNS
     + (
