@@ -107,6 +107,8 @@ _RESOLVERS = {
     "in_offset",
     "from_today",
     "day_rel_month",
+    "roc_ym",
+    "roc_year",
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
@@ -277,6 +279,7 @@ def resolve(
     >>> resolve("month_rel_year", {"monthname": "June", "rel": "this"}, None, r)
     DateValue(value='XXXX-06', granularity='month', relative=True)
     """
+    groups = {k: _arabic(v) if isinstance(v, str) else v for k, v in groups.items()}
     month = _month(groups, rules)
     day = int(re.sub(r"\D", "", groups["day"])) if groups.get("day") else None
     year = int(groups["year"]) if groups.get("year") else None
@@ -413,6 +416,12 @@ def resolve(
         target = rules.weekdays[groups["weekday"].lower()]
         back = (published.weekday() - target) % 7
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
+    if kind in ("roc_ym", "roc_year"):
+        # the Taiwan (Republic of China) calendar: year 1 is 1912
+        y = int(groups["roc"]) + 1911
+        if kind == "roc_year":
+            return DateValue(f"{y:04d}", "year", False)
+        return DateValue(f"{y:04d}-{month:02d}", "month", False) if month else None
     if kind == "rel_weekday":
         # "next Monday": Monday of next week; "last Wednesday": Wednesday of the week
         # before; "this/coming Friday": the next one from the publication day; "this
@@ -434,6 +443,37 @@ def resolve(
             day_ = published + timedelta(days=(target - published.weekday()) % 7 or 7)
         return DateValue(day_.isoformat(), "day", True)
     return None
+
+
+_ZH_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _arabic(text: str) -> str:
+    """Chinese numerals as digits: a year digit by digit (二○二一 -> 2021), a month or
+    day with 十 (十二 -> 12, 二十三 -> 23, 三十 -> 30); other text unchanged.
+
+    >>> _arabic("二○二一"), _arabic("十二"), _arabic("二十三"), _arabic("八"), _arabic("May")
+    ('2021', '12', '23', '8', 'May')
+    """
+    if not text or any(c not in _ZH_DIGITS and c != "十" for c in text):
+        return text
+    if "十" not in text:
+        return "".join(str(_ZH_DIGITS[c]) for c in text)
+    tens, _, units = text.partition("十")
+    return str((_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[units] if units else 0))
 
 
 def _count(text: str, rules: DateRules) -> int | None:

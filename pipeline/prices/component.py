@@ -15,7 +15,16 @@ from ..nlp.scan import widen
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register
 from ..rules import Rules
-from .parse import Money, classify, find_money, load_money, to_usd, trigger_words
+from .parse import (
+    Money,
+    bare_yuan,
+    classify,
+    find_money,
+    load_money,
+    local_currency,
+    to_usd,
+    trigger_words,
+)
 
 _BRACKETED = re.compile(
     r"^\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|or|~|≈)?\s*$", re.IGNORECASE
@@ -48,6 +57,7 @@ class PricesComponent(RulesComponent):
             if f.values.get("product")
         ]
         published = doc.user_data.get("published")
+        local = local_currency(text, self.rules)
         year = published.year if published is not None else None
         previous: tuple[Money, dict[str, Any]] | None = None
         for money in find_money(text, self.rules, spans=spans):
@@ -67,12 +77,15 @@ class PricesComponent(RulesComponent):
                     "product_source": source,
                 }
                 rule = money.rule
+            currency = money.currency
+            if local and currency == "CNY" and bare_yuan(text[money.start : money.end]):
+                currency = local  # a Taiwan page's 元 is TWD
             values.update(
                 {
                     "amount": money.amount,
                     "amount_high": money.amount_high,
-                    "currency": money.currency,
-                    "amount_usd": to_usd(money.amount, money.currency, year, self.rules),
+                    "currency": currency,
+                    "amount_usd": to_usd(money.amount, currency, year, self.rules),
                 }
             )
             add_fact(doc, "prices", Fact(money.start, money.end, rule, values))

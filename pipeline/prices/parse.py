@@ -39,6 +39,17 @@ def _prefix_alternation(symbols: list[str]) -> str:
     return "|".join(parts)
 
 
+def _words_regex(words: list[str]) -> re.Pattern[str]:
+    """Whole words: ASCII ones between word boundaries, Chinese ones anywhere (there are
+    no spaces between Chinese words)."""
+    ascii_words = [w for w in words if w.isascii()]
+    other = [w for w in words if not w.isascii()]
+    parts = [r"\b(?:" + alternation(ascii_words) + r")\b"] if ascii_words else []
+    if other:
+        parts.append("(?:" + alternation(other) + ")")
+    return re.compile("|".join(parts) or "(?!)")
+
+
 def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
     """The range separator between two amounts: a sign with optional spaces around it
     ("1.2-2", "1.2 – 2"), or a word with spaces and perhaps a qualifier ("1.2 to 2",
@@ -94,6 +105,9 @@ class MoneyRules:
     therapy_after: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
+    zh_digits: dict[str, int] = field(default_factory=dict)
+    # currency -> words whose presence in an article makes its bare 元/萬 that currency
+    locale_currency: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -116,6 +130,8 @@ def load_money(patterns: Rules) -> MoneyRules:
             "change_words",
             "range_qualifiers",
             "other_units",
+            "chinese_numerals",
+            "locale_currency",
         },
         required={"currencies", "multipliers", "per", "kinds"},
     )
@@ -162,10 +178,21 @@ def load_money(patterns: Rules) -> MoneyRules:
         r"|\d+(?:\.\d+)?)"
     )
 
+    zh_digits = {
+        k: int(v)
+        for k, v in expect(
+            data.get("chinese_numerals", {}), dict, file=file, key="chinese_numerals"
+        ).items()
+    }
+    # 十, 一千多, 两百: Chinese numerals, which count only before a scale word (萬, 亿)
+    zh_number = (
+        "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+(?:多|余|餘)?"
+    )
+
     def amount(i: int) -> str:
         # "1.2 million", "1.2m", "$475K", "120万", "one million", "1.2-million"
         return (
-            rf"(?:(?P<n{i}>{number})|(?P<w{i}>{wordnum}))"
+            rf"(?:(?P<n{i}>{number})|(?P<w{i}>{wordnum})|(?P<z{i}>{zh_number}))"
             rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z]))?"
         )
 
@@ -206,7 +233,8 @@ def load_money(patterns: Rules) -> MoneyRules:
         (
             "money.implied",
             re.compile(
-                rf"{start}(?P<n1>{number})(?:{sep}(?P<n2>{number}))?\s?(?P<imp>{alternation(list(implies))})\b"
+                rf"{start}(?:(?P<n1>{number})|(?P<z1>{zh_number}))(?:{sep}(?P<n2>{number}))?\s?"
+                rf"(?P<imp>{alternation(list(implies))})(?![A-Za-z])"
             ),
         ),
     )
@@ -236,11 +264,13 @@ def load_money(patterns: Rules) -> MoneyRules:
         qualifier=qualifier_regex(qualifiers),
         qualifiers=qualifiers,
         per_after=re.compile(
-            r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
-            rf"(?P<unit>{per_alt})\b"
+            r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
+            rf"(?P<unit>{per_alt})(?![A-Za-z])"
         ),
         per_before=re.compile(
-            rf"(?i)\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+$"
+            rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+"
+            # 每针100万元, 一剂130万元
+            rf"|(?:每|一)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
         ),
         per=per,
         per_cues=tuple(
@@ -249,7 +279,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 key=lambda kv: -len(kv[0]),
             )
         ),
-        kind_words=re.compile(r"\b(?:" + alternation(list(kinds)) + r")\b"),
+        kind_words=_words_regex(list(kinds)),
         kinds=kinds,
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
@@ -260,6 +290,13 @@ def load_money(patterns: Rules) -> MoneyRules:
             + alternation(string_list(data.get("change_words", []), file=file, key="change_words"))
             + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
         ),
+        zh_digits=zh_digits,
+        locale_currency={
+            code: string_list(words, file=file, key=f"locale_currency.{code}")
+            for code, words in expect(
+                data.get("locale_currency", {}), dict, file=file, key="locale_currency"
+            ).items()
+        },
         other_unit_after=re.compile(
             r"(?i)^\s*(?:per|/|a|each)\s*(?:"
             + alternation(string_list(data.get("other_units", []), file=file, key="other_units"))
@@ -286,9 +323,33 @@ class Money:
     currency: str
 
 
+def chinese_number(text: str, digits: dict[str, int]) -> float | None:
+    """The value of a number in Chinese numerals (no scale above 千: 萬 and 亿 are the
+    multipliers that follow it); "多" (and more) is left to the qualifier.
+
+    >>> d = {"一": 1, "二": 2, "十": 10, "百": 100, "千": 1000, "五": 5}
+    >>> chinese_number("一千多", d), chinese_number("十", d), chinese_number("二百五十", d), chinese_number("百", d)
+    (1000.0, 10.0, 250.0, 100.0)
+    """
+    text = text.rstrip("多余餘")
+    total = current = 0
+    for ch in text:
+        value = digits.get(ch)
+        if value is None:
+            return None
+        if value >= 10:
+            total += (current or 1) * value
+            current = 0
+        else:
+            current = value
+    total += current
+    return float(total) if total else None
+
+
 def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, float | None]:
     """(number, multiplier) of side i of a match; number None when absent."""
     n, w = m.groupdict().get(f"n{i}"), m.groupdict().get(f"w{i}")
+    z = m.groupdict().get(f"z{i}")
     mult_text = m.groupdict().get(f"ma{i}") or m.groupdict().get(f"mw{i}")
     mult = None
     if mult_text:
@@ -298,6 +359,12 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
     if w:
         value = words_to_number(w, rules.numbers)
         if value is None or (rules.numbers.needs_scale(w) and mult is None):
+            return None, None
+        return value, mult
+    if z:
+        value = chinese_number(z, rules.zh_digits)
+        mult = mult or rules.multipliers.get(m.groupdict().get("imp") or "")
+        if value is None or mult is None:  # "一" alone is no amount
             return None, None
         return value, mult
     return (1.0, mult) if mult else (None, None)
@@ -470,7 +537,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     if pa:
         per = rules.per[pa.group("unit").lower()]
     elif pb:
-        per = rules.per[pb.group("unit").lower()]
+        per = rules.per[(pb.group("unit") or pb.group("unit_zh")).lower()]
     else:
         tail = before[-90:].lower()
         for cue, unit in rules.per_cues:
@@ -506,6 +573,31 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     else:
         kind = "other"
     return Classification(kind, per, qualifier)
+
+
+def local_currency(text: str, rules: MoneyRules) -> str | None:
+    """The currency of a bare 元 or 萬 in an article written in Chinese: the one whose
+    place the article names (Taiwan, Hong Kong), when exactly one does.
+
+    >>> local_currency("台灣健保給付819萬元", default_money()), local_currency("120万元", default_money())
+    ('TWD', None)
+    """
+    if not _CJK.search(text):
+        return None
+    places = {k: v for k, v in rules.locale_currency.items() if not k.startswith("_")}
+    found = {code for code, words in places.items() if any(w in text for w in words)}
+    if not found and any(c in text for c in rules.locale_currency.get("_traditional", ())):
+        return "TWD"  # traditional script, no place named: most such news is Taiwan's
+    return found.pop() if len(found) == 1 else None
+
+
+def bare_yuan(amount_text: str) -> bool:
+    """Whether an amount's currency is written only as 元 or 萬 (no 人民币, 美元, 港元)."""
+    return bool(_BARE_YUAN.search(amount_text))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BARE_YUAN = re.compile(r"(?:[\d\s萬万亿億千百十]元|[萬万亿億])$")
 
 
 def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) -> float | None:

@@ -58,7 +58,9 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
     # a space in a phrase matches any run of blanks (a blanked abbreviation leaves
     # several), a hyphen a hyphen or a space ("leukemia-free", "leukemia free")
     body = "|".join(parts).replace("\\ ", r"\s+").replace("\\-", r"[-\s]")
-    regex = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-]|-(?:free|negative)\b)")
+    # a phrase is a whole word of Latin letters; Chinese text has no spaces, so only
+    # letters, digits and hyphens around it end a match
+    regex = re.compile(r"(?<![A-Za-z0-9_-])(?:" + body + r")(?![A-Za-z0-9_-]|-(?:free|negative)\b)")
     labels = {_fold(k): v for k, v in phrases.items()}
     labels.update(exact)
     return Lexicon(regex, labels)
@@ -153,7 +155,7 @@ def load_rates(patterns: Rules) -> RateRules:
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     figure = re.compile(
-        rf"(?<![\w.%/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        rf"(?<![A-Za-z0-9_.%/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
         rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
         rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
@@ -372,10 +374,13 @@ _ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
 # what may stand between a figure and the metric it leads ("46% of the patients
 # achieving a complete response", "94.7% (36/38) achieved MRD negativity")
 _FIGURE_FIRST = re.compile(
-    r"(?i)^\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
+    # Chinese: "74%(42名)患者达到了完全缓解"
+    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:患者|病人|受试者|受試者)?"
+    r"(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?)\s*$|"
+    r"(?i:^\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
     r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults)\s+)?"
     r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
-    r"obtain\w*|got|remained|were|was|in)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,1}?$"
+    r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,1}?$)"
 )
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
