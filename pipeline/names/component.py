@@ -43,7 +43,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a word long enough to be a transliterated generic name, in any case ("cedarquiolensis")
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|&|\([A-Z][\w]*\)))*")
+# (a word's characters: letters and digits but not Chinese ones, which run on without a
+# space after a Latin name: "由Novartis研发")
+_W = r"(?:(?![\u3000-\u9fff\uff00-\uffef])[\w'’.-])"
+_CAPITALISED_RUN = re.compile(rf"[A-Z]{_W}*(?:[ \t]+(?:[A-Z]{_W}*|&|\([A-Z]{_W}*\)))*")
 _RUN_WORD = re.compile(r"\S+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 # a character a capitalised token must hold: a capital letter, or any non-ASCII one
@@ -99,6 +102,22 @@ class ProductsComponent(RulesComponent):
         # Chinese names inside running Chinese text, with the optional 注射液 ("injection")
         names = sorted(self.kb.chinese_names, key=len, reverse=True)
         self.chinese = re.compile("(?P<name>" + "|".join(map(re.escape, names)) + ")(?:注射液)?")
+        companies = sorted(
+            (n for n, i in self.kb.chinese_names.items() if i in self.kb.companies),
+            key=len,
+            reverse=True,
+        )
+        self.chinese_companies = re.compile(
+            "(?P<name>"
+            + "|".join(map(re.escape, companies))
+            + ")"
+            + "(?:(?:生物科技|生物技术|生物医药|科技|医药|药业|生物|科学)?(?:股份)?有限公司)?"
+            if companies
+            else "(?!)"
+        )
+        # Latin names between non-Latin characters (in Chinese text)
+        self.latin_names = _latin_alternation(self.kb.product_names)
+        self.latin_companies = _latin_alternation(self.kb.company_aliases)
         # whole-word INN stems ("autoleucel"), which WORD_BEFORE names keep with the word before
         self.stem_words = tuple(s for s in self.kb.translit.inn_stems if len(s) >= 8)
         self.contexts = Matcher(nlp.vocab, validate=True)
@@ -139,14 +158,59 @@ class ProductsComponent(RulesComponent):
                 )
             )
         if _CJK.search(text):
-            for m in self.chinese.finditer(text):
+            # names in Chinese text, in either script (one character for one, so the
+            # offsets are the text's), and Latin names glued to Chinese characters,
+            # which the tokenizer leaves inside one token ("产品Kymriah上市")
+            folded = text.translate(self.kb.t2s)
+            for m in self.chinese.finditer(folded):
                 pid = self.kb.chinese_names[m.group("name")]
                 if pid in self.kb.products:
                     out.append(
                         Mention(
-                            m.start(), m.end(), m.group(0), "product.chinese", pid, "chinese", 1.0
+                            m.start(),
+                            m.end(),
+                            text[m.start() : m.end()],
+                            "product.chinese",
+                            pid,
+                            "chinese",
+                            1.0,
                         )
                     )
+            taken = [(m.start, m.end) for m in out]
+            for m in self.latin_names.finditer(text):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    pid = self.kb.product_names[m.group(0).lower()]
+                    out.append(
+                        Mention(m.start(), m.end(), m.group(0), "product.alias", pid, "alias", 1.0)
+                    )
+        return out
+
+    def _chinese_companies(self, text: str) -> list[Mention]:
+        """Companies by their Chinese names, in either script, with or without a legal
+        suffix (复星凯特生物科技有限公司), and by Latin names glued to Chinese text."""
+        if not _CJK.search(text):
+            return []
+        out = []
+        for m in self.chinese_companies.finditer(text.translate(self.kb.t2s)):
+            cid = self.kb.chinese_names[m.group("name")]
+            out.append(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    text[m.start() : m.end()],
+                    "company.chinese",
+                    cid,
+                    "chinese",
+                    1.0,
+                )
+            )
+        taken = [(m.start, m.end) for m in out]
+        for m in self.latin_companies.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                cid = self.kb.company_aliases[m.group(0).lower()]
+                out.append(
+                    Mention(m.start(), m.end(), m.group(0), "company.alias", cid, "alias", 1.0)
+                )
         return out
 
     def _context_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -396,6 +460,7 @@ class ProductsComponent(RulesComponent):
                         res.score,
                     )
                 )
+        found.extend(self._chinese_companies(doc_text))
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found)
 
@@ -411,6 +476,16 @@ def _shaped_words(
     for m in _TITLE_WORD.finditer(text, start, end):
         if shape.search(m.group(0).lower()):
             yield m
+
+
+def _latin_alternation(names: dict[str, str]) -> re.Pattern[str]:
+    """Names (case-insensitive) not inside a longer run of Latin letters or digits."""
+    latin = sorted((n for n in names if n.isascii() and len(n) >= 4), key=len, reverse=True)
+    if not latin:
+        return re.compile("(?!)")
+    return re.compile(
+        r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![A-Za-z0-9])"
+    )
 
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from ..errors import PatternError
-from ..rules import Rules, check_keys, expect, string_list
+from ..rules import Rules, check_keys, expect, open_json, string_list
 from .similarity import (
     Part,
     Target,
@@ -78,6 +78,7 @@ class Company:
     aliases_cs: tuple[str, ...]
     chinese: str | None
     forms: tuple[str, ...]
+    chinese_aliases: tuple[str, ...] = ()
     # the letter forms of each part of the Chinese name that is not an industry word
     # (生物 "bio", 医药 "pharma"), in order; one tuple of forms per part
     parts: tuple[Part, ...] = ()
@@ -108,6 +109,8 @@ class KB:
     company_aliases_cs: dict[str, str] = field(default_factory=dict)
     chinese_names: dict[str, str] = field(default_factory=dict)  # chinese -> product/company id
     company_first_forms: frozenset[str] = frozenset()
+    # str.translate table: traditional Chinese characters -> simplified (zh_variants.json)
+    t2s: dict[int, str] = field(default_factory=dict)
 
     def sharing_target(self, target: str) -> int:
         """How many products have this target antigen (its first word)."""
@@ -130,8 +133,26 @@ _PRODUCT_KEYS = {
     "status",
     "prices",
 }
-_COMPANY_KEYS = {"id", "name", "aliases", "aliases_cs", "chinese", "segments"}
+_COMPANY_KEYS = {"id", "name", "aliases", "aliases_cs", "chinese", "chinese_aliases", "segments"}
 _SEGMENT_KEYS = {"chinese", "pinyin", "english"}
+
+
+VARIANTS_FILE = "zh_variants.json"
+
+
+@lru_cache(maxsize=8)
+def load_variants(patterns: Rules) -> dict[int, str]:
+    """The traditional -> simplified character table, one character for one."""
+    data, file = open_json(patterns, VARIANTS_FILE, allowed={"traditional_to_simplified"})
+    table = expect(
+        data.get("traditional_to_simplified", {}), dict, file=file, key="traditional_to_simplified"
+    )
+    for k, v in table.items():
+        if not (isinstance(v, str) and len(k) == 1 and len(v) == 1):
+            raise PatternError(
+                file, "expected one character for one", key=f"traditional_to_simplified.{k}"
+            )
+    return str.maketrans(table)
 
 
 def _opt_str(value: Any, *, file: str, key: str, line: int) -> str | None:
@@ -143,7 +164,7 @@ def load_kb(patterns: Rules) -> KB:
     t = load_translit(patterns)
     companies = _load_companies(patterns, t)
     products = _load_products(patterns, t, companies)
-    kb = KB(products=products, companies=companies, translit=t)
+    kb = KB(products=products, companies=companies, translit=t, t2s=load_variants(patterns))
     for p in products.values():
         names = [p.inn, *p.inn_aliases, *p.brands, *p.codes]
         if p.pinyin:
@@ -160,8 +181,9 @@ def load_kb(patterns: Rules) -> KB:
             kb.company_aliases.setdefault(alias.lower(), c.id)
         for alias in c.aliases_cs:
             kb.company_aliases_cs.setdefault(alias, c.id)
-        if c.chinese:
-            kb.chinese_names.setdefault(c.chinese, c.id)
+        for chinese in (c.chinese, *c.chinese_aliases):
+            if chinese:
+                kb.chinese_names.setdefault(chinese, c.id)
     kb.company_first_forms = frozenset(
         start
         for c in companies.values()
@@ -204,6 +226,9 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
                 rec.get("aliases_cs", []), file=file, key="aliases_cs", line=line
             ),
             chinese=_opt_str(rec.get("chinese"), file=file, key="chinese", line=line),
+            chinese_aliases=string_list(
+                rec.get("chinese_aliases", []), file=file, key="chinese_aliases", line=line
+            ),
             forms=tuple(sorted(f for f in forms if f)),
             parts=core,
             starts=frozenset(
