@@ -541,8 +541,17 @@ def find_dates(
     else:
         near = group_windows(text, rules) if near is None else near
         everywhere = _union(list(near.values()))
+    # rules share trigger groups: their windows are merged once per set of groups
+    merged: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for order, rule in enumerate(rules.rules):
-        spans = _union([near.get(g, []) for g in rule.near]) if rule.near else everywhere
+        if rule.near:
+            spans = merged.get(rule.near)
+            if spans is None:
+                spans = merged[rule.near] = _union([near.get(g, []) for g in rule.near])
+        else:
+            spans = everywhere
+        if not spans:
+            continue  # none of its trigger words in the text (Chinese rules in English)
         for m in scan_finditer(rule.regex, text, spans):
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
             found.append((s, -(e - s), order, rule, m))

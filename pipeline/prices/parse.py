@@ -39,15 +39,14 @@ def _prefix_alternation(symbols: list[str]) -> str:
     return "|".join(parts)
 
 
-def _words_regex(words: list[str]) -> re.Pattern[str]:
-    """Whole words: ASCII ones between word boundaries, Chinese ones anywhere (there are
-    no spaces between Chinese words)."""
-    ascii_words = [w for w in words if w.isascii()]
-    other = [w for w in words if not w.isascii()]
-    parts = [r"\b(?:" + alternation(ascii_words) + r")\b"] if ascii_words else []
-    if other:
-        parts.append("(?:" + alternation(other) + ")")
-    return re.compile("|".join(parts) or "(?!)")
+def _words_regex(words: list[str], latin: bool) -> re.Pattern[str]:
+    """The Latin words (``latin``) between word boundaries, or the others (Chinese)
+    anywhere: there are no spaces between Chinese words."""
+    if latin:
+        chosen = [w for w in words if w.isascii()]
+        return re.compile(r"\b(?:" + alternation(chosen) + r")\b" if chosen else "(?!)")
+    chosen = [w for w in words if not w.isascii()]
+    return re.compile("(?:" + alternation(chosen) + ")" if chosen else "(?!)")
 
 
 def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
@@ -92,7 +91,8 @@ class MoneyRules:
     per_before: re.Pattern[str]
     per: dict[str, str]
     per_cues: tuple[tuple[str, str], ...]
-    kind_words: re.Pattern[str]  # every kind keyword, matched in the lower-cased sentence
+    kind_words: re.Pattern[str]  # every Latin kind keyword, matched in the lower-cased sentence
+    kind_words_zh: re.Pattern[str]  # the Chinese ones, looked for only in Chinese text
     kinds: dict[str, tuple[int, str]]  # keyword -> (priority, kind); the first kind listed wins
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
@@ -279,7 +279,8 @@ def load_money(patterns: Rules) -> MoneyRules:
                 key=lambda kv: -len(kv[0]),
             )
         ),
-        kind_words=_words_regex(list(kinds)),
+        kind_words=_words_regex(list(kinds), latin=True),
+        kind_words_zh=_words_regex(list(kinds), latin=False),
         kinds=kinds,
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
@@ -550,7 +551,10 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     # words cut at the edges of the piece out of reach too
     lo = max(0, start - KIND_REACH - KIND_MARGIN)
     near = lowered(sentence[lo : end + KIND_REACH + KIND_MARGIN])
-    for m in rules.kind_words.finditer(near):
+    found = list(rules.kind_words.finditer(near))
+    if _CJK.search(near):
+        found += rules.kind_words_zh.finditer(near)
+    for m in found:
         m_start, m_end = m.start() + lo, m.end() + lo
         if m_end <= start:
             distance = float(start - m_end)
