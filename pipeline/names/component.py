@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -158,31 +159,14 @@ class ProductsComponent(RulesComponent):
                 )
             )
         if _CJK.search(text):
-            # names in Chinese text, in either script (one character for one, so the
-            # offsets are the text's), and Latin names glued to Chinese characters,
-            # which the tokenizer leaves inside one token ("产品Kymriah上市")
-            folded = text.translate(self.kb.t2s)
-            for m in self.chinese.finditer(folded):
-                pid = self.kb.chinese_names[m.group("name")]
-                if pid in self.kb.products:
-                    out.append(
-                        Mention(
-                            m.start(),
-                            m.end(),
-                            text[m.start() : m.end()],
-                            "product.chinese",
-                            pid,
-                            "chinese",
-                            1.0,
-                        )
-                    )
-            taken = [(m.start, m.end) for m in out]
-            for m in self.latin_names.finditer(text):
-                if not any(s < m.end() and m.start() < e for s, e in taken):
-                    pid = self.kb.product_names[m.group(0).lower()]
-                    out.append(
-                        Mention(m.start(), m.end(), m.group(0), "product.alias", pid, "alias", 1.0)
-                    )
+            # the PhraseMatcher misses names in Chinese text (no spaces between words)
+            out += _in_chinese_text(
+                text,
+                self.kb.t2s,
+                (self.chinese, self.kb.chinese_names, "product.chinese", "chinese"),
+                (self.latin_names, self.kb.product_names, "product.alias", "alias"),
+                keep=self.kb.products,
+            )
         return out
 
     def _chinese_companies(self, text: str) -> list[Mention]:
@@ -190,28 +174,13 @@ class ProductsComponent(RulesComponent):
         suffix (复星凯特生物科技有限公司), and by Latin names glued to Chinese text."""
         if not _CJK.search(text):
             return []
-        out = []
-        for m in self.chinese_companies.finditer(text.translate(self.kb.t2s)):
-            cid = self.kb.chinese_names[m.group("name")]
-            out.append(
-                Mention(
-                    m.start(),
-                    m.end(),
-                    text[m.start() : m.end()],
-                    "company.chinese",
-                    cid,
-                    "chinese",
-                    1.0,
-                )
-            )
-        taken = [(m.start, m.end) for m in out]
-        for m in self.latin_companies.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
-                cid = self.kb.company_aliases[m.group(0).lower()]
-                out.append(
-                    Mention(m.start(), m.end(), m.group(0), "company.alias", cid, "alias", 1.0)
-                )
-        return out
+        return _in_chinese_text(
+            text,
+            self.kb.t2s,
+            (self.chinese_companies, self.kb.chinese_names, "company.chinese", "chinese"),
+            (self.latin_companies, self.kb.company_aliases, "company.alias", "alias"),
+            keep=self.kb.companies,
+        )
 
     def _context_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The context Matcher's matches (match id, token start, token end), read in
@@ -476,6 +445,32 @@ def _shaped_words(
     for m in _TITLE_WORD.finditer(text, start, end):
         if shape.search(m.group(0).lower()):
             yield m
+
+
+NameFinder = tuple[re.Pattern[str], dict[str, str], str, str]  # regex, name -> id, rule, method
+
+
+def _in_chinese_text(
+    text: str, t2s: dict[int, str], chinese: NameFinder, latin: NameFinder, keep: Any
+) -> list[Mention]:
+    """Names in Chinese text: Chinese names in either script (the text folded to simplified
+    characters one for one, so offsets are the text's), then Latin names glued to Chinese
+    characters, which the tokenizer leaves inside one token ("产品Kymriah上市"). Only ids
+    in ``keep`` count."""
+    out: list[Mention] = []
+    for finder, source in ((chinese, text.translate(t2s)), (latin, text)):
+        regex, ids, rule, method = finder
+        taken = [(m.start, m.end) for m in out]
+        for m in regex.finditer(source):
+            key = m.group("name") if "name" in regex.groupindex else m.group(0).lower()
+            target = ids.get(key)
+            if target in keep and not any(s < m.end() and m.start() < e for s, e in taken):
+                out.append(
+                    Mention(
+                        m.start(), m.end(), text[m.start() : m.end()], rule, target, method, 1.0
+                    )
+                )
+    return out
 
 
 def _latin_alternation(names: dict[str, str]) -> re.Pattern[str]:
