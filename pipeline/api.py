@@ -273,4 +273,44 @@ def load(out: str | Path = "outputs") -> dict[str, Any]:
     return {table: read_table(folder, table).to_pandas() for table in TABLES}
 
 
-__all__ = ["RunReport", "article_id", "extract", "load", "run"]
+# a resolved name this close to the threshold is listed for review too
+REVIEW_MARGIN = 0.05
+
+
+def unresolved_names(out: str | Path = "outputs") -> Any:
+    """The product mentions of an output folder that did not resolve, or resolved within
+    REVIEW_MARGIN of the threshold, one row per spelling (case folded): count, best
+    candidate, best score, product (when resolved), example sentence; most frequent first."""
+    import pandas as pd
+
+    from .names.kb import load_kb
+
+    products = load(out)["products"]
+    threshold = load_kb(check_rules(None)).translit.scoring["product_threshold"]
+    weak = products[
+        products["product"].isna()
+        | ((products["method"] != "alias") & (products["score"] < threshold + REVIEW_MARGIN))
+    ]
+    rows = []
+    for _spelling, group in weak.groupby(weak["text"].str.lower(), sort=False):
+        best = group.sort_values("score", ascending=False).iloc[0]
+        rows.append(
+            {
+                "name": str(best["text"]),
+                "count": len(group),
+                # the best candidate of an unresolved name, the product of a weak one
+                "candidate": next(
+                    (v for v in (best["candidate"], best["product"]) if pd.notna(v)), None
+                ),
+                "score": float(best["score"]),
+                "product": best["product"] if pd.notna(best["product"]) else None,
+                "example": str(best["sentence"]),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["name", "count", "candidate", "score", "product", "example"]
+    )
+    return frame.sort_values(["count", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+__all__ = ["RunReport", "article_id", "extract", "load", "run", "unresolved_names"]

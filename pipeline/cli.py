@@ -207,14 +207,26 @@ def evaluate(
 @click.option(
     "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
 )
-def normalize(names: tuple[str, ...], company: bool, patterns: Path | None) -> None:
+@click.option(
+    "--context",
+    metavar="TEXT",
+    default=None,
+    help="Resolve each name as a run would inside this text (its company, price, target).",
+)
+def normalize(
+    names: tuple[str, ...], company: bool, patterns: Path | None, context: str | None
+) -> None:
     """Show how product (or, with -c, company) names resolve, and why.
 
     \b
     Examples:
       cartfacts normalize "Akilunza injection" "Ruiji Orenza"
       cartfacts normalize -c "WuXi Giant Nuo" "Fosun Kate"
+      cartfacts normalize "Acilutamide injection" --context "Fosun Kite's Acilutamide injection"
     """
+    if context is not None:
+        _normalize_in_context(names, company, patterns, context)
+        return
     from .names.kb import load_kb, resolve_company, resolve_product
     from .nlp.build import check_rules
 
@@ -237,6 +249,73 @@ def normalize(names: tuple[str, ...], company: bool, patterns: Path | None) -> N
         )
         for cid, score in res.candidates:
             click.echo(f"    candidate {label[cid]:<32} {score:.3f}")
+
+
+def _normalize_in_context(
+    names: tuple[str, ...], company: bool, patterns: Path | None, context: str
+) -> None:
+    from .api import extract
+
+    table = "companies" if company else "products"
+    for name in names:
+        text = context if name in context else f"{context}\n{name}"
+        try:
+            rows = extract(text, patterns=patterns)[table]
+        except CartfactsError as exc:
+            _fail(exc)
+            return
+        found = [r for r in rows if name in r["text"] or r["text"] in name]
+        if not found:
+            click.echo(f"{name!r} -> not found as a {table[:-1]} mention in the context")
+        for r in found:
+            value = r.get("company") if company else r.get("product")
+            candidate = "" if company or not r.get("candidate") else f", best {r['candidate']}"
+            click.echo(
+                f"{r['text']!r} -> {value or 'UNRESOLVED'}  (method {r['method']}, "
+                f"score {r['score']:.3f}, rule {r['rule']}{candidate})"
+            )
+
+
+@main.command()
+@click.argument("out", default="outputs", type=EXISTING_DIR)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the list as CSV to this file.",
+)
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="Rows to print."
+)
+def names(out: Path, csv_path: Path | None, limit: int) -> None:
+    """List the product names of a run that did not resolve, or barely did, with counts,
+    best candidates and an example sentence, so the knowledge base can grow.
+
+    \b
+    Examples:
+      cartfacts names outputs
+      cartfacts names outputs --csv unresolved.csv
+    """
+    from .api import unresolved_names
+
+    try:
+        frame = unresolved_names(out)
+    except CartfactsError as exc:
+        _fail(exc)
+        return
+    if csv_path is not None:
+        frame.to_csv(csv_path, index=False)
+        click.echo(f"{len(frame)} names written to {csv_path}")
+        return
+    if frame.empty:
+        click.echo("every product name resolved")
+        return
+    for row in frame.head(limit).itertuples():
+        click.echo(
+            f"{row.count:5d}  {row.name!r:<36} best {row.candidate or '-'} ({row.score:.3f})"
+            f"  e.g. {row.example[:100]!r}"
+        )
 
 
 @main.command()

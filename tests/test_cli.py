@@ -9,7 +9,9 @@ from conftest import CORPUS, GOLD
 from pipeline.cli import main
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["evaluate"], ["normalize"], ["report"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["evaluate"], ["normalize"], ["names"], ["report"]]
+)
 def test_help_has_examples(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -45,3 +47,30 @@ def test_normalize_explains(tmp_path):
     assert "UNRESOLVED" in result.output
     result = CliRunner().invoke(main, ["normalize", "-c", "WuXi Giant Nuo"])
     assert "JW Therapeutics" in result.output
+
+
+def test_normalize_in_context_resolves_as_a_run_would():
+    name = "Acilutamide injection"
+    alone = CliRunner().invoke(main, ["normalize", name])
+    assert "UNRESOLVED" in alone.output  # shaped like another real drug: needs context
+    context = "The notice said Fosun Kite's Acilutamide injection passed the review."
+    result = CliRunner().invoke(main, ["normalize", name, "--context", context])
+    assert result.exit_code == 0, result.output
+    assert "axicabtagene ciloleucel" in result.output and "phonetic+context" in result.output
+
+
+def test_names_lists_unresolved_spellings(tmp_path):
+    (tmp_path / "in").mkdir()
+    text = "Bugi Olunsai injection was approved. Bugi Olunsai injection costs 1 million yuan."
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q"])
+    result = CliRunner().invoke(
+        main, ["names", str(tmp_path / "out"), "--csv", str(tmp_path / "n.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "n.csv")
+    assert list(frame.columns) == ["name", "count", "candidate", "score", "product", "example"]
+    row = frame[frame["name"] == "Bugi Olunsai"]
+    assert len(row) == 1 and row["count"].iloc[0] == 2 and "Bugi Olunsai" in row["example"].iloc[0]
