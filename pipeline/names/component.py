@@ -46,8 +46,8 @@ _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 # (a word's characters: letters and digits but not Chinese ones, which run on without a
 # space after a Latin name: "由Novartis研发")
-_W = r"(?:(?![\u3000-\u9fff\uff00-\uffef])[\w'’.-])"
-_CAPITALISED_RUN = re.compile(rf"[A-Z]{_W}*(?:[ \t]+(?:[A-Z]{_W}*|&|\([A-Z]{_W}*\)))*")
+_W = r"[^\W\u3000-\u9fff\uff00-\uffef]|['’.-]"
+_CAPITALISED_RUN = re.compile(rf"[A-Z](?:{_W})*(?:[ \t]+(?:[A-Z](?:{_W})*|&|\([A-Z](?:{_W})*\)))*")
 _RUN_WORD = re.compile(r"\S+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 # a character a capitalised token must hold: a capital letter, or any non-ASCII one
@@ -91,6 +91,13 @@ class ProductsComponent(RulesComponent):
         )
         self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
+        # the amounts of a sentence, for price support (asked once per sentence, not per
+        # unresolved name in it)
+        self._amounts = lru_cache(maxsize=1024)(
+            lambda sentence: frozenset(
+                (round(m.amount), m.currency) for m in find_money(sentence, self.money)
+            )
+        )
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for alias, pid in sorted(self.kb.product_names.items()):
             self.known.add(pid, [nlp.make_doc(alias)])
@@ -225,7 +232,7 @@ class ProductsComponent(RulesComponent):
             out.extend((m, lo + a, lo + b) for m, a, b in self.contexts(doc[lo:hi]))
         return out
 
-    def _candidates(self, doc: Doc) -> list[Candidate]:
+    def _candidates(self, doc: Doc, runs: list[re.Match[str]]) -> list[Candidate]:
         out: list[Candidate] = []
         for match_id, start, end in self._context_matches(doc):
             rule = doc.vocab.strings[match_id]
@@ -237,7 +244,7 @@ class ProductsComponent(RulesComponent):
         if syllable is not None:
             # a name written as spaced pinyin syllables ("Yi Kai Da"): two to five capitalised
             # words, each one syllable
-            for run in _CAPITALISED_RUN.finditer(text):
+            for run in runs:
                 spelled = run.group(0).rstrip(".,;:'’")
                 words = spelled.split()
                 if 2 <= len(words) <= 5 and all(syllable.fullmatch(w) for w in words):
@@ -255,12 +262,14 @@ class ProductsComponent(RulesComponent):
         mentions = self._known(doc)
         taken = {(m.start, m.end) for m in mentions}
         pending: list[Candidate] = []
-        for cand in self._candidates(doc):
+        # runs of capitalised words: spaced pinyin names and company names come from them
+        runs = list(_CAPITALISED_RUN.finditer(text_of(doc)))
+        for cand in self._candidates(doc, runs):
             if any(s < cand.end and cand.start < e for s, e in taken):
                 continue
             taken.add((cand.start, cand.end))
             pending.append(cand)
-        companies = self._companies(doc)
+        companies = self._companies(doc, runs)
         company_ids = {c.product_id for c in companies}
         first_pass = [(cand, self._resolve(cand.text)) for cand in pending]
         resolved = {m.product_id for m in mentions} | {
@@ -325,7 +334,7 @@ class ProductsComponent(RulesComponent):
         named: set[str | None] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, float]:
         bonus = self.kb.translit.scoring["support"]
-        amounts = {(round(m.amount), m.currency) for m in find_money(sentence, self.money)}
+        amounts = self._amounts(sentence)
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
             product = self.kb.products[pid]
@@ -393,7 +402,7 @@ class ProductsComponent(RulesComponent):
             },
         )
 
-    def _companies(self, doc: Doc) -> list[Mention]:
+    def _companies(self, doc: Doc, runs: list[re.Match[str]]) -> list[Mention]:
         found: list[Mention] = []
         for matcher, rule in (
             (self.companies, "company.alias"),
@@ -413,7 +422,7 @@ class ProductsComponent(RulesComponent):
                     )
                 )
         doc_text = text_of(doc)
-        for run in _CAPITALISED_RUN.finditer(doc_text):
+        for run in runs:
             best = self._best_in_run(run.group(0))
             if best is not None:
                 rel_start, rel_end, res = best

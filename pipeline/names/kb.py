@@ -307,6 +307,7 @@ def _best_form(letters: str, forms: tuple[str, ...]) -> float:
     return float(found[1]) if found else 0.0
 
 
+@lru_cache(maxsize=100_000)
 def consonant_start(letters: str) -> str:
     """The first three consonant classes of a spelling, upper case ("kingsray" -> "KNS",
     as "jinsirui" is): two renderings of one name start alike by sound when their
