@@ -307,8 +307,8 @@ def test_context_matcher_windows_find_what_the_whole_doc_gives(nlp, text):
     shape = products.kb.translit.name_shape
     scanned = [
         m.span()
-        for m in re.finditer(r"\b[A-Z][a-z]{5,}\b", text)
+        for m in re.finditer(r"\b[A-Za-z][a-z]{6,}\b", text)
         if shape.search(m.group(0).lower())
     ]
-    found = [(c.start, c.end) for c in products._candidates(doc) if c.rule == "product.shape"]
+    found = [(c.start, c.end) for c in products._candidates(doc, []) if c.rule == "product.shape"]
     assert found == scanned
