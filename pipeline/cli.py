@@ -222,7 +222,7 @@ def normalize(
     Examples:
       cartfacts normalize "Akilunza injection" "Ruiji Orenza"
       cartfacts normalize -c "WuXi Giant Nuo" "Fosun Kate"
-      cartfacts normalize "Acilutamide injection" --context "Fosun Kite's Acilutamide injection"
+      cartfacts normalize "Aqilutamide injection" --context "Fosun Kite's Aqilutamide injection"
     """
     if context is not None:
         _normalize_in_context(names, company, patterns, context)

@@ -50,10 +50,10 @@ def test_normalize_explains(tmp_path):
 
 
 def test_normalize_in_context_resolves_as_a_run_would():
-    name = "Acilutamide injection"
+    name = "Aqilutamide injection"
     alone = CliRunner().invoke(main, ["normalize", name])
     assert "UNRESOLVED" in alone.output  # shaped like another real drug: needs context
-    context = "The notice said Fosun Kite's Acilutamide injection passed the review."
+    context = "The notice said Fosun Kite's Aqilutamide injection passed the review."
     result = CliRunner().invoke(main, ["normalize", name, "--context", context])
     assert result.exit_code == 0, result.output
     assert "axicabtagene ciloleucel" in result.output and "phonetic+context" in result.output

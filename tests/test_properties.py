@@ -280,7 +280,7 @@ def run_extract_dated(nlp):
                     "Relmacel",
                     "Kailunsai-",
                     "(Ruikiorenza)",
-                    "Ciltacel2",
+                    "Ciltacelx2",
                     "_Akilunsai",
                 ],
             ]

@@ -41,7 +41,7 @@ from .kb import (
 CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# a word long enough to be a transliterated generic name, in any case ("cedarquiolensis")
+# a word long enough to be a transliterated generic name, in any case ("sedakiolunsis")
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
 # (a word's characters: letters and digits but not Chinese ones, which run on without a
@@ -119,7 +119,7 @@ class ProductsComponent(RulesComponent):
             "(?P<name>"
             + "|".join(map(re.escape, companies))
             + ")"
-            + "(?:(?:生物科技|生物技术|生物医药|科技|医药|药业|生物|科学)?(?:股份)?有限公司)?"
+            + "(?:科学|(?:生物科技|生物技术|生物医药|科技|医药|药业|生物|科学)?(?:股份)?有限公司)?"
             if companies
             else "(?!)"
         )
@@ -242,7 +242,7 @@ class ProductsComponent(RulesComponent):
         text = text_of(doc)
         syllable = self.kb.translit.pinyin_syllable
         if syllable is not None:
-            # a name written as spaced pinyin syllables ("Yi Kai Da"): two to five capitalised
+            # a name written as spaced pinyin syllables ("Bei Nuo Da"): two to five capitalised
             # words, each one syllable
             for run in runs:
                 spelled = run.group(0).rstrip(".,;:'’")
@@ -546,7 +546,7 @@ def _name_run(
         ):
             i -= 1
         if i > 0 and doc[i:j].text.lower() in stems and doc[i - 1].is_alpha:
-            i -= 1  # "nalcelle autoleucel": the stem and the word before it
+            i -= 1  # "nacel autoleucel": the stem and the word before it
         while i < j and doc[i].text == "-":
             i += 1
         return doc[i:j] if i < j else None

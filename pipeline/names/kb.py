@@ -311,7 +311,7 @@ def _best_form(letters: str, forms: tuple[str, ...]) -> float:
 def consonant_start(letters: str) -> str:
     """The first three consonant classes of a spelling, upper case ("kingsray" -> "KNS",
     as "jinsirui" is): two renderings of one name start alike by sound when their
-    letters do not ("Kingsley", "Jinsirui").
+    letters do not ("Kingsrui", "Jinsirui").
 
     >>> consonant_start("kingsray") == consonant_start("jinsirui")
     True
@@ -350,7 +350,7 @@ def _targets(
         prefix = _inn_prefix(inn)
         if prefix:
             # a short form keeps the head, sometimes with the 基 ji that starts the stem
-            # ("ig-cel" for 伊基 yi-ji)
+            # ("iji-cel" for 伊基 yi-ji)
             with_ji = head_syllables + tail[:1] if tail[:1] == ["ji"] else []
             heads = {prefix, *renderings(head_syllables, t), *renderings(with_ji, t)}
             out.append(Target("inn", tuple(sorted(heads))))
@@ -379,7 +379,7 @@ def clean_candidate(text: str, t: Translit) -> str:
 
 def alias_key(text: str) -> str:
     """A name as the alias tables hold it: lower-case letters and digits only, so that
-    "relma-cel", "Relma cel" and "Yi Kai Da" meet "relma-cel" and "Yikaida"."""
+    "relma-cel", "Relma cel" and "Bei Nuo Da" meet "relma-cel" and "Beinuoda"."""
     return re.sub(r"[^0-9a-z]", "", letters_and_digits(text))
 
 
@@ -391,7 +391,7 @@ _INJECTION = re.compile(r"(?i)\b(?:injections?|inj\.?)(?![a-z])")
 
 
 def _inn_stem(letters: str, t: Translit) -> str:
-    """The INN stem a spelling ends with ("axileucel" -> "leucel"), or ""."""
+    """The INN stem a spelling ends with ("brexuleucel" -> "leucel"), or ""."""
     for stem in t.inn_stems:
         if letters.endswith(stem) and len(letters) - len(stem) >= 2:
             return stem
@@ -415,11 +415,11 @@ def score_products(text: str, kb: KB) -> list[tuple[str, float]]:
         return []
     weights = t.scoring["weights"]
     keys = cut_keys(letters, t)
-    # the stem is looked for before the drop words go ("nalcelle autoleucel")
+    # the stem is looked for before the drop words go ("nacel autoleucel")
     whole = letters_only(_INJECTION.sub("", text))
     inn_heads = []
     head = whole
-    while stem := _inn_stem(head, t):  # "nalcelle autoleucel": nalcelle, then nal
+    while stem := _inn_stem(head, t):  # "nacelle autoleucel": nacelle, then na
         head = head[: -len(stem)]
         inn_heads.append(head)
     scores = []
@@ -501,7 +501,7 @@ def resolve_company(text: str, kb: KB) -> Resolution:
     """Resolve a company spelling: an official alias, its Chinese name, or the renderings
     of its Chinese name's parts (names.similarity.segment_score: pinyin, official English
     and meanings per part, any corporate or industry suffix aside). A name that ends in
-    such a suffix ("Kingsley Bio", "... Co., Ltd.") is company-shaped and needs a lower
+    such a suffix ("Kingsrui Bio", "... Co., Ltd.") is company-shaped and needs a lower
     score; a later part of a name alone counts when it is not an ordinary English word."""
     t = kb.translit
     scoring = t.scoring

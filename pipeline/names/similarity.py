@@ -93,7 +93,7 @@ def cut_keys(letters: str, t: Translit) -> list[str]:
 
 
 def split_words(text: str) -> list[str]:
-    """Words of a name, camel-case runs apart ("FUSONKite" -> FUSON, Kite)."""
+    """Words of a name, camel-case runs apart ("FOSUNKate" -> FOSUN, Kate)."""
     out: list[str] = []
     for word in re.split(r"[\s\-]+", text):
         parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", word)
