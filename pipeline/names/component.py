@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
+from ..nlp.scan import CJK
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
@@ -40,7 +41,6 @@ from .kb import (
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
 CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # a word long enough to be a transliterated generic name, in any case ("sedakiolunsis")
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # runs of capitalised words (company candidates) and the words inside a run
@@ -165,7 +165,7 @@ class ProductsComponent(RulesComponent):
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
-        if _CJK.search(text):
+        if CJK.search(text):
             # the PhraseMatcher misses names in Chinese text (no spaces between words)
             out += _in_chinese_text(
                 text,
@@ -179,7 +179,7 @@ class ProductsComponent(RulesComponent):
     def _chinese_companies(self, text: str) -> list[Mention]:
         """Companies by their Chinese names, in either script, with or without a legal
         suffix (复星凯特生物科技有限公司), and by Latin names glued to Chinese text."""
-        if not _CJK.search(text):
+        if not CJK.search(text):
             return []
         return _in_chinese_text(
             text,

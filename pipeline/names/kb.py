@@ -347,7 +347,7 @@ def _targets(
     if brand_pinyin:
         out.append(Target("brand", renderings(syllables(brand_pinyin), t)))
     if inn:
-        prefix = _inn_prefix(inn)
+        prefix = _inn_prefix(inn, t)
         if prefix:
             # a short form keeps the head, sometimes with the 基 ji that starts the stem
             # ("iji-cel" for 伊基 yi-ji)
@@ -357,13 +357,15 @@ def _targets(
     return tuple(out)
 
 
-def _inn_prefix(inn: str) -> str:
-    """The part of an INN before its CAR-T stem ("axicabtagene ciloleucel" -> "axi",
+def _inn_prefix(inn: str, t: Translit) -> str:
+    """The part of an INN's first word before its CAR-T stem, the longest of the INN
+    stems of transliteration.json ("axicabtagene ciloleucel" -> "axi",
     "tisagenlecleucel" -> "tisa")."""
     first = inn.split()[0]
-    for stem in ("cabtagene", "genlecleucel", "leucel"):
-        if stem in first:
-            return first[: first.index(stem)]
+    for stem in t.inn_stems:  # longest first
+        at = first.find(stem)
+        if at > 0:
+            return first[:at]
     return ""
 
 
@@ -380,11 +382,7 @@ def clean_candidate(text: str, t: Translit) -> str:
 def alias_key(text: str) -> str:
     """A name as the alias tables hold it: lower-case letters and digits only, so that
     "relma-cel", "Relma cel" and "Bei Nuo Da" meet "relma-cel" and "Beinuoda"."""
-    return re.sub(r"[^0-9a-z]", "", letters_and_digits(text))
-
-
-def letters_and_digits(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", text.lower()))
 
 
 _INJECTION = re.compile(r"(?i)\b(?:injections?|inj\.?)(?![a-z])")

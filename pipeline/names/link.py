@@ -3,7 +3,13 @@ one its article is about, when it is about one product only."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def resolved_products(products: Iterable[Any]) -> list[tuple[int, str]]:
+    """(offset, INN) of the product facts (nlp.facts.Fact) that resolved to an INN."""
+    return [(f.start, str(f.values["product"])) for f in products if f.values.get("product")]
 
 
 def link_product(

@@ -17,6 +17,10 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+# a Chinese character (CJK unified ideographs): Chinese text, with no spaces between words
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def lowered(text: str) -> str:
     """``text.lower()`` with every character in place: the few characters whose lower
     case is longer ("İ") stay as they are, so offsets still agree.

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..names.link import link_product
+from ..names.link import link_product, resolved_products
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
 from ..nlp.scan import widen
@@ -51,11 +51,7 @@ class PricesComponent(RulesComponent):
         if not spans:
             return doc
         sentences = Sentences(doc)
-        products = [
-            (f.start, str(f.values["product"]))
-            for f in facts(doc, "products")
-            if f.values.get("product")
-        ]
+        products = resolved_products(facts(doc, "products"))
         published = doc.user_data.get("published")
         local = local_currency(text, self.rules)
         year = published.year if published is not None else None

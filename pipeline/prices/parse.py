@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..nlp.scan import alternation, lowered
+from ..nlp.scan import CJK, alternation, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
 from ..words.numbers import NumberWords, load_numbers, words_to_number
@@ -552,7 +552,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     lo = max(0, start - KIND_REACH - KIND_MARGIN)
     near = lowered(sentence[lo : end + KIND_REACH + KIND_MARGIN])
     found = list(rules.kind_words.finditer(near))
-    if _CJK.search(near):
+    if CJK.search(near):
         found += rules.kind_words_zh.finditer(near)
     for m in found:
         m_start, m_end = m.start() + lo, m.end() + lo
@@ -586,7 +586,7 @@ def local_currency(text: str, rules: MoneyRules) -> str | None:
     >>> local_currency("台灣健保給付819萬元", default_money()), local_currency("120万元", default_money())
     ('TWD', None)
     """
-    if not _CJK.search(text):
+    if not CJK.search(text):
         return None
     places = {k: v for k, v in rules.locale_currency.items() if not k.startswith("_")}
     found = {code for code, words in places.items() if any(w in text for w in words)}
@@ -600,7 +600,6 @@ def bare_yuan(amount_text: str) -> bool:
     return bool(_BARE_YUAN.search(amount_text))
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BARE_YUAN = re.compile(r"(?:[\d\s萬万亿億千百十]元|[萬万亿億])$")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..names.link import link_product
+from ..names.link import link_product, resolved_products
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
 from ..nlp.sentences import Sentences
@@ -30,11 +30,7 @@ class RatesComponent(RulesComponent):
                 units.setdefault(bounds, []).append((max(start, s0) - s0, min(end, s1) - s0))
         if not units:
             return doc
-        products = [
-            (f.start, str(f.values["product"]))
-            for f in facts(doc, "products")
-            if f.values.get("product")
-        ]
+        products = resolved_products(facts(doc, "products"))
         header: str | None = None  # a metric named in a heading line, reused below it
         previous_end = 0
         for s0, s1 in sentences.bounds:
