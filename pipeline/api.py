@@ -93,7 +93,7 @@ def extract(
     article = make_article(
         data, text, "<text>", published=published, max_chars=MAX_CHARS, patterns=rules
     )
-    article, rows = process(article, nlp or shared_nlp(patterns))
+    article, rows = process(article, nlp or shared_nlp(patterns, rules))
     return {"articles": [{**article.row(), "rules": rules.digest}], **rows}
 
 

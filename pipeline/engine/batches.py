@@ -18,6 +18,7 @@ from .. import errors
 from ..nlp.build import build_nlp, check_rules, outgrown
 from ..nlp.facts import remember_text
 from ..read.ingest import Article
+from ..rules import Rules
 from ..write.rows import doc_rows
 from ..write.tables import FACT_TABLES, write_part
 
@@ -44,9 +45,12 @@ def process(article: Article, nlp: Language) -> tuple[Article, Rows]:
         return failed, empty
 
 
-def process_batch(articles: list[Article], patterns: str | None) -> Results:
-    """Facts of a batch of articles, with this process's pipeline for ``patterns``."""
-    nlp = shared_nlp(patterns)
+def process_batch(
+    articles: list[Article], patterns: str | None, rules: Rules | None = None
+) -> Results:
+    """Facts of a batch of articles, with this process's pipeline for ``patterns``
+    (``rules``: those patterns, when the caller has read them already)."""
+    nlp = shared_nlp(patterns, rules)
     return [process(article, nlp) for article in articles]
 
 
@@ -55,14 +59,14 @@ _NLP_CACHE: dict[str, tuple[Language, int]] = {}
 _NLP_LOCK = threading.Lock()
 
 
-def shared_nlp(patterns: str | Path | None) -> Language:
+def shared_nlp(patterns: str | Path | None, rules: Rules | None = None) -> Language:
     """This process's pipeline for the rules now in ``patterns``: built once for
     extract(), the local run, pool workers and Dask workers (whose tasks may run on
     several threads), built afresh when a pattern file has changed (the cache is keyed
     by the rules' content) and when its vocabulary has grown too much (nlp.outgrown), so
     a long run's memory stays bounded. A Doc being processed keeps its own pipeline's
-    vocabulary alive."""
-    key = check_rules(patterns).digest
+    vocabulary alive. ``rules`` saves reading the folder again when the caller has."""
+    key = (rules or check_rules(patterns)).digest
     with _NLP_LOCK:
         entry = _NLP_CACHE.get(key)
         if entry is None or outgrown(*entry):
@@ -117,5 +121,5 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
 
 def extract_and_write(articles: list[Article], target: Path, patterns: str | None) -> BatchSummary:
     """Extract one batch and write it, with the rules now in ``patterns``."""
-    rules = check_rules(patterns).digest
-    return write_batch(target, process_batch(articles, patterns), rules)
+    rules = check_rules(patterns)
+    return write_batch(target, process_batch(articles, patterns, rules), rules.digest)
