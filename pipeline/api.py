@@ -93,7 +93,8 @@ def extract(
     article = make_article(
         data, text, "<text>", published=published, max_chars=MAX_CHARS, patterns=rules
     )
-    article, rows = process(article, nlp or shared_nlp(patterns, rules))
+    language = article.language or "en"
+    article, rows = process(article, nlp or shared_nlp(patterns, rules, language))
     return {"articles": [{**article.row(), "rules": rules.digest}], **rows}
 
 

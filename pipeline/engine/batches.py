@@ -48,33 +48,39 @@ def process(article: Article, nlp: Language) -> tuple[Article, Rows]:
 def process_batch(
     articles: list[Article], patterns: str | None, rules: Rules | None = None
 ) -> Results:
-    """Facts of a batch of articles, with this process's pipeline for ``patterns``
-    (``rules``: those patterns, when the caller has read them already)."""
-    nlp = shared_nlp(patterns, rules)
-    return [process(article, nlp) for article in articles]
+    """Facts of a batch of articles, each with this process's pipeline for its language
+    and ``patterns`` (``rules``: those patterns, when the caller has read them already)."""
+    rules = rules or check_rules(patterns)
+    return [process(a, shared_nlp(patterns, rules, a.language or "en")) for a in articles]
 
 
-# rules digest -> (pipeline, strings it held when built)
-_NLP_CACHE: dict[str, tuple[Language, int]] = {}
+# (rules digest, language) -> (pipeline, strings it held when built)
+_NLP_CACHE: dict[tuple[str, str], tuple[Language, int]] = {}
 _NLP_LOCK = threading.Lock()
 
 
-def shared_nlp(patterns: str | Path | None, rules: Rules | None = None) -> Language:
-    """This process's pipeline for the rules now in ``patterns``: built once for
-    extract(), the local run, pool workers and Dask workers (whose tasks may run on
+def shared_nlp(
+    patterns: str | Path | None, rules: Rules | None = None, lang: str = "en"
+) -> Language:
+    """This process's pipeline for ``lang`` and the rules now in ``patterns``: built once
+    for extract(), the local run, pool workers and Dask workers (whose tasks may run on
     several threads), built afresh when a pattern file has changed (the cache is keyed
     by the rules' content) and when its vocabulary has grown too much (nlp.outgrown), so
     a long run's memory stays bounded. A Doc being processed keeps its own pipeline's
     vocabulary alive. ``rules`` saves reading the folder again when the caller has."""
-    key = (rules or check_rules(patterns)).digest
+    key = ((rules or check_rules(patterns)).digest, lang)
     with _NLP_LOCK:
         entry = _NLP_CACHE.get(key)
         if entry is None or outgrown(*entry):
-            if entry is not None or _NLP_CACHE:
-                _NLP_CACHE.clear()  # one pipeline per process: the old rules or vocabulary
+            # one pipeline per process and language: drop those of older rules, and
+            # this one when its vocabulary has grown
+            stale = [k for k in _NLP_CACHE if k[0] != key[0] or k == key]
+            if stale:
+                for k in stale:
+                    del _NLP_CACHE[k]
                 del entry
                 gc.collect()  # a Language holds reference cycles; free the old one now
-            nlp = build_nlp(patterns)
+            nlp = build_nlp(patterns, lang)
             entry = _NLP_CACHE[key] = (nlp, len(nlp.vocab.strings))
         return entry[0]
 

@@ -87,14 +87,18 @@ LOADERS: tuple[Callable[[Rules], Any], ...] = (
     load_contexts,
 )
 
-LANGUAGES = ("en",)
+# the tokenizer of each language's pipeline (nlp.tokenizer): English as spaCy's with our
+# guard and cache; Chinese character by character, other runs as in English
+TOKENIZERS = {"en": "cartfacts.tokenizer.v1", "zh": "cartfacts.zh_tokenizer.v1"}
+LANGUAGES = tuple(TOKENIZERS)
 # the span group every component writes its facts to (label = table, id = rule,
 # kb_id = normalized name)
 SPANS_KEY = SPANS
 
 
 def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
-    """The cartfacts pipeline for ``lang``: a blank spaCy pipeline with our tokenizer,
+    """The cartfacts pipeline for ``lang`` (``"en"``, ``"zh"``): a blank spaCy pipeline
+    (``spacy.blank(lang)``, no model) with our tokenizer,
     sentence bounds, then one component per fact type, each built from the rules of
     ``patterns`` (default: the packaged patterns/). Facts come out as spans in
     ``doc.spans["cartfacts"]``, and as rows through ``write.rows.doc_rows``."""
@@ -103,9 +107,7 @@ def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
     check_rules(patterns)  # every file valid before any component is made
     config = {"patterns": str(patterns_dir(patterns)) if patterns else ""}
     ensure_extensions()
-    nlp = spacy.blank(
-        lang, config={"nlp": {"tokenizer": {"@tokenizers": "cartfacts.tokenizer.v1"}}}
-    )
+    nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZERS[lang]}}})
     nlp.max_length = MAX_CHARS + 1
     nlp.add_pipe("cartfacts_sentences", config=config)
     for name in COMPONENTS:

@@ -121,3 +121,74 @@ def make_tokenizer() -> Callable[[Language], CachingTokenizer]:
         return CachingTokenizer(tokenizer)
 
     return create
+
+
+# A Chinese character, or a CJK or full-width punctuation mark: one token each. Other
+# runs (Latin names, codes, numbers) are tokenized as in English.
+_CHINESE_PIECES = re.compile(
+    r"([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])|(\s+)"
+)
+
+
+class ChineseTokenizer:
+    """spaCy's character segmenter for Chinese (``spacy.blank("zh")``, no model), except
+    that a run of other characters ("CAR-T", "Carvykti", "129.5") is tokenized by the
+    English tokenizer instead of letter by letter: the name rules read such tokens as in
+    English text, and every Chinese character stays a token of its own."""
+
+    def __init__(self, vocab: Any, latin: CachingTokenizer):
+        self.vocab = vocab
+        self.latin = latin
+        self._words: dict[str, list[str]] = {}
+
+    def _latin_words(self, piece: str) -> list[str]:
+        words = self._words.get(piece)
+        if words is None:
+            if len(self._words) >= TOKENIZER_CACHE:
+                self._words.clear()
+            words = self._words[piece] = [t.text for t in self.latin(piece)]
+        return words
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        last = 0
+        for m in _CHINESE_PIECES.finditer(text):
+            if m.start() > last:
+                piece = self._latin_words(text[last : m.start()])
+                words.extend(piece)
+                spaces.extend([False] * len(piece))
+            blank = m.group(2)
+            if blank is None:
+                words.append(m.group(1))
+                spaces.append(False)
+            elif words and not spaces[-1] and blank[0] == " ":
+                spaces[-1] = True  # one space after a token belongs to it, as in spaCy
+                if len(blank) > 1:
+                    words.append(blank[1:])
+                    spaces.append(False)
+            else:
+                words.append(blank)
+                spaces.append(False)
+            last = m.end()
+        if last < len(text):
+            piece = self._latin_words(text[last:])
+            words.extend(piece)
+            spaces.extend([False] * len(piece))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_words": {}}
+
+
+@spacy.registry.tokenizers("cartfacts.zh_tokenizer.v1")
+def make_chinese_tokenizer() -> Callable[[Language], ChineseTokenizer]:
+    """Chinese characters one by one, other runs by the English tokenizer."""
+
+    def create(nlp: Language) -> ChineseTokenizer:
+        english = spacy.blank(
+            "en", config={"nlp": {"tokenizer": {"@tokenizers": "cartfacts.tokenizer.v1"}}}
+        )
+        return ChineseTokenizer(nlp.vocab, english.tokenizer)
+
+    return create

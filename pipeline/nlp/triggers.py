@@ -143,10 +143,26 @@ class _Answers:
         rows = table[table[:, 0] == 1]
         starts, lengths = rows[:, 1].tolist(), rows[:, 2].tolist()  # plain ints, at C speed
         text = text_of(doc)
-        for start, length in zip(starts, lengths, strict=True):
-            span = (start, start + length)
-            for i in questions.which(text[start : start + length]):
+        spans = [(start, start + length) for start, length in zip(starts, lengths, strict=True)]
+        if doc.vocab.lang == "zh":
+            spans = _chinese_spans(text, spans)
+        for span in spans:
+            for i in questions.which(text[span[0] : span[1]]):
                 self.found[i].append(span)
+
+
+# a run of Chinese characters: the "word" a question is asked about in Chinese text,
+# where every character is a token of its own
+_CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _chinese_spans(text: str, token_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The flagged tokens that are not Chinese characters, and every run of Chinese
+    characters, in order: "医院" or "万元" is asked about as a whole."""
+    spans = [s for s in token_spans if not _CHINESE_RUN.match(text, s[0], s[1])]
+    spans.extend(m.span() for m in _CHINESE_RUN.finditer(text))
+    spans.sort()
+    return spans
 
 
 def _answers(doc: Doc) -> _Answers:

@@ -21,6 +21,7 @@ from .. import errors
 from ..dates.parse import parse_published_line
 from ..rules import Rules
 from .clean import clean_text
+from .language import detect
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -44,6 +45,8 @@ class Article:
     published: date | None = None
     published_source: str | None = None
     url: str | None = None
+    # "en" or "zh" (read.language.detect); the pipeline the article goes through
+    language: str | None = None
 
     def row(self) -> dict[str, object]:
         return {
@@ -56,6 +59,7 @@ class Article:
             "error": self.error,
             "url": self.url,
             "published_source": self.published_source,
+            "language": self.language,
         }
 
     def failed(self, error: str) -> Article:
@@ -66,7 +70,10 @@ class Article:
     def from_row(cls, row: dict[str, object]) -> Article:
         """An article as stored in an articles table (to extract it again)."""
         fields = {f: row.get(f) for f in cls.__dataclass_fields__}
-        return cls(**fields)  # type: ignore[arg-type]
+        article = cls(**fields)  # type: ignore[arg-type]
+        if article.language is None and article.text:  # stored before languages were told
+            article = replace(article, language=detect(article.text))
+        return article
 
 
 def article_id(data: bytes) -> str:
@@ -334,6 +341,7 @@ def make_article(
         published=published,
         published_source=published_source,
         url=url,
+        language=detect(text),
     )
 
 

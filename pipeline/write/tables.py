@@ -65,6 +65,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("url", STR, True, "url of a JSONL record, when given"),
         _c("published_source", STR, True, "where published came from: record, text or html"),
         _c("rules", STR, True, "digest of the rules (patterns folder) the facts came from"),
+        _c("language", STR, True, "en or zh: the language of the text, whose pipeline ran"),
     ),
     "products": FACT_COLUMNS
     + (
