@@ -136,7 +136,7 @@ class ChineseTokenizer:
     English tokenizer instead of letter by letter: the name rules read such tokens as in
     English text, and every Chinese character stays a token of its own."""
 
-    def __init__(self, vocab: Any, latin: CachingTokenizer):
+    def __init__(self, vocab: Any, latin: Callable[[str], Doc]):
         self.vocab = vocab
         self.latin = latin
         self._words: dict[str, list[str]] = {}
