@@ -19,7 +19,8 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from ..errors import PatternError
-from ..rules import Rules, check_keys, expect, open_json, string_list
+from ..rules import Rules, check_keys, expect, string_list
+from ..words.chinese import load_variants
 from .similarity import (
     Part,
     Target,
@@ -135,24 +136,6 @@ _PRODUCT_KEYS = {
 }
 _COMPANY_KEYS = {"id", "name", "aliases", "aliases_cs", "chinese", "chinese_aliases", "segments"}
 _SEGMENT_KEYS = {"chinese", "pinyin", "english"}
-
-
-VARIANTS_FILE = "zh_variants.json"
-
-
-@lru_cache(maxsize=8)
-def load_variants(patterns: Rules) -> dict[int, str]:
-    """The traditional -> simplified character table, one character for one."""
-    data, file = open_json(patterns, VARIANTS_FILE, allowed={"traditional_to_simplified"})
-    table = expect(
-        data.get("traditional_to_simplified", {}), dict, file=file, key="traditional_to_simplified"
-    )
-    for k, v in table.items():
-        if not (isinstance(v, str) and len(k) == 1 and len(v) == 1):
-            raise PatternError(
-                file, "expected one character for one", key=f"traditional_to_simplified.{k}"
-            )
-    return str.maketrans(table)
 
 
 def _opt_str(value: Any, *, file: str, key: str, line: int) -> str | None:

@@ -1,0 +1,62 @@
+"""Chinese script helpers shared by every table: folding traditional characters to
+simplified ones, one for one, so that rules written in simplified script match either
+and every offset stays that of the text as stored (patterns/zh_variants.json); and the
+reading of each character, for names built from Chinese text (patterns/pinyin.json)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..errors import PatternError
+from ..rules import Rules, expect, open_json
+
+VARIANTS_FILE = "zh_variants.json"
+PINYIN_FILE = "pinyin.json"
+# a Chinese character (CJK unified ideographs and extension A)
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=8)
+def load_variants(patterns: Rules) -> dict[int, str]:
+    """The traditional -> simplified character table, one character for one (for
+    ``str.translate``)."""
+    data, file = open_json(patterns, VARIANTS_FILE, allowed={"traditional_to_simplified"})
+    table = expect(
+        data.get("traditional_to_simplified", {}), dict, file=file, key="traditional_to_simplified"
+    )
+    for k, v in table.items():
+        if not (isinstance(v, str) and len(k) == 1 and len(v) == 1):
+            raise PatternError(
+                file, "expected one character for one", key=f"traditional_to_simplified.{k}"
+            )
+    return str.maketrans(table)
+
+
+@lru_cache(maxsize=8)
+def load_pinyin(patterns: Rules) -> dict[str, str]:
+    """Character -> its reading in Latin letters, without tones ("长" -> "chang")."""
+    data, file = open_json(patterns, PINYIN_FILE, allowed={"readings"}, required={"readings"})
+    table = expect(data["readings"], dict, file=file, key="readings")
+    for k, v in table.items():
+        if not (len(k) == 1 and isinstance(v, str) and v.isascii() and v.isalpha()):
+            raise PatternError(file, "expected a character and its reading", key=f"readings.{k}")
+    return dict(table)
+
+
+def readings(text: str, table: dict[str, str]) -> list[str]:
+    """The reading of each character of ``text`` that has one, in order.
+
+    >>> readings("仁济A", {"仁": "ren", "济": "ji"})
+    ['ren', 'ji']
+    """
+    return [table[c] for c in text if c in table]
+
+
+def romanised(text: str, table: dict[str, str]) -> str:
+    """A Chinese name written as one capitalised word of its readings ("仁济" -> "Renji").
+
+    >>> romanised("长海", {"长": "chang", "海": "hai"})
+    'Changhai'
+    """
+    return "".join(readings(text, table)).capitalize()
