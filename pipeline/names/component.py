@@ -173,6 +173,7 @@ class ProductsComponent(RulesComponent):
                 (self.chinese, self.kb.chinese_names, "product.chinese", "chinese"),
                 (self.latin_names, self.kb.product_names, "product.alias", "alias"),
                 keep=self.kb.products,
+                taken=[(m.start, m.end) for m in out],
             )
         return out
 
@@ -460,16 +461,22 @@ NameFinder = tuple[re.Pattern[str], dict[str, str], str, str]  # regex, name -> 
 
 
 def _in_chinese_text(
-    text: str, t2s: dict[int, str], chinese: NameFinder, latin: NameFinder, keep: Any
+    text: str,
+    t2s: dict[int, str],
+    chinese: NameFinder,
+    latin: NameFinder,
+    keep: Any,
+    taken: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Names in Chinese text: Chinese names in either script (the text folded to simplified
     characters one for one, so offsets are the text's), then Latin names glued to Chinese
     characters, which the tokenizer leaves inside one token ("产品Kymriah上市"). Only ids
-    in ``keep`` count."""
+    in ``keep`` count; spans overlapping ``taken`` (found already) are left out."""
     out: list[Mention] = []
+    found = list(taken or ())
     for finder, source in ((chinese, text.translate(t2s)), (latin, text)):
         regex, ids, rule, method = finder
-        taken = [(m.start, m.end) for m in out]
+        taken = found + [(m.start, m.end) for m in out]
         for m in regex.finditer(source):
             key = m.group("name") if "name" in regex.groupindex else m.group(0).lower()
             target = ids.get(key)
