@@ -41,11 +41,13 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
-def extract(nlp):
+def extract():
+    """pipeline.extract with the packaged rules: each text goes through the pipeline of
+    its language (built once per language for the session)."""
     import pipeline
 
     def run(text: str, published: str | None = None) -> dict[str, list[dict[str, Any]]]:
-        return pipeline.extract(text, published, nlp=nlp)
+        return pipeline.extract(text, published)
 
     return run
 

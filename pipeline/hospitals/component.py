@@ -10,6 +10,8 @@ from ..nlp.facts import Fact, add_fact, text_of
 from ..nlp.scan import widen
 from ..nlp.triggers import hits, register
 from ..rules import Rules
+from ..words.chinese import HAN
+from .chinese import LONGEST_NAME, chinese_name, find_chinese_hospitals, load_chinese_hospitals
 from .parse import find_hospitals, gazetteer_id, load_hospitals
 
 # characters around a head word in which a full name can stand (eight name words before
@@ -27,13 +29,32 @@ class HospitalsComponent(RulesComponent):
             self.nlp.vocab,
             lambda text: head_word.search(text) is not None or text.strip(".,;:()'\"") in known,
         )
+        # Chinese names: runs of Chinese characters holding a head (医院), a known name or
+        # a university's short name with an ordinal
+        self.chinese = chinese = load_chinese_hospitals(patterns)
+        regexes = (chinese.head, chinese.known, chinese.abbreviation)
+        self.chinese_trigger = register(
+            self.nlp.vocab,
+            lambda text: (
+                HAN.match(text) is not None
+                and any(r.search(text.translate(chinese.t2s)) for r in regexes)
+            ),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
-        if not spans:
-            return doc
-        for h in find_hospitals(text, self.rules, spans):
+        found = find_hospitals(text, self.rules, spans) if spans else []
+        chinese = widen(hits(doc, self.chinese_trigger), LONGEST_NAME, 0, len(text))
+        if chinese:
+            taken = [(h.start, h.end) for h in found]
+            found += [
+                h
+                for h in find_chinese_hospitals(text, self.chinese, chinese)
+                if not any(s < h.end and h.start < e for s, e in taken)
+            ]
+            found.sort(key=lambda h: (h.start, h.end))
+        for h in found:
             add_fact(
                 doc,
                 "hospitals",
@@ -45,6 +66,7 @@ class HospitalsComponent(RulesComponent):
                         "hospital": h.name.display,
                         "city": h.name.city,
                         "gazetteer_id": gazetteer_id(h.name, self.rules),
+                        "hospital_zh": chinese_name(h, self.chinese),
                     },
                 ),
             )

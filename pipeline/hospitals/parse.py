@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..errors import PatternError
 from ..nlp.scan import alternation
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
+# a Chinese name of two characters ("华西", "高医") is too often part of other words
+CHINESE_SHORTEST = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class HospitalRules:
     department: frozenset[str] = frozenset()
     # a known hospital's abbreviation (exact case, a whole word) -> its entry
     abbreviations: dict[str, GazetteerEntry] = field(default_factory=dict)
+    # a known hospital's Chinese names, in simplified script -> its entry
+    chinese: dict[str, GazetteerEntry] = field(default_factory=dict)
     # a token holding the last word of a head as the mention regex needs it (same case,
     # not after a letter, at a word's end): every name holds one
     head_word: re.Pattern[str] = re.compile("(?!)")
@@ -138,7 +143,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         check_keys(
             rec,
             file=gfile,
-            allowed={"id", "name", "city", "aliases", "abbreviations"},
+            allowed={"id", "name", "city", "aliases", "abbreviations", "chinese"},
             required={"id", "name"},
             line=line,
         )
@@ -151,6 +156,16 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rec.get("abbreviations", []), file=gfile, key="abbreviations", line=line
         ):
             rules.abbreviations[abbrev] = entry
+        for chinese in string_list(rec.get("chinese", []), file=gfile, key="chinese", line=line):
+            if len(chinese) < CHINESE_SHORTEST:
+                raise PatternError(
+                    gfile,
+                    f"a Chinese name needs {CHINESE_SHORTEST} characters or more "
+                    "(a shorter one counts where an article introduces it)",
+                    key="chinese",
+                    line=line,
+                )
+            rules.chinese.setdefault(chinese, entry)
         for alias in (
             entry.name,
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
@@ -269,7 +284,8 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         if w in rules.generic and w not in {"affiliated", "of", "the", "and", "&"}
     )
     if distinctive:
-        key = ("name", *distinctive, "|", head)
+        # "The Second Xiangya Hospital" is not "Xiangya Hospital"
+        key = ("name", *distinctive, "|", head, *((str(ordinal),) if ordinal else ()))
         display = " ".join(words + extra_name)
     elif ordinal is not None and named_city:
         # "People's" is dropped: "Shenyang Sixth Hospital" and "Shenyang Sixth People's
@@ -311,6 +327,8 @@ class HospitalMention:
     end: int
     rule: str
     name: HospitalName
+    # the name as written in Chinese, in simplified script, for a Chinese mention
+    chinese: str | None = None
 
 
 def find_hospitals(
@@ -411,12 +429,18 @@ def _known_abbreviations(
     for m in regex.finditer(text) if spans is None else scan_finditer(regex, text, spans):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        entry = rules.abbreviations[m.group(0)]
-        parsed = parse_hospital(entry.name, rules)
-        if parsed is not None:
-            name = HospitalName(parsed.key, entry.name, entry.city, parsed.distinctive, parsed.head)
+        name = known_name(rules.abbreviations[m.group(0)], rules)
+        if name is not None:
             out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
     return out
+
+
+def known_name(entry: GazetteerEntry, rules: HospitalRules) -> HospitalName | None:
+    """The name of a gazetteer hospital, keyed as its official name is."""
+    parsed = parse_hospital(entry.name, rules)
+    if parsed is None:
+        return None
+    return HospitalName(parsed.key, entry.name, entry.city, parsed.distinctive, parsed.head)
 
 
 def _abbreviations(text: str, found: list[HospitalMention]) -> list[HospitalMention]:

@@ -18,6 +18,7 @@ from ..dates import component as _dates  # noqa: F401
 from ..dates.parse import load_dates
 from ..errors import CartfactsError
 from ..hospitals import component as _hospitals  # noqa: F401
+from ..hospitals.chinese import load_chinese_hospitals
 from ..hospitals.parse import load_hospitals
 from ..names import component as _names  # noqa: F401
 from ..names.contexts import load_contexts
@@ -27,6 +28,7 @@ from ..prices.parse import load_money
 from ..rates import component as _rates  # noqa: F401
 from ..rates.parse import load_rates
 from ..rules import Rules, load_patterns, patterns_dir
+from ..words.chinese import load_pinyin, load_variants
 from ..words.numbers import load_numbers
 from ..words.qualifiers import load_qualifiers
 from . import sentences as _sentences  # noqa: F401
@@ -83,6 +85,9 @@ LOADERS: tuple[Callable[[Rules], Any], ...] = (
     load_rates,
     load_dates,
     load_hospitals,
+    load_chinese_hospitals,
+    load_pinyin,
+    load_variants,
     load_kb,
     load_contexts,
 )

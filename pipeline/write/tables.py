@@ -126,6 +126,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("hospital", STR, False, "canonical English name"),
         _c("city", STR, True, "city of the hospital"),
         _c("gazetteer_id", STR, True, "id of the gazetteer entry, when the hospital is known"),
+        _c("hospital_zh", STR, True, "Chinese name (simplified) of a hospital named in Chinese"),
     ),
     "companies": FACT_COLUMNS
     + (

@@ -1,0 +1,538 @@
+"""Hospitals named in Chinese: 浙江大学医学院附属第一医院, 上海长海医院, 瑪麗醫院, 浙大一院.
+
+Pure functions over the text folded to simplified script (one character for one, so
+offsets are the text's). A name ends in a head word (医院, 医学中心); Chinese has no
+spaces, so its start is the nearest boundary before the head: a character that is not
+Chinese, or a function character (在, 于, 和, 至...) unless it stands inside a name word
+(协和). A known hospital (the gazetteer's ``chinese`` names) is recognised by its name or a
+name ending it; any other is read into its parts (place, university, school, 附属,
+ordinal, type words, distinctive characters) and given an English name built from them,
+which then goes through the English canonical key (parse.parse_hospital), so "上海交通大学
+医学院附属仁济医院" and "Renji Hospital" meet. Rules: patterns/hospitals_zh.json.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..nlp.scan import alternation
+from ..nlp.scan import finditer as scan_finditer
+from ..rules import Rules, expect, open_json, section, string_list
+from ..words.chinese import HAN, load_pinyin, load_variants, romanised
+from .parse import (
+    GazetteerEntry,
+    HospitalMention,
+    HospitalName,
+    HospitalRules,
+    known_name,
+    load_hospitals,
+    parse_hospital,
+)
+
+FILE = "hospitals_zh.json"
+# characters a name may reach back from its head (the longest names are about 20:
+# 华中科技大学同济医学院附属协和医院)
+LONGEST_NAME = 24
+# distinctive characters a name without place or university may have
+DISTINCTIVE_ALONE = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # English
+    city: str | None
+    kind: str  # city, province or country
+
+
+@dataclass(frozen=True)
+class University:
+    name: str
+    city: str | None
+
+
+@dataclass(frozen=True)
+class ChineseHospitalRules:
+    english: HospitalRules
+    t2s: dict[int, str]
+    pinyin: dict[str, str]
+    heads: dict[str, str]
+    head: re.Pattern[str]
+    boundary: frozenset[str]
+    vague: frozenset[str]
+    counted: re.Pattern[str]
+    name_words: tuple[str, ...]
+    leading: re.Pattern[str]
+    not_names: re.Pattern[str]
+    not_after: re.Pattern[str]
+    ordinals: dict[str, str]
+    affiliated: tuple[str, ...]
+    kinds: dict[str, tuple[str, bool]]  # word -> (English, after the head)
+    kind: re.Pattern[str]
+    schools: dict[str, str]
+    school: re.Pattern[str]
+    places: dict[str, Place]
+    place: re.Pattern[str]
+    unknown_place: re.Pattern[str]
+    place_suffixes: dict[str, str]
+    universities: dict[str, University]
+    university: re.Pattern[str]
+    unknown_university: re.Pattern[str]
+    university_endings: dict[str, str]
+    short_form: re.Pattern[str]
+    abbreviation: re.Pattern[str]
+    known: re.Pattern[str]
+
+
+_KEYS = {
+    "heads",
+    "boundary_characters",
+    "name_words",
+    "leading_words",
+    "not_names",
+    "not_after_head",
+    "ordinals",
+    "affiliated",
+    "kinds",
+    "schools",
+    "places",
+    "place_suffixes",
+    "universities",
+    "university_endings",
+    "short_form",
+    "vague_characters",
+    "counted",
+}
+
+
+def _starting(words: Iterable[str]) -> re.Pattern[str]:
+    """Matches one of ``words`` (longest first) at a position (with ``.match``)."""
+    return re.compile(rf"(?:{alternation(words)})" if words else "(?!)")
+
+
+def _known_names(names: list[str]) -> re.Pattern[str]:
+    """The gazetteer's Chinese names, longest first; the lookahead on first characters
+    lets the engine skip other positions at C speed."""
+    if not names:
+        return re.compile("(?!)")
+    firsts = "".join(sorted({re.escape(n[0]) for n in names}))
+    return re.compile(rf"(?=[{firsts}])(?:{alternation(names)})")
+
+
+@lru_cache(maxsize=8)
+def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
+    data, file = open_json(patterns, FILE, allowed=_KEYS, required=_KEYS)
+    english = load_hospitals(patterns)
+    heads = {str(k): str(v) for k, v in section(data, "heads", dict, file=file).items()}
+    kinds: dict[str, tuple[str, bool]] = {}
+    for word, value in section(data, "kinds", dict, file=file).items():
+        pair = expect(value, list, file=file, key=f"kinds.{word}")
+        kinds[word] = (str(pair[0]), len(pair) > 1 and pair[1] == "after")
+    places: dict[str, Place] = {}
+    for word, value in section(data, "places", dict, file=file).items():
+        triple = expect(value, list, file=file, key=f"places.{word}")
+        places[word] = Place(str(triple[0]), triple[1], str(triple[2]))
+    universities: dict[str, University] = {}
+    for i, rec in enumerate(expect(data["universities"], list, file=file, key="universities")):
+        where = f"universities[{i}]"
+        record = expect(rec, dict, file=file, key=where)
+        university = University(
+            expect(record.get("name"), str, file=file, key=f"{where}.name"), record.get("city")
+        )
+        for name in string_list(record.get("chinese", []), file=file, key=f"{where}.chinese"):
+            universities.setdefault(name, university)
+        for name in string_list(record.get("short", []), file=file, key=f"{where}.short"):
+            universities.setdefault(name, university)
+    endings = {
+        str(k): str(v) for k, v in section(data, "university_endings", dict, file=file).items()
+    }
+    ordinals = {str(k): str(v) for k, v in section(data, "ordinals", dict, file=file).items()}
+    suffixes = {str(k): str(v) for k, v in section(data, "place_suffixes", dict, file=file).items()}
+    affiliated = tuple(string_list(data["affiliated"], file=file, key="affiliated"))
+    ordinal = f"[{''.join(ordinals)}]"
+    affix = alternation(["附", *affiliated])
+    return ChineseHospitalRules(
+        english=english,
+        t2s=load_variants(patterns),
+        pinyin=load_pinyin(patterns),
+        heads=heads,
+        head=re.compile(alternation(heads)),
+        boundary=frozenset(
+            expect(data["boundary_characters"], str, file=file, key="boundary_characters")
+        ),
+        counted=re.compile(expect(data["counted"], str, file=file, key="counted")),
+        vague=frozenset(expect(data["vague_characters"], str, file=file, key="vague_characters")),
+        name_words=tuple(string_list(data["name_words"], file=file, key="name_words")),
+        leading=re.compile(
+            rf"(?:{alternation(string_list(data['leading_words'], file=file, key='leading_words'))})+"
+        ),
+        not_names=_starting(string_list(data["not_names"], file=file, key="not_names")),
+        not_after=_starting(string_list(data["not_after_head"], file=file, key="not_after_head")),
+        ordinals=ordinals,
+        affiliated=affiliated,
+        kinds=kinds,
+        kind=_starting(kinds),
+        schools={str(k): str(v) for k, v in section(data, "schools", dict, file=file).items()},
+        school=_starting(section(data, "schools", dict, file=file)),
+        places=places,
+        place=re.compile(
+            rf"(?P<place>{alternation(places)})(?P<suffix>{alternation(suffixes)})?"
+            if places
+            else "(?!)"
+        ),
+        # a place the table does not hold, by its administrative suffix: 湖州市, 桐庐县
+        unknown_place=re.compile(
+            rf"(?P<stem>{HAN.pattern}{{2,3}}?)(?P<suffix>{alternation(s for s in suffixes if s)})"
+        ),
+        place_suffixes=suffixes,
+        universities=universities,
+        university=_starting(universities),
+        unknown_university=re.compile(
+            rf"(?P<stem>{HAN.pattern}{{2,6}}?)(?P<ending>{alternation(endings)})"
+        ),
+        university_endings=endings,
+        short_form=re.compile(expect(data["short_form"], str, file=file, key="short_form")),
+        # a university's short name with an ordinal: 浙大一院, 中国科大附一院, 郑大一附院
+        abbreviation=re.compile(
+            rf"(?P<university>{alternation(universities)})(?P<a1>{affix})?(?P<ordinal>{ordinal})"
+            rf"(?P<a2>{affix})?院(?![长士校区])"
+            if universities
+            else "(?!)"
+        ),
+        known=_known_names(list(english.chinese)),
+    )
+
+
+# ---------------------------------------------------------------- reading a name
+
+
+@dataclass
+class _Parts:
+    place: Place | None = None
+    place_suffix: str = ""
+    university: University | None = None
+    school: str | None = None
+    affiliated: bool = False
+    ordinal: str | None = None
+    kinds: tuple[str, ...] = ()
+    distinctive: str = ""
+    head: str = "Hospital"
+
+    def identifies(self) -> bool:
+        """Whether the parts name one hospital: a place or a university with something
+        more than the head, or a distinctive name of two characters or more."""
+        more = bool(self.ordinal or self.kinds or self.distinctive or self.school)
+        if self.university is not None:
+            return True
+        if self.place is not None and self.place.kind != "country":
+            return more
+        # a name of its own, with no place: 慈济医院 (longer runs are seldom one name)
+        return 2 <= len(self.distinctive) <= DISTINCTIVE_ALONE
+
+
+def read_parts(name: str, rules: ChineseHospitalRules) -> _Parts:
+    """The parts of a Chinese hospital name (simplified script), left to right."""
+    parts = _Parts()
+    head = next((h for h in sorted(rules.heads, key=len, reverse=True) if name.endswith(h)), "")
+    parts.head = rules.heads.get(head, "Hospital")
+    body = name[: len(name) - len(head)]
+    i = 0
+    m = rules.place.match(body)
+    if m and not rules.university.match(body):  # 北京大学 is a university, not 北京
+        parts.place, parts.place_suffix = rules.places[m.group("place")], m.group("suffix") or ""
+        i = m.end()
+    elif not rules.university.match(body) and not rules.unknown_university.match(body):
+        m = rules.unknown_place.match(body)
+        if m and m.end() < len(body):
+            stem, suffix = romanised(m.group("stem"), rules.pinyin), m.group("suffix")
+            kind = "province" if rules.place_suffixes[suffix] == "Provincial" else "city"
+            county = rules.place_suffixes[suffix] if kind == "city" else ""
+            name = f"{stem} {county}".strip()
+            parts.place = Place(name, name if kind == "city" and not county else None, kind)
+            parts.place_suffix, i = suffix, m.end()
+    if parts.place is not None:
+        m = rules.unknown_place.match(body, i)  # a district or county of it: 朝阳区
+        if m and m.end() < len(body) and rules.place_suffixes[m.group("suffix")]:
+            district = f"{romanised(m.group('stem'), rules.pinyin)} {rules.place_suffixes[m.group('suffix')]}"
+            parts.place = Place(f"{parts.place.name} {district}", parts.place.city, "city")
+            parts.place_suffix, i = m.group("suffix"), m.end()
+    m = rules.university.match(body, i)
+    if m:
+        parts.university, i = rules.universities[m.group(0)], m.end()
+    else:
+        unknown = rules.unknown_university.match(body, i)
+        if unknown:
+            stem = romanised(unknown.group("stem"), rules.pinyin)
+            ending = rules.university_endings[unknown.group("ending")]
+            parts.university, i = University(f"{stem} {ending}", None), unknown.end()
+    if parts.university is not None:
+        m = rules.school.match(body, i)
+        if m:
+            parts.school, i = rules.schools[m.group(0)], m.end()
+    distinctive: list[str] = []
+    kinds: list[str] = []
+    while i < len(body):
+        if any(body.startswith(a, i) for a in rules.affiliated):
+            parts.affiliated = True
+            i += 2
+            continue
+        if body[i] == "第" and i + 1 < len(body) and body[i + 1] in rules.ordinals:
+            parts.ordinal = rules.ordinals[body[i + 1]]
+            i += 2
+            continue
+        if body[i] in rules.ordinals and (i + 1 == len(body) or body[i + 1] in "附人"):
+            parts.ordinal = rules.ordinals[body[i]]  # 湘雅二医院, 一附院
+            i += 1
+            continue
+        m = rules.kind.match(body, i)
+        if m:
+            kinds.append(m.group(0))
+            i = m.end()
+            continue
+        distinctive.append(body[i])
+        i += 1
+    parts.kinds = tuple(kinds)
+    parts.distinctive = "".join(distinctive)
+    return parts
+
+
+def english_name(parts: _Parts, rules: ChineseHospitalRules) -> str:
+    """An English name built from the parts, in the form Chinese hospitals use for
+    their own ("The First Affiliated Hospital of X University", "Renji Hospital, X
+    University School of Medicine", "The Second People's Hospital of Y")."""
+    before = [rules.kinds[k][0] for k in parts.kinds if not rules.kinds[k][1]]
+    after = [rules.kinds[k][0] for k in parts.kinds if rules.kinds[k][1]]
+    name = romanised(parts.distinctive, rules.pinyin) if parts.distinctive else ""
+    words = [name, *before, parts.head, *after]
+    if parts.ordinal:
+        affiliated = "Affiliated " if parts.affiliated else ""
+        core = f"The {parts.ordinal} {affiliated}" + " ".join(w for w in words if w)
+    else:
+        core = " ".join(w for w in words if w)
+    if parts.university is not None:
+        university = parts.university.name
+        if parts.school == "School of Medicine":
+            return f"{core}, {university} School of Medicine"
+        if parts.school:
+            return f"{core}, {parts.school}, {university}"
+        if parts.ordinal or name:
+            return f"{core} of {university}"
+        if parts.affiliated and not before:
+            return f"The Affiliated {core} of {university}"
+        return f"{university} {core}"
+    if parts.place is not None:
+        place = parts.place.name
+        qualifier = rules.place_suffixes.get(parts.place_suffix, "")
+        if parts.place.kind != "province" or qualifier != "Provincial":
+            qualifier = ""  # a county's or district's word is part of its name already
+        if parts.ordinal:
+            return f"{core} of {place}"
+        return " ".join(w for w in (place, qualifier, core) if w)
+    return core
+
+
+def _city(parts: _Parts) -> str | None:
+    if parts.place is not None and parts.place.city:
+        return parts.place.city
+    return parts.university.city if parts.university is not None else None
+
+
+# ---------------------------------------------------------------- finding names
+
+
+def _start(folded: str, head_start: int, rules: ChineseHospitalRules) -> list[int]:
+    """Where a name ending at ``head_start`` may begin, nearest first: after each
+    boundary before it, up to LONGEST_NAME characters back (digits just before the head
+    belong to it: 301医院)."""
+    lo = max(0, head_start - LONGEST_NAME)
+    i = head_start
+    while i > lo and folded[i - 1].isdigit():
+        i -= 1
+    starts = []
+    protected = _protected(folded, lo, head_start, rules)
+    while i > lo:
+        c = folded[i - 1]
+        if not HAN.match(c):
+            break
+        if c in rules.boundary and (i - 1) not in protected:
+            starts.append(i)
+        i -= 1
+    starts.append(i)
+    return starts
+
+
+def _protected(folded: str, lo: int, hi: int, rules: ChineseHospitalRules) -> set[int]:
+    """Positions inside a name word (协和) between ``lo`` and ``hi``."""
+    out: set[int] = set()
+    for word in rules.name_words:
+        j = folded.find(word, max(0, lo - len(word) + 1), hi + len(word))
+        while j != -1 and j < hi:
+            out.update(range(j, j + len(word)))
+            j = folded.find(word, j + 1, hi + len(word))
+    return out
+
+
+def _candidate(folded: str, start: int, end: int, rules: ChineseHospitalRules) -> int | None:
+    """The start of the name in folded[start:end] once leading words are dropped; None
+    when what is left is no name (该医院, 定点医院)."""
+    m = rules.leading.match(folded, start, end)
+    if m:
+        start = m.end()
+    if start >= end or rules.not_names.match(folded, start, end):
+        return None
+    if rules.counted.search(folded, start, end):
+        return None  # 多家医院, 3家医院
+    return start
+
+
+def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
+    """The hospital a Chinese name (simplified) names: a gazetteer entry by the whole
+    name, or by a known name ending it whose place and university agree; else one built
+    from its parts."""
+    entry = rules.english.chinese.get(chinese)
+    if entry is None:
+        entry = _known_ending(chinese, rules)
+    if entry is not None:
+        return known_name(entry, rules.english)
+    parts = read_parts(chinese, rules)
+    if not parts.identifies() or rules.vague.intersection(parts.distinctive):
+        return None
+    english = english_name(parts, rules)
+    city = _city(parts)
+    parsed = parse_hospital(english, rules.english)
+    if parsed is None:
+        return HospitalName(("zh", chinese), english, city, (chinese,), parts.head.lower())
+    known = rules.english.gazetteer.get(parsed.key)
+    if known is not None:
+        return known_name(known, rules.english)
+    return HospitalName(parsed.key, english, city or parsed.city, parsed.distinctive, parsed.head)
+
+
+def _known_ending(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
+    """A gazetteer entry whose Chinese name ends this one ("上海仁济医院" ends in 仁济医院),
+    when what stands before agrees with the entry: its characters all appear, in order,
+    in another of the entry's names."""
+    for i in range(1, len(chinese) - 2):
+        entry = rules.english.chinese.get(chinese[i:])
+        if entry is None:
+            continue
+        prefix = chinese[:i]
+        names = [n for n, e in rules.english.chinese.items() if e is entry]
+        if any(_in_order(prefix, n) for n in names):
+            return entry
+        return None
+    return None
+
+
+def _in_order(chars: str, text: str) -> bool:
+    it = iter(text)
+    return all(c in it for c in chars)
+
+
+def find_chinese_hospitals(
+    text: str, rules: ChineseHospitalRules, spans: list[tuple[int, int]] | None = None
+) -> list[HospitalMention]:
+    """Hospital mentions of a text in Chinese (or holding Chinese names), in order."""
+    folded = text.translate(rules.t2s)
+    windows = spans if spans is not None else [(0, len(text))]
+    found: list[HospitalMention] = []
+    for m in scan_finditer(rules.head, folded, windows):
+        if rules.not_after.match(folded, m.end()):
+            continue  # 医院管理局
+        # the nearest start that gives a name; a farther one only where the nearer part
+        # names nothing yet (纪念医院 in ...中和纪念医院)
+        for start in _start(folded, m.start(), rules):
+            begin = _candidate(folded, start, m.end(), rules)
+            if begin is None:
+                break  # 该医院, 多家医院: no name
+            chinese = folded[begin : m.end()]
+            name = _identify(chinese, rules)
+            if name is not None:
+                found.append(HospitalMention(begin, m.end(), "hospital.zh_name", name, chinese))
+                break
+    for m in scan_finditer(rules.known, folded, windows):
+        if rules.not_after.match(folded, m.end()):
+            continue
+        found.append(
+            HospitalMention(
+                m.start(), m.end(), "hospital.zh_known", _must(m.group(0), rules), m.group(0)
+            )
+        )
+    for m in scan_finditer(rules.abbreviation, folded, windows):
+        name = _abbreviated(m, rules)
+        if name is not None:
+            found.append(
+                HospitalMention(m.start(), m.end(), "hospital.zh_abbreviation", name, m.group(0))
+            )
+    kept = _longest(found)
+    kept += _introduced(folded, kept, rules)
+    return sorted(kept, key=lambda f: (f.start, f.end))
+
+
+def chinese_name(mention: HospitalMention, rules: ChineseHospitalRules) -> str | None:
+    """The Chinese name of a mention's hospital: a known hospital's first (full) Chinese
+    name, else the name as written, in simplified script; None for an English mention."""
+    if mention.chinese is None:
+        return None
+    entry = rules.english.gazetteer.get(mention.name.key)
+    if entry is not None:
+        for name, other in rules.english.chinese.items():
+            if other is entry:
+                return name
+    return mention.chinese
+
+
+def _must(chinese: str, rules: ChineseHospitalRules) -> HospitalName:
+    entry = rules.english.chinese[chinese]
+    name = known_name(entry, rules.english)
+    if name is None:  # an official name the English parser cannot read: keyed as is
+        return HospitalName(("zh", entry.id), entry.name, entry.city, (), "hospital")
+    return name
+
+
+def _abbreviated(m: re.Match[str], rules: ChineseHospitalRules) -> HospitalName | None:
+    university = rules.universities[m.group("university")]
+    parts = _Parts(
+        university=university,
+        ordinal=rules.ordinals[m.group("ordinal")],
+        affiliated=bool(m.group("a1") or m.group("a2")),
+    )
+    english = english_name(parts, rules)
+    parsed = parse_hospital(english, rules.english)
+    if parsed is None:
+        return None
+    known = rules.english.gazetteer.get(parsed.key)
+    if known is not None:
+        return known_name(known, rules.english)
+    return HospitalName(parsed.key, english, university.city, parsed.distinctive, parsed.head)
+
+
+def _longest(found: list[HospitalMention]) -> list[HospitalMention]:
+    """Of overlapping mentions, the longest (the first of equals)."""
+    kept: list[HospitalMention] = []
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
+        if not any(k.start < f.end and f.start < k.end for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _introduced(
+    folded: str, found: list[HospitalMention], rules: ChineseHospitalRules
+) -> list[HospitalMention]:
+    """Short names an article introduces for a hospital it named ("...医院（以下简称X）"):
+    that mention and every later one."""
+    out: list[HospitalMention] = []
+    taken = [(f.start, f.end) for f in found]
+    for f in found:
+        m = rules.short_form.match(folded, f.end)
+        if m is None:
+            continue
+        short = m.group("short")
+        for s in re.finditer(re.escape(short), folded[f.end :]):
+            a, b = f.end + s.start(), f.end + s.end()
+            if not any(x < b and a < y for x, y in taken):
+                out.append(HospitalMention(a, b, "hospital.zh_short_form", f.name, short))
+                taken.append((a, b))
+    return out
