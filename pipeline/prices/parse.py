@@ -16,8 +16,8 @@ from ..errors import PatternError
 from ..nlp.scan import CJK, alternation, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
-from ..words.numbers import NumberWords, load_numbers, words_to_number
-from ..words.qualifiers import load_qualifiers, qualifier_regex
+from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
+from ..words.qualifiers import Qualifiers, load_qualifiers
 
 FILE = "money.json"
 RATES_FILE = "exchange_rates.json"
@@ -85,8 +85,7 @@ class MoneyRules:
     implies: dict[str, str]
     numbers: NumberWords
     yen_context: re.Pattern[str]
-    qualifier: re.Pattern[str]
-    qualifiers: dict[str, str]
+    qualifiers: Qualifiers
     per_after: re.Pattern[str]
     per_before: re.Pattern[str]
     per: dict[str, str]
@@ -105,7 +104,6 @@ class MoneyRules:
     therapy_after: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
-    zh_digits: dict[str, int] = field(default_factory=dict)
     # currency -> words whose presence in an article makes its bare 元/萬 that currency
     locale_currency: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -130,7 +128,6 @@ def load_money(patterns: Rules) -> MoneyRules:
             "change_words",
             "range_qualifiers",
             "other_units",
-            "chinese_numerals",
             "locale_currency",
         },
         required={"currencies", "multipliers", "per", "kinds"},
@@ -178,12 +175,7 @@ def load_money(patterns: Rules) -> MoneyRules:
         r"|\d+(?:\.\d+)?)"
     )
 
-    zh_digits = {
-        k: int(v)
-        for k, v in expect(
-            data.get("chinese_numerals", {}), dict, file=file, key="chinese_numerals"
-        ).items()
-    }
+    zh_digits = numbers.chinese
     # 十, 一千多, 两百: Chinese numerals, which count only before a scale word (萬, 亿)
     zh_number = (
         "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+(?:多|余|餘)?"
@@ -261,7 +253,6 @@ def load_money(patterns: Rules) -> MoneyRules:
         implies=implies,
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
-        qualifier=qualifier_regex(qualifiers),
         qualifiers=qualifiers,
         per_after=re.compile(
             r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
@@ -291,7 +282,6 @@ def load_money(patterns: Rules) -> MoneyRules:
             + alternation(string_list(data.get("change_words", []), file=file, key="change_words"))
             + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
         ),
-        zh_digits=zh_digits,
         locale_currency={
             code: string_list(words, file=file, key=f"locale_currency.{code}")
             for code, words in expect(
@@ -324,29 +314,6 @@ class Money:
     currency: str
 
 
-def chinese_number(text: str, digits: dict[str, int]) -> float | None:
-    """The value of a number in Chinese numerals (no scale above 千: 萬 and 亿 are the
-    multipliers that follow it); "多" (and more) is left to the qualifier.
-
-    >>> d = {"一": 1, "二": 2, "十": 10, "百": 100, "千": 1000, "五": 5}
-    >>> chinese_number("一千多", d), chinese_number("十", d), chinese_number("二百五十", d), chinese_number("百", d)
-    (1000.0, 10.0, 250.0, 100.0)
-    """
-    text = text.rstrip("多余餘")
-    total = current = 0
-    for ch in text:
-        value = digits.get(ch)
-        if value is None:
-            return None
-        if value >= 10:
-            total += (current or 1) * value
-            current = 0
-        else:
-            current = value
-    total += current
-    return float(total) if total else None
-
-
 def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, float | None]:
     """(number, multiplier) of side i of a match; number None when absent."""
     n, w = m.groupdict().get(f"n{i}"), m.groupdict().get(f"w{i}")
@@ -363,7 +330,7 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
             return None, None
         return value, mult
     if z:
-        value = chinese_number(z, rules.zh_digits)
+        value = chinese_number(z, rules.numbers)
         mult = mult or rules.multipliers.get(m.groupdict().get("imp") or "")
         if value is None or mult is None:  # "一" alone is no amount
             return None, None
@@ -530,8 +497,7 @@ KIND_MARGIN = 60
 def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classification:
     """kind, per and qualifier of the amount at sentence[start:end], from nearby words."""
     before, after = sentence[:start], sentence[end:]
-    q = rules.qualifier.search(before[-40:])
-    qualifier = rules.qualifiers[q.group("q").lower()] if q else None
+    qualifier = rules.qualifiers.of(before, after)
     per = None
     pa = rules.per_after.match(after[:50])
     pb = rules.per_before.search(before[-50:])

@@ -11,14 +11,16 @@ from ..nlp.facts import Fact, add_fact, facts, text_of
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register
 from ..rules import Rules
-from .parse import UNIT_WORDS, _heading_metric, find_rates, load_rates
+from .parse import CHINESE_UNIT_WORDS, UNIT_WORDS, _heading_metric, find_rates, load_rates
 
 
 class RatesComponent(RulesComponent):
     def setup(self, patterns: Rules) -> None:
         self.rules = load_rates(patterns)
         # sentences without a percent unit hold no figure and are not read
-        self.trigger = register(self.nlp.vocab, containing(UNIT_WORDS, whole_words=True))
+        # (a Chinese figure in words by its last character: 百分之, 八成)
+        words = UNIT_WORDS + tuple(w[-1] for w in CHINESE_UNIT_WORDS)
+        self.trigger = register(self.nlp.vocab, containing(words, whole_words=True))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

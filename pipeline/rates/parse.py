@@ -16,8 +16,8 @@ from functools import lru_cache
 from ..nlp.scan import alternation, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, load_patterns, open_json, section, string_list
-from ..words.numbers import NumberWords, load_numbers, words_to_number
-from ..words.qualifiers import load_qualifiers, qualifier_regex
+from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
+from ..words.qualifiers import Qualifiers, load_qualifiers
 
 FILE = "rates.json"
 
@@ -69,6 +69,13 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
 # a word holding one of these (letters as a whole word) marks a sentence that may state
 # a figure (the units of the figure regex below: "%", "percent", "per cent", "pct")
 UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
+# and the characters of Chinese figures written in words (百分之八十, 八成五): a sentence
+# holding one is read whole
+CHINESE_UNIT_WORDS = ("百分之", "成")
+# words that pair a list of figures with a list of metrics in order
+RESPECTIVELY = ("respectively", "分别", "分別")
+# characters after 成 that make it part of a word, not "tenths" (成为, 成功, 一成不变)
+CHENG_WORDS = "为為功长長本员員立果绩績熟交不人型效分品"
 # characters before a unit word in which its figure starts ("between seventy-five and
 # eighty-two percent" is 42)
 FIGURE_REACH = 80
@@ -85,8 +92,7 @@ class RateRules:
     metrics: Lexicon
     not_efficacy: Lexicon
     indications: Lexicon
-    qualifier: re.Pattern[str]
-    qualifiers: dict[str, str]
+    qualifiers: Qualifiers
     bracket_skip: tuple[str, ...]
     followed_skip: re.Pattern[str]
     preceded_skip: re.Pattern[str]
@@ -154,22 +160,33 @@ def load_rates(patterns: Rules) -> RateRules:
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
+    tenths = "[" + "".join(k for k, v in numbers.chinese.items() if 0 < v < 10) + "]"
     figure = re.compile(
         rf"(?<![A-Za-z0-9_.%/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
-        rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|to)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
+        rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|～|〜|to|到|至)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
+        # Chinese: 百分之八十二点五; 八成五 (85%), 八成 (80%), not 一成不变 or 成为
+        rf"|百分之(?P<zp>{numbers.chinese_regex()})"
+        rf"|(?<![{''.join(numbers.chinese)}])(?P<zc>{tenths})成(?P<zc2>{tenths})?(?![{CHENG_WORDS}])"
         rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
         # "77.6% and 82.1%" are two figures
         rf"|(?P<a1>{fig})\s+and\s+(?P<a2>{fig}){unit}"
         rf"|(?P<s>{fig}){unit})"
     )
-    units = {k.lower(): v for k, v in section(data, "timepoint", dict, file=file)["units"].items()}
+    tp = section(data, "timepoint", dict, file=file)
+    check_keys(tp, file=file, allowed={"units", "chinese_units"}, required={"units"})
+    units = {k.lower(): v for k, v in tp["units"].items()}
+    zh_units = {str(k): str(v) for k, v in tp.get("chinese_units", {}).items()}
     unit_alt = alternation(list(units))
     num_alt = rf"(?:\d+|{numbers.regex()})"
+    zh_alt = alternation(zh_units) if zh_units else "(?!)"
     timepoint = re.compile(
         rf"(?i)\b(?:(?P<n1>{num_alt})[- ](?P<u1>{unit_alt})\b(?!\s+(?:later|after|ago))"
         rf"|at\s+(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b|at\s+(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
+        # Chinese: 1年, 12个月, 第3个月, 两年 (not a calendar year: 2023年)
+        rf"|(?<![\d.])(?P<n4>\d{{1,2}}|{numbers.chinese_regex()})\s*(?P<u4>{zh_alt})(?![前后後内內以来來间間底初])"
     )
+    units.update(zh_units)
     qualifiers = load_qualifiers(patterns)
     return RateRules(
         figure=figure,
@@ -177,7 +194,6 @@ def load_rates(patterns: Rules) -> RateRules:
         metrics=_lexicon(phrases, exact),
         not_efficacy=not_eff,
         indications=_lexicon(ind_phrases, ind_exact),
-        qualifier=qualifier_regex(qualifiers),
         qualifiers=qualifiers,
         bracket_skip=string_list(
             ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
@@ -222,7 +238,8 @@ def _num(text: str, rules: RateRules) -> float | None:
     try:
         return float(text)
     except ValueError:
-        return words_to_number(text, rules.numbers)
+        value = words_to_number(text, rules.numbers)
+        return chinese_number(text, rules.numbers) if value is None else value
 
 
 def figures(
@@ -233,11 +250,24 @@ def figures(
     out = []
     matches = (
         rules.figure.finditer(sentence)
-        if units is None
+        if units is None or any(w in sentence for w in CHINESE_UNIT_WORDS)
         else scan_finditer(rules.figure, sentence, widen(units, FIGURE_REACH, 1, len(sentence)))
     )
     for m in matches:
         g = m.groupdict()
+        if g["zp"] or g["zc"]:
+            value = (
+                chinese_number(g["zp"], rules.numbers)
+                if g["zp"]
+                else 10
+                * (
+                    rules.numbers.chinese[g["zc"]]
+                    + rules.numbers.chinese.get(g["zc2"] or "", 0) / 10
+                )
+            )
+            if value is not None:
+                out.append(_Figure(m.start(), m.end(), value, None))
+            continue
         if g["s"]:
             value = _num(g["s"], rules)
             if value is not None:
@@ -302,8 +332,8 @@ def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | 
     lo, hi = max(0, near[0] - reach), near[1] + reach
     for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
-        n = g["n1"] or g["n2"] or g["n3"]
-        unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"]).lower()]
+        n = g["n1"] or g["n2"] or g["n3"] or g["n4"]
+        unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"] or g["u4"]).lower()]
         value = _num(n, rules)
         if value is None:
             continue
@@ -335,7 +365,7 @@ def find_rates(
         metrics + [b for b in blockers if not any(m[0] <= b[0] < m[1] for m in metrics)]
     )
     indications = rules.indications.find(sentence)
-    respectively = "respectively" in sentence.lower() and len(figs) > 1
+    respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
     assigned = _assign(figs, labelled, indications, sentence, respectively, rules)
     out = []
@@ -351,7 +381,7 @@ def find_rates(
         if indication is None:
             ind = _nearest(indications, fig, limit=400)
             indication = ind[2] if ind else None
-        q = rules.qualifier.search(sentence[max(0, fig.start - 40) : fig.start])
+        qualifier = rules.qualifiers.of(sentence[: fig.start], sentence[fig.end :])
         out.append(
             RateFact(
                 fig.start,
@@ -362,7 +392,7 @@ def find_rates(
                 metric_name,
                 _timepoint(sentence, (min(near[0], fig.start), max(near[1], fig.end)), rules),
                 indication,
-                rules.qualifiers[q.group("q").lower()] if q else None,
+                qualifier,
             )
         )
     return out
@@ -375,8 +405,9 @@ _ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
 # achieving a complete response", "94.7% (36/38) achieved MRD negativity")
 _FIGURE_FIRST = re.compile(
     # Chinese: "74%(42名)患者达到了完全缓解"
-    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:患者|病人|受试者|受試者)?"
-    r"(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?)\s*$|"
+    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:[^，,；;。%]{0,12}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
+    r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
+    r"取得了?)?\s*$|"
     r"(?i:^\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
     r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults)\s+)?"
     r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
@@ -385,10 +416,20 @@ _FIGURE_FIRST = re.compile(
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
 # figure, no "and" (in "a 24% CR rate and a 33% ORR" the CR rate is the 24%'s)
-_METRIC_THEN = re.compile(r"(?i)^(?![^,;%]*\b(?:and|or|with|while|whereas)\b)[^,;%]{0,60}$")
+_METRIC_THEN = re.compile(r"(?i)^(?![^,;%]*\b(?:and|or|with|while|whereas)\b)[^,;%，；]{0,60}$")
 # figures of one list: only commas, "and", "or" between them
-_LIST_GAP = re.compile(r"(?i)^\s*(?:,\s*)?(?:and|or)?\s*$|^\s*,\s*$")
-_CLAUSE = re.compile(r"[;:]|\.\s")
+_LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)?\s*$")
+_CLAUSE = re.compile(r"[;:；：。]|\.\s")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chinese_break(gap: str) -> bool:
+    """Whether the text between a figure and a metric after it ends a Chinese clause
+    (a full-width comma or stop, or a comma among Chinese words): such a metric governs
+    the next clause, not the figure ("20%的患者复发，中位总生存期6个月")."""
+    return any(c in gap for c in "，；。") or (
+        any(c in gap for c in ",;") and _HAN.search(gap) is not None
+    )
 
 
 def _masked(sentence: str) -> str:
@@ -509,13 +550,24 @@ def _governing(
     before = [m for m in labelled if window <= m[0] and m[1] <= fig.start and valid(m, fig)]
     if before and _METRIC_THEN.match(sentence[before[-1][1] : fig.start]):
         return before[-1], None, "rate.metric_then_figure"
-    after = [m for m in labelled if m[0] >= fig.end and m[0] - fig.end <= 90]
+    after = [
+        m
+        for m in labelled
+        if m[0] >= fig.end and m[0] - fig.end <= 90 and not _chinese_break(sentence[fig.end : m[0]])
+    ]
     for m in after:
         if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
             return m, None, "rate.figure_first"
     if before:
         return before[-1], None, "rate.clause_metric"
-    found = _nearest([m for m in labelled if valid(m, fig)], fig)
+    found = _nearest(
+        [
+            m
+            for m in labelled
+            if valid(m, fig) and not (m[0] >= fig.end and _chinese_break(sentence[fig.end : m[0]]))
+        ],
+        fig,
+    )
     return found, None, "rate.nearest_metric"
 
 

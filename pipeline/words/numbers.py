@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..nlp.scan import alternation
 from ..rules import Rules, expect, open_json, section, string_list
 
 FILE = "numbers.json"
@@ -18,6 +19,16 @@ class NumberWords:
     scales: dict[str, int]
     articles: frozenset[str]
     fractions: dict[str, float] = field(default_factory=dict)
+    chinese: dict[str, int] = field(default_factory=dict)  # 一 -> 1, 十 -> 10
+    chinese_point: tuple[str, ...] = ()  # 点: a decimal point in Chinese numerals
+
+    def chinese_regex(self) -> str:
+        """A run of Chinese numerals, with a decimal part (八十二点五), or "(?!)"."""
+        if not self.chinese:
+            return "(?!)"
+        digit = "[" + "".join(map(re.escape, self.chinese)) + "]"
+        point = alternation(self.chinese_point) if self.chinese_point else "(?!)"
+        return rf"{digit}+(?:(?:{point}){digit}+)?"
 
     def regex(self) -> str:
         """A regex alternation for one number written in words (longest first)."""
@@ -52,7 +63,7 @@ def load_numbers(patterns: Rules) -> NumberWords:
     data, file = open_json(
         patterns,
         FILE,
-        allowed={"units", "tens", "scales", "articles", "fractions"},
+        allowed={"units", "tens", "scales", "articles", "fractions", "chinese", "chinese_point"},
         required={"units", "tens", "scales"},
     )
     return NumberWords(
@@ -64,7 +75,50 @@ def load_numbers(patterns: Rules) -> NumberWords:
             k.lower(): float(v)
             for k, v in expect(data.get("fractions", {}), dict, file=file, key="fractions").items()
         },
+        chinese={
+            k: int(v)
+            for k, v in expect(data.get("chinese", {}), dict, file=file, key="chinese").items()
+        },
+        chinese_point=tuple(
+            string_list(data.get("chinese_point", []), file=file, key="chinese_point")
+        ),
     )
+
+
+def chinese_number(text: str, words: NumberWords) -> float | None:
+    """The value of a number in Chinese numerals: place values up to 千 (萬 and 亿 are
+    the multipliers of money that follow it), digit by digit after a decimal point;
+    "多" (and more) is left to the qualifier.
+
+    >>> from pipeline.rules import load_patterns
+    >>> w = load_numbers(load_patterns())
+    >>> [chinese_number(t, w) for t in ("一千多", "十", "二百五十", "百", "八十二点五", "九五")]
+    [1000.0, 10.0, 250.0, 100.0, 82.5, 95.0]
+    """
+    text = text.rstrip("多余餘")
+    for point in words.chinese_point:
+        if point in text:
+            whole, _, decimals = text.partition(point)
+            head = chinese_number(whole, words) if whole else 0.0
+            tail = [words.chinese.get(ch) for ch in decimals]
+            if head is None or not tail or any(d is None or d > 9 for d in tail):
+                return None
+            return head + float("0." + "".join(str(d) for d in tail))
+    total = current = 0
+    place = False
+    for ch in text:
+        value = words.chinese.get(ch)
+        if value is None:
+            return None
+        if value >= 10:
+            total += (current or 1) * value
+            current, place = 0, True
+        elif place or not current:
+            current = value
+        else:
+            current = current * 10 + value  # digit by digit: 九五 is 95
+    total += current
+    return float(total) if total or text in ("零", "〇", "○") else None
 
 
 # "one and a half" (whole and fraction), "half a" / "a quarter of a" (a fraction of one)
