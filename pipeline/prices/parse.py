@@ -16,6 +16,7 @@ from ..errors import PatternError
 from ..nlp.scan import CJK, alternation, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
+from ..words.chinese import clause_break
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
 
@@ -520,8 +521,15 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     found = list(rules.kind_words.finditer(near))
     if CJK.search(near):
         found += rules.kind_words_zh.finditer(near)
+    # a per unit written with the amount ("每位患者平均819萬元") makes it the amount's own
+    # clause that says what it is: kind words past a Chinese clause break do not decide
+    own_clause = (pa or pb) is not None
     for m in found:
         m_start, m_end = m.start() + lo, m.end() + lo
+        if own_clause and clause_break(
+            sentence[m_end:start] if m_end <= start else sentence[end:m_start]
+        ):
+            continue
         if m_end <= start:
             distance = float(start - m_end)
         elif m_start >= end:

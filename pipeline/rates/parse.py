@@ -16,6 +16,7 @@ from functools import lru_cache
 from ..nlp.scan import alternation, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, load_patterns, open_json, section, string_list
+from ..words.chinese import clause_break
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
 
@@ -420,16 +421,6 @@ _METRIC_THEN = re.compile(r"(?i)^(?![^,;%]*\b(?:and|or|with|while|whereas)\b)[^,
 # figures of one list: only commas, "and", "or" between them
 _LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)?\s*$")
 _CLAUSE = re.compile(r"[;:；：。]|\.\s")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _chinese_break(gap: str) -> bool:
-    """Whether the text between a figure and a metric after it ends a Chinese clause
-    (a full-width comma or stop, or a comma among Chinese words): such a metric governs
-    the next clause, not the figure ("20%的患者复发，中位总生存期6个月")."""
-    return any(c in gap for c in "，；。") or (
-        any(c in gap for c in ",;") and _HAN.search(gap) is not None
-    )
 
 
 def _masked(sentence: str) -> str:
@@ -553,7 +544,7 @@ def _governing(
     after = [
         m
         for m in labelled
-        if m[0] >= fig.end and m[0] - fig.end <= 90 and not _chinese_break(sentence[fig.end : m[0]])
+        if m[0] >= fig.end and m[0] - fig.end <= 90 and not clause_break(sentence[fig.end : m[0]])
     ]
     for m in after:
         if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
@@ -564,7 +555,7 @@ def _governing(
         [
             m
             for m in labelled
-            if valid(m, fig) and not (m[0] >= fig.end and _chinese_break(sentence[fig.end : m[0]]))
+            if valid(m, fig) and not (m[0] >= fig.end and clause_break(sentence[fig.end : m[0]]))
         ],
         fig,
     )
