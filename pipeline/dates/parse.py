@@ -107,8 +107,8 @@ _RESOLVERS = {
     "in_offset",
     "from_today",
     "day_rel_month",
-    "roc_ym",
-    "roc_year",
+    "roc",
+    "ymd_or_md",
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
@@ -289,6 +289,9 @@ def resolve(
         if year is None or month is None or day is None or not _valid(year, month, day):
             return None
         return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day", False)
+    if kind == "ymd_or_md":
+        # a day carried after a full date: its year when the text gives one
+        return resolve("ymd" if year is not None else "md", groups, published, rules)
     if kind == "ym":
         if year is None or month is None:
             return None
@@ -416,12 +419,14 @@ def resolve(
         target = rules.weekdays[groups["weekday"].lower()]
         back = (published.weekday() - target) % 7
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
-    if kind in ("roc_ym", "roc_year"):
-        # the Taiwan (Republic of China) calendar: year 1 is 1912
+    if kind == "roc":
+        # a Taiwan-calendar year, perhaps with a month, perhaps written after 今/去/明
+        # ("今（115）年1月": relative in form, the year given)
         y = int(groups["roc"]) + 1911
-        if kind == "roc_year":
-            return DateValue(f"{y:04d}", "year", False)
-        return DateValue(f"{y:04d}-{month:02d}", "month", False) if month else None
+        relative = bool(groups.get("rel"))
+        if month is None:
+            return DateValue(f"{y:04d}", "year", relative)
+        return DateValue(f"{y:04d}-{month:02d}", "month", relative)
     if kind == "rel_weekday":
         # "next Monday": Monday of next week; "last Wednesday": Wednesday of the week
         # before; "this/coming Friday": the next one from the publication day; "this
