@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import CJK
+from ..nlp.scan import CJK, alternation
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
@@ -108,20 +108,21 @@ class ProductsComponent(RulesComponent):
         for alias, cid in sorted(self.kb.company_aliases_cs.items()):
             self.companies_cs.add(cid, [nlp.make_doc(alias)])
         # Chinese names inside running Chinese text, with the optional 注射液 ("injection")
-        names = sorted(self.kb.chinese_names, key=len, reverse=True)
-        self.chinese = re.compile("(?P<name>" + "|".join(map(re.escape, names)) + ")(?:注射液)?")
-        companies = sorted(
-            (n for n, i in self.kb.chinese_names.items() if i in self.kb.companies),
-            key=len,
-            reverse=True,
-        )
+        self.chinese = re.compile(f"(?P<name>{alternation(self.kb.chinese_names)})(?:注射液)?")
+        names, stems = _chinese_company_names(self.kb)
+        self.chinese_company_ids = {**stems, **names}
+        t = self.kb.translit
+        industry = alternation(w for w in t.industry_words if not w.isascii()) or "(?!)"
+        legal = alternation(w for w in t.corporate_suffixes if not w.isascii()) or "(?!)"
+        # a legal suffix may follow a place in brackets: 药明巨诺（上海）有限公司
+        legal = rf"(?:[（(][\u4e00-\u9fff]{{2,4}}[）)])?(?:{legal})"
         self.chinese_companies = re.compile(
-            "(?P<name>"
-            + "|".join(map(re.escape, companies))
-            + ")"
-            + "(?:科学|(?:生物科技|生物技术|生物医药|科技|医药|药业|生物|科学)?(?:股份)?有限公司)?"
-            if companies
-            else "(?!)"
+            (rf"(?P<name>{alternation(names)})(?:(?:{industry})*{legal})?" if names else "(?!)")
+            + (
+                rf"|(?P<stem>{alternation(stems)})(?:(?:{industry})+(?:{legal})?|{legal})"
+                if stems
+                else ""
+            )
         )
         # Latin names between non-Latin characters (in Chinese text)
         self.latin_names = _latin_alternation(self.kb.product_names)
@@ -185,7 +186,7 @@ class ProductsComponent(RulesComponent):
         return _in_chinese_text(
             text,
             self.kb.t2s,
-            (self.chinese_companies, self.kb.chinese_names, "company.chinese", "chinese"),
+            (self.chinese_companies, self.chinese_company_ids, "company.chinese", "chinese"),
             (self.latin_companies, self.kb.company_aliases, "company.alias", "alias"),
             keep=self.kb.companies,
         )
@@ -457,6 +458,25 @@ def _shaped_words(
             yield m
 
 
+def _chinese_company_names(kb: KB) -> tuple[dict[str, str], dict[str, str]]:
+    """Each company's Chinese names, and their stems where a stem names one company
+    only: the name without its industry word (科济药业 -> 科济), which text writes with
+    another industry word or a legal suffix (科济制药有限公司). A stem stands only before
+    such a word (the regex adds them), and never shorter than two characters."""
+    names = {n: i for n, i in kb.chinese_names.items() if i in kb.companies}
+    industry = sorted((w for w in kb.translit.industry_words if not w.isascii()), key=len)
+    stems: dict[str, set[str]] = {}
+    for name, cid in names.items():
+        for word in reversed(industry):  # longest first
+            if name.endswith(word) and len(name) - len(word) >= 2:
+                stems.setdefault(name[: -len(word)], set()).add(cid)
+                break
+    unique = {
+        stem: next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1 and stem not in names
+    }
+    return names, unique
+
+
 NameFinder = tuple[re.Pattern[str], dict[str, str], str, str]  # regex, name -> id, rule, method
 
 
@@ -478,7 +498,8 @@ def _in_chinese_text(
         regex, ids, rule, method = finder
         taken = found + [(m.start, m.end) for m in out]
         for m in regex.finditer(source):
-            key = m.group("name") if "name" in regex.groupindex else m.group(0).lower()
+            groups = m.groupdict()
+            key = groups.get("name") or groups.get("stem") or m.group(0).lower()
             target = ids.get(key)
             if target in keep and not any(s < m.end() and m.start() < e for s, e in taken):
                 out.append(
