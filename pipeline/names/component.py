@@ -27,12 +27,14 @@ from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
 from ..rules import Rules
+from ..words.chinese import HAN, load_pinyin, readings
 from .contexts import Anchor, load_contexts
 from .kb import (
     KB,
     Resolution,
     consonant_start,
     load_kb,
+    resolve_chinese_generic,
     resolve_company,
     resolve_product,
     score_products,
@@ -55,12 +57,24 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _CAPITAL = re.compile(r"[A-Z\u0080-\U0010ffff]")
 
 
+# a bracket right after a name, and what it holds
+_BRACKET_AFTER = re.compile(r"\s?[（(](?P<inside>[^（）()]{1,40})[）)]")
+
+
 @dataclass(frozen=True)
 class Candidate:
     start: int
     end: int
     text: str
     rule: str
+    key: str = ""  # what is scored, when not the text (a Chinese name's pinyin)
+
+    @property
+    def spelling(self) -> str:
+        return self.key or self.text
+
+
+GENERIC_RULE = "product.zh_generic"
 
 
 @dataclass
@@ -91,6 +105,7 @@ class ProductsComponent(RulesComponent):
         )
         self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
+        self._resolve_generic = lru_cache(maxsize=CACHE_LIMIT)(self._generic)
         # the amounts of a sentence, for price support (asked once per sentence, not per
         # unresolved name in it)
         self._amounts = lru_cache(maxsize=1024)(
@@ -111,6 +126,12 @@ class ProductsComponent(RulesComponent):
         self.chinese = re.compile(f"(?P<name>{alternation(self.kb.chinese_names)})(?:注射液)?")
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
+        self.pinyin = load_pinyin(patterns)
+        endings = alternation(self.kb.translit.chinese_endings)
+        suffixes = alternation(self.kb.translit.chinese_suffixes) or "(?!)"
+        self.generic_ending = re.compile(
+            f"(?P<ending>{endings})(?:{suffixes})?" if endings else "(?!)"
+        )
         t = self.kb.translit
         industry = alternation(w for w in t.industry_words if not w.isascii()) or "(?!)"
         legal = alternation(w for w in t.corporate_suffixes if not w.isascii()) or "(?!)"
@@ -256,7 +277,65 @@ class ProductsComponent(RulesComponent):
         for start, end in hits(doc, self.shaped):  # tokens holding such a word
             for m in _shaped_words(text, start, end, shape):
                 out.append(Candidate(m.start(), m.end(), m.group(0), "product.shape"))
+        if CJK.search(text):
+            out += self._chinese_generics(text)
         return out
+
+    def _chinese_generics(self, text: str) -> list[Candidate]:
+        """Chinese generic names the knowledge base does not hold, by their shared ending
+        (…基奥仑赛, …仑赛): a head of as many characters before the ending as the
+        ending allows, never past a boundary character, read as pinyin and resolved by
+        kb.resolve_chinese_generic."""
+        t = self.kb.translit
+        folded = text.translate(self.kb.t2s)
+        out = []
+        for m in self.generic_ending.finditer(folded):
+            fewest, most = t.chinese_endings[m.group("ending")]
+            lo = m.start()
+            while (
+                lo > 0
+                and m.start() - lo < most
+                and HAN.match(folded[lo - 1])
+                and folded[lo - 1] not in t.chinese_boundary
+            ):
+                lo -= 1
+            # a head that resolves wins (the best, then the longest); else the longest,
+            # since how an unknown name sounds says nothing about where it starts
+            best: tuple[tuple[bool, float, int], int, Resolution] | None = None
+            for start in range(lo, m.start() - fewest + 1):
+                res = self._resolve_generic(folded[start : m.end("ending")])
+                found = res.target_id is not None
+                rank = (found, res.score if found else 0.0, m.start() - start)
+                if best is None or rank > best[0]:
+                    best = (rank, start, res)
+            if best is not None:
+                _, start, _res = best
+                name = folded[start : m.end("ending")]
+                out.append(Candidate(start, m.end(), text[start : m.end()], GENERIC_RULE, name))
+        return out
+
+    def _bracketed(self, text: str, cand: Candidate) -> Resolution | None:
+        """A known name in a bracket right after a candidate names the same product
+        ("X注射液（代号：KTE-C19）", "X (Yescarta)")."""
+        m = _BRACKET_AFTER.match(text, cand.end)
+        if m is None:
+            return None
+        inside = m.group("inside")
+        found = {
+            self.kb.product_names.get(n.group(0).lower()) for n in self.latin_names.finditer(inside)
+        } | {
+            self.kb.chinese_names.get(n.group("name"))
+            for n in self.chinese.finditer(inside.translate(self.kb.t2s))
+        }
+        found = {pid for pid in found if pid in self.kb.products}
+        if len(found) != 1:
+            return None
+        return Resolution(cand.key or cand.text, found.pop(), "bracket_alias", 1.0)
+
+    def _generic(self, name: str) -> Resolution:
+        """resolve_chinese_generic over the readings of a Chinese name (folded)."""
+        syllables = readings(name, self.pinyin)
+        return resolve_chinese_generic(syllables, " ".join(syllables), self.kb)
 
     # ------------------------------------------------------------ resolution
 
@@ -273,20 +352,28 @@ class ProductsComponent(RulesComponent):
             pending.append(cand)
         companies = self._companies(doc, runs)
         company_ids = {c.product_id for c in companies}
-        first_pass = [(cand, self._resolve(cand.text)) for cand in pending]
+        first_pass = [
+            (
+                cand,
+                self._bracketed(text_of(doc), cand) or self._resolve_generic(cand.key)
+                if cand.rule == GENERIC_RULE
+                else self._resolve(cand.spelling),
+            )
+            for cand in pending
+        ]
         resolved = {m.product_id for m in mentions} | {
             r.target_id for _, r in first_pass if r.target_id
         }
         sentences = Sentences(doc)
         doc_text = text_of(doc)
         for cand, res in first_pass:
-            if res.target_id is None and res.candidates:
+            if res.target_id is None and res.candidates and cand.rule != GENERIC_RULE:
                 s0, s1 = sentences.at(cand.start)
                 named = {
                     c.product_id for c in companies if 0 <= cand.start - c.end <= 4
                 }  # "Fosun Kite's X injection": the company named with the product
                 support = self._support(doc_text[s0:s1], res, resolved, company_ids, named)
-                res = resolve_product(cand.text, self.kb, support, self._scores(cand.text))
+                res = resolve_product(cand.spelling, self.kb, support, self._scores(cand.spelling))
             floor = self.kb.translit.scoring[
                 "support_floor" if cand.rule.startswith("product.ctx.") else "report_floor"
             ]

@@ -463,6 +463,60 @@ def resolve_product(
     return Resolution(text, None, method, round(best, 4), top)
 
 
+def resolve_chinese_generic(syllables: list[str], text: str, kb: KB) -> Resolution:
+    """A Chinese generic name the knowledge base does not hold, by its readings
+    (``syllables``: "ze ji ao lun sai" as a list). Chinese script has no spelling
+    variants of a sound, so a near sound is no evidence here; what is:
+    - the readings of a known name (a homophone character: 伦 for 仑), or those of a
+      known name with one syllable dropped or added (泽基奥仑赛 for 泽沃基奥仑赛);
+    - a head (the syllables before 基 or the ending) that starts exactly one INN
+      (利基奥仑赛, li: lisocabtagene), for products with no Chinese name.
+    Anything else stays unresolved, with the closest sounds as candidates.
+
+    >>> from pipeline.rules import load_patterns
+    >>> kb = load_kb(load_patterns())
+    >>> [resolve_chinese_generic(s.split(), s, kb).target_id for s in ("ze ji ao lun sai", "ka ji lun sai")]
+    ['product.zevorcabtagene_autoleucel', None]
+    """
+    known = {
+        pid: p.pinyin.split("-") for pid, p in kb.products.items() if p.pinyin
+    }  # "xi-da-ji-ao-lun-sai"
+    same = sorted(pid for pid, s in known.items() if s == syllables)
+    if len(same) == 1:
+        return Resolution(text, same[0], "chinese_reading", 1.0)
+    near = sorted(pid for pid, s in known.items() if _one_syllable_apart(s, syllables))
+    if len(near) == 1:
+        return Resolution(text, near[0], "chinese_variant", 0.9)
+    head = "".join(_head(syllables))
+    if head:
+        starts = sorted(
+            pid
+            for pid, p in kb.products.items()
+            if not p.pinyin and p.inn and p.inn.split()[0].startswith(head)
+        )
+        if len(starts) == 1:
+            return Resolution(text, starts[0], "inn_prefix", 0.85)
+    scored = score_products(" ".join(syllables), kb)[:3]
+    top = tuple((pid, round(sc, 4)) for pid, sc in scored)
+    return Resolution(text, None, "unresolved", round(scored[0][1], 4) if scored else 0.0, top)
+
+
+def _head(syllables: list[str]) -> list[str]:
+    """The syllables before the shared part of a generic name (ji ao lun sai, lun sai)."""
+    for i, syllable in enumerate(syllables):
+        if syllable == "ji" and i > 0:
+            return syllables[:i]
+    return syllables[:-2]
+
+
+def _one_syllable_apart(a: list[str], b: list[str]) -> bool:
+    """Whether one list is the other with one syllable more (dropped or added)."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def strip_corporate(text: str, t: Translit) -> str:
     words = text.split()
     while len(words) > 1 and words[-1].lower().strip(",") in t.corporate_suffixes:

@@ -71,6 +71,11 @@ class Translit:
     drug_stems: tuple[str, ...] = ()
     common_words: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
+    # unseen Chinese generic names: their endings (基奥仑赛), the longest head before
+    # one, the characters a head never reaches past, and the words that may follow
+    chinese_endings: dict[str, tuple[int, int]] = field(default_factory=dict)  # fewest, most
+    chinese_boundary: frozenset[str] = frozenset()
+    chinese_suffixes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -102,7 +107,7 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         contexts,
         file=file,
-        allowed={"name_shape", "drop_words", "pinyin_syllable"},
+        allowed={"name_shape", "drop_words", "pinyin_syllable", "chinese_generic"},
         required={"name_shape"},
     )
     scoring = section(data, "scoring", dict, file=file)
@@ -114,6 +119,15 @@ def load_translit(patterns: Rules) -> Translit:
             _number(v, file, f"scoring.{name}.{k}")
     for k in SCORING_KEYS - {"weights", "support"}:
         _number(scoring[k], file, f"scoring.{k}")
+    generic = expect(
+        contexts.get("chinese_generic", {}), dict, file=file, key="product_contexts.chinese_generic"
+    )
+    check_keys(
+        generic,
+        file=file,
+        allowed={"endings", "boundary", "suffixes"},
+        within="product_contexts.chinese_generic",
+    )
     soft_c = key.get("soft_c", {"before": "", "class": "K"})
     digraphs = sorted(key["digraphs"].items(), key=lambda kv: -len(kv[0]))
     return Translit(
@@ -161,6 +175,18 @@ def load_translit(patterns: Rules) -> Translit:
             w.lower()
             for w in string_list(data.get("common_words", []), file=file, key="common_words")
         ),
+        chinese_endings={
+            str(ending): _head_lengths(span, file, f"chinese_generic.endings.{ending}")
+            for ending, span in expect(
+                generic.get("endings", {}), dict, file=file, key="chinese_generic.endings"
+            ).items()
+        },
+        chinese_boundary=frozenset(
+            expect(generic.get("boundary", ""), str, file=file, key="chinese_generic.boundary")
+        ),
+        chinese_suffixes=string_list(
+            generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
+        ),
     )
 
 
@@ -170,6 +196,16 @@ def _key_pattern(digraphs: list[str], soft_before: str) -> re.Pattern[str]:
     graphs = "|".join(re.escape(g) for g in sorted(digraphs, key=len, reverse=True))
     soft = f"(?P<soft>c(?=[{re.escape(soft_before)}]))" if soft_before else "(?P<soft>(?!))"
     return re.compile(f"(?P<graph>{graphs})|{soft}|(?P<one>.)" if graphs else f"{soft}|(?P<one>.)")
+
+
+def _head_lengths(value: Any, file: str, key: str) -> tuple[int, int]:
+    """[fewest, most] characters of a head before a Chinese ending."""
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+        raise PatternError(file, "expected [fewest, most] characters", key=key)
+    fewest, most = value
+    if not 1 <= fewest <= most:
+        raise PatternError(file, "expected 1 <= fewest <= most", key=key)
+    return fewest, most
 
 
 def _number(value: Any, file: str, key: str) -> float:
