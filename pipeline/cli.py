@@ -228,6 +228,15 @@ def normalize(
         _normalize_in_context(names, company, patterns, context)
         return
     from .names.kb import load_kb, resolve_company, resolve_product
+    from .read.language import detect
+
+    chinese = tuple(n for n in names if detect(n) == "zh")
+    for name in chinese:
+        # a Chinese name is found and resolved the way an article's text is
+        _normalize_in_context((name,), company, patterns, name)
+    names = tuple(n for n in names if n not in chinese)
+    if not names:
+        return
     from .nlp.build import check_rules
 
     try:

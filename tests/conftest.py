@@ -11,6 +11,8 @@ import pytest
 DATA = Path(__file__).parent / "data"
 GOLD = Path(__file__).parent / "gold"
 CORPUS = Path(__file__).parent.parent / "corpus"
+# the bundled articles (English seeds and a Chinese one)
+SEED_ARTICLES = len(list(CORPUS.glob("*.txt")))
 
 
 def read_cases(name: str) -> list[dict[str, Any]]:

@@ -49,6 +49,15 @@ def test_normalize_explains(tmp_path):
     assert "JW Therapeutics" in result.output
 
 
+def test_normalize_reads_chinese_names_as_a_run_would():
+    result = CliRunner().invoke(main, ["normalize", "瑞基奧侖賽注射液", "Akilunza"])
+    assert result.exit_code == 0, result.output
+    assert "relmacabtagene autoleucel" in result.output
+    assert "axicabtagene ciloleucel" in result.output
+    result = CliRunner().invoke(main, ["normalize", "-c", "信达生物制药（苏州）有限公司"])
+    assert "Innovent Biologics" in result.output
+
+
 def test_normalize_in_context_resolves_as_a_run_would():
     name = "Aqilutamide injection"
     alone = CliRunner().invoke(main, ["normalize", name])

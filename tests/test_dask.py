@@ -4,7 +4,7 @@ byte, whether it starts its own LocalCluster or is pointed at a running schedule
 import shutil
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, SEED_ARTICLES
 
 import pipeline
 from pipeline.errors import CartfactsError
@@ -54,17 +54,17 @@ def same_tables(a, b):
 
 def test_own_local_cluster_matches_local_engine(corpus, local_out, tmp_path):
     report = pipeline.run(corpus, tmp_path / "out", batch_size=2, engine="dask", workers=2)
-    assert report.articles == 7 and report.errors == 1 and report.empty == 1
+    assert report.articles == SEED_ARTICLES + 2 and report.errors == 1 and report.empty == 1
     same_tables(local_out, tmp_path / "out")
 
 
 def test_running_scheduler_matches_local_engine(corpus, local_out, scheduler, tmp_path):
     out = tmp_path / "out"
     report = pipeline.run(corpus, out, batch_size=2, engine="dask", scheduler=scheduler)
-    assert report.articles == 7
+    assert report.articles == SEED_ARTICLES + 2
     same_tables(local_out, out)
     again = pipeline.run(corpus, out, batch_size=2, engine="dask", scheduler=scheduler)
-    assert again.articles == 0 and again.skipped == 7
+    assert again.articles == 0 and again.skipped == SEED_ARTICLES + 2
 
 
 def test_scheduler_needs_the_dask_engine(corpus, tmp_path):

@@ -5,7 +5,7 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, SEED_ARTICLES
 
 import pipeline
 from pipeline.write import tables
@@ -20,12 +20,12 @@ def corpus_copy(tmp_path):
 
 def test_run_writes_every_table(corpus_copy, tmp_path):
     report = pipeline.run(corpus_copy, tmp_path / "out")
-    assert report.articles == 5 and report.errors == 0
+    assert report.articles == SEED_ARTICLES and report.errors == 0
     for table in tables.TABLES:
         assert tables.table_dir(tmp_path / "out", table).is_dir()
     loaded = pipeline.load(tmp_path / "out")
     assert set(loaded) == set(tables.TABLES)
-    assert len(loaded["articles"]) == 5
+    assert len(loaded["articles"]) == SEED_ARTICLES
     assert loaded["prices"]["start"].dtype.name == "int32"
     assert set(loaded["products"]["product"].dropna()) == {
         "axicabtagene ciloleucel",
@@ -37,12 +37,12 @@ def test_rerun_adds_nothing_and_new_files_are_added(corpus_copy, tmp_path):
     out = tmp_path / "out"
     pipeline.run(corpus_copy, out)
     again = pipeline.run(corpus_copy, out)
-    assert again.articles == 0 and again.skipped == 5
+    assert again.articles == 0 and again.skipped == SEED_ARTICLES
     (corpus_copy / "new.txt").write_text("The drug costs $373,000.", encoding="utf-8")
     third = pipeline.run(corpus_copy, out)
-    assert third.articles == 1 and third.skipped == 5
+    assert third.articles == 1 and third.skipped == SEED_ARTICLES
     loaded = pipeline.load(out)
-    assert len(loaded["articles"]) == 6
+    assert len(loaded["articles"]) == SEED_ARTICLES + 1
     assert loaded["articles"]["article_id"].is_unique
 
 
@@ -50,8 +50,8 @@ def test_overwrite_starts_afresh(corpus_copy, tmp_path):
     out = tmp_path / "out"
     pipeline.run(corpus_copy, out)
     report = pipeline.run(corpus_copy, out, overwrite=True)
-    assert report.articles == 5
-    assert len(pipeline.load(out)["articles"]) == 5
+    assert report.articles == SEED_ARTICLES
+    assert len(pipeline.load(out)["articles"]) == SEED_ARTICLES
 
 
 def test_article_id_depends_on_bytes_only(corpus_copy, tmp_path):
@@ -62,7 +62,7 @@ def test_article_id_depends_on_bytes_only(corpus_copy, tmp_path):
     again = pipeline.run(corpus_copy, tmp_path / "out2")
     ids1 = sorted(pipeline.load(tmp_path / "out")["articles"]["article_id"])
     ids2 = sorted(pipeline.load(tmp_path / "out2")["articles"]["article_id"])
-    assert ids1 == ids2 and again.articles == 5
+    assert ids1 == ids2 and again.articles == SEED_ARTICLES
 
 
 def test_two_runs_give_identical_files(corpus_copy, tmp_path):
@@ -88,7 +88,7 @@ def test_failing_article_becomes_error_row(corpus_copy, tmp_path, monkeypatch):
 
     monkeypatch.setattr(batches, "doc_rows", fragile)
     report = pipeline.run(corpus_copy, tmp_path / "out")
-    assert report.articles == 5 and report.errors == 1
+    assert report.articles == SEED_ARTICLES and report.errors == 1
     articles = pipeline.load(tmp_path / "out")["articles"]
     bad = articles[articles["status"] == "error"]
     assert len(bad) == 1 and "component exploded" in bad["error"].iloc[0]
@@ -129,7 +129,7 @@ def test_duckdb_reads_a_table_folder(corpus_copy, tmp_path):
     n = duckdb.sql(f"select count(*) from '{tmp_path / 'out' / 'articles.parquet'}'").fetchall()[0][
         0
     ]
-    assert n == 5
+    assert n == SEED_ARTICLES
 
 
 def test_two_workers_give_the_same_tables(corpus_copy, tmp_path):

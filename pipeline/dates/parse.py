@@ -109,6 +109,7 @@ _RESOLVERS = {
     "day_rel_month",
     "roc",
     "ymd_or_md",
+    "same_year",
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
@@ -289,6 +290,17 @@ def resolve(
         if year is None or month is None or day is None or not _valid(year, month, day):
             return None
         return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day", False)
+    if kind == "same_year":
+        # "同年9月", "in May of the same year": find_dates gives the year of the date
+        # before it in the text, if any
+        shown = f"{year:04d}" if year else "XXXX"
+        if month is None:
+            return DateValue(shown, "year", True) if year else None
+        if day is None:
+            return DateValue(f"{shown}-{month:02d}", "month", True)
+        if year and not _valid(year, month, day):
+            return None
+        return DateValue(f"{shown}-{month:02d}-{day:02d}", "day", True)
     if kind == "ymd_or_md":
         # a day carried after a full date: its year when the text gives one
         return resolve("ymd" if year is not None else "md", groups, published, rules)
@@ -570,7 +582,11 @@ def find_dates(
         taken_end = end
         if not rule.emit or _excluded(text, m.start(), rules):
             continue
-        value = resolve(rule.resolve, m.groupdict(), published, rules)
+        groups = m.groupdict()
+        if rule.resolve == "same_year":
+            years = [o.value.value[:4] for o in out if o.value.value[:4].isdigit()]
+            groups["year"] = years[-1] if years else None
+        value = resolve(rule.resolve, groups, published, rules)
         if value is None:
             continue
         out.append(DateMatch(start, end, rule.id, value))
