@@ -1,7 +1,13 @@
 """Benchmark: articles/s, words/s, peak memory, and the pipeline's time over a blank
-English spaCy tokenizer on the same texts, for one or more worker counts.
+spaCy tokenizer of the articles' language on the same texts, for one or more worker
+counts.
 
 Usage: python benchmarks/bench.py [--articles N [N ...]] [--workers 1 2] [--corpus DIR]
+       [--language en|zh]
+
+``--language`` picks the bundled articles of one language (detected as a run detects
+it) and the blank tokenizer to compare with: ``spacy.blank("en")``, or
+``spacy.blank("zh")`` with its default character segmenter. The bar is the same for both.
 
 Several sizes (``--articles 1000 10000 50000 --workers 1``) show whether peak memory
 stays flat as the corpus grows.
@@ -72,13 +78,23 @@ def new_word(rng: random.Random, like: str) -> str:
 
 
 def make_corpus(
-    source: Path, folder: Path, n: int, seed: int = 7, new_words: float = NEW_WORDS
+    source: Path,
+    folder: Path,
+    n: int,
+    seed: int = 7,
+    new_words: float = NEW_WORDS,
+    language: str = "en",
 ) -> list[str]:
-    """N articles from the texts of ``source``: numbers varied (``vary``), and a share
-    ``new_words`` of the words replaced by made-up ones, so the vocabulary keeps growing
-    as a news archive's does instead of repeating five texts."""
+    """N articles from the texts of ``source`` in ``language``: numbers varied
+    (``vary``), and a share ``new_words`` of the words replaced by made-up ones, so the
+    vocabulary keeps growing as a news archive's does instead of repeating five texts."""
+    from pipeline.read.language import detect
+
     rng = random.Random(seed)
     bases = [p.read_text(encoding="utf-8") for p in sorted(source.glob("*.txt"))]
+    bases = [b for b in bases if detect(b) == language]
+    if not bases:
+        raise SystemExit(f"no {language} articles in {source}")
     folder.mkdir(parents=True, exist_ok=True)
     texts = []
     for i in range(n):
@@ -94,8 +110,10 @@ def make_corpus(
     return texts
 
 
-def tokenizer_seconds(texts: list[str], repeat: int = 3, ours: bool = False) -> float:
-    """The median time of a fresh ``spacy.blank("en")`` tokenizing every text (a fresh
+def tokenizer_seconds(
+    texts: list[str], repeat: int = 3, ours: bool = False, language: str = "en"
+) -> float:
+    """The median time of a fresh ``spacy.blank(language)`` tokenizing every text (a fresh
     pipeline each time, so creating the vocabulary is counted, as in a real run).
     ``ours``: the tokenizer of cartfacts's own pipeline instead (built before the clock
     starts), which caches what spaCy's leaves uncached (pipeline/nlp.py)."""
@@ -106,9 +124,9 @@ def tokenizer_seconds(texts: list[str], repeat: int = 3, ours: bool = False) -> 
         if ours:
             from pipeline.nlp.build import build_nlp
 
-            nlp = build_nlp()
+            nlp = build_nlp(lang=language)
         else:
-            nlp = spacy.blank("en")
+            nlp = spacy.blank(language)
         nlp.max_length = 10_000_000
         started = time.perf_counter()
         for text in texts:
@@ -161,6 +179,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, float]]:
     parser.add_argument("--articles", type=int, nargs="+", default=[2000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--language", choices=["en", "zh"], default="en")
     parser.add_argument(
         "--new-words",
         type=float,
@@ -170,7 +189,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, float]]:
     args = parser.parse_args(argv)
     rows = []
     for n in args.articles:
-        rows += measure(n, args.workers, args.corpus, args.new_words)
+        rows += measure(n, args.workers, args.corpus, args.new_words, args.language)
     if len(args.articles) > 1:
         print("articles  workers  peak MB")
         for row in rows:
@@ -179,23 +198,30 @@ def main(argv: list[str] | None = None) -> list[dict[str, float]]:
 
 
 def measure(
-    n: int, worker_counts: list[int], corpus: Path, new_words: float = NEW_WORDS
+    n: int,
+    worker_counts: list[int],
+    corpus: Path,
+    new_words: float = NEW_WORDS,
+    language: str = "en",
 ) -> list[dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
-        texts = make_corpus(corpus, folder, n, new_words=new_words)
-        words = sum(len(t.split()) for t in texts)
-        tok = tokenizer_seconds(texts)
-        own = tokenizer_seconds(texts, ours=True)
+        texts = make_corpus(corpus, folder, n, new_words=new_words, language=language)
+        # words: whitespace-separated in English, characters in Chinese
+        words = sum(len(t.split()) if language == "en" else len(t) for t in texts)
+        tok = tokenizer_seconds(texts, language=language)
+        own = tokenizer_seconds(texts, ours=True, language=language)
         del texts
         print(
-            f"{n} articles, {words:,} words; blank tokenizer {tok:.2f} s (median of 3); "
+            f"{n} {language} articles, {words:,} words; blank {language} tokenizer {tok:.2f} s "
+            "(median of 3); "
             f"cartfacts's own tokenizing {own:.2f} s ({own / tok:.2f}x)"
         )
         rows = []
         for workers in worker_counts:
             r = run_pipeline(folder, Path(tmp) / f"out{workers}", workers)
             row = {
+                "language": language,
                 "articles": n,
                 "workers": workers,
                 "seconds": r["seconds"],

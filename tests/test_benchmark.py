@@ -12,3 +12,5 @@ def test_benchmark_smoke():
     rows = bench.main(["--articles", "6", "12", "--workers", "1"])
     assert [r["articles"] for r in rows] == [6, 12]
     assert all(r["articles_per_s"] > 0 and r["peak_mb"] > 0 for r in rows)
+    rows = bench.main(["--articles", "4", "--workers", "1", "--language", "zh"])
+    assert [(r["language"], r["articles"]) for r in rows] == [("zh", 4)]

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..nlp.scan import alternation
+from ..nlp.scan import alternation, guarded
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, open_json, section, string_list
 from ..words.chinese import HAN, load_pinyin, load_variants, romanised
@@ -115,10 +115,7 @@ def _starting(words: Iterable[str]) -> re.Pattern[str]:
 def _known_names(names: list[str]) -> re.Pattern[str]:
     """The gazetteer's Chinese names, longest first; the lookahead on first characters
     lets the engine skip other positions at C speed."""
-    if not names:
-        return re.compile("(?!)")
-    firsts = "".join(sorted({re.escape(n[0]) for n in names}))
-    return re.compile(rf"(?=[{firsts}])(?:{alternation(names)})")
+    return re.compile(guarded(names))
 
 
 @lru_cache(maxsize=8)

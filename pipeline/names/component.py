@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import CJK, alternation
+from ..nlp.scan import CJK, alternation, guarded
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
@@ -123,7 +123,7 @@ class ProductsComponent(RulesComponent):
         for alias, cid in sorted(self.kb.company_aliases_cs.items()):
             self.companies_cs.add(cid, [nlp.make_doc(alias)])
         # Chinese names inside running Chinese text, with the optional 注射液 ("injection")
-        self.chinese = re.compile(f"(?P<name>{alternation(self.kb.chinese_names)})(?:注射液)?")
+        self.chinese = re.compile(f"(?P<name>{guarded(self.kb.chinese_names)})(?:注射液)?")
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
@@ -138,9 +138,9 @@ class ProductsComponent(RulesComponent):
         # a legal suffix may follow a place in brackets: 药明巨诺（上海）有限公司
         legal = rf"(?:[（(][\u4e00-\u9fff]{{2,4}}[）)])?(?:{legal})"
         self.chinese_companies = re.compile(
-            (rf"(?P<name>{alternation(names)})(?:(?:{industry})*{legal})?" if names else "(?!)")
+            (rf"(?P<name>{guarded(names)})(?:(?:{industry})*{legal})?" if names else "(?!)")
             + (
-                rf"|(?P<stem>{alternation(stems)})(?:(?:{industry})+(?:{legal})?|{legal})"
+                rf"|(?P<stem>{guarded(stems)})(?:(?:{industry})+(?:{legal})?|{legal})"
                 if stems
                 else ""
             )
@@ -366,8 +366,14 @@ class ProductsComponent(RulesComponent):
         }
         sentences = Sentences(doc)
         doc_text = text_of(doc)
+        support_floor = self.kb.translit.scoring["support_floor"]
         for cand, res in first_pass:
-            if res.target_id is None and res.candidates and cand.rule != GENERIC_RULE:
+            if (
+                res.target_id is None
+                and res.score >= support_floor  # below it, no support can change the answer
+                and res.candidates
+                and cand.rule != GENERIC_RULE
+            ):
                 s0, s1 = sentences.at(cand.start)
                 named = {
                     c.product_id for c in companies if 0 <= cand.start - c.end <= 4
@@ -599,12 +605,10 @@ def _in_chinese_text(
 
 def _latin_alternation(names: dict[str, str]) -> re.Pattern[str]:
     """Names (case-insensitive) not inside a longer run of Latin letters or digits."""
-    latin = sorted((n for n in names if n.isascii() and len(n) >= 4), key=len, reverse=True)
+    latin = [n for n in names if n.isascii() and len(n) >= 4]
     if not latin:
         return re.compile("(?!)")
-    return re.compile(
-        r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![A-Za-z0-9])"
-    )
+    return re.compile(rf"(?i)(?<![A-Za-z0-9]){guarded(latin)}(?![A-Za-z0-9])")
 
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:

@@ -17,6 +17,21 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def guarded(words: Iterable[str]) -> str:
+    """``alternation(words)`` behind a lookahead on their first characters, which lets
+    the regex engine skip every other position at C speed (a long alternation tried at
+    each character of Chinese text costs far more). Case-blind only under ``(?i)``.
+
+    >>> guarded(["仁济医院", "瑞金医院"])
+    '(?=[仁瑞])(?:仁济医院|瑞金医院)'
+    """
+    words = set(words)
+    if not words:
+        return "(?!)"
+    firsts = "".join(sorted({re.escape(w[0]) for w in words}))
+    return f"(?=[{firsts}])(?:{alternation(words)})"
+
+
 # a Chinese character (CJK unified ideographs): Chinese text, with no spaces between words
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -73,6 +73,9 @@ UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
 # and the characters of Chinese figures written in words (百分之八十, 八成五): a sentence
 # holding one is read whole
 CHINESE_UNIT_WORDS = ("百分之", "成")
+# a sentence that may hold a Chinese figure in words (read whole, the unit words being
+# before the number or inside it): 百分之..., or a numeral before 成
+_CHINESE_FIGURE = re.compile("百分之|[一二三四五六七八九]成")
 # words that pair a list of figures with a list of metrics in order
 RESPECTIVELY = ("respectively", "分别", "分別")
 # characters after 成 that make it part of a word, not "tenths" (成为, 成功, 一成不变)
@@ -251,7 +254,7 @@ def figures(
     out = []
     matches = (
         rules.figure.finditer(sentence)
-        if units is None or any(w in sentence for w in CHINESE_UNIT_WORDS)
+        if units is None or _CHINESE_FIGURE.search(sentence)
         else scan_finditer(rules.figure, sentence, widen(units, FIGURE_REACH, 1, len(sentence)))
     )
     for m in matches:
