@@ -18,8 +18,13 @@ from pipeline.cli import main
 
 
 def make(folder: Path, case: dict) -> None:
-    path = folder / case["name"]
-    if case["kind"] == "bytes_hex":
+    name = os.fsdecode(bytes.fromhex(case["name_hex"])) if "name_hex" in case else case["name"]
+    path = folder / name
+    if case["kind"] == "symlink":
+        path.symlink_to(case["target"])
+    elif case["kind"] == "fifo":
+        os.mkfifo(path)
+    elif case["kind"] == "bytes_hex":
         path.write_bytes(bytes.fromhex(case["hex"]))
     elif case["kind"] == "repeat":
         path.write_bytes((case["unit"] * case["count"]).encode("utf-8"))
@@ -51,7 +56,8 @@ def test_hostile_case(case, hostile_run):
     result, tables, *_ = hostile_run
     assert result.exit_code == 0, result.output
     articles = tables["articles"]
-    rows = articles[articles["source"].str.startswith(case["name"])].sort_values("source")
+    shown = case.get("shown", case.get("name"))
+    rows = articles[articles["source"].str.startswith(shown)].sort_values("source")
     expected = case["status"] if isinstance(case["status"], list) else [case["status"]]
     assert sorted(rows["status"]) == sorted(expected), rows[["source", "status", "error"]].to_dict(
         "records"
@@ -59,6 +65,8 @@ def test_hostile_case(case, hostile_run):
     for _, row in rows.iterrows():
         if row["status"] != "ok":
             assert row["error"], "a failed article says why"
+        if case.get("warnings"):
+            assert case["warnings"] in (row["warnings"] or ""), row["warnings"]
     for table, n in case.get("facts", {}).items():
         ids = set(rows["article_id"])
         got = int(tables[table]["article_id"].isin(ids).sum())
@@ -76,7 +84,7 @@ def test_nothing_written_outside_out(hostile_run):
     _, _, before, after, out = hostile_run
     assert set(after) - set(before) == {"out"}
     names = {p.name for p in out.iterdir()}
-    assert names == {f"{t}.parquet" for t in pipeline.write.tables.TABLES}
+    assert names == {f"{t}.parquet" for t in pipeline.write.tables.TABLES} | {".cartfacts.lock"}
 
 
 def _corpus(folder: Path, n: int) -> None:

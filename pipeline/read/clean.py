@@ -15,8 +15,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
 # Unicode line and paragraph separators, and the carriage return.
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _LINE_SPACE = " \t\u00a0\u3000"
-# A line holding only closing punctuation belongs to the line before it.
-_LONE_PUNCT = re.compile(r"\n\s*\n?([.,;:!?\u3002\uff0c]+)(?=\n|$)")
+# A line holding only closing punctuation belongs to the line before it. (Lines are
+# stripped first, so no \\s* is needed: over a run of blank lines it was quadratic.)
+_LONE_PUNCT = re.compile(r"\n\n?([.,;:!?\u3002\uff0c]+)(?=\n|$)")
+_BLANK_LINES = re.compile(r"\n{3,}")
 _INNER_SPACES = re.compile(r"[ \t\u00a0\u3000]{2,}")
 
 
@@ -38,6 +40,6 @@ def clean_text(raw: str) -> str:
     text = _LONE_PUNCT.sub(r"\1", text)
     if "  " in text or any(ch in text for ch in _LINE_SPACE[1:]):
         text = _INNER_SPACES.sub(" ", text)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()

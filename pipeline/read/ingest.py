@@ -9,13 +9,16 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import errors
 from ..dates.parse import parse_published_line
@@ -47,6 +50,8 @@ class Article:
     url: str | None = None
     # "en" or "zh" (read.language.detect); the pipeline the article goes through
     language: str | None = None
+    # what reading had to repair or work around (bytes not UTF-8, an HTML fallback)
+    warnings: str | None = None
 
     def row(self) -> dict[str, object]:
         return {
@@ -60,6 +65,7 @@ class Article:
             "url": self.url,
             "published_source": self.published_source,
             "language": self.language,
+            "warnings": self.warnings,
         }
 
     def failed(self, error: str) -> Article:
@@ -84,45 +90,112 @@ def article_id(data: bytes) -> str:
 # ---------------------------------------------------------------- discovery
 
 
-def discover(root: Path) -> Iterator[tuple[Path, str]]:
-    """(path, source) for every article file under root, sorted, symlink loops safe."""
-    if root.is_file():
-        yield root, root.name
-        return
-    seen: set[tuple[int, int]] = set()
+def discover(
+    root: Path, *, follow_symlinks: bool = False, skipped: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[Path, str]]:
+    """(path, source) for every article file under root, in name order.
 
-    def walk(folder: Path) -> Iterator[Path]:
+    Only regular files are read: FIFOs, devices and sockets are skipped (opening one can
+    block forever), and so is a symlink that leads out of the input folder (to /etc or
+    /proc) unless ``follow_symlinks``. The walk is iterative (any depth) and never enters
+    a folder twice (symlink loops). What is passed over, and why, is appended to
+    ``skipped`` as (source, reason). A source is the path below root, with any bytes that
+    are not UTF-8 and any control characters escaped (``display_name``)."""
+    if skipped is None:
+        skipped = []
+    try:
+        st = root.stat()
+    except OSError as exc:
+        skipped.append((display_name(root.name), errors.UNREADABLE.format(detail=exc)))
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        if stat.S_ISREG(st.st_mode):
+            yield root, display_name(root.name)
+        else:
+            skipped.append((display_name(root.name), errors.SPECIAL_FILE))
+        return
+    top = root.resolve()
+    seen: set[tuple[int, int]] = set()
+    stack: list[Path] = [root]
+    while stack:
+        folder = stack.pop()
         try:
-            st = folder.stat()
-        except OSError:
-            return
-        key = (st.st_dev, st.st_ino)
+            fst = folder.stat()
+        except OSError as exc:
+            skipped.append((_source(folder, root), errors.UNREADABLE.format(detail=exc)))
+            continue
+        key = (fst.st_dev, fst.st_ino)
         if key in seen:
-            return
+            continue
         seen.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return
+            entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            skipped.append((_source(folder, root), errors.UNREADABLE_FOLDER.format(detail=exc)))
+            continue
+        subfolders = []
         for entry in entries:
             path = Path(entry.path)
             try:
-                if entry.is_dir(follow_symlinks=True):
-                    yield from walk(path)
-                elif entry.is_file(follow_symlinks=True) and path.suffix.lower() in SUFFIXES:
-                    yield path
-            except OSError:
+                if entry.is_symlink() and not follow_symlinks:
+                    target = path.resolve()
+                    if target != top and top not in target.parents:
+                        skipped.append((_source(path, root), errors.OUTSIDE_LINK))
+                        continue
+                est = path.stat()
+            except (OSError, RuntimeError) as exc:
+                skipped.append((_source(path, root), errors.UNREADABLE.format(detail=exc)))
                 continue
+            if stat.S_ISDIR(est.st_mode):
+                subfolders.append(path)
+            elif path.suffix.lower() not in SUFFIXES:
+                continue
+            elif stat.S_ISREG(est.st_mode):
+                yield path, _source(path, root)
+            else:
+                skipped.append((_source(path, root), errors.SPECIAL_FILE))
+        stack.extend(reversed(subfolders))  # name order, depth first
 
-    for path in walk(root):
-        yield path, path.relative_to(root).as_posix()
+
+def _source(path: Path, root: Path) -> str:
+    return display_name(path.relative_to(root).as_posix())
+
+
+def display_name(name: str) -> str:
+    r"""A file name as text that any table and terminal takes: bytes that are not UTF-8
+    (held by Python as lone surrogates) as \xNN, control characters (a newline in a
+    name) as \n or \xNN.
+
+    >>> display_name("a\udcffb.txt"), display_name("two\nlines.txt"), display_name("新闻.txt")
+    ('a\\xffb.txt', 'two\\nlines.txt', '新闻.txt')
+    """
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- decoding
 
 
 def decode(data: bytes) -> str:
-    """Bytes to text: BOMs first, then UTF-8, then charset-normalizer's best guess.
+    """Bytes to text (``decode_text`` without its warning)."""
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Bytes to text and what had to be repaired: BOMs first, then UTF-8; UTF-8 with a
+    few stray bytes of another codec (one Windows-1252 quote pasted in) keeps its UTF-8
+    and reads only those bytes as Windows-1252, with a warning; else charset-normalizer's
+    best guess for the whole text.
 
     Raises ValueError with a user-facing message when the bytes are not text.
     """
@@ -134,7 +207,7 @@ def decode(data: bytes) -> str:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+            return data.decode(codec, errors="replace"), None
     sample = data[:65536]
     nul = sample.count(0)
     if nul and nul > len(sample) * 0.3:
@@ -145,17 +218,42 @@ def decode(data: bytes) -> str:
             except UnicodeDecodeError:
                 continue
             if _looks_like_text(text):
-                return text
+                return text, None
         raise ValueError(
             errors.BINARY_DATA.format(detail=f"{nul} NUL bytes in the first {len(sample)}")
         )
+    warning = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _guess_decode(data)
+        text = data.decode("utf-8", errors="surrogateescape")
+        stray = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+        if stray <= max(3, len(data) // 1000) and _has_utf8_sequences(data):
+            text = _STRAY.sub(lambda m: _stray_bytes(m.group(0)), text)
+            warning = errors.REPAIRED_BYTES.format(n=stray, codec="Windows-1252")
+        else:
+            text = _guess_decode(data)
     if not _looks_like_text(text):
         raise ValueError(errors.BINARY_DATA.format(detail="too many control characters"))
-    return text
+    return text, warning
+
+
+# bytes that were not UTF-8, as surrogateescape holds them
+_STRAY = re.compile("[\udc80-\udcff]+")
+
+
+def _stray_bytes(run: str) -> str:
+    return bytes(ord(ch) - 0xDC00 for ch in run).decode("cp1252", errors="replace")
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    """Whether the bytes hold valid multi-byte UTF-8 (or are plain ASCII around the stray
+    bytes): text written as UTF-8, not a whole file in a one-byte codec."""
+    return (
+        bool(re.search(rb"[\xc2-\xf4][\x80-\xbf]", data))
+        or data.isascii()
+        or (sum(b >= 0x80 for b in data) <= max(3, len(data) // 1000))
+    )
 
 
 def _guess_decode(data: bytes) -> str:
@@ -246,14 +344,21 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(html: str) -> tuple[str, str | None, date | None]:
-    """(article text, title, published) of a saved web page, boilerplate removed."""
+def html_to_text(html: str) -> tuple[str, str | None, date | None, str | None]:
+    """(article text, title, published, fallback) of a saved web page, boilerplate
+    removed by trafilatura; ``fallback`` says why the simple parser below had to be used
+    instead (trafilatura failed on the page, or found no text), else None. trafilatura is
+    a dependency: a broken install fails here loudly instead of quietly falling back."""
+    import trafilatura
+
+    # trafilatura logs its failures at ERROR, which Python prints to stderr when nothing
+    # is configured; the row's warnings say what happened instead
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     text: str | None = None
     title: str | None = None
     published: date | None = None
+    fallback: str | None = None
     try:
-        import trafilatura
-
         text = trafilatura.extract(
             html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=True
         )
@@ -265,15 +370,16 @@ def html_to_text(html: str) -> tuple[str, str | None, date | None]:
                     published = date.fromisoformat(meta.date[:10])
                 except ValueError:
                     published = None
-    except Exception:  # trafilatura is a helper; the fallback below always works
-        text = None
+    except (ValueError, TypeError, AttributeError, LookupError, RecursionError) as exc:
+        # a page trafilatura cannot parse (deep nesting, odd markup): the fallback reads it
+        text, fallback = None, errors.HTML_FALLBACK.format(detail=f"{type(exc).__name__}: {exc}")
     if not text or not text.strip():
         parser = _TextExtractor()
         parser.feed(html)
         parser.close()
         text = "".join(parser.parts)
         title = title or ("".join(parser.title).strip() or None)
-    return text, title, published
+    return text, title, published, fallback
 
 
 # ---------------------------------------------------------------- publication date
@@ -305,11 +411,26 @@ def make_article(
     url: str | None = None,
     max_chars: int = 1_000_000,
     patterns: Rules | None = None,
+    warning: str | None = None,
 ) -> Article:
     aid = article_id(data)
     published_source = "record" if published else None
+    if len(raw) > max_chars * BYTES_PER_CHAR:
+        # cleaning and HTML parsing take time in proportion to the raw text: too long a
+        # raw text is refused before either runs
+        return Article(
+            aid,
+            source,
+            "",
+            status="error",
+            error=errors.TOO_LONG.format(n=len(raw), limit=max_chars),
+            title=title,
+            url=url,
+        )
     if html:
-        raw, html_title, html_date = html_to_text(raw)
+        raw, html_title, html_date, fallback = html_to_text(raw)
+        if fallback:
+            warning = "; ".join(w for w in (warning, fallback) if w)
         title = title or html_title
         if published is None and html_date is not None:
             published, published_source = html_date, "html"
@@ -342,45 +463,99 @@ def make_article(
         published_source=published_source,
         url=url,
         language=detect(text),
+        warnings=warning,
     )
+
+
+# bytes of a file per character allowed in an article (UTF-16, markup around HTML text)
+BYTES_PER_CHAR = 8
+# bytes of a JSONL file: it holds many articles, each line checked on its own
+JSONL_LIMIT = 4 * 1024**3
 
 
 def read_file(
     path: Path, source: str, *, max_chars: int = 1_000_000, patterns: Rules | None = None
 ) -> Iterator[Article]:
-    """The articles of one file (one, or one per line for JSONL)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        key = article_id(f"unreadable\0{source}".encode())
-        yield Article(key, source, "", status="error", error=errors.UNREADABLE.format(detail=exc))
-        return
+    """The articles of one file (one, or one per line for JSONL). The size is checked
+    with stat before anything is read, and only a regular file is opened."""
     suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(data, source, max_chars=max_chars, patterns=patterns)
+    limit = JSONL_LIMIT if suffix in JSONL_SUFFIXES else max_chars * BYTES_PER_CHAR
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            yield _failed(source, errors.SPECIAL_FILE)
+            return
+        if st.st_size > limit:
+            yield _failed(source, errors.TOO_LARGE.format(n=st.st_size, limit=limit))
+            return
+        if suffix in JSONL_SUFFIXES:
+            with path.open("rb") as handle:
+                yield from read_jsonl(handle, source, max_chars=max_chars, patterns=patterns)
+            return
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # a file that grew since stat is cut, not read whole
+    except OSError as exc:
+        yield _failed(source, errors.UNREADABLE.format(detail=exc))
         return
     if not data.strip():
         yield Article(article_id(data), source, "", status="empty", error=errors.EMPTY_TEXT)
         return
     try:
-        raw = decode(data)
+        raw, warning = decode_text(data)
     except ValueError as exc:
         yield Article(article_id(data), source, "", status="error", error=str(exc))
         return
     yield make_article(
-        data, raw, source, html=suffix in HTML_SUFFIXES, max_chars=max_chars, patterns=patterns
+        data,
+        raw,
+        source,
+        html=suffix in HTML_SUFFIXES,
+        max_chars=max_chars,
+        patterns=patterns,
+        warning=warning,
+    )
+
+
+def _failed(source: str, message: str) -> Article:
+    """An error row for an input that was not read: its id from its name, since there
+    are no bytes to hash."""
+    return Article(
+        article_id(f"unread\0{source}".encode("utf-8", "surrogateescape")),
+        source,
+        "",
+        status="error",
+        error=message,
     )
 
 
 def read_jsonl(
-    data: bytes, source: str, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+    data: bytes | BinaryIO,
+    source: str,
+    *,
+    max_chars: int = 1_000_000,
+    patterns: Rules | None = None,
 ) -> Iterator[Article]:
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    """One article per line of a JSONL file (bytes, or a file read line by line, so a
+    large file is never held whole); a line longer than an article may be is an error."""
+    lines: Iterator[bytes] = (
+        iter(data.split(b"\n")) if isinstance(data, bytes) else iter(data.readline, b"")
+    )
+    line_limit = max_chars * BYTES_PER_CHAR
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
+            continue
+        if len(line) > line_limit:
+            yield Article(
+                article_id(line[:4096] + str(number).encode()),
+                f"{source}#{number}",
+                "",
+                status="error",
+                error=errors.TOO_LARGE.format(n=len(line), limit=line_limit),
+            )
             continue
         key = f"{source}#{number}"
         try:
-            record = json.loads(decode(line))
+            record = json.loads(decode(line))  # (a line's stray bytes are repaired too)
         except (ValueError, json.JSONDecodeError) as exc:
             yield Article(
                 article_id(line),
@@ -423,8 +598,19 @@ def read_jsonl(
 
 
 def read_articles(
-    root: Path, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+    root: Path,
+    *,
+    max_chars: int = 1_000_000,
+    patterns: Rules | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[Article]:
-    """Every article under ``root``, with publication lines read by ``patterns``."""
-    for path, source in discover(root):
+    """Every article under ``root``, with publication lines read by ``patterns``; an
+    input passed over (a special file, a link out of the folder, an unreadable folder)
+    is an error row too, so every path seen is accounted for."""
+    skipped: list[tuple[str, str]] = []
+    for path, source in discover(root, follow_symlinks=follow_symlinks, skipped=skipped):
+        while skipped:
+            yield _failed(*skipped.pop(0))
         yield from read_file(path, source, max_chars=max_chars, patterns=patterns)
+    for source, message in skipped:
+        yield _failed(source, message)

@@ -19,6 +19,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import errors
+from ..errors import CartfactsError
 from ..version import __version__
 
 SCHEMA_VERSION = "1"
@@ -66,6 +68,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("published_source", STR, True, "where published came from: record, text or html"),
         _c("rules", STR, True, "digest of the rules (patterns folder) the facts came from"),
         _c("language", STR, True, "en or zh: the language of the text, whose pipeline ran"),
+        _c(
+            "warnings",
+            STR,
+            True,
+            "what reading repaired or worked around: bytes not UTF-8, an HTML fallback",
+        ),
     ),
     "products": FACT_COLUMNS
     + (
@@ -176,15 +184,30 @@ def write_part(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / part_file(part)
     arrow = to_arrow(table, rows, rules)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=folder)
+    # hidden and not *.parquet, so no Parquet reader or glob sees a file being written
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
     os.close(fd)
     try:
         pq.write_table(arrow, tmp, compression="zstd")
+        os.chmod(tmp, FILE_MODE)  # as any file the user creates (mkstemp makes it 0600)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CartfactsError(errors.WRITE_FAILED.format(path=target, detail=exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _file_mode() -> int:
+    """0666 less the process's umask (read once: setting it is the only way to read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
 
 
 def part_file(part: str) -> str:
