@@ -367,6 +367,11 @@ class ProductsComponent(RulesComponent):
         sentences = Sentences(doc)
         doc_text = text_of(doc)
         support_floor = self.kb.translit.scoring["support_floor"]
+        # what each sentence offers as support, read once per sentence (not per name in
+        # it), and the companies by where they end, so each name reads only its own
+        context: dict[tuple[int, int], tuple[frozenset[tuple[int, str]], frozenset[str]]] = {}
+        by_end = sorted(companies, key=lambda c: c.end)
+        ends = [c.end for c in by_end]
         for cand, res in first_pass:
             if (
                 res.target_id is None
@@ -374,11 +379,20 @@ class ProductsComponent(RulesComponent):
                 and res.candidates
                 and cand.rule != GENERIC_RULE
             ):
-                s0, s1 = sentences.at(cand.start)
+                bounds = sentences.at(cand.start)
+                if bounds not in context:
+                    sentence = doc_text[bounds[0] : bounds[1]]
+                    context[bounds] = (
+                        self._amounts(sentence),
+                        frozenset(t for t in self.kb.antigens if t in sentence),
+                    )
                 named = {
-                    c.product_id for c in companies if 0 <= cand.start - c.end <= 4
+                    c.product_id
+                    for c in by_end[
+                        bisect_left(ends, cand.start - 4) : bisect_right(ends, cand.start)
+                    ]
                 }  # "Fosun Kite's X injection": the company named with the product
-                support = self._support(doc_text[s0:s1], res, resolved, company_ids, named)
+                support = self._support(context[bounds], res, resolved, company_ids, named)
                 res = resolve_product(cand.spelling, self.kb, support, self._scores(cand.spelling))
             floor = self.kb.translit.scoring[
                 "support_floor" if cand.rule.startswith("product.ctx.") else "report_floor"
@@ -422,14 +436,16 @@ class ProductsComponent(RulesComponent):
 
     def _support(
         self,
-        sentence: str,
+        sentence: tuple[frozenset[tuple[int, str]], frozenset[str]],
         res: Resolution,
         resolved: set[str | None],
         company_ids: set[str | None],
         named: set[str | None] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, float]:
+        """Context bonuses per candidate product; ``sentence``: the (amount, currency)
+        pairs and the target antigens the name's sentence states."""
         bonus = self.kb.translit.scoring["support"]
-        amounts = self._amounts(sentence)
+        amounts, antigens = sentence
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
             product = self.kb.products[pid]
@@ -442,7 +458,7 @@ class ProductsComponent(RulesComponent):
                 extra += bonus["company_named_with"]
             if any((round(amount), currency) in amounts for amount, currency in product.prices):
                 extra += bonus["price_in_sentence"]
-            if product.target and product.target.split()[0] in sentence:
+            if product.target and product.target.split()[0] in antigens:
                 # an antigen many products share (CD19) says little about which one
                 extra += bonus["target_in_sentence"] / self.kb.sharing_target(product.target)
             if extra:

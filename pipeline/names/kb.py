@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -112,6 +112,11 @@ class KB:
     company_first_forms: frozenset[str] = frozenset()
     # str.translate table: traditional Chinese characters -> simplified (zh_variants.json)
     t2s: dict[int, str] = field(default_factory=dict)
+
+    @cached_property
+    def antigens(self) -> frozenset[str]:
+        """The target antigens of the products (their first word: CD19, BCMA)."""
+        return frozenset(p.target.split()[0] for p in self.products.values() if p.target)
 
     def sharing_target(self, target: str) -> int:
         """How many products have this target antigen (its first word)."""

@@ -56,9 +56,12 @@ class PricesComponent(RulesComponent):
         local = local_currency(text, self.rules)
         year = published.year if published is not None else None
         previous: tuple[Money, dict[str, Any]] | None = None
+        held: tuple[tuple[int, int], str] = ((-1, -1), "")
         for money in find_money(text, self.rules, spans=spans):
-            s0, s1 = sentences.at(money.start)
-            sentence = text[s0:s1]
+            bounds = sentences.at(money.start)
+            if bounds != held[0]:  # one copy of a sentence for all its amounts
+                held = (bounds, text[bounds[0] : bounds[1]])
+            (s0, s1), sentence = held
             if previous and _BRACKETED.match(text[previous[0].end : money.start]):
                 values = dict(previous[1])
                 rule = "money.bracketed"

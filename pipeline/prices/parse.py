@@ -495,9 +495,22 @@ KIND_REACH = 120
 KIND_MARGIN = 60
 
 
+# characters read on each side of an amount for its qualifier, per unit and cues
+NEAR = 100
+
+
+@lru_cache(maxsize=64)
+def _names_therapy(therapy: re.Pattern[str], sentence: str) -> bool:
+    """Whether a sentence names a therapy: asked once per sentence, not per amount in it
+    (a string's hash is kept, so asking again costs nothing)."""
+    return therapy.search(sentence) is not None
+
+
 def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classification:
     """kind, per and qualifier of the amount at sentence[start:end], from nearby words."""
-    before, after = sentence[:start], sentence[end:]
+    # only the words near the amount count: slicing the whole sentence per amount made a
+    # sentence of thousands of amounts quadratic
+    before, after = sentence[max(0, start - NEAR) : start], sentence[end : end + NEAR]
     qualifier = rules.qualifiers.of(before, after)
     per = None
     pa = rules.per_after.match(after[:50])
@@ -546,7 +559,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[0] <= KIND_REACH:
         kind = best[2]
-    elif per is not None or rules.therapy.search(sentence):
+    elif per is not None or _names_therapy(rules.therapy, sentence):
         kind = "price"
     else:
         kind = "other"

@@ -9,7 +9,8 @@ to the sentence) out. The component maps sentences and product mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +84,12 @@ CHENG_WORDS = "为為功长長本员員立果绩績熟交不人型效分品"
 # characters before a unit word in which its figure starts ("between seventy-five and
 # eighty-two percent" is 42)
 FIGURE_REACH = 80
+# characters read on each side of a figure for its qualifier
+QUALIFIER_REACH = 40
+# the farthest a metric may be from a figure it governs as the nearest one (_nearest)
+NEAREST_REACH = 220
+# the longest metric, indication or blocker phrase (for lookups by position)
+PHRASE_LONGEST = 80
 # characters between a figure (or its metric) and a timepoint that belongs to it
 TIMEPOINT_REACH = 60
 # the longest timepoint expression ("at twenty-four months")
@@ -365,10 +372,9 @@ def find_rates(
         return []
     metrics = rules.metrics.find(_masked(sentence))
     blockers = rules.not_efficacy.find(sentence)
-    labelled = sorted(
-        metrics + [b for b in blockers if not any(m[0] <= b[0] < m[1] for m in metrics)]
-    )
-    indications = rules.indications.find(sentence)
+    inside = _Spans(metrics)
+    labelled = _Spans(metrics + [b for b in blockers if not inside.covering(b[0])])
+    indications = _Spans(rules.indications.find(sentence))
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
     assigned = _assign(figs, labelled, indications, sentence, respectively, rules)
@@ -383,9 +389,12 @@ def find_rates(
                 continue
             metric_name, near = metric[2], (metric[0], metric[1])
         if indication is None:
-            ind = _nearest(indications, fig, limit=400)
+            ind = _nearest(indications.near(fig.start, fig.end, 400), fig, limit=400)
             indication = ind[2] if ind else None
-        qualifier = rules.qualifiers.of(sentence[: fig.start], sentence[fig.end :])
+        qualifier = rules.qualifiers.of(
+            sentence[max(0, fig.start - QUALIFIER_REACH) : fig.start],
+            sentence[fig.end : fig.end + QUALIFIER_REACH],
+        )
         out.append(
             RateFact(
                 fig.start,
@@ -426,6 +435,34 @@ _LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)
 _CLAUSE = re.compile(r"[;:；：。]|\.\s")
 
 
+class _Spans(list[tuple[int, int, str]]):
+    """(start, end, label) items of a sentence in order, looked up by position with
+    bisect, so that each figure reads only the items near it (a sentence of 300 KB with
+    thousands of figures and metric words stays linear)."""
+
+    def __init__(self, items: Iterable[tuple[int, int, str]]) -> None:
+        super().__init__(sorted(items))
+        self.starts = [item[0] for item in self]
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """The items starting in [lo, hi)."""
+        return self[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+    def near(self, start: int, end: int, reach: int) -> list[tuple[int, int, str]]:
+        """The items within ``reach`` characters of [start, end) (every item is short:
+        a phrase of at most PHRASE_LONGEST characters)."""
+        return self.between(start - reach - PHRASE_LONGEST, end + 2 * reach)
+
+    def covering(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and self[i][0] <= pos < self[i][1]
+
+    def count_ending_by(self, pos: int) -> int:
+        """How many items end at or before ``pos``."""
+        i = bisect_right(self.starts, pos)
+        return sum(1 for item in self[max(0, i - 2) : i] if item[1] <= pos) + max(0, i - 2)
+
+
 def _masked(sentence: str) -> str:
     """The sentence with short bracketed abbreviations blanked (same length)."""
     return _ABBREVIATION.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -446,17 +483,14 @@ def _brackets(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
-def _split_and_ranges(
-    figs: list[_Figure], labelled: list[tuple[int, int, str]], sentence: str
-) -> list[_Figure]:
+def _split_and_ranges(figs: list[_Figure], labelled: _Spans, sentence: str) -> list[_Figure]:
     """ "EFS and OS were 50 and 76%": a figure written "N and M%" after two metrics is two
     figures, one per metric, not a range."""
     out = []
     for fig in figs:
         text = sentence[fig.start : fig.end]
         cut = re.search(r"\s+and\s+", text)
-        before = [m for m in labelled if m[1] <= fig.start]
-        if fig.high is not None and cut and len(before) >= 2:
+        if fig.high is not None and cut and labelled.count_ending_by(fig.start) >= 2:
             out.append(_Figure(fig.start, fig.start + cut.start(), fig.low, None))
             out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
         else:
@@ -466,8 +500,8 @@ def _split_and_ranges(
 
 def _assign(
     figs: list[_Figure],
-    labelled: list[tuple[int, int, str]],
-    indications: list[tuple[int, int, str]],
+    labelled: _Spans,
+    indications: _Spans,
     sentence: str,
     respectively: bool,
     rules: RateRules,
@@ -486,9 +520,12 @@ def _assign(
     ("overall response rates (partial + complete remission rates)") and govern nothing
     outside it."""
     brackets = _brackets(sentence)
+    bracket_starts = [b[0] for b in brackets]
+    clause_ends = [m.end() for m in _CLAUSE.finditer(sentence)]
 
     def bracket_of(pos: int) -> tuple[int, int] | None:
-        return next((b for b in brackets if b[0] <= pos < b[1]), None)
+        i = bisect_right(bracket_starts, pos) - 1
+        return brackets[i] if i >= 0 and pos < brackets[i][1] else None
 
     def valid(m: tuple[int, int, str], fig: _Figure) -> bool:
         b = bracket_of(m[0])
@@ -503,12 +540,19 @@ def _assign(
         else:
             groups.append([fig])
     previous_end = 0
-    listed_ind = _distinct_in_order([i for i in indications if figs and i[1] <= figs[0].start])
+    listed_ind = _distinct_in_order(
+        [i for i in indications.between(0, figs[0].start) if i[1] <= figs[0].start] if figs else []
+    )
     for group in groups:
         first = group[0]
-        clause = max((m.end() for m in _CLAUSE.finditer(sentence, 0, first.start)), default=0)
+        at = bisect_right(clause_ends, first.start) - 1
+        clause = clause_ends[at] if at >= 0 else 0
         window = max(previous_end, clause)
-        before = [m for m in labelled if window <= m[0] and m[1] <= first.start and valid(m, first)]
+        before = [
+            m
+            for m in labelled.between(window, first.start)
+            if m[1] <= first.start and valid(m, first)
+        ]
         if len(group) > 1 and len(before) == len(group):
             rule = "rate.respectively" if respectively else "rate.list"
             for fig, metric in zip(group, before, strict=True):
@@ -530,7 +574,7 @@ def _assign(
 
 def _governing(
     fig: _Figure,
-    labelled: list[tuple[int, int, str]],
+    labelled: _Spans,
     sentence: str,
     window: int,
     valid: Callable[[tuple[int, int, str], _Figure], bool],
@@ -538,16 +582,16 @@ def _governing(
 ) -> tuple[tuple[int, int, str] | None, None, str]:
     own = bracket_of(fig.start)
     if own is not None:
-        inside = [m for m in labelled if own[0] <= m[0] and m[1] <= own[1]]
+        inside = [m for m in labelled.between(own[0], own[1]) if m[1] <= own[1]]
         if inside:
             return _nearest(inside, fig), None, "rate.bracket_metric"
-    before = [m for m in labelled if window <= m[0] and m[1] <= fig.start and valid(m, fig)]
+    before = [m for m in labelled.between(window, fig.start) if m[1] <= fig.start and valid(m, fig)]
     if before and _METRIC_THEN.match(sentence[before[-1][1] : fig.start]):
         return before[-1], None, "rate.metric_then_figure"
     after = [
         m
-        for m in labelled
-        if m[0] >= fig.end and m[0] - fig.end <= 90 and not clause_break(sentence[fig.end : m[0]])
+        for m in labelled.between(fig.end, fig.end + 91)
+        if not clause_break(sentence[fig.end : m[0]])
     ]
     for m in after:
         if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
@@ -557,7 +601,7 @@ def _governing(
     found = _nearest(
         [
             m
-            for m in labelled
+            for m in labelled.near(fig.start, fig.end, NEAREST_REACH)
             if valid(m, fig) and not (m[0] >= fig.end and clause_break(sentence[fig.end : m[0]]))
         ],
         fig,

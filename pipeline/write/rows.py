@@ -14,6 +14,25 @@ from .tables import FACT_TABLES, TABLES, fact_id
 _COLUMNS = {table: frozenset(c.name for c in TABLES[table]) for table in FACT_TABLES}
 
 
+# a sentence longer than this (a page with no full stops) is stored as a window of
+# SENTENCE_WINDOW characters on each side of the fact, marked with "…"
+SENTENCE_LONGEST = 2000
+SENTENCE_WINDOW = 500
+
+
+def sentence_of(text: str, s0: int, s1: int, start: int, end: int) -> str:
+    """The sentence column of a fact at text[start:end] in the sentence text[s0:s1].
+
+    >>> window = sentence_of("x" * 3000 + " 5% " + "y" * 3000, 0, 6004, 3001, 3003)
+    >>> window[:3], len(window)
+    ('…xx', 1004)
+    """
+    if s1 - s0 <= SENTENCE_LONGEST:
+        return text[s0:s1].strip()
+    lo, hi = max(s0, start - SENTENCE_WINDOW), min(s1, end + SENTENCE_WINDOW)
+    return ("…" if lo > s0 else "") + text[lo:hi] + ("…" if hi < s1 else "")
+
+
 def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
     sentences = Sentences(doc)
     text = text_of(doc)
@@ -35,7 +54,7 @@ def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
                 "start": fact.start,
                 "end": fact.end,
                 "text": text[fact.start : fact.end],
-                "sentence": text[s0:s1].strip(),
+                "sentence": sentence_of(text, s0, s1, fact.start, fact.end),
                 "rule": fact.rule,
             }
             row.update({k: v for k, v in fact.values.items() if k in columns})
