@@ -18,6 +18,8 @@ from .engine.batches import BatchSummary, batches, process, shared_nlp
 from .errors import CartfactsError
 from .nlp.build import MAX_CHARS, check_rules
 from .read.ingest import Article, article_id, make_article, read_articles
+from .rules import Rules
+from .write.lock import locked
 from .write.tables import (
     FACT_TABLES,
     TABLES,
@@ -98,7 +100,8 @@ def extract(
     return {"articles": [{**article.row(), "rules": rules.digest}], **rows}
 
 
-def prepare_output(out: Path, overwrite: bool) -> None:
+def writable_output(out: Path) -> None:
+    """Create ``out`` if needed and make sure files can be written in it."""
     if out.exists() and not out.is_dir():
         raise CartfactsError(errors.OUTPUT_NOT_DIR.format(path=out))
     try:
@@ -108,6 +111,11 @@ def prepare_output(out: Path, overwrite: bool) -> None:
         probe.unlink()
     except OSError as exc:
         raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
+
+
+def prepare_output(out: Path, overwrite: bool) -> None:
+    """Under the folder's lock: check the table folders, start afresh with
+    ``overwrite``, and remove what an interrupted run left."""
     for table in TABLES:
         folder = table_dir(out, table)
         if folder.exists() and not folder.is_dir():
@@ -126,7 +134,7 @@ def _remove_orphans(out: Path) -> None:
         folder = table_dir(out, table)
         if not folder.is_dir():
             continue
-        for tmp in folder.glob(".tmp-*"):
+        for tmp in folder.glob(".tmp-*"):  # only the lock holder gets here
             tmp.unlink(missing_ok=True)
         if table == "articles":
             continue
@@ -185,6 +193,10 @@ def run(
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    wait: bool = False,
+    waiting: Callable[[str], None] | None = None,
+    follow_symlinks: bool = False,
+    article_timeout: float | None = None,
 ) -> RunReport:
     """Extract every article under ``input`` into the tables of ``out``.
 
@@ -202,6 +214,12 @@ def run(
     ``engine="dask"`` sends the batches to a Dask cluster: the scheduler at ``scheduler``
     ("tcp://host:8786"), or a LocalCluster of ``workers`` processes when it is None.
     Batches are cut the same way, so the part files and rows are the same as a local run.
+
+    One run at a time writes to ``out`` (write.lock): another run holding it makes this
+    one fail, or wait with ``wait``. What the folder holds is read under the lock.
+    Symbolic links out of ``input`` are not followed unless ``follow_symlinks``. An
+    article whose extraction takes longer than ``article_timeout`` seconds (default:
+    engine.batches.timeout_for, a few seconds per 100 KB) becomes an error row.
     """
     started = time.perf_counter()
     source, target = Path(input), Path(out).absolute()
@@ -216,6 +234,42 @@ def run(
 
         require()
     rules = check_rules(patterns)  # every pattern file valid before anything is touched
+    writable_output(target)
+    with locked(target, wait=wait, waiting=waiting):
+        return _run_locked(
+            source,
+            target,
+            rules,
+            patterns,
+            overwrite,
+            reextract,
+            batch_size,
+            progress,
+            workers,
+            engine,
+            scheduler,
+            follow_symlinks,
+            article_timeout,
+            started,
+        )
+
+
+def _run_locked(
+    source: Path,
+    target: Path,
+    rules: Rules,
+    patterns: str | Path | None,
+    overwrite: bool,
+    reextract: bool,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    follow_symlinks: bool,
+    article_timeout: float | None,
+    started: float,
+) -> RunReport:
     prepare_output(target, overwrite)
     report = RunReport(out=target, rules=rules.digest)
     stored = Stored.read(target, rules.digest, reextract)
@@ -223,7 +277,9 @@ def run(
     seen: set[str] = set()
 
     def fresh() -> Iterator[Article]:
-        for article in read_articles(source, max_chars=MAX_CHARS, patterns=rules):
+        for article in read_articles(
+            source, max_chars=MAX_CHARS, patterns=rules, follow_symlinks=follow_symlinks
+        ):
             if progress:
                 progress(1)
             if article.article_id in stored.current:
@@ -251,7 +307,12 @@ def run(
         from .engine.local import run_batches as local_batches
 
         summaries = local_batches(
-            batches(fresh(), batch_size), target, patterns_arg, rules.digest, workers
+            batches(fresh(), batch_size),
+            target,
+            patterns_arg,
+            rules.digest,
+            workers,
+            article_timeout,
         )
     for summary in summaries:
         written.add(summary.part)

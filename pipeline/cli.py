@@ -82,6 +82,24 @@ def main() -> None:
     default=None,
     help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster of --workers).",
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another run is writing to --out, wait for it instead of stopping.",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Follow symbolic links that lead out of INPUT (by default they are skipped).",
+)
+@click.option(
+    "--article-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop an article's extraction after this long and record it as an error "
+    "(default: 5 s plus 3 s per 100,000 characters).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run(
     input: Path,
@@ -93,6 +111,9 @@ def run(
     workers: int,
     engine: str,
     scheduler: str | None,
+    wait: bool,
+    follow_symlinks: bool,
+    article_timeout: float | None,
     quiet: bool,
 ) -> None:
     """Extract facts from every article under INPUT (default: corpus/) into --out.
@@ -128,6 +149,10 @@ def run(
             workers=workers,
             engine=engine,
             scheduler=scheduler,
+            wait=wait,
+            waiting=lambda message: click.echo(message, err=True),
+            follow_symlinks=follow_symlinks,
+            article_timeout=article_timeout,
         )
     except CartfactsError as exc:
         bar.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import signal
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,18 +28,65 @@ Rows = dict[str, list[dict[str, Any]]]
 Results = list[tuple[Article, Rows]]
 
 
-def process(article: Article, nlp: Language) -> tuple[Article, Rows]:
-    """Facts of one article; an exception inside a component becomes an error row."""
+# the time an article may take: a base, and more per 100,000 characters
+TIMEOUT_BASE = 5.0
+TIMEOUT_PER_100K = 3.0
+
+
+def timeout_for(article: Article) -> float:
+    """The default time bound of one article's extraction (seconds)."""
+    return TIMEOUT_BASE + TIMEOUT_PER_100K * len(article.text) / 100_000
+
+
+class ArticleTimeout(Exception):
+    """Raised inside an article's extraction when its time is up."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ArticleTimeout in this block after ``seconds`` (wall clock). It works in a
+    process's main thread (a local run, a pool worker), where SIGALRM interrupts Python
+    code and the regex engine alike; in other threads (a Dask worker's) it cannot, and
+    the block runs unbounded."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise ArticleTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process(article: Article, nlp: Language, timeout: float | None = None) -> tuple[Article, Rows]:
+    """Facts of one article; an exception inside a component becomes an error row, and
+    so does an extraction that takes longer than ``timeout`` (default timeout_for)."""
     empty: Rows = {t: [] for t in FACT_TABLES}
     if article.status != "ok":
         return article, empty
+    seconds = timeout_for(article) if timeout is None else timeout
     try:
-        doc = nlp.make_doc(article.text)
-        remember_text(doc, article.text)
-        doc.user_data["published"] = article.published
-        for _name, proc in nlp.pipeline:
-            doc = proc(doc)
-        return article, doc_rows(doc, article.article_id)
+        with time_limit(seconds):
+            doc = nlp.make_doc(article.text)
+            remember_text(doc, article.text)
+            doc.user_data["published"] = article.published
+            for _name, proc in nlp.pipeline:
+                doc = proc(doc)
+            rows = doc_rows(doc, article.article_id)
+        return article, rows
+    except ArticleTimeout:
+        return article.failed(errors.TIMED_OUT.format(seconds=seconds)), empty
     except Exception as exc:  # one bad article must not stop the run
         failed = article.failed(
             errors.PROCESSING_FAILED.format(detail=f"{type(exc).__name__}: {exc}")
@@ -46,12 +95,16 @@ def process(article: Article, nlp: Language) -> tuple[Article, Rows]:
 
 
 def process_batch(
-    articles: list[Article], patterns: str | None, rules: Rules | None = None
+    articles: list[Article],
+    patterns: str | None,
+    rules: Rules | None = None,
+    timeout: float | None = None,
 ) -> Results:
     """Facts of a batch of articles, each with this process's pipeline for its language
-    and ``patterns`` (``rules``: those patterns, when the caller has read them already)."""
+    and ``patterns`` (``rules``: those patterns, when the caller has read them already),
+    each within ``timeout`` seconds (default: timeout_for the article)."""
     rules = rules or check_rules(patterns)
-    return [process(a, shared_nlp(patterns, rules, a.language or "en")) for a in articles]
+    return [process(a, shared_nlp(patterns, rules, a.language or "en"), timeout) for a in articles]
 
 
 # (rules digest, language) -> (pipeline, strings it held when built)
@@ -125,7 +178,9 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
     return BatchSummary(part, counts, [(a.status, a.source, a.error or "") for a, _ in results])
 
 
-def extract_and_write(articles: list[Article], target: Path, patterns: str | None) -> BatchSummary:
+def extract_and_write(
+    articles: list[Article], target: Path, patterns: str | None, timeout: float | None = None
+) -> BatchSummary:
     """Extract one batch and write it, with the rules now in ``patterns``."""
     rules = check_rules(patterns)
-    return write_batch(target, process_batch(articles, patterns, rules), rules.digest)
+    return write_batch(target, process_batch(articles, patterns, rules, timeout), rules.digest)

@@ -1,0 +1,94 @@
+"""One run per output folder, time bounds per article, files readable as the umask says,
+clean messages for write failures, and HTML read by trafilatura, not the fallback."""
+
+import errno
+import os
+import threading
+import time
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS, SEED_ARTICLES
+
+import pipeline
+from pipeline.cli import main
+from pipeline.errors import CartfactsError
+from pipeline.read.ingest import html_to_text
+from pipeline.write.lock import locked
+
+
+def test_a_second_run_into_a_locked_folder_stops_with_a_message(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with locked(out):
+        result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out), "-q"])
+    assert result.exit_code != 0
+    assert "another cartfacts run is writing" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "articles.parquet").exists(), "the refused run touched nothing"
+
+
+def test_wait_queues_behind_the_run_holding_the_lock(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    told: list[str] = []
+    held = threading.Event()
+
+    def holder() -> None:
+        with locked(out):
+            held.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait()
+    report = pipeline.run(CORPUS, out, wait=True, waiting=told.append)
+    thread.join()
+    assert report.articles == SEED_ARTICLES
+    assert told and "waiting" in told[0]
+
+
+def test_an_article_over_its_time_bound_becomes_an_error_row(tmp_path):
+    report = pipeline.run(CORPUS, tmp_path / "out", article_timeout=1e-6)
+    articles = pipeline.load(tmp_path / "out")["articles"]
+    assert report.articles == SEED_ARTICLES
+    assert set(articles["status"]) == {"error"}
+    assert articles["error"].str.contains("took longer than").all()
+
+
+def test_part_files_are_readable_as_the_umask_allows(tmp_path):
+    old = os.umask(0o022)
+    try:
+        pipeline.run(CORPUS, tmp_path / "out")
+    finally:
+        os.umask(old)
+    for part in (tmp_path / "out").glob("*.parquet/*.parquet"):
+        assert part.stat().st_mode & 0o644 == 0o644, part
+    assert not list((tmp_path / "out").glob("*.parquet/.tmp-*")), "no temporary file left"
+
+
+def test_a_failed_write_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code != 0
+    assert "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(CartfactsError):
+        pipeline.run(CORPUS, tmp_path / "out2")
+
+
+def test_html_is_read_by_trafilatura_not_the_fallback():
+    page = (
+        "<html><head><title>CAR-T prices</title></head><body><nav>Home | News</nav>"
+        "<article><h1>CAR-T prices</h1><p>"
+        + "The therapy costs 1.2 million yuan per bag in Shanghai, doctors said. " * 5
+        + "</p></article><footer>Contact us</footer></body></html>"
+    )
+    text, title, _published, fallback = html_to_text(page)
+    assert fallback is None, fallback
+    assert "1.2 million yuan" in text and "Contact us" not in text
+    assert title == "CAR-T prices"
