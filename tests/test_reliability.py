@@ -92,3 +92,28 @@ def test_html_is_read_by_trafilatura_not_the_fallback():
     assert fallback is None, fallback
     assert "1.2 million yuan" in text and "Contact us" not in text
     assert title == "CAR-T prices"
+
+
+def test_a_catastrophic_rule_costs_one_article_its_time_bound(tmp_path):
+    import json
+    import shutil
+
+    from pipeline.rules import default_patterns_dir
+
+    patterns = tmp_path / "patterns"
+    shutil.copytree(default_patterns_dir(), patterns)
+    dates = json.loads((patterns / "dates.json").read_text(encoding="utf-8"))
+    rule = next(r for r in dates["rules"] if r["id"] == "date.year")
+    rule["regex"] = "(?P<year>(?:a+)+$)"  # exponential backtracking on "aaa...!"
+    (patterns / "dates.json").write_text(json.dumps(dates), encoding="utf-8")
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "slow.txt").write_text("In 2024 " + "a" * 40 + "!", encoding="utf-8")
+    (articles / "fine.txt").write_text("It costs $1m in 2023.", encoding="utf-8")
+    started = time.perf_counter()
+    pipeline.run(articles, tmp_path / "out", patterns=patterns, article_timeout=1.0)
+    assert time.perf_counter() - started < 30
+    rows = pipeline.load(tmp_path / "out")["articles"].set_index("source")
+    assert rows.loc["slow.txt", "status"] == "error"
+    assert "took longer" in rows.loc["slow.txt", "error"]
+    assert rows.loc["fine.txt", "status"] == "ok"

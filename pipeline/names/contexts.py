@@ -74,7 +74,7 @@ def load_contexts(patterns: Rules) -> tuple[ContextRule, ...]:
         try:
             matcher.add(rec["id"], [pattern])
             found = anchor(pattern)
-        except (MatchPatternError, ValueError, TypeError) as exc:
+        except (MatchPatternError, ValueError, TypeError, re.error) as exc:
             detail = " ".join(str(exc).split())
             raise PatternError(
                 file, f"bad token pattern: {detail}", line=line, key="pattern"

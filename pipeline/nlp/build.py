@@ -4,6 +4,7 @@ product mentions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from .. import errors
 # importing the components registers their factories with spaCy
 from ..dates import component as _dates  # noqa: F401
 from ..dates.parse import load_dates
-from ..errors import CartfactsError
+from ..errors import CartfactsError, PatternError
 from ..hospitals import component as _hospitals  # noqa: F401
 from ..hospitals.chinese import load_chinese_hospitals
 from ..hospitals.parse import load_hospitals
@@ -72,7 +73,15 @@ def check_rules(patterns: str | Path | None = None) -> Rules:
     fails here, naming the file, the line and the key (cached per content)."""
     rules = load_patterns(patterns)
     for loader in LOADERS:
-        loader(rules)
+        try:
+            loader(rules)
+        except CartfactsError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, re.error, RecursionError) as exc:
+            # a check a loader lacks: still a message, never a traceback
+            raise PatternError(
+                str(rules.root), f"{loader.__name__}: {type(exc).__name__}: {exc}"
+            ) from None
     return rules
 
 

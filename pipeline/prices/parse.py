@@ -243,8 +243,15 @@ def load_money(patterns: Rules) -> MoneyRules:
             kinds.setdefault(word.lower(), (priority, kind))
     rates = {}
     rates_data = patterns.json(RATES_FILE)
-    for code, by_year in section(rates_data, "rates", dict, file=patterns.path(RATES_FILE)).items():
-        rates[code] = {int(y): float(r) for y, r in by_year.items()}
+    rates_file = patterns.path(RATES_FILE)
+    for code, by_year in section(rates_data, "rates", dict, file=rates_file).items():
+        year_rates = expect(by_year, dict, file=rates_file, key=f"rates.{code}")
+        for y, r in year_rates.items():
+            if not (str(y).isdigit() and isinstance(r, (int, float)) and not isinstance(r, bool)):
+                raise PatternError(
+                    rates_file, "expected a year and a number of units", key=f"rates.{code}.{y}"
+                )
+        rates[code] = {int(y): float(r) for y, r in year_rates.items()}
     return MoneyRules(
         money=rules,
         prefix_codes=prefix_codes,
