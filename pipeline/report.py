@@ -67,7 +67,11 @@ def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:
     spans, colours = [], {}
     for table, row in sorted(facts, key=lambda f: (f[1]["start"], -f[1]["end"], f[0])):
         unresolved = table == "products" and not row.get("product")
-        label = f"{LABELS[table]}: {fact_value(table, row)} · {row['rule']}"
+        # displaCy puts labels into the page as they are: a rule id or an INN from an
+        # edited patterns folder must not become markup
+        label = html.escape(
+            f"{LABELS[table]}: {fact_value(table, row)} · {row['rule']}", quote=False
+        )
         span = doc.char_span(
             int(row["start"]), int(row["end"]), label=label, alignment_mode="expand"
         )

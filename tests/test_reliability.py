@@ -117,3 +117,29 @@ def test_a_catastrophic_rule_costs_one_article_its_time_bound(tmp_path):
     assert rows.loc["slow.txt", "status"] == "error"
     assert "took longer" in rows.loc["slow.txt", "error"]
     assert rows.loc["fine.txt", "status"] == "ok"
+
+
+def test_two_concurrent_runs_with_wait_lose_and_duplicate_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, n in ((first, 0), (second, 1)):
+        folder.mkdir()
+        for i in range(40):
+            (folder / f"{i}.txt").write_text(
+                f"Article {n}-{i}: the therapy costs {100 + i} million yuan in {2000 + i}.",
+                encoding="utf-8",
+            )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline.cli", "run", "--out", str(out), "-q", "--wait"]
+    runs = [
+        subprocess.Popen([*command[:4], str(folder), *command[4:]], stderr=subprocess.PIPE)
+        for folder in (first, second)
+    ]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read() if run.stderr else ""
+    tables = pipeline.load(out)
+    articles = tables["articles"]
+    assert len(articles) == 80 and articles["article_id"].is_unique
+    assert len(tables["prices"]) == 80 and tables["prices"]["fact_id"].is_unique

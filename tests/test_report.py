@@ -65,6 +65,20 @@ def test_overlapping_facts_are_all_drawn():
     assert "HOSPITAL: Ruijin Hospital" in markup and "COMPANY: Ruijin Bio" in markup
 
 
+def test_labels_from_rules_are_escaped():
+    from pipeline.report import article_html
+
+    price = {"start": 9, "end": 12, "rule": "<img src=x onerror=alert(1)>", "amount": 1e6}
+    price.update(currency="USD", kind="price", amount_high=None, per=None, product=None)
+    markup = article_html("It costs $1m.", [("prices", price)])
+    assert "<img" not in markup and "&lt;img" in markup
+
+
+def test_chinese_article_is_drawn():
+    markup = pipeline.render("复星凯特的阿基仑赛注射液定价120万元。")
+    assert "PRODUCT: axicabtagene ciloleucel" in markup and "120万元" in markup
+
+
 def test_page_in_headless_chromium(page, tmp_path):
     browser = (
         shutil.which("chromium")
