@@ -3,6 +3,7 @@ the tables of an output folder."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,8 @@ class RunReport:
     problems: list[tuple[str, str]] = field(default_factory=list)
     reextracted: int = 0  # articles extracted again because their rules changed
     rules: str = ""  # digest of the rules of this run
+    # files that are no articles, by type (".pdf": 3), and files inside --out
+    passed: dict[str, int] = field(default_factory=dict)
 
     def add(self, batch: BatchSummary) -> None:
         for table, n in batch.facts.items():
@@ -63,18 +66,23 @@ class RunReport:
             self.problems.append((source, error))
 
     def summary(self) -> str:
+        """What the run did, a line per subject, ending with where the tables are."""
         counts = ", ".join(f"{t} {n}" for t, n in self.facts.items())
-        return (
+        lines = [
             f"{self.articles} new articles ({self.errors} error, {self.empty} empty), "
-            f"{self.skipped} already in {self.out}, {self.duplicates} duplicate inputs"
+            f"{self.skipped} already in the tables, {self.duplicates} duplicate inputs"
             + (
                 f", {self.reextracted} extracted again with changed rules"
                 if self.reextracted
                 else ""
-            )
-            + "; "
-            f"facts: {counts}; {self.seconds:.1f} s"
-        )
+            ),
+            f"facts: {counts}",
+        ]
+        if self.passed:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.passed.items()))
+            lines.append(f"not read: {kinds} (see the inputs table)")
+        lines.append(f"tables: {self.out}/<table>.parquet ({self.seconds:.1f} s)")
+        return "\n".join(lines)
 
 
 def extract(
@@ -136,7 +144,7 @@ def _remove_orphans(out: Path) -> None:
             continue
         for tmp in folder.glob(".tmp-*"):  # only the lock holder gets here
             tmp.unlink(missing_ok=True)
-        if table == "articles":
+        if table in ("articles", "inputs"):
             continue
         for name in part_names(out, table) - committed:
             (folder / name).unlink(missing_ok=True)
@@ -274,24 +282,37 @@ def _run_locked(
     report = RunReport(out=target, rules=rules.digest)
     stored = Stored.read(target, rules.digest, reextract)
     stale = stored.stale_ids()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # article id -> the source it came from first
+    inputs: list[dict[str, Any]] = []
+    passed: list[tuple[str, str, str]] = []
 
     def fresh() -> Iterator[Article]:
         for article in read_articles(
-            source, max_chars=MAX_CHARS, patterns=rules, follow_symlinks=follow_symlinks
+            source,
+            max_chars=MAX_CHARS,
+            patterns=rules,
+            follow_symlinks=follow_symlinks,
+            passed=passed,
+            exclude=target,
         ):
             if progress:
                 progress(1)
+            row = {"source": article.source, "article_id": article.article_id}
             if article.article_id in stored.current:
                 report.skipped += 1
+                inputs.append({**row, "status": "already"})
             elif article.article_id in seen:
                 report.duplicates += 1
+                inputs.append(
+                    {**row, "status": "duplicate", "duplicate_of": seen[article.article_id]}
+                )
             else:
-                seen.add(article.article_id)
+                seen[article.article_id] = article.source
                 if article.article_id in stale:
                     report.reextracted += 1
+                inputs.append(_input_row(row, article, article.article_id in stale))
                 yield article
-        left = stale - seen  # not in this input: extract them again from their stored text
+        left = stale - set(seen)  # not in this input: extract them again from their stored text
         report.reextracted += len(left)
         yield from stored.stored_articles(target, left)
 
@@ -320,11 +341,50 @@ def _run_locked(
     for part in stored.stale:  # every article of these is in a new part now
         if part not in written:
             remove_part(target, part)
+    for source_name, status, message in passed:
+        inputs.append({"source": source_name, "status": status, "message": message})
+        kind = "output folder" if status == "output" else Path(source_name).suffix or "no suffix"
+        report.passed[kind] = report.passed.get(kind, 0) + 1
+    if inputs:
+        _write_inputs(target, inputs, rules.digest)
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
             write_part(target, table, [], "empty", rules=rules.digest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _input_row(row: dict[str, Any], article: Article, again: bool) -> dict[str, Any]:
+    """The inputs row of an article this run extracts (with a status timeouts and
+    extraction errors can still change: see _write_inputs)."""
+    if again:
+        return {**row, "status": "reextracted"}
+    if article.status != "ok":
+        return {**row, "status": article.status, "message": article.error}
+    return {**row, "status": "new"}
+
+
+def _write_inputs(target: Path, inputs: list[dict[str, Any]], rules: str) -> None:
+    """One part of the inputs table for this run, rows in source order; its name is a
+    hash of its rows, so the same run over the same folder writes the same part. An
+    article that failed while it was extracted (a timeout) is an error here too."""
+    failed = {}
+    for _name, part in read_parts(target, "articles", ["article_id", "status", "error"]):
+        for aid, status, error in zip(
+            part.column("article_id").to_pylist(),
+            part.column("status").to_pylist(),
+            part.column("error").to_pylist(),
+            strict=True,
+        ):
+            if status != "ok":
+                failed[aid] = (status, error)
+    for row in inputs:
+        if row["status"] == "new" and row.get("article_id") in failed:
+            row["status"], row["message"] = failed[row["article_id"]]
+    inputs.sort(key=lambda r: (r["source"], r["status"]))
+    key = "\n".join(f"{r['source']}\0{r['status']}\0{r.get('article_id')}" for r in inputs)
+    part = "inputs-" + hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    write_part(target, "inputs", inputs, part, rules=rules)
 
 
 def load(out: str | Path = "outputs") -> dict[str, Any]:

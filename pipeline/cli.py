@@ -136,7 +136,14 @@ def run(
 
     from .api import run as run_api
 
-    bar = tqdm(desc="articles", unit=" art", disable=quiet, file=sys.stderr, leave=False)
+    # no bar in a redirected log: carriage returns would fill it
+    bar = tqdm(
+        desc="articles",
+        unit=" art",
+        disable=quiet or not sys.stderr.isatty(),
+        file=sys.stderr,
+        leave=False,
+    )
     try:
         report = run_api(
             input,

@@ -46,7 +46,7 @@ def same_tables(a, b):
         assert [p.read_bytes() for p in pa] == [p.read_bytes() for p in pb], table
     la, lb = pipeline.load(a), pipeline.load(b)
     for table in tables.TABLES:
-        key = ["article_id"] if table == "articles" else ["fact_id"]
+        key = {"articles": ["article_id"], "inputs": ["source", "status"]}.get(table, ["fact_id"])
         left = la[table].sort_values(key).reset_index(drop=True)
         right = lb[table].sort_values(key).reset_index(drop=True)
         assert left.equals(right), table

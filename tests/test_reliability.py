@@ -143,3 +143,35 @@ def test_two_concurrent_runs_with_wait_lose_and_duplicate_nothing(tmp_path):
     articles = tables["articles"]
     assert len(articles) == 80 and articles["article_id"].is_unique
     assert len(tables["prices"]) == 80 and tables["prices"]["fact_id"].is_unique
+
+
+def test_every_input_is_accounted_for_in_the_inputs_table(tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(CORPUS, folder)
+    first = sorted(folder.glob("*.txt"))[0]
+    shutil.copy(first, folder / "copy.txt")
+    (folder / "slides.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "notes.docx").write_bytes(b"PK")
+    out = folder / "out"  # the output folder inside the input: never read back
+    report = pipeline.run(folder, out)
+    pipeline.run(folder, out)  # a second run: everything already there
+    inputs = pipeline.load(out)["inputs"]
+    assert report.passed == {".docx": 1, ".pdf": 1, "output folder": 1}
+    assert len(inputs) == 2 * (SEED_ARTICLES + 4)
+    statuses = inputs.groupby("source")["status"].agg(set).to_dict()
+    assert statuses["copy.txt"] == {"duplicate", "already"}  # first run, second run
+    assert statuses[first.name] == {"new", "already"}
+    assert statuses["slides.pdf"] == {"unsupported"} and statuses["out"] == {"output"}
+    assert set(inputs["duplicate_of"].dropna()) == {first.name}
+    articles = pipeline.load(out)["articles"]
+    assert len(articles) == SEED_ARTICLES and articles["article_id"].is_unique
+
+
+def test_a_file_named_explicitly_of_an_unsupported_type_is_an_error_row(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 binary")
+    pipeline.run(pdf, tmp_path / "out")
+    row = pipeline.load(tmp_path / "out")["articles"].iloc[0]
+    assert row["status"] == "error" and "unsupported type .pdf" in row["error"]

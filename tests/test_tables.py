@@ -11,7 +11,7 @@ from pipeline.write import tables
 CONTRACT = json.loads((DATA / "contract_columns.json").read_text())
 
 
-@pytest.mark.parametrize("table", list(tables.TABLES))
+@pytest.mark.parametrize("table", [t for t in CONTRACT if t not in ("_comment", "shared")])
 def test_schema_keeps_contract_columns(table):
     schema = tables.schema(table)
     promised = dict(CONTRACT[table])

@@ -91,7 +91,12 @@ def article_id(data: bytes) -> str:
 
 
 def discover(
-    root: Path, *, follow_symlinks: bool = False, skipped: list[tuple[str, str]] | None = None
+    root: Path,
+    *,
+    follow_symlinks: bool = False,
+    skipped: list[tuple[str, str]] | None = None,
+    passed: list[tuple[str, str, str]] | None = None,
+    exclude: Path | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """(path, source) for every article file under root, in name order.
 
@@ -99,10 +104,16 @@ def discover(
     block forever), and so is a symlink that leads out of the input folder (to /etc or
     /proc) unless ``follow_symlinks``. The walk is iterative (any depth) and never enters
     a folder twice (symlink loops). What is passed over, and why, is appended to
-    ``skipped`` as (source, reason). A source is the path below root, with any bytes that
-    are not UTF-8 and any control characters escaped (``display_name``)."""
+    ``skipped`` as (source, reason). Files that are no articles, of a type not read
+    (.pdf, .docx) or inside ``exclude`` (the run's own --out: its tables and report are no
+    input), go to ``passed`` as (source, status, message). A source is the path below
+    root, with any bytes that are not UTF-8 and any control characters escaped
+    (``display_name``)."""
     if skipped is None:
         skipped = []
+    if passed is None:
+        passed = []
+    excluded = exclude.resolve() if exclude is not None else None
     try:
         st = root.stat()
     except OSError as exc:
@@ -128,6 +139,9 @@ def discover(
         if key in seen:
             continue
         seen.add(key)
+        if excluded is not None and folder.resolve() == excluded:
+            passed.append((_source(folder, root), "output", errors.OUTPUT_FOLDER))
+            continue
         try:
             entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
         except OSError as exc:
@@ -149,12 +163,23 @@ def discover(
             if stat.S_ISDIR(est.st_mode):
                 subfolders.append(path)
             elif path.suffix.lower() not in SUFFIXES:
-                continue
+                passed.append(
+                    (
+                        _source(path, root),
+                        "unsupported",
+                        errors.UNSUPPORTED.format(kind=_kind(path)),
+                    )
+                )
             elif stat.S_ISREG(est.st_mode):
                 yield path, _source(path, root)
             else:
                 skipped.append((_source(path, root), errors.SPECIAL_FILE))
         stack.extend(reversed(subfolders))  # name order, depth first
+
+
+def _kind(path: Path) -> str:
+    """A file's type as the summary counts it: its suffix, or "no suffix"."""
+    return path.suffix.lower() or "no suffix"
 
 
 def _source(path: Path, root: Path) -> str:
@@ -603,12 +628,22 @@ def read_articles(
     max_chars: int = 1_000_000,
     patterns: Rules | None = None,
     follow_symlinks: bool = False,
+    passed: list[tuple[str, str, str]] | None = None,
+    exclude: Path | None = None,
 ) -> Iterator[Article]:
     """Every article under ``root``, with publication lines read by ``patterns``; an
     input passed over (a special file, a link out of the folder, an unreadable folder)
-    is an error row too, so every path seen is accounted for."""
+    is an error row too, so every path seen is accounted for, and files that are no
+    articles go to ``passed`` (see discover). A file named explicitly whose type is not
+    read is an error row ("unsupported type .pdf")."""
     skipped: list[tuple[str, str]] = []
-    for path, source in discover(root, follow_symlinks=follow_symlinks, skipped=skipped):
+    if root.suffix.lower() not in SUFFIXES and root.is_file():
+        yield _failed(display_name(root.name), errors.UNSUPPORTED.format(kind=_kind(root)))
+        return
+    found = discover(
+        root, follow_symlinks=follow_symlinks, skipped=skipped, passed=passed, exclude=exclude
+    )
+    for path, source in found:
         while skipped:
             yield _failed(*skipped.pop(0))
         yield from read_file(path, source, max_chars=max_chars, patterns=patterns)

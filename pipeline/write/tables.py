@@ -142,9 +142,25 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("method", STR, False, "how the name was resolved"),
         _c("score", F64, False, "confidence of the resolution, 0..1"),
     ),
+    # every path a run saw, and what became of it: "nothing lost" is a query
+    "inputs": (
+        _c("source", STR, False, "input path relative to INPUT (escaped), or FILE.jsonl#ID"),
+        _c("article_id", STR, True, "the article it gave, if any (joins to articles)"),
+        _c(
+            "status",
+            STR,
+            False,
+            "new, error, empty (extracted by this run), already (in --out with these rules), "
+            "reextracted, duplicate (the same bytes as another input), unsupported, output "
+            "(a file inside --out)",
+        ),
+        _c("message", STR, True, "why, for anything but new and already"),
+        _c("duplicate_of", STR, True, "the source whose bytes it repeats"),
+    ),
 }
 
-FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles")
+# tables of facts: one row per fact, with the shared provenance columns
+FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name not in ("articles", "inputs"))
 
 
 def schema(table: str, rules: str = "") -> pa.Schema:
