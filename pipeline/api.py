@@ -97,7 +97,12 @@ def extract(
     Offsets refer to the cleaned text, which is the ``text`` of the articles row.
     """
     if isinstance(published, str):
-        published = date.fromisoformat(published)
+        from .dates.parse import parse_published_value
+
+        value = published
+        published = parse_published_value(value)
+        if published is None:
+            raise CartfactsError(errors.BAD_PUBLISHED_ARGUMENT.format(value=value))
     data = text.encode("utf-8")
     rules = check_rules(patterns)
     article = make_article(
@@ -387,12 +392,24 @@ def _write_inputs(target: Path, inputs: list[dict[str, Any]], rules: str) -> Non
     write_part(target, "inputs", inputs, part, rules=rules)
 
 
-def load(out: str | Path = "outputs") -> dict[str, Any]:
-    """Every table of an output folder as a pandas DataFrame, keyed by table name."""
+def load(out: str | Path = "outputs", *, distinct: bool = False) -> dict[str, Any]:
+    """Every table of an output folder as a pandas DataFrame, keyed by table name, with
+    ``articles.published`` as datetime64 (so ``.dt.year`` works, as a DATE does in DuckDB
+    and polars). With ``distinct``, each fact table has one row per distinct fact per
+    article, with its ``mentions`` count and first evidence (views.distinct)."""
+    import pandas as pd
+
     folder = Path(out)
     if not table_dir(folder, "articles").is_dir():
         raise CartfactsError(errors.NO_TABLES.format(path=folder))
-    return {table: read_table(folder, table).to_pandas() for table in TABLES}
+    tables = {table: read_table(folder, table).to_pandas() for table in TABLES}
+    articles = tables["articles"]
+    articles["published"] = pd.to_datetime(articles["published"])
+    if distinct:
+        from .views import distinct as distinct_facts
+
+        tables.update(distinct_facts(tables))
+    return tables
 
 
 # a resolved name this close to the threshold is listed for review too

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from . import errors
 from .errors import CartfactsError
 from .version import __version__
 
@@ -15,7 +18,7 @@ EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 def _fail(exc: CartfactsError) -> None:
     click.echo(f"cartfacts: error: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(1)  # a runtime failure; click exits 2 for usage errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,7 +37,9 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("input", required=False, default="corpus", type=click.Path(path_type=Path))
+@click.argument(
+    "input", required=False, default="corpus", type=click.Path(exists=True, path_type=Path)
+)
 @click.option(
     "--out",
     "-o",
@@ -388,6 +393,201 @@ def report(out: Path, target: Path | None) -> None:
         _fail(exc)
         return
     click.echo(f"wrote {path}")
+
+
+def _load(out: Path, *, distinct: bool = False) -> dict[str, Any]:
+    from .api import load
+
+    try:
+        return load(out, distinct=distinct)
+    except CartfactsError as exc:
+        _fail(exc)
+        raise  # (not reached: _fail exits)
+
+
+def _write_frames(frames: dict[str, Any], fmt: str, dest: Path) -> list[Path]:
+    """Write DataFrames as csv or jsonl files in the folder ``dest``, or as the sheets of
+    one xlsx file ``dest``; the paths written."""
+    from .views import as_records
+
+    try:
+        if fmt == "xlsx":
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                _fail(CartfactsError(errors.XLSX_MISSING))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with pd_excel_writer(dest) as writer:
+                for name, frame in frames.items():
+                    excel_ready(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            return [dest]
+        dest.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, frame in frames.items():
+            path = dest / f"{name}.{fmt}"
+            if fmt == "csv":
+                frame.to_csv(path, index=False)
+            else:
+                with path.open("w", encoding="utf-8") as handle:
+                    for record in as_records(frame):
+                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            paths.append(path)
+        return paths
+    except OSError as exc:
+        _fail(CartfactsError(errors.WRITE_FAILED.format(path=dest, detail=exc)))
+        raise
+
+
+def pd_excel_writer(path: Path) -> Any:
+    import pandas as pd
+
+    return pd.ExcelWriter(path, engine="openpyxl")
+
+
+def excel_ready(frame: Any) -> Any:
+    """Excel holds no time zones and no very long cells: text cut at its cell limit."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: v[:32_000] if isinstance(v, str) else v)
+    return out
+
+
+@main.command()
+@click.argument("out", default="outputs", type=EXISTING_DIR)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each summary table as CSV into this folder.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the summary tables as sheets of this Excel file.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables."
+)
+def summary(out: Path, csv_dir: Path | None, xlsx_file: Path | None, as_json: bool) -> None:
+    """Per product: its prices in the stated currency and in USD with publication dates
+    and sources, its response rates by metric, indication and timepoint, the hospitals
+    of the articles that name it, and when it was written about. Facts are counted once
+    per article (distinct facts), not once per mention.
+
+    \b
+    Examples:
+      cartfacts summary outputs
+      cartfacts summary outputs --csv summary/ --xlsx summary.xlsx
+      cartfacts summary outputs --json | jq '.prices[] | select(.currency == "CNY")'
+    """
+    from .views import as_records, product_summary
+
+    frames = product_summary(_load(out))
+    if as_json:
+        click.echo(
+            json.dumps({k: as_records(v) for k, v in frames.items()}, ensure_ascii=False, indent=1)
+        )
+    else:
+        _print_tables(frames)
+    for dest, fmt in ((csv_dir, "csv"), (xlsx_file, "xlsx")):
+        if dest is not None:
+            for path in _write_frames(frames, fmt, dest):
+                click.echo(f"wrote {path}", err=True)
+
+
+def _print_tables(frames: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    # a pipe or a file gets wide lines, not a terminal's 80 columns
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    titles = {
+        "products": "Products (distinct facts per article)",
+        "prices": "Prices (kind price) with publication dates",
+        "response_rates": "Response rates by metric, indication and timepoint",
+        "hospitals": "Hospitals of the articles naming each product",
+    }
+    for name, frame in frames.items():
+        table = Table(title=titles.get(name, name), show_lines=False)
+        for column in frame.columns:
+            numeric = frame[column].dtype.kind in "if"
+            table.add_column(str(column), justify="right" if numeric else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*(_cell(v) for v in row))
+        if not len(frame):
+            table.caption = "none"
+        console.print(table)
+
+
+def _cell(value: Any) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    if hasattr(value, "date"):
+        return str(value.date())
+    return str(value)
+
+
+@main.command()
+@click.argument("out", default="outputs", type=EXISTING_DIR)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="File format of the export.",
+)
+@click.option(
+    "--dest",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for csv/jsonl, file for xlsx (default: OUT/export or OUT/tables.xlsx).",
+)
+@click.option(
+    "--distinct", is_flag=True, help="Fact tables with one row per distinct fact per article."
+)
+def export(out: Path, fmt: str, dest: Path | None, distinct: bool) -> None:
+    """Write every table as CSV files, JSON-lines files or the sheets of one Excel file.
+
+    \b
+    Examples:
+      cartfacts export outputs --format csv
+      cartfacts export outputs --format xlsx --dest tables.xlsx --distinct
+    """
+    frames = _load(out, distinct=distinct)
+    target = dest or (out / "tables.xlsx" if fmt == "xlsx" else out / "export")
+    for path in _write_frames(frames, fmt, target):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("table", required=False)
+def schema(table: str | None) -> None:
+    """Print the columns of every table (or of TABLE): type, whether it may be null,
+    and what it holds, from the schemas the Parquet files are written with.
+
+    \b
+    Examples:
+      cartfacts schema
+      cartfacts schema prices
+    """
+    from .write.tables import TABLES
+
+    if table is not None and table not in TABLES:
+        raise click.BadParameter(f"unknown table {table!r} (known: {', '.join(TABLES)})")
+    for name in [table] if table else list(TABLES):
+        click.echo(name)
+        for column in TABLES[name]:
+            null = "null" if column.nullable else "    "
+            click.echo(f"  {column.name:<18} {str(column.type):<12} {null}  {column.description}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def test_a_second_run_into_a_locked_folder_stops_with_a_message(tmp_path):
     out.mkdir()
     with locked(out):
         result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out), "-q"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     assert "another cartfacts run is writing" in result.output
     assert "Traceback" not in result.output
     assert not (out / "articles.parquet").exists(), "the refused run touched nothing"
@@ -74,7 +74,7 @@ def test_a_failed_write_is_a_message_not_a_traceback(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pq, "write_table", full_disk)
     result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(tmp_path / "out"), "-q"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     assert "No space left on device" in result.output
     assert "Traceback" not in result.output
     with pytest.raises(CartfactsError):

@@ -27,7 +27,11 @@ def edited_copy(case, tmp_path: Path) -> Path:
 
 def value(rows, case):
     found = [r[case["column"]] for r in rows[case["table"]]]
-    found = [str(v) if v is not None else None for v in found]
+    # a loaded date is a Timestamp, an extracted one a date: compare the day
+    found = [
+        None if v is None or v != v else str(v)[:10] if hasattr(v, "date") else str(v)
+        for v in found
+    ]
     return found[0] if found and found[0] is not None else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -622,6 +622,33 @@ _DATEPARSER_SETTINGS: dict[str, Any] = {
     "PREFER_DAY_OF_MONTH": "first",
     "STRICT_PARSING": True,
 }
+
+
+def parse_published_value(value: object, patterns: Rules | None = None) -> date | None:
+    """A record's publication date in any common form: an ISO date or timestamp, "March
+    3, 2024", an RFC 2822 date ("Sun, 03 Mar 2024 10:00:00 +0800"), 2024年3月3日, or an
+    epoch in seconds or milliseconds; None when it is none of these.
+
+    >>> [parse_published_value(v) for v in ("2024-03-03T10:00:00Z", "March 3, 2024", 1709424000)]
+    [datetime.date(2024, 3, 3), datetime.date(2024, 3, 3), datetime.date(2024, 3, 3)]
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    rules = default_rules() if patterns is None else load_dates(patterns)
+    return parse_absolute(text, rules)
 
 
 def parse_published_line(line: str, patterns: Rules | None = None) -> date | None:

@@ -28,6 +28,7 @@ from ..prices import component as _prices  # noqa: F401
 from ..prices.parse import load_money
 from ..rates import component as _rates  # noqa: F401
 from ..rates.parse import load_rates
+from ..read.ingest import load_titles
 from ..rules import Rules, load_patterns, patterns_dir
 from ..words.chinese import load_pinyin, load_variants
 from ..words.numbers import load_numbers
@@ -99,6 +100,7 @@ LOADERS: tuple[Callable[[Rules], Any], ...] = (
     load_variants,
     load_kb,
     load_contexts,
+    load_titles,
 )
 
 # the tokenizer of each language's pipeline (nlp.tokenizer): English as spaCy's with our

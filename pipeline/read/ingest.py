@@ -16,13 +16,14 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
 from .. import errors
-from ..dates.parse import parse_published_line
-from ..rules import Rules
+from ..dates.parse import parse_published_line, parse_published_value
+from ..rules import Rules, expect, open_json, string_list
 from .clean import clean_text
 from .language import detect
 
@@ -422,6 +423,63 @@ def find_published(text: str, patterns: Rules | None = None) -> date | None:
     return None
 
 
+# ---------------------------------------------------------------- titles
+
+TITLES_FILE = "titles.json"
+_TITLE_KEYS = {"lines_read", "fewest_words", "fewest_chinese", "most_characters", "furniture"}
+
+
+@dataclass(frozen=True)
+class TitleRules:
+    lines_read: int
+    fewest_words: int
+    fewest_chinese: int
+    most_characters: int
+    furniture: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def load_titles(patterns: Rules) -> TitleRules:
+    data, file = open_json(patterns, TITLES_FILE, allowed=_TITLE_KEYS, required=_TITLE_KEYS)
+    numbers = {k: expect(data[k], int, file=file, key=k) for k in _TITLE_KEYS - {"furniture"}}
+    words = string_list(data["furniture"], file=file, key="furniture")
+    return TitleRules(**numbers, furniture=frozenset(w.lower() for w in words))
+
+
+_LINK_SEPARATORS = re.compile(r"\s[|·>»/]\s|\s\|\s?|\|")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def find_title(text: str, patterns: Rules | None = None) -> str | None:
+    r"""The first line near the top that reads like a headline (titles.json): not a date
+    line, not navigation ("Menu", "Home | News | Health"), not a logo caption.
+
+    >>> find_title("Menu\nHome | News | Health\ndate 2024-05-26\nCAR-T price falls to 1 million yuan\n...")
+    'CAR-T price falls to 1 million yuan'
+    """
+    from ..rules import load_patterns
+
+    rules = load_titles(patterns or load_patterns())
+    for line in text.split("\n", rules.lines_read)[: rules.lines_read]:
+        line = line.strip()
+        if not line or len(line) > rules.most_characters or not any(c.isalpha() for c in line):
+            continue
+        lowered = line.lower()
+        first_word = _LINK_SEPARATORS.split(lowered, 1)[0].strip()
+        if lowered in rules.furniture or first_word in rules.furniture:
+            continue
+        if any(w in lowered.split() for w in ("logo",)) and len(lowered.split()) <= 4:
+            continue
+        if len(_LINK_SEPARATORS.findall(line)) >= 2:
+            continue  # a row of links
+        if parse_published_line(line, patterns) is not None:
+            continue
+        chinese = len(_HAN_CHAR.findall(line))
+        if chinese >= rules.fewest_chinese or len(line.split()) >= rules.fewest_words:
+            return line
+    return None
+
+
 # ---------------------------------------------------------------- articles
 
 
@@ -477,8 +535,7 @@ def make_article(
         published = find_published(text, patterns)
         published_source = "text" if published else None
     if title is None:
-        first = text.split("\n", 1)[0].strip()
-        title = first if 0 < len(first) <= 200 else None
+        title = find_title(text, patterns)
     return Article(
         aid,
         source,
@@ -604,11 +661,11 @@ def read_jsonl(
             )
             continue
         published = None
-        if isinstance(record.get("published"), str):
-            try:
-                published = date.fromisoformat(record["published"][:10])
-            except ValueError:
-                published = None
+        warning = None
+        if record.get("published") not in (None, ""):
+            published = parse_published_value(record["published"], patterns)
+            if published is None:
+                warning = errors.BAD_PUBLISHED.format(line=number, value=record["published"])
         yield make_article(
             line,
             text,
@@ -619,6 +676,7 @@ def read_jsonl(
             max_chars=max_chars,
             patterns=patterns,
             html=bool(re.match(r"\s*<(!doctype|html)", text, re.IGNORECASE)),
+            warning=warning,
         )
 
 
