@@ -24,6 +24,7 @@ from .parse import (
     local_currency,
     to_usd,
     trigger_words,
+    usd_rate_status,
 )
 
 _BRACKETED = re.compile(
@@ -85,6 +86,7 @@ class PricesComponent(RulesComponent):
                     "amount_high": money.amount_high,
                     "currency": currency,
                     "amount_usd": to_usd(money.amount, currency, year, self.rules),
+                    "usd_rate_status": usd_rate_status(currency, year, self.rules),
                 }
             )
             add_fact(doc, "prices", Fact(money.start, money.end, rule, values))

@@ -96,6 +96,8 @@ class MoneyRules:
     kinds: dict[str, tuple[int, str]]  # keyword -> (priority, kind); the first kind listed wins
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
+    # year -> "unchecked" or "provisional" (exchange_rates.json year_status); others published
+    rate_status: dict[int, str]
     adjective_codes: dict[str, str]
     # a scaled ISO code ("MUSD", lower case) -> its multiplier
     code_scales: dict[str, float] = field(default_factory=dict)
@@ -252,6 +254,17 @@ def load_money(patterns: Rules) -> MoneyRules:
                     rates_file, "expected a year and a number of units", key=f"rates.{code}.{y}"
                 )
         rates[code] = {int(y): float(r) for y, r in year_rates.items()}
+    rate_status: dict[int, str] = {}
+    statuses = expect(rates_data.get("year_status", {}), dict, file=rates_file, key="year_status")
+    for status, years in statuses.items():
+        if status not in ("unchecked", "provisional"):
+            raise PatternError(
+                rates_file, "expected unchecked or provisional", key=f"year_status.{status}"
+            )
+        for year in expect(years, list, file=rates_file, key=f"year_status.{status}"):
+            if not isinstance(year, int):
+                raise PatternError(rates_file, "expected a year", key=f"year_status.{status}")
+            rate_status[year] = status
     return MoneyRules(
         money=rules,
         prefix_codes=prefix_codes,
@@ -283,6 +296,7 @@ def load_money(patterns: Rules) -> MoneyRules:
         kinds=kinds,
         therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
         rates=rates,
+        rate_status=rate_status,
         adjective_codes=adjective_codes,
         code_scales=code_scales,
         change_before=re.compile(
@@ -604,6 +618,15 @@ def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) ->
         return None
     rate = rules.rates.get(currency, {}).get(year)
     return None if rate is None else round(amount / rate, 2)
+
+
+def usd_rate_status(currency: str, year: int | None, rules: MoneyRules) -> str | None:
+    """How far the rate behind amount_usd can be trusted: "published" (a G.5A figure),
+    "unchecked" (entered by hand), "provisional" (an estimate of a year not yet
+    published); None when no rate was used (a USD amount, or no rate for the year)."""
+    if currency == "USD" or year is None or year not in rules.rates.get(currency, {}):
+        return None
+    return rules.rate_status.get(year, "published")
 
 
 def default_money() -> MoneyRules:

@@ -99,6 +99,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("qualifier", STR, True, "about, under, over, up to, from, ..."),
         _c("product", STR, True, "INN of the product the amount is stated for"),
         _c("amount_usd", F64, True, "amount in US dollars at the article's year"),
+        _c(
+            "usd_rate_status",
+            STR,
+            True,
+            "the rate behind amount_usd: published (G.5A), unchecked or provisional",
+        ),
         _c("kind", STR, False, "price, revenue, investment, market, reimbursement or other"),
         _c(
             "product_source",
