@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import errors
-from ..dates.parse import parse_published_line, parse_published_value
+from ..dates.parse import load_dates, parse_published_line, parse_published_value
 from ..rules import Rules, expect, open_json, string_list
 from .clean import clean_text
 from .language import detect
@@ -459,7 +459,8 @@ def find_title(text: str, patterns: Rules | None = None) -> str | None:
     """
     from ..rules import load_patterns
 
-    rules = load_titles(patterns or load_patterns())
+    patterns = patterns or load_patterns()
+    rules, dates = load_titles(patterns), load_dates(patterns)
     for line in text.split("\n", rules.lines_read)[: rules.lines_read]:
         line = line.strip()
         if not line or len(line) > rules.most_characters or not any(c.isalpha() for c in line):
@@ -472,8 +473,8 @@ def find_title(text: str, patterns: Rules | None = None) -> str | None:
             continue
         if len(_LINK_SEPARATORS.findall(line)) >= 2:
             continue  # a row of links
-        if parse_published_line(line, patterns) is not None:
-            continue
+        if dates.published_line.match(line):
+            continue  # a labelled date line ("date 2024-05-26"), told by its label alone
         chinese = len(_HAN_CHAR.findall(line))
         if chinese >= rules.fewest_chinese or len(line.split()) >= rules.fewest_words:
             return line
