@@ -371,28 +371,44 @@ def names(out: Path, csv_path: Path | None, limit: int) -> None:
     "target",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the page (default: OUT/report.html).",
+    help="Where to write the index page; article pages go beside it "
+    "(default: OUT/report/index.html).",
 )
-def report(out: Path, target: Path | None) -> None:
-    """Write one self-contained HTML page to review an output folder.
-
-    The page shows counts, charts, and every article with its facts highlighted, each
-    labelled with its normalized value and rule. It has filters by table, product and
-    text, and needs no network.
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=None,
+    help="Give pages to at most this many articles (the index always covers all).",
+)
+@click.option(
+    "--per-page",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Articles per article page.",
+)
+def report(out: Path, target: Path | None, limit: int | None, per_page: int) -> None:
+    """Write the review pages of an output folder: an index (counts, coverage, charts,
+    products, unresolved names, a sortable, searchable table of distinct facts) and
+    article pages with every fact highlighted and labelled with its value and rule.
+    Every page is self-contained and needs no network.
 
     \b
     Examples:
       cartfacts report
-      cartfacts report tables --html review.html
+      cartfacts report tables --html review/index.html --limit 5000
     """
     from .report import write_report
 
     try:
-        path = write_report(out, target)
+        path = write_report(out, target, limit=limit, per_page=per_page)
     except CartfactsError as exc:
         _fail(exc)
         return
-    click.echo(f"wrote {path}")
+    except OSError as exc:
+        _fail(CartfactsError(errors.WRITE_FAILED.format(path=target or out, detail=exc)))
+        return
+    click.echo(f"wrote {path} and its article pages")
 
 
 def _load(out: Path, *, distinct: bool = False) -> dict[str, Any]:

@@ -108,19 +108,22 @@ def _svg(fig: Any) -> str:
 
 
 def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Prices per product over publication year (USD, whole years, dollar figures) and
+    response rates per metric and indication (the median of the distinct figures), as
+    inline SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     out = []
     prices = tables["prices"]
     prices = prices[prices["kind"] == "price"].merge(
         tables["articles"][["article_id", "published"]], on="article_id"
     )
-    prices = prices.assign(product=prices["product"].fillna("(no product named)"))
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    for product, group in prices.groupby("product"):
+    for product, group in prices.groupby(prices["product"].fillna("unnamed product")):
         usd = group.dropna(subset=["amount_usd", "published"])
         if not usd.empty:
             years = pd.to_datetime(usd["published"]).dt.year
@@ -128,6 +131,8 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     ax.set_title("Therapy prices (USD, publication year); articles without a date are left out")
     ax.set_xlabel("publication year")
     ax.set_ylabel("USD")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"${v:,.0f}"))
     if ax.collections:
         ax.legend(fontsize=7)
     else:
@@ -142,13 +147,13 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     out.append(_svg(fig))
     plt.close(fig)
     rates = tables["response_rates"]
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
     if not rates.empty:
-        keyed = rates.assign(product=rates["product"].fillna("unnamed"))
-        means = keyed.groupby(["metric", "product"])["percent"].mean().unstack(fill_value=0)
-        means.plot.barh(ax=ax)
-        ax.legend(fontsize=7)
-    ax.set_title("Response rates: mean percent per metric and product")
+        keyed = rates.assign(indication=rates["indication"].fillna("indication not stated"))
+        medians = keyed.groupby(["metric", "indication"])["percent"].median().unstack()
+        medians.plot.barh(ax=ax)
+        ax.legend(fontsize=6, title="indication", title_fontsize=7)
+    ax.set_title("Response rates: median percent per metric and indication (distinct figures)")
     ax.set_xlabel("percent")
     out.append(_svg(fig))
     plt.close(fig)
@@ -161,7 +166,7 @@ function applyFilters() {
   const product = document.getElementById('f-product').value;
   const query = document.getElementById('f-text').value.toLowerCase();
   let shown = 0;
-  document.querySelectorAll('section.article').forEach(a => {
+  document.querySelectorAll('.item').forEach(a => {
     const tables = a.dataset.tables.split(' ');
     const products = a.dataset.products.split('|');
     const ok = (!table || tables.includes(table)) && (!product || products.includes(product))
@@ -171,63 +176,236 @@ function applyFilters() {
   });
   document.getElementById('shown').textContent = shown;
 }
+function sortBy(th) {
+  const table = th.closest('table'), body = table.tBodies[0];
+  const col = Array.from(th.parentNode.children).indexOf(th);
+  const asc = th.dataset.asc !== '1'; th.dataset.asc = asc ? '1' : '0';
+  const key = r => { const t = r.children[col].dataset.v ?? r.children[col].textContent;
+                     const n = parseFloat(t); return isNaN(n) ? t : n; };
+  Array.from(body.rows).sort((a, b) => { const x = key(a), y = key(b);
+    return (x > y ? 1 : x < y ? -1 : 0) * (asc ? 1 : -1); }).forEach(r => body.appendChild(r));
+}
 """
 
+_STYLE = """body{font-family:sans-serif;max-width:1150px;margin:auto;padding:1em}
+section.article{border-top:1px solid #ccc;margin-top:1.5em} .meta{color:#666;font-size:90%}
+.err{color:#b00} .key{padding:2px 6px;margin-right:4px;border-radius:3px}
+table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 8px;font-size:90%}
+th{cursor:pointer;background:#f4f4f4} .charts svg{max-width:100%;height:auto} nav a{margin-right:1em}"""
 
-def build_report(out: str | Path) -> str:
+# articles per article page, and rows of the index's fact table
+PAGE_ARTICLES = 100
+FACT_ROWS = 2000
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>{body}</body></html>"
+    )
+
+
+def _filters(tables_present: list[str], products: list[str], total: int, noun: str) -> str:
+    options = "".join(f"<option value='{t}'>{t}</option>" for t in tables_present)
+    product_options = "".join(f"<option>{html.escape(p)}</option>" for p in products)
+    return (
+        f"<p><span id='shown'>{total}</span> {noun} shown. "
+        f"Table <select id='f-table' onchange='applyFilters()'><option value=''>any</option>{options}</select> "
+        f"Product <select id='f-product' onchange='applyFilters()'><option value=''>any</option>{product_options}</select> "
+        "Text <input id='f-text' oninput='applyFilters()' placeholder='search'></p>"
+    )
+
+
+def _table(frame: pd.DataFrame, links: dict[str, str] | None = None) -> str:
+    """A sortable HTML table of a frame (click a heading); ``links``: article id -> page."""
+    head = "".join(f"<th onclick='sortBy(this)'>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column, value in record.items():
+            shown = "" if not _present(value) else str(value)
+            if isinstance(value, float) and _present(value):
+                shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+            if hasattr(value, "date") and _present(value):
+                shown = str(value.date())
+            cell = html.escape(shown)
+            if links and column == "article_id" and value in links:
+                cell = f"<a href='{links[value]}#a-{value}'>{cell}</a>"
+            cells.append(f"<td>{cell}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def write_report(
+    out: str | Path,
+    target: str | Path | None = None,
+    *,
+    limit: int | None = None,
+    per_page: int = PAGE_ARTICLES,
+) -> Path:
+    """Write the review of an output folder: an index page (counts, coverage, charts,
+    products, unresolved names, a sortable and searchable table of distinct facts) at
+    ``target`` (default OUT/report/index.html), and beside it one page per
+    ``per_page`` articles with their text and facts highlighted, so a large archive
+    gives a folder of small pages. ``limit``: at most that many articles get pages.
+    Every page is self-contained (no network). Returns the index's path."""
+    from .api import unresolved_names
+    from .views import distinct, product_summary
+
     tables = load(out)
-    articles = tables["articles"]
+    index = Path(target) if target else Path(out) / "report" / "index.html"
+    folder = index.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    articles = tables["articles"].sort_values("source", kind="stable")
+    if limit is not None:
+        articles = articles.head(limit)
+    facts = distinct(tables)
     by_article: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    kept = set(articles["article_id"])
     for table in LABELS:
-        for row in tables[table].to_dict("records"):
+        frame = tables[table]
+        for row in frame[frame["article_id"].isin(kept)].to_dict("records"):
             by_article.setdefault(row["article_id"], []).append((table, row))
-    counts = "".join(f"<tr><td>{t}</td><td>{len(tables[t])}</td></tr>" for t in tables)
+    stem = index.stem
+    pages: dict[str, str] = {}
+    records = articles.to_dict("records")
+    chunks = [records[i : i + per_page] for i in range(0, len(records), per_page)] or [[]]
+    names = [f"{stem}-articles-{n + 1:04d}.html" for n in range(len(chunks))]
     products = sorted(tables["products"]["product"].dropna().unique())
-    sections = []
-    for art in articles.sort_values("source").to_dict("records"):
-        facts = by_article.get(art["article_id"], [])
-        names = sorted({t for t, _ in facts})
-        prods = sorted(
-            {str(r["product"]) for t, r in facts if t == "products" and r.get("product")}
+    for n, chunk in enumerate(chunks):
+        sections = []
+        for art in chunk:
+            pages[art["article_id"]] = names[n]
+            sections.append(_article_section(art, by_article.get(art["article_id"], [])))
+        nav = (
+            f"<nav><a href='{index.name}'>index</a>"
+            + (f"<a href='{names[n - 1]}'>previous</a>" if n else "")
+            + (f"<a href='{names[n + 1]}'>next</a>" if n + 1 < len(chunks) else "")
+            + f"page {n + 1} of {len(chunks)}</nav>"
         )
         body = (
-            article_html(art["text"], facts)
-            if art["status"] == "ok"
-            else f"<p class='err'>{html.escape(str(art['error']))}</p>"
+            f"{nav}<h1>Articles {n * per_page + 1}-{n * per_page + len(chunk)}</h1>"
+            f"<p>{_legend()}</p>{_filters(list(LABELS), products, len(chunk), 'articles')}"
+            + "".join(sections)
+            + f"{nav}<script>applyFilters()</script>"
         )
-        sections.append(
-            f"<section class='article' data-tables='{' '.join(names)}' data-products='{html.escape('|'.join(prods))}'>"
-            f"<h2>{html.escape(str(art['title'] or art['source']))}</h2>"
-            f"<p class='meta'>{html.escape(art['source'])} · published {art['published'] or 'unknown'} · "
-            f"status {art['status']} · {len(facts)} facts</p>{body}</section>"
-        )
-    options = "".join(f"<option value='{t}'>{t}</option>" for t in LABELS)
-    product_options = "".join(f"<option>{html.escape(p)}</option>" for p in products)
-    legend = "".join(
+        (folder / names[n]).write_text(_page("cartfacts articles", body), encoding="utf-8")
+    index.write_text(
+        _index(tables, facts, product_summary(tables), unresolved_names(out), pages, len(articles)),
+        encoding="utf-8",
+    )
+    return index
+
+
+def _legend() -> str:
+    return "".join(
         f"<span class='key' style='background:{c}'>{n}</span>" for n, c in COLOURS.items()
     )
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>cartfacts review</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}}
-section.article{{border-top:1px solid #ccc;margin-top:1.5em}} .meta{{color:#666;font-size:90%}}
-.err{{color:#b00}} .key{{padding:2px 6px;margin-right:4px;border-radius:3px}} table{{border-collapse:collapse}}
-td{{border:1px solid #ddd;padding:2px 8px}} .charts svg{{max-width:100%;height:auto}}</style>
-<script>{_SCRIPT}</script></head><body>
-<h1>cartfacts review</h1>
-<h2>Summary</h2><table><tr><td>table</td><td>rows</td></tr>{counts}</table>
-<div class="charts">{"".join(charts(tables))}</div>
-<h2>Articles (<span id="shown">{len(articles)}</span> shown)</h2>
-<p>{legend}</p>
-<p>Table <select id="f-table" onchange="applyFilters()"><option value="">any</option>{options}</select>
-Product <select id="f-product" onchange="applyFilters()"><option value="">any</option>{product_options}</select>
-Text <input id="f-text" oninput="applyFilters()" placeholder="search"></p>
-{"".join(sections)}
-<script>applyFilters()</script></body></html>"""
 
 
-def write_report(out: str | Path, target: str | Path | None = None) -> Path:
-    path = Path(target) if target else Path(out) / "report.html"
-    path.write_text(build_report(out), encoding="utf-8")
-    return path
+def _article_section(art: dict[str, Any], facts: list[tuple[str, dict[str, Any]]]) -> str:
+    names = sorted({t for t, _ in facts})
+    prods = sorted({str(r["product"]) for t, r in facts if t == "products" and r.get("product")})
+    body = (
+        article_html(art["text"], facts)
+        if art["status"] == "ok"
+        else f"<p class='err'>{html.escape(str(art['error']))}</p>"
+    )
+    published = art["published"].date() if _present(art["published"]) else "unknown"
+    return (
+        f"<section class='article item' id='a-{art['article_id']}' data-tables='{' '.join(names)}' "
+        f"data-products='{html.escape('|'.join(prods))}'>"
+        f"<h2>{html.escape(str(art['title'] or art['source']))}</h2>"
+        f"<p class='meta'>{html.escape(art['source'])} · published {published} · "
+        f"language {art.get('language') or '?'} · status {art['status']} · {len(facts)} facts</p>"
+        f"{body}</section>"
+    )
+
+
+def _index(
+    tables: dict[str, pd.DataFrame],
+    facts: dict[str, pd.DataFrame],
+    summary: dict[str, pd.DataFrame],
+    unresolved: pd.DataFrame,
+    pages: dict[str, str],
+    shown_articles: int,
+) -> str:
+    articles = tables["articles"]
+    counts = pd.DataFrame(
+        [
+            {"table": t, "rows": len(f), "distinct facts": len(facts[t]) if t in facts else ""}
+            for t, f in tables.items()
+        ]
+    )
+    ok = articles[articles["status"] == "ok"]
+    prices = facts["prices"][facts["prices"]["kind"] == "price"]
+    coverage = pd.DataFrame(
+        [
+            {"measure": "articles read (ok)", "value": f"{len(ok)} of {len(articles)}"},
+            {
+                "measure": "articles with a publication date",
+                "value": f"{int(ok['published'].notna().sum())} of {len(ok)}",
+            },
+            {"measure": "articles in Chinese", "value": int((ok["language"] == "zh").sum())},
+            {
+                "measure": "prices (distinct) linked to a product",
+                "value": f"{int(prices['product'].notna().sum())} of {len(prices)}",
+            },
+            {
+                "measure": "prices (distinct) in USD",
+                "value": f"{int(prices['amount_usd'].notna().sum())} of {len(prices)}",
+            },
+            {"measure": "unresolved or weak product spellings", "value": len(unresolved)},
+            {"measure": "articles with pages below", "value": shown_articles},
+        ]
+    )
+    rows = []
+    for table in LABELS:
+        for record in facts[table].to_dict("records"):
+            rows.append(
+                {
+                    "article_id": record["article_id"],
+                    "table": table,
+                    "value": fact_value(table, record),
+                    "mentions": record["mentions"],
+                    "evidence": record["text"],
+                    "rule": record["rule"],
+                }
+            )
+    fact_frame = pd.DataFrame(
+        rows, columns=["article_id", "table", "value", "mentions", "evidence", "rule"]
+    )
+    note = ""
+    if len(fact_frame) > FACT_ROWS:
+        note = f"<p>The first {FACT_ROWS:,} of {len(fact_frame):,} distinct facts; `cartfacts export` gives all.</p>"
+        fact_frame = fact_frame.head(FACT_ROWS)
+    items = []
+    for record in fact_frame.to_dict("records"):
+        link = pages.get(record["article_id"])
+        aid = html.escape(record["article_id"])
+        target = f"<a href='{link}#a-{aid}'>{aid}</a>" if link else aid
+        items.append(
+            f"<tr class='item' data-tables='{record['table']}' data-products=''>"
+            f"<td>{target}</td><td>{record['table']}</td><td>{html.escape(record['value'])}</td>"
+            f"<td>{record['mentions']}</td><td>{html.escape(str(record['evidence']))}</td>"
+            f"<td>{html.escape(str(record['rule']))}</td></tr>"
+        )
+    head = "".join(f"<th onclick='sortBy(this)'>{c}</th>" for c in fact_frame.columns)
+    first_pages = sorted(set(pages.values()))
+    page_links = " ".join(f"<a href='{p}'>{i + 1}</a>" for i, p in enumerate(first_pages))
+    body = (
+        "<h1>cartfacts review</h1>"
+        f"<h2>Tables</h2>{_table(counts)}<h2>Coverage</h2>{_table(coverage)}"
+        f"<div class='charts'>{''.join(charts({**tables, 'response_rates': facts['response_rates']}))}</div>"
+        f"<h2>Products</h2>{_table(summary['products'])}"
+        f"<h2>Prices per product</h2>{_table(summary['prices'])}"
+        f"<h2>Names that did not resolve, or barely</h2>{_table(unresolved.head(200))}"
+        f"<h2>Article pages</h2><p>{page_links}</p>"
+        f"<h2>Distinct facts</h2>{note}{_filters(list(LABELS), [], len(fact_frame), 'facts')}"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(items)}</tbody></table>"
+        "<script>applyFilters()</script>"
+    )
+    return _page("cartfacts review", body)
 
 
 class Highlighted(str):
@@ -247,4 +425,4 @@ def render(text: str, published: str | None = None) -> Highlighted:
     return Highlighted(article_html(rows["articles"][0]["text"], facts))
 
 
-__all__ = ["build_report", "render", "write_report"]
+__all__ = ["render", "write_report"]

@@ -9,6 +9,7 @@ from conftest import CORPUS
 
 import pipeline
 from pipeline.cli import main
+from pipeline.report import write_report
 
 
 @pytest.fixture(scope="module")
@@ -16,10 +17,14 @@ def page(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     pipeline.run(CORPUS, root / "out")
     result = CliRunner().invoke(
-        main, ["report", str(root / "out"), "--html", str(root / "review.html")]
+        main, ["report", str(root / "out"), "--html", str(root / "review" / "index.html")]
     )
     assert result.exit_code == 0, result.output
-    return root / "review.html"
+    return root / "review" / "index.html"
+
+
+def every_page(index):
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(index.parent.glob("*.html")))
 
 
 @pytest.mark.parametrize(
@@ -35,15 +40,15 @@ def page(tmp_path_factory):
         "money.suffixed",  # the rule
         "<svg",  # a chart, inline
         "applyFilters",  # the filters
-        'id="f-product"',
+        "id='f-product'",
     ],
 )
 def test_page_content(page, expected):
-    assert expected in page.read_text(encoding="utf-8")
+    assert expected in every_page(page)
 
 
 def test_page_is_self_contained(page):
-    text = page.read_text(encoding="utf-8")
+    text = every_page(page)
     assert 'src="http' not in text and "src='http" not in text  # no remote image or script
     assert "<script src=" not in text and "<link " not in text and "@import" not in text
     assert "url(http" not in text
@@ -63,6 +68,41 @@ def test_overlapping_facts_are_all_drawn():
     company = {"start": 11, "end": 17, "rule": "company.alias", "company": "Ruijin Bio"}
     markup = article_html(text, [("hospitals", hospital), ("companies", company)])
     assert "HOSPITAL: Ruijin Hospital" in markup and "COMPANY: Ruijin Bio" in markup
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Coverage",
+        "articles with a publication date",
+        "Prices per product",
+        "Distinct facts",
+        "sortBy",
+        "index-articles-0001.html#a-",
+        "did not resolve",
+    ],
+)
+def test_index_content(page, expected):
+    assert expected in page.read_text(encoding="utf-8")
+
+
+def test_pages_stay_small_as_the_archive_grows(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench", CORPUS.parent / "benchmarks" / "bench.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.make_corpus(CORPUS, tmp_path / "in", 250)
+    pipeline.run(tmp_path / "in", tmp_path / "out")
+    index = write_report(tmp_path / "out", per_page=50)
+    pages = sorted(index.parent.glob("index-articles-*.html"))
+    assert len(pages) == 5
+    biggest = max(p.stat().st_size for p in pages)
+    assert biggest < 3_000_000, biggest  # 50 articles of about 20 KB of highlighted text
+    limited = write_report(tmp_path / "out", tmp_path / "small" / "index.html", limit=30)
+    assert len(list(limited.parent.glob("index-articles-*.html"))) == 1
 
 
 def test_labels_from_rules_are_escaped():
