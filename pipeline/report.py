@@ -55,7 +55,8 @@ def fact_value(table: str, row: dict[str, Any]) -> str:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value))
+    """Not None, NaN or NaT."""
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:

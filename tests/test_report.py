@@ -147,3 +147,40 @@ def test_page_in_headless_chromium(page, tmp_path):
         timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 10_000, "a rendered page, not a blank one"
+
+
+def test_filters_work_in_headless_chromium(page, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium package)")
+    articles = sorted(page.parent.glob("index-articles-*.html"))[0]
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        articles.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>document.getElementById('f-text').value='shenyang';applyFilters();"
+            "document.title='shown:'+document.getElementById('shown').textContent+':of:'"
+            "+document.querySelectorAll('section.article').length;</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    shown, total = map(int, dom.split("<title>shown:", 1)[1].split("</title>")[0].split(":of:"))
+    assert 0 < shown < total  # the search kept the articles naming Shenyang, hid the others
