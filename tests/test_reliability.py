@@ -175,3 +175,17 @@ def test_a_file_named_explicitly_of_an_unsupported_type_is_an_error_row(tmp_path
     pipeline.run(pdf, tmp_path / "out")
     row = pipeline.load(tmp_path / "out")["articles"].iloc[0]
     assert row["status"] == "error" and "unsupported type .pdf" in row["error"]
+
+
+def test_readers_never_see_the_facts_of_an_uncommitted_batch(tmp_path):
+    from pipeline.write.tables import write_part
+
+    out = tmp_path / "out"
+    pipeline.run(CORPUS, out)
+    before = len(pipeline.load(out)["prices"])
+    row = pipeline.load(out)["prices"].iloc[0].to_dict()
+    # a crash after a batch's fact parts and before its articles part (the commit)
+    write_part(out, "prices", [{**row, "fact_id": "orphan", "article_id": "orphan"}], "crashed")
+    assert len(pipeline.load(out)["prices"]) == before
+    pipeline.run(CORPUS, out)  # the next run removes the orphan part
+    assert not (out / "prices.parquet" / "part-crashed.parquet").exists()

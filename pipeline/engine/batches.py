@@ -22,7 +22,7 @@ from ..nlp.facts import remember_text
 from ..read.ingest import Article
 from ..rules import Rules
 from ..write.rows import doc_rows
-from ..write.tables import FACT_TABLES, write_part
+from ..write.tables import FACT_TABLES, commit_parts, stage_part
 
 Rows = dict[str, list[dict[str, Any]]]
 Results = list[tuple[Article, Rows]]
@@ -169,12 +169,14 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
     ``rules`` is the digest of the rules the facts came from, kept in every part."""
     part = batch_part(a.article_id for a, _ in results)
     counts = {}
+    staged = []
     for table in FACT_TABLES:
         rows = [row for _, r in results for row in r[table]]
         counts[table] = len(rows)
-        write_part(target, table, rows, part, rules=rules)
+        staged.append(stage_part(target, table, rows, part, rules=rules))
     articles = [{**a.row(), "rules": rules} for a, _ in results]
-    write_part(target, "articles", articles, part, rules=rules)
+    staged.append(stage_part(target, "articles", articles, part, rules=rules))
+    commit_parts(staged)  # every file written first; then facts, then articles, renamed
     return BatchSummary(part, counts, [(a.status, a.source, a.error or "") for a, _ in results])
 
 

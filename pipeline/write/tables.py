@@ -202,24 +202,52 @@ def write_part(
     out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str, *, rules: str = ""
 ) -> Path:
     """Write one part file atomically: a temporary file in the same folder, then rename."""
+    staged = stage_part(out, table, rows, part, rules=rules)
+    commit_parts([staged])
+    return staged[1]
+
+
+def stage_part(
+    out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str, *, rules: str = ""
+) -> tuple[Path, Path]:
+    """Write a part's rows to a hidden temporary file beside its place: (temporary, final).
+    Nothing reads it until commit_parts renames it."""
     folder = table_dir(out, table)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / part_file(part)
-    arrow = to_arrow(table, rows, rules)
-    # hidden and not *.parquet, so no Parquet reader or glob sees a file being written
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
-    os.close(fd)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        arrow = to_arrow(table, rows, rules)
+        # hidden and not *.parquet, so no Parquet reader or glob sees a file being written
+        fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise CartfactsError(errors.WRITE_FAILED.format(path=target, detail=exc)) from None
+    tmp = Path(name)
     try:
         pq.write_table(arrow, tmp, compression="zstd")
         os.chmod(tmp, FILE_MODE)  # as any file the user creates (mkstemp makes it 0600)
-        os.replace(tmp, target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise CartfactsError(errors.WRITE_FAILED.format(path=target, detail=exc)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return target
+    return tmp, target
+
+
+def commit_parts(staged: Sequence[tuple[Path, Path]]) -> None:
+    """Rename staged parts into place, in order (a batch's fact parts, then its articles
+    part, the commit): after writing every file first, the renames are all that stand
+    between a batch being invisible and whole."""
+    try:
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise CartfactsError(
+            errors.WRITE_FAILED.format(path=staged[0][1].parent, detail=exc)
+        ) from None
 
 
 def _file_mode() -> int:
@@ -280,8 +308,13 @@ def read_column(out: Path, table: str, column: str) -> list[Any]:
 
 
 def read_table(out: Path, table: str) -> pa.Table:
+    """A whole table; for a fact table only the parts of committed batches (those with
+    an articles part), so a reader never sees the facts of a batch a crash cut short."""
     folder = table_dir(out, table)
     files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if table in FACT_TABLES:
+        committed = part_names(out, "articles")
+        files = [f for f in files if f.name in committed]
     if not files:
         return schema(table).empty_table()
     parts = [pq.read_table(f, schema=schema(table)) for f in files]
