@@ -65,6 +65,24 @@ class RunReport:
                 continue
             self.problems.append((source, error))
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report for machines (``cartfacts run --json``)."""
+        return {
+            "out": str(self.out),
+            "tables": {t: str(table_dir(self.out, t)) for t in TABLES},
+            "new_articles": self.articles,
+            "errors": self.errors,
+            "empty": self.empty,
+            "already": self.skipped,
+            "duplicates": self.duplicates,
+            "reextracted": self.reextracted,
+            "not_read": dict(sorted(self.passed.items())),
+            "facts": self.facts,
+            "problems": [{"source": s, "problem": p} for s, p in self.problems],
+            "rules": self.rules,
+            "seconds": round(self.seconds, 3),
+        }
+
     def summary(self) -> str:
         """What the run did, a line per subject, ending with where the tables are."""
         counts = ", ".join(f"{t} {n}" for t, n in self.facts.items())

@@ -105,6 +105,7 @@ def main() -> None:
     help="Stop an article's extraction after this long and record it as an error "
     "(default: 5 s plus 3 s per 100,000 characters).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def run(
     input: Path,
@@ -119,6 +120,7 @@ def run(
     wait: bool,
     follow_symlinks: bool,
     article_timeout: float | None,
+    as_json: bool,
     quiet: bool,
 ) -> None:
     """Extract facts from every article under INPUT (default: corpus/) into --out.
@@ -171,6 +173,9 @@ def run(
         _fail(exc)
         return
     bar.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return
     if not quiet:
         for source, problem in report.problems[:20]:
             click.echo(f"  {source}: {problem}", err=True)
@@ -178,7 +183,8 @@ def run(
             click.echo(
                 f"  ... and {len(report.problems) - 20} more (see the articles table)", err=True
             )
-        click.echo(report.summary(), err=True)
+        click.echo(report.summary())
+        click.echo(f"next: cartfacts summary {out}   |   cartfacts report {out}")
 
 
 @main.command()

@@ -1,5 +1,6 @@
 """The cartfacts command through click's CliRunner."""
 
+import json
 import shutil
 
 import pytest
@@ -83,3 +84,14 @@ def test_names_lists_unresolved_spellings(tmp_path):
     assert list(frame.columns) == ["name", "count", "candidate", "score", "product", "example"]
     row = frame[frame["name"] == "Bugi Olunsai"]
     assert len(row) == 1 and row["count"].iloc[0] == 2 and "Bugi Olunsai" in row["example"].iloc[0]
+
+
+def test_run_prints_a_summary_on_stdout_and_json_on_request(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "new articles" in result.stdout and f"cartfacts report {out}" in result.stdout
+    result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out), "--json"])
+    data = json.loads(result.stdout)
+    assert data["already"] > 0 and data["new_articles"] == 0
+    assert data["tables"]["prices"].endswith("prices.parquet")
