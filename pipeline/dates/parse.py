@@ -18,7 +18,7 @@ from ..errors import PatternError
 from ..nlp.scan import alternation, lowered, widen, windows
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
-from ..words.numbers import NumberWords, load_numbers, words_to_number
+from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 
 FILE = "dates.json"
 # characters around a trigger in which the rules look (longer than any date expression)
@@ -85,6 +85,8 @@ class DateRules:
     published_line: re.Pattern[str]
     numbers: NumberWords
     triggers: dict[str, TriggerGroup] = field(default_factory=dict)
+    # Chinese unit words of "N units ago" (天 -> day)
+    units: dict[str, str] = field(default_factory=dict)
 
 
 _RESOLVERS = {
@@ -160,6 +162,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "relative_years",
             "relative_days",
             "relative_months",
+            "units",
             "parts",
             "rules",
             "exclude_before",
@@ -230,6 +233,7 @@ def load_dates(patterns: Rules) -> DateRules:
         published_line=published_line,
         numbers=load_numbers(patterns),
         triggers=triggers,
+        units={str(k): str(v) for k, v in data.get("units", {}).items()},
     )
 
 
@@ -424,7 +428,8 @@ def resolve(
         n = _count(groups["n"], rules)
         if n is None:
             return None
-        return _offset(published, -n, groups["unit"].lower().rstrip("s"))
+        unit = rules.units.get(groups["unit"], groups["unit"].lower().rstrip("s"))
+        return _offset(published, -n, unit)
     if kind == "weekday":
         if published is None:
             return None
@@ -502,7 +507,7 @@ def _count(text: str, rules: DateRules) -> int | None:
         return 1
     if text in ("a few", "few", "several"):
         return None  # no count, no day
-    value = words_to_number(text, rules.numbers)
+    value = words_to_number(text, rules.numbers) or chinese_number(text, rules.numbers)
     return int(value) if value else None
 
 
