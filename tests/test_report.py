@@ -119,7 +119,8 @@ def test_chinese_article_is_drawn():
     assert "PRODUCT: axicabtagene ciloleucel" in markup and "120万元" in markup
 
 
-def test_page_in_headless_chromium(page, tmp_path):
+def headless(tmp_path, *args):
+    """Run headless Chromium (skip the test without it) with ``args``; its stdout."""
     browser = (
         shutil.which("chromium")
         or shutil.which("chromium-browser")
@@ -127,32 +128,21 @@ def test_page_in_headless_chromium(page, tmp_path):
     )
     if browser is None:
         pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium package)")
-    shot = tmp_path / "page.png"
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1200,2000",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    flags += ["--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}"]
+    done = subprocess.run(
+        [browser, *flags, *args], check=True, capture_output=True, text=True, timeout=120
     )
+    return done.stdout
+
+
+def test_page_in_headless_chromium(page, tmp_path):
+    shot = tmp_path / "page.png"
+    headless(tmp_path, "--window-size=1200,2000", f"--screenshot={shot}", page.as_uri())
     assert shot.exists() and shot.stat().st_size > 10_000, "a rendered page, not a blank one"
 
 
 def test_filters_work_in_headless_chromium(page, tmp_path):
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium package)")
     articles = sorted(page.parent.glob("index-articles-*.html"))[0]
     probe = tmp_path / "probe.html"
     probe.write_text(
@@ -164,23 +154,6 @@ def test_filters_work_in_headless_chromium(page, tmp_path):
         ),
         encoding="utf-8",
     )
-    dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'p'}",
-            "--dump-dom",
-            probe.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = headless(tmp_path, "--dump-dom", probe.as_uri())
     shown, total = map(int, dom.split("<title>shown:", 1)[1].split("</title>")[0].split(":of:"))
     assert 0 < shown < total  # the search kept the articles naming Shenyang, hid the others

@@ -499,18 +499,15 @@ def make_article(
 ) -> Article:
     aid = article_id(data)
     published_source = "record" if published else None
+
+    def too_long(n: int) -> Article:
+        message = errors.TOO_LONG.format(n=n, limit=max_chars)
+        return Article(aid, source, "", status="error", error=message, title=title, url=url)
+
     if len(raw) > max_chars * BYTES_PER_CHAR:
         # cleaning and HTML parsing take time in proportion to the raw text: too long a
         # raw text is refused before either runs
-        return Article(
-            aid,
-            source,
-            "",
-            status="error",
-            error=errors.TOO_LONG.format(n=len(raw), limit=max_chars),
-            title=title,
-            url=url,
-        )
+        return too_long(len(raw))
     if html:
         raw, html_title, html_date, fallback = html_to_text(raw)
         if fallback:
@@ -523,15 +520,7 @@ def make_article(
         message = errors.EMPTY_AFTER_CLEANING if html and raw else errors.EMPTY_TEXT
         return Article(aid, source, "", status="empty", error=message, title=title, url=url)
     if len(text) > max_chars:
-        return Article(
-            aid,
-            source,
-            "",
-            status="error",
-            error=errors.TOO_LONG.format(n=len(text), limit=max_chars),
-            title=title,
-            url=url,
-        )
+        return too_long(len(text))
     if published is None:
         published = find_published(text, patterns)
         published_source = "text" if published else None
