@@ -72,12 +72,27 @@ def widen(
     return out
 
 
+# the most characters a window's end is carried to finish a word
+WORD_CARRY = 64
+
+
 def finditer(
     regex: re.Pattern[str], text: str, spans: list[tuple[int, int]]
 ) -> Iterator[re.Match[str]]:
-    """Matches of regex inside the windows, each once, in order."""
+    """Matches of regex inside the windows, each once, in order. A window that ends
+    inside a word is carried to the word's end: the regex engine takes a window's end for
+    the end of the text, so "Jun" cut from "Juno" would end in a word boundary."""
     last_end = -1
+    length = len(text)
     for start, end in spans:
-        for m in regex.finditer(text, max(start, last_end), end):
+        stop = end
+        while (
+            stop < length
+            and stop - end < WORD_CARRY
+            and text[stop].isalnum()
+            and text[stop - 1].isalnum()
+        ):
+            stop += 1
+        for m in regex.finditer(text, max(start, last_end), stop):
             last_end = m.end()
             yield m
