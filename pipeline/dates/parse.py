@@ -438,7 +438,7 @@ def resolve(
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
     if kind == "roc":
         # a Taiwan-calendar year, perhaps with a month, perhaps written after 今/去/明
-        # ("今（115）年1月": relative in form, the year given)
+        # ("今（114）年2月": relative in form, the year given)
         y = int(groups["roc"]) + 1911
         relative = bool(groups.get("rel"))
         if month is None:

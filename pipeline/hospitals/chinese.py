@@ -191,7 +191,7 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
         ),
         university_endings=endings,
         short_form=re.compile(expect(data["short_form"], str, file=file, key="short_form")),
-        # a university's short name with an ordinal: 浙大一院, 中国科大附一院, 郑大一附院
+        # a university's short name with an ordinal: 浙大一院, 郑大一附院
         abbreviation=re.compile(
             rf"(?P<university>{alternation(universities)})(?P<a1>{affix})?(?P<ordinal>{ordinal})"
             rf"(?P<a2>{affix})?院(?![长士校区])"

@@ -201,7 +201,7 @@ class ProductsComponent(RulesComponent):
 
     def _chinese_companies(self, text: str) -> list[Mention]:
         """Companies by their Chinese names, in either script, with or without a legal
-        suffix (复星凯特生物科技有限公司), and by Latin names glued to Chinese text."""
+        suffix (驯鹿生物科技有限公司), and by Latin names glued to Chinese text."""
         if not CJK.search(text):
             return []
         return _in_chinese_text(
@@ -570,7 +570,7 @@ def _shaped_words(
 def _chinese_company_names(kb: KB) -> tuple[dict[str, str], dict[str, str]]:
     """Each company's Chinese names, and their stems where a stem names one company
     only: the name without its industry word (科济药业 -> 科济), which text writes with
-    another industry word or a legal suffix (科济制药有限公司). A stem stands only before
+    another industry word or a legal suffix (科济制药股份有限公司). A stem stands only before
     such a word (the regex adds them), and never shorter than two characters."""
     names = {n: i for n, i in kb.chinese_names.items() if i in kb.companies}
     industry = sorted((w for w in kb.translit.industry_words if not w.isascii()), key=len)
@@ -599,7 +599,7 @@ def _in_chinese_text(
 ) -> list[Mention]:
     """Names in Chinese text: Chinese names in either script (the text folded to simplified
     characters one for one, so offsets are the text's), then Latin names glued to Chinese
-    characters, which the tokenizer leaves inside one token ("产品Kymriah上市"). Only ids
+    characters, which the tokenizer leaves inside one token ("由Kymriah开启"). Only ids
     in ``keep`` count; spans overlapping ``taken`` (found already) are left out."""
     out: list[Mention] = []
     found = list(taken or ())

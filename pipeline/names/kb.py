@@ -475,7 +475,7 @@ def resolve_chinese_generic(syllables: list[str], text: str, kb: KB) -> Resoluti
     - the readings of a known name (a homophone character: 伦 for 仑), or those of a
       known name with one syllable dropped or added (泽基奥仑赛 for 泽沃基奥仑赛);
     - a head (the syllables before 基 or the ending) that starts exactly one INN
-      (利基奥仑赛, li: lisocabtagene), for products with no Chinese name.
+      (安巴基奥仑赛, an-ba: anbalcabtagene), for products with no Chinese name.
     Anything else stays unresolved, with the closest sounds as candidates.
 
     >>> from pipeline.rules import load_patterns

@@ -555,7 +555,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     found = list(rules.kind_words.finditer(near))
     if CJK.search(near):
         found += rules.kind_words_zh.finditer(near)
-    # a per unit written with the amount ("每位患者平均819萬元") makes it the amount's own
+    # a per unit written with the amount ("每人平均650萬元") makes it the amount's own
     # clause that says what it is: kind words past a Chinese clause break do not decide
     own_clause = (pa or pb) is not None
     for m in found:
@@ -591,7 +591,7 @@ def local_currency(text: str, rules: MoneyRules) -> str | None:
     """The currency of a bare 元 or 萬 in an article written in Chinese: the one whose
     place the article names (Taiwan, Hong Kong), when exactly one does.
 
-    >>> local_currency("台灣健保給付819萬元", default_money()), local_currency("120万元", default_money())
+    >>> local_currency("台灣健保給付760萬元", default_money()), local_currency("120万元", default_money())
     ('TWD', None)
     """
     if not CJK.search(text):

@@ -417,7 +417,7 @@ _ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
 # what may stand between a figure and the metric it leads ("46% of the patients
 # achieving a complete response", "94.7% (36/38) achieved MRD negativity")
 _FIGURE_FIRST = re.compile(
-    # Chinese: "74%(42名)患者达到了完全缓解"
+    # Chinese: "63%（29例）的患者获得完全缓解"
     r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:[^，,；;。%]{0,12}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
     r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
     r"取得了?)?\s*$|"
