@@ -143,13 +143,16 @@ def run(
 
     from .api import run as run_api
 
-    # no bar in a redirected log: carriage returns would fill it
+    # no bar in a redirected log: carriage returns would fill it; in a terminal, a total
+    # (counted first: a walk of the folder, JSONL lines counted) gives the ETA
+    shown = not quiet and not as_json and sys.stderr.isatty()
+    total = None
+    if shown:
+        from .read.ingest import count_articles
+
+        total = count_articles(input, follow_symlinks=follow_symlinks, exclude=out)
     bar = tqdm(
-        desc="articles",
-        unit=" art",
-        disable=quiet or not sys.stderr.isatty(),
-        file=sys.stderr,
-        leave=False,
+        desc="articles", unit=" art", total=total, disable=not shown, file=sys.stderr, leave=False
     )
     try:
         report = run_api(

@@ -189,3 +189,17 @@ def test_readers_never_see_the_facts_of_an_uncommitted_batch(tmp_path):
     assert len(pipeline.load(out)["prices"]) == before
     pipeline.run(CORPUS, out)  # the next run removes the orphan part
     assert not (out / "prices.parquet" / "part-crashed.parquet").exists()
+
+
+def test_the_progress_total_counts_what_the_run_reads(tmp_path):
+    from pipeline.read.ingest import count_articles
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\n{bad\n', encoding="utf-8")
+    (folder / "one.txt").write_text("It costs $1m.", encoding="utf-8")
+    (folder / "outside.txt").symlink_to("/etc/hostname")
+    (folder / "slides.pdf").write_bytes(b"%PDF")
+    report = pipeline.run(folder, tmp_path / "out")
+    assert count_articles(folder) == report.articles == 5
+    assert count_articles(CORPUS) == SEED_ARTICLES
