@@ -51,10 +51,16 @@ class RunReport:
     rules: str = ""  # digest of the rules of this run
     # files that are no articles, by type (".pdf": 3), and files inside --out
     passed: dict[str, int] = field(default_factory=dict)
+    dated: int = 0  # new articles with a publication date
+    prices: int = 0  # new price rows of kind price
+    linked_prices: int = 0  # ... of them tied to a product
 
     def add(self, batch: BatchSummary) -> None:
         for table, n in batch.facts.items():
             self.facts[table] += n
+        self.dated += batch.dated
+        self.prices += batch.prices
+        self.linked_prices += batch.linked_prices
         for status, source, error in batch.statuses:
             self.articles += 1
             if status == "error":
@@ -78,6 +84,11 @@ class RunReport:
             "reextracted": self.reextracted,
             "not_read": dict(sorted(self.passed.items())),
             "facts": self.facts,
+            "coverage": {
+                "dated_articles": self.dated,
+                "prices": self.prices,
+                "prices_with_product": self.linked_prices,
+            },
             "problems": [{"source": s, "problem": p} for s, p in self.problems],
             "rules": self.rules,
             "seconds": round(self.seconds, 3),
@@ -96,6 +107,12 @@ class RunReport:
             ),
             f"facts: {counts}",
         ]
+        if self.articles:
+            ok = self.articles - self.errors - self.empty
+            lines.append(
+                f"coverage: {self.dated} of {ok} new articles dated; "
+                f"{self.linked_prices} of {self.prices} prices tied to a product"
+            )
         if self.passed:
             kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.passed.items()))
             lines.append(f"not read: {kinds} (see the inputs table)")

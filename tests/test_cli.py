@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, GOLD
+from conftest import CORPUS, GOLD, SEED_ARTICLES
 
 from pipeline.cli import main
 
@@ -91,7 +91,9 @@ def test_run_prints_a_summary_on_stdout_and_json_on_request(tmp_path):
     result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "new articles" in result.stdout and f"cartfacts report {out}" in result.stdout
+    assert f"of {SEED_ARTICLES} new articles dated" in result.stdout
     result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out), "--json"])
     data = json.loads(result.stdout)
     assert data["already"] > 0 and data["new_articles"] == 0
     assert data["tables"]["prices"].endswith("prices.parquet")
+    assert set(data["coverage"]) == {"dated_articles", "prices", "prices_with_product"}

@@ -156,6 +156,9 @@ class BatchSummary:
     part: str
     facts: dict[str, int]
     statuses: list[tuple[str, str, str]]  # (status, source, error) per article
+    dated: int = 0  # articles with a publication date
+    linked_prices: int = 0  # price rows (kind price) tied to a product
+    prices: int = 0  # price rows of kind price
 
 
 def batch_part(article_ids: Iterable[str]) -> str:
@@ -177,7 +180,15 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
     articles = [{**a.row(), "rules": rules} for a, _ in results]
     staged.append(stage_part(target, "articles", articles, part, rules=rules))
     commit_parts(staged)  # every file written first; then facts, then articles, renamed
-    return BatchSummary(part, counts, [(a.status, a.source, a.error or "") for a, _ in results])
+    prices = [row for _, r in results for row in r["prices"] if row.get("kind") == "price"]
+    return BatchSummary(
+        part,
+        counts,
+        [(a.status, a.source, a.error or "") for a, _ in results],
+        dated=sum(1 for a, _ in results if a.status == "ok" and a.published is not None),
+        linked_prices=sum(1 for row in prices if row.get("product")),
+        prices=len(prices),
+    )
 
 
 def extract_and_write(
