@@ -18,7 +18,7 @@ from . import errors
 from .engine.batches import BatchSummary, batches, process, shared_nlp
 from .errors import CartfactsError
 from .nlp.build import MAX_CHARS, check_rules
-from .read.ingest import Article, article_id, make_article, read_articles
+from .read.ingest import Article, article_id, make_article, read_articles, unread_id
 from .rules import Rules
 from .write.lock import locked
 from .write.tables import (
@@ -198,6 +198,8 @@ class Stored:
 
     current: set[str] = field(default_factory=set)
     stale: dict[str, list[str]] = field(default_factory=dict)
+    part_of: dict[str, str] = field(default_factory=dict)  # current article id -> its part
+    parts: dict[str, list[str]] = field(default_factory=dict)  # current part -> its ids
 
     @classmethod
     def read(cls, out: Path, rules: str, reextract: bool) -> Stored:
@@ -205,8 +207,11 @@ class Stored:
         parts = list(read_parts(out, "articles", ["article_id", "rules"]))
         for name, part in parts:
             ids = part.column("article_id").to_pylist()
+            key = name.removeprefix("part-").removesuffix(".parquet")
             if not reextract and set(part.column("rules").to_pylist()) == {rules}:
                 stored.current.update(ids)
+                stored.parts[key] = ids
+                stored.part_of.update(dict.fromkeys(ids, key))
             else:
                 stored.stale[name.removeprefix("part-").removesuffix(".parquet")] = ids
         # a stale part whose articles were all extracted again (a run that stopped
@@ -216,6 +221,19 @@ class Stored:
                 remove_part(out, part)
                 del stored.stale[part]
         return stored
+
+    def supersede(self, article_id: str) -> set[str]:
+        """Drop a stored article (the error row of a file that could not be read, now
+        read): its part becomes stale, so its other articles are extracted again (from
+        the input, or their stored text) into new parts and the old part goes. The ids to
+        extract again."""
+        part = self.part_of.pop(article_id, None)
+        if part is None or part in self.stale:
+            return set()
+        ids = self.parts.pop(part)
+        self.stale[part] = ids
+        self.current.difference_update(ids)
+        return set(ids) - {article_id}
 
     def stale_ids(self) -> set[str]:
         return {a for ids in self.stale.values() for a in ids} - self.current
@@ -323,6 +341,7 @@ def _run_locked(
     stored = Stored.read(target, rules.digest, reextract)
     stale = stored.stale_ids()
     seen: dict[str, str] = {}  # article id -> the source it came from first
+    superseded: set[str] = set()  # error rows of files now read
     inputs: list[dict[str, Any]] = []
     passed: list[tuple[str, str, str]] = []
 
@@ -338,6 +357,11 @@ def _run_locked(
             if progress:
                 progress(1)
             row = {"source": article.source, "article_id": article.article_id}
+            unread = unread_id(article.source)
+            if article.article_id != unread and unread in stored.current:
+                # this file could not be read before; its old error row goes
+                superseded.add(unread)
+                stale.update(stored.supersede(unread))
             if article.article_id in stored.current:
                 report.skipped += 1
                 inputs.append({**row, "status": "already"})
@@ -352,7 +376,8 @@ def _run_locked(
                     report.reextracted += 1
                 inputs.append(_input_row(row, article, article.article_id in stale))
                 yield article
-        left = stale - set(seen)  # not in this input: extract them again from their stored text
+        # not in this input: extract them again from their stored text
+        left = stale - set(seen) - superseded
         report.reextracted += len(left)
         yield from stored.stored_articles(target, left)
 

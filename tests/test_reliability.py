@@ -203,3 +203,24 @@ def test_the_progress_total_counts_what_the_run_reads(tmp_path):
     report = pipeline.run(folder, tmp_path / "out")
     assert count_articles(folder) == report.articles == 5
     assert count_articles(CORPUS) == SEED_ARTICLES
+
+
+def test_a_file_unreadable_once_and_read_later_has_one_row(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "fine.txt").write_text("It costs $1m in Shanghai.", encoding="utf-8")
+    os.mkfifo(folder / "late.txt")  # not a regular file: an error row, by its name
+    out = tmp_path / "out"
+    pipeline.run(folder, out)
+    first = pipeline.load(out)["articles"].set_index("source")
+    assert first.loc["late.txt", "status"] == "error"
+    (folder / "late.txt").unlink()
+    (folder / "late.txt").write_text("Now it reads: $2m.", encoding="utf-8")
+    pipeline.run(folder, out)
+    tables = pipeline.load(out)
+    articles = tables["articles"]
+    assert sorted(articles["source"]) == ["fine.txt", "late.txt"]
+    assert set(articles["status"]) == {"ok"} and articles["article_id"].is_unique
+    assert sorted(tables["prices"]["amount"]) == [1_000_000, 2_000_000]

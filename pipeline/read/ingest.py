@@ -588,16 +588,15 @@ def read_file(
     )
 
 
+def unread_id(source: str) -> str:
+    """The article id of an input that was not read: from its name, there being no bytes
+    to hash (a later run that reads the file replaces that row)."""
+    return article_id(f"unread\0{source}".encode("utf-8", "surrogateescape"))
+
+
 def _failed(source: str, message: str) -> Article:
-    """An error row for an input that was not read: its id from its name, since there
-    are no bytes to hash."""
-    return Article(
-        article_id(f"unread\0{source}".encode("utf-8", "surrogateescape")),
-        source,
-        "",
-        status="error",
-        error=message,
-    )
+    """An error row for an input that was not read."""
+    return Article(unread_id(source), source, "", status="error", error=message)
 
 
 def read_jsonl(
