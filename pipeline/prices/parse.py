@@ -175,7 +175,8 @@ def load_money(patterns: Rules) -> MoneyRules:
     # 1,234,567.5 / 373 000 (a space, or a narrow or no-break one, between thousands) / 12.5
     number = (
         r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
-        r"|\d+(?:\.\d+)?)"
+        # (a full-width point in Chinese text: １．５万元)
+        r"|\d+(?:[.．]\d+)?)"
     )
 
     zh_digits = numbers.chinese
@@ -345,7 +346,7 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
     if mult_text:
         mult = rules.multipliers.get(mult_text, rules.multipliers.get(mult_text.lower()))
     if n:
-        return float(re.sub(r"[,\s]", "", n)), mult
+        return float(re.sub(r"[,\s]", "", n).replace("．", ".")), mult
     if w:
         value = words_to_number(w, rules.numbers)
         if value is None or (rules.numbers.needs_scale(w) and mult is None):
