@@ -87,6 +87,8 @@ class DateRules:
     triggers: dict[str, TriggerGroup] = field(default_factory=dict)
     # Chinese unit words of "N units ago" (天 -> day)
     units: dict[str, str] = field(default_factory=dict)
+    # "next week" -> 1, for a weekday of a week ("next week Sunday")
+    relative_weeks: dict[str, int] = field(default_factory=dict)
 
 
 _RESOLVERS = {
@@ -112,6 +114,13 @@ _RESOLVERS = {
     "roc",
     "ymd_or_md",
     "same_year",
+    "weekday_day",
+    "week_weekday",
+    "ago_compound",
+    "md_numeric",
+    "ym_numeric",
+    "ordinal_month",
+    "nth_weekday",
     "none",
 }
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
@@ -163,6 +172,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "relative_days",
             "relative_months",
             "units",
+            "relative_weeks",
             "parts",
             "rules",
             "exclude_before",
@@ -174,8 +184,14 @@ def load_dates(patterns: Rules) -> DateRules:
     months = section(data, "months", dict, file=file)
     weekdays = section(data, "weekdays", dict, file=file)
     parts = dict(section(data, "parts", dict, file=file))
+    numbers = load_numbers(patterns)
     parts["MONTH"] = _alternation(list(months))
     parts["WEEKDAY"] = _alternation(list(weekdays))
+    # weekdays in any case ("tuesday of next week"): no English word is spelled as one
+    parts["WEEKDAYL"] = "(?i:" + alternation(list(weekdays)) + ")"
+    parts["DAYWORD"] = numbers.day_regex()
+    parts["YEARWORD"] = numbers.year_regex()
+    parts["ORDWORD"] = "(?i:" + alternation(list(numbers.ordinals)) + ")"
     rules = []
     for index, raw in enumerate(section(data, "rules", list, file=file)):
         where = f"rules[{index}]"
@@ -231,9 +247,10 @@ def load_dates(patterns: Rules) -> DateRules:
         rules=tuple(rules),
         exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
         published_line=published_line,
-        numbers=load_numbers(patterns),
+        numbers=numbers,
         triggers=triggers,
         units={str(k): str(v) for k, v in data.get("units", {}).items()},
+        relative_weeks={k.lower(): int(v) for k, v in data.get("relative_weeks", {}).items()},
     )
 
 
@@ -285,9 +302,13 @@ def resolve(
     DateValue(value='XXXX-06', granularity='month', relative=True)
     """
     groups = {k: _arabic(v) if isinstance(v, str) else v for k, v in groups.items()}
+    if groups.get("rel2") and not groups.get("rel"):  # a rule's second form ("the year after next")
+        groups["rel"] = groups["rel2"]
     month = _month(groups, rules)
-    day = int(re.sub(r"\D", "", groups["day"])) if groups.get("day") else None
-    year = int(groups["year"]) if groups.get("year") else None
+    day = _day(groups.get("day"), rules)
+    year = _year_of(groups.get("year"), rules)
+    if (groups.get("day") and day is None) or (groups.get("year") and year is None):
+        return None
     pub_year = published.year if published else None
 
     if kind == "ymd":
@@ -385,7 +406,9 @@ def resolve(
             return None
         unit = groups["unit"].lower().rstrip("s")
         sign = -1 if groups.get("dir", "").lower() in ("before", "prior to") else 1
-        return _offset(published, sign * n, unit)
+        # the day counted from: "from tomorrow", "before yesterday"
+        shift = rules.relative_days.get((groups.get("anchor") or "today").lower(), 0)
+        return _offset(published + timedelta(days=shift), sign * n, unit)
     if kind == "day_rel_month":
         # "the 15th of next month"
         offset = rules.relative_months.get(groups["rel"].lower())
@@ -464,7 +487,138 @@ def resolve(
         else:  # coming, this coming, upcoming: the next one, a week on when it is today
             day_ = published + timedelta(days=(target - published.weekday()) % 7 or 7)
         return DateValue(day_.isoformat(), "day", True)
+    return _resolve_more(kind, groups, published, rules, month=month, day=day, year=year)
+
+
+def _resolve_more(
+    kind: str,
+    groups: dict[str, Any],
+    published: date | None,
+    rules: DateRules,
+    *,
+    month: int | None,
+    day: int | None,
+    year: int | None,
+) -> DateValue | None:
+    """Resolvers of week-relative, numeric and compound forms (split from resolve)."""
+    if kind == "md_numeric":
+        # "on 4/22", "Friday 7.6": month first unless the first part cannot be a month
+        a, b = int(groups["a"]), int(groups["b"])
+        m, d = (b, a) if a > 12 else (a, b)
+        return resolve("md", {"month": str(m), "day": str(d)}, published, rules)
+    if kind == "ym_numeric":
+        # "2016-11", "2016 / 11", "11 - 2016", "2015.3"; "2011-12" with a hyphen may be
+        # the years 2011 to 2012, so a hyphen month above the year's last two digits
+        # gives no row
+        if year is None or month is None:
+            return None
+        hyphen = groups.get("sep", "").strip() in ("-", "–") and groups.get("yearfirst")
+        if hyphen and len(groups["month"]) == 2 and int(groups["month"]) > year % 100:
+            return None
+        return DateValue(f"{year:04d}-{month:02d}", "month", False)
+    if kind == "weekday_day":
+        # "Thursday the 21st": the nearest day to the publication date that is both
+        if published is None or day is None:
+            return None
+        target = rules.weekdays[groups["weekday"].lower()]
+        best = None
+        for shift in range(-6, 7):
+            y, m0 = divmod(published.year * 12 + published.month - 1 + shift, 12)
+            if _valid(y, m0 + 1, day) and date(y, m0 + 1, day).weekday() == target:
+                cand = date(y, m0 + 1, day)
+                if best is None or abs((cand - published).days) < abs((best - published).days):
+                    best = cand
+        return DateValue(best.isoformat(), "day", True) if best else None
+    if kind == "week_weekday":
+        # "next week Sunday", "on Tuesday of last week", "this week Friday"
+        if published is None:
+            return None
+        offset = rules.relative_weeks.get(" ".join(groups["rel"].lower().split()))
+        if offset is None:
+            return None
+        target = rules.weekdays[groups["weekday"].lower()]
+        monday = published - timedelta(days=published.weekday())
+        return DateValue((monday + timedelta(days=7 * offset + target)).isoformat(), "day", True)
+    if kind == "ago_compound":
+        # "1 month and 21 days ago", "2 years 1 month 21 days ago": a day
+        if published is None:
+            return None
+        months_back = days_back = 0
+        for n, unit in re.findall(r"(\w+) (year|month|week|day)s?", groups["offsets"].lower()):
+            count = _count(n, rules)
+            if count is None:
+                return None
+            if unit in ("year", "month"):
+                months_back += count * (12 if unit == "year" else 1)
+            else:
+                days_back += count * (7 if unit == "week" else 1)
+        y, m0 = divmod(published.year * 12 + published.month - 1 - months_back, 12)
+        d = min(published.day, _month_length(y, m0 + 1))
+        return DateValue((date(y, m0 + 1, d) - timedelta(days=days_back)).isoformat(), "day", True)
+    if kind == "ordinal_month":
+        # "the third month of 2021", "the 9th month of next year"
+        n = _ordinal(groups["ord"], rules)
+        if n is None or not 1 <= n <= 12:
+            return None
+        if year is None:
+            offset = rules.relative_years.get((groups.get("rel") or "").lower())
+            if offset is None:
+                return None
+            return DateValue(
+                f"{_year(published.year if published else None, offset)}-{n:02d}", "month", True
+            )
+        return DateValue(f"{year:04d}-{n:02d}", "month", False)
+    if kind == "nth_weekday":
+        # "the second Sunday" (of the publication month), "the first Monday of March"
+        n = _ordinal(groups["ord"], rules)
+        target = rules.weekdays[groups["weekday"].lower()]
+        in_month = month or (published.month if published else None)
+        in_year = year or (published.year if published else None)
+        if n is None or in_month is None or in_year is None:
+            return None
+        first = date(in_year, in_month, 1)
+        day_ = first + timedelta(days=(target - first.weekday()) % 7 + 7 * (n - 1))
+        if day_.month != in_month:
+            return None
+        return DateValue(day_.isoformat(), "day", year is None)
     return None
+
+
+def _month_length(year: int, month: int) -> int:
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).day
+
+
+def _ordinal(text: str, rules: DateRules) -> int | None:
+    """ "third" -> 3, "9th" -> 9."""
+    text = text.strip().lower()
+    digits = re.match(r"(\d+)(?:st|nd|rd|th)?$", text)
+    if digits:
+        return int(digits.group(1))
+    return rules.numbers.ordinals.get(text)
+
+
+def _day(text: str | None, rules: DateRules) -> int | None:
+    """A day of the month in digits ("21st") or words ("twenty-first")."""
+    if not text:
+        return None
+    digits = re.sub(r"\D", "", text)
+    if digits:
+        return int(digits)
+    return rules.numbers.day_words.get(" ".join(re.split(r"[\s-]+", text.lower().strip())))
+
+
+def _year_of(text: str | None, rules: DateRules) -> int | None:
+    """A year in four digits, in two ("'87", "05/05/89": the nearer century, pivot
+    50), or in words ("nineteen ninety six")."""
+    if not text:
+        return None
+    text = text.strip().lstrip("'’")
+    if text.isdigit():
+        if len(text) == 2:
+            return 2000 + int(text) if int(text) < 50 else 1900 + int(text)
+        return int(text)
+    return rules.numbers.year_value(text)
 
 
 _ZH_DIGITS = {

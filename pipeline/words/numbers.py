@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..nlp.scan import alternation
 from ..rules import Rules, expect, open_json, section, string_list
@@ -21,6 +21,83 @@ class NumberWords:
     fractions: dict[str, float] = field(default_factory=dict)
     chinese: dict[str, int] = field(default_factory=dict)  # 一 -> 1, 十 -> 10
     chinese_point: tuple[str, ...] = ()  # 点: a decimal point in Chinese numerals
+    ordinals: dict[str, int] = field(default_factory=dict)  # first -> 1, thirtieth -> 30
+    year_scales: dict[str, int] = field(default_factory=dict)  # thousand -> 1000
+
+    @cached_property
+    def day_words(self) -> dict[str, int]:
+        """Every day of a month in words: ordinals ("first", "twenty-first") and the
+        compound cardinals ("twenty one"); a single cardinal ("five") is left out, as
+        "in March two companies" is no date. Keys use one space between words."""
+        out = {word: value for word, value in self.ordinals.items() if value <= 31}
+        small = {w: v for w, v in self.ordinals.items() if v < 10}
+        units = {w: v for w, v in self.units.items() if 0 < v < 10}
+        for ten, tv in self.tens.items():
+            if tv > 30:
+                continue
+            for word, value in [*small.items(), *units.items()]:
+                if tv + value <= 31:
+                    out[f"{ten} {word}"] = tv + value
+        return out
+
+    def day_regex(self) -> str:
+        """A day of the month in words (see day_words), hyphen or space between parts."""
+        forms = sorted(self.day_words, key=len, reverse=True)
+        return "(?i:" + "|".join(re.escape(f).replace(r"\ ", "[- ]") for f in forms) + ")"
+
+    def year_regex(self) -> str:
+        """A year in words: "nineteen ninety six", "nineteen oh five", "two thousand and
+        fifteen", "nineteen hundred ninety three"."""
+        unit = "|".join(sorted(self.units, key=len, reverse=True))
+        ten = "|".join(sorted(self.tens, key=len, reverse=True))
+        num = rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
+        # the last two digits of "nineteen ninety six", "twenty ten": 10 and up (the
+        # "zero five" form aside), so "May twenty nine" is a day, not 2009
+        teen = "|".join(
+            sorted((w for w, v in self.units.items() if v >= 10), key=len, reverse=True)
+        )
+        big = [w for w, v in self.year_scales.items() if v == 1000]
+        small = [w for w, v in self.year_scales.items() if v == 100]
+        if not big or not small:
+            return "(?!)"
+        thousand, hundred = alternation(big), alternation(small)
+        return (
+            rf"(?i:{num} (?:{thousand})(?:(?: and)? {num} (?:{hundred}))?(?:(?: and)? {num})?"
+            rf"|{num} (?:{hundred})(?:(?: and)? {num})?"
+            rf"|{num} (?:(?:zero|oh)[- ](?:{unit})|(?:{ten})(?:[- ](?:{unit}))?|{teen}))"
+        )
+
+    def year_value(self, text: str) -> int | None:
+        """The year a year_regex match says, or None outside 1000-2199.
+
+        >>> from pipeline.rules import load_patterns
+        >>> w = load_numbers(load_patterns())
+        >>> [w.year_value(t) for t in ("nineteen ninety six", "two thousand and fifteen",
+        ...  "nineteen hundred ninety three", "nineteen zero one", "twenty twenty one")]
+        [1996, 2015, 1993, 1901, 2021]
+        """
+        words = re.sub(r"[\s-]+", " ", text.lower()).replace(" and ", " ").split()
+        for scale, factor in sorted(self.year_scales.items(), key=lambda kv: -kv[1]):
+            if scale in words:
+                at = words.index(scale)
+                head = words_to_number(" ".join(words[:at]), self)
+                after = " ".join(words[at + 1 :])
+                tail = words_to_number(after, self) if after else 0.0
+                if head is None or tail is None:
+                    return None
+                year = int(head) * factor + int(tail)
+                return year if 1000 <= year <= 2199 else None
+        if len(words) < 2:
+            return None
+        head = words_to_number(words[0], self)
+        rest = words[2:] if words[1] in ("zero", "oh") else words[1:]
+        tail = words_to_number(" ".join(rest), self)
+        if words[1] not in ("zero", "oh") and tail is not None and tail < 10:
+            return None
+        if head is None or tail is None or tail >= 100:
+            return None
+        year = int(head) * 100 + int(tail)
+        return year if 1000 <= year <= 2199 else None
 
     def chinese_regex(self) -> str:
         """A run of Chinese numerals, with a decimal part (八十二点五), or "(?!)"."""
@@ -63,7 +140,17 @@ def load_numbers(patterns: Rules) -> NumberWords:
     data, file = open_json(
         patterns,
         FILE,
-        allowed={"units", "tens", "scales", "articles", "fractions", "chinese", "chinese_point"},
+        allowed={
+            "units",
+            "tens",
+            "scales",
+            "articles",
+            "fractions",
+            "chinese",
+            "chinese_point",
+            "ordinals",
+            "year_scales",
+        },
         required={"units", "tens", "scales"},
     )
     return NumberWords(
@@ -82,6 +169,16 @@ def load_numbers(patterns: Rules) -> NumberWords:
         chinese_point=tuple(
             string_list(data.get("chinese_point", []), file=file, key="chinese_point")
         ),
+        ordinals={
+            k.lower(): int(v)
+            for k, v in expect(data.get("ordinals", {}), dict, file=file, key="ordinals").items()
+        },
+        year_scales={
+            k.lower(): int(v)
+            for k, v in expect(
+                data.get("year_scales", {}), dict, file=file, key="year_scales"
+            ).items()
+        },
     )
 
 
