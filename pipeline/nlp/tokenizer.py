@@ -32,6 +32,17 @@ def guard_long_tokens(tokenizer: Any) -> None:
     tokenizer.token_match = token_match
 
 
+# an opening bracket glued to the word before it: "Carteyva(R)", "CT053[5]" (a mark or a
+# citation after a name), which spaCy's infixes leave in one token with the name
+GLUED_BRACKET = r"(?<=[A-Za-z0-9])[(\[](?=[A-Za-z0-9])"
+
+
+def split_glued_brackets(nlp: Language, tokenizer: Any) -> None:
+    """Add GLUED_BRACKET to the language's infixes, so the name before it is a token."""
+    infixes = [*(nlp.Defaults.infixes or ()), GLUED_BRACKET]
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
 # chunks of blanks between tokens in cleaned text (the first plain space after a token is
 # not a chunk of its own)
 _WHITESPACE_CHUNKS = ("\n", "\n\n", " ", "\n ", " \n")
@@ -117,6 +128,7 @@ def make_tokenizer() -> Callable[[Language], CachingTokenizer]:
 
     def create(nlp: Language) -> CachingTokenizer:
         tokenizer = create_tokenizer()(nlp)
+        split_glued_brackets(nlp, tokenizer)
         guard_long_tokens(tokenizer)
         return CachingTokenizer(tokenizer)
 
