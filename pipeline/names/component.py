@@ -39,6 +39,7 @@ from .kb import (
     resolve_product,
     score_products,
 )
+from .translit import Translit
 
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
 CACHE_LIMIT = 50_000
@@ -105,6 +106,9 @@ class ProductsComponent(RulesComponent):
         )
         self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
+        self._open_in_run = lru_cache(maxsize=CACHE_LIMIT)(
+            partial(_open_company, t=self.kb.translit)
+        )
         self._resolve_generic = lru_cache(maxsize=CACHE_LIMIT)(self._generic)
         # the amounts of a sentence, for price support (asked once per sentence, not per
         # unresolved name in it)
@@ -127,6 +131,28 @@ class ProductsComponent(RulesComponent):
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
+        self.pinyin_word = lru_cache(maxsize=CACHE_LIMIT)(
+            pinyin_word(frozenset(self.pinyin.values())).fullmatch
+        )
+        ascii_legal = alternation(
+            w.rstrip(".")
+            for w in self.kb.translit.corporate_suffixes
+            if w.isascii() and w[0] != "("
+        )
+        self.legal_after = re.compile(rf",\s?(?i:{ascii_legal})\b\.?" if ascii_legal else "(?!)")
+        self.therapy_words = re.compile(
+            rf"(?i)(?<![a-z]){alternation(self.kb.translit.therapy_words)}(?![a-z])"
+            if self.kb.translit.therapy_words
+            else "(?!)"
+        )
+        # a company name machine translation left in lower case ("legend biologics"): up
+        # to three lower-case words and an industry word
+        ascii_industry = alternation(w for w in self.kb.translit.industry_words if w.isascii())
+        # (found by the industry word, then read back: a regex tried at every letter of
+        # the text cost a third of a millisecond per article)
+        self.lower_industry = re.compile(
+            rf"(?<=[a-z'’] )(?:{ascii_industry})(?![A-Za-z])" if ascii_industry else "(?!)"
+        )
         endings = alternation(self.kb.translit.chinese_endings)
         suffixes = alternation(self.kb.translit.chinese_suffixes) or "(?!)"
         self.generic_ending = re.compile(
@@ -350,7 +376,7 @@ class ProductsComponent(RulesComponent):
                 continue
             taken.add((cand.start, cand.end))
             pending.append(cand)
-        companies = self._companies(doc, runs)
+        companies, near_companies = self._companies(doc, self._company_runs(text_of(doc), runs))
         company_ids = {c.product_id for c in companies}
         first_pass = [
             (
@@ -369,7 +395,7 @@ class ProductsComponent(RulesComponent):
         support_floor = self.kb.translit.scoring["support_floor"]
         # what each sentence offers as support, read once per sentence (not per name in
         # it), and the companies by where they end, so each name reads only its own
-        context: dict[tuple[int, int], tuple[frozenset[tuple[int, str]], frozenset[str]]] = {}
+        context: dict[tuple[int, int], tuple[frozenset[tuple[int, str]], frozenset[str], bool]] = {}
         by_end = sorted(companies, key=lambda c: c.end)
         ends = [c.end for c in by_end]
         for cand, res in first_pass:
@@ -385,6 +411,7 @@ class ProductsComponent(RulesComponent):
                     context[bounds] = (
                         self._amounts(sentence),
                         frozenset(t for t in self.kb.antigens if t in sentence),
+                        self.therapy_words.search(sentence) is not None,
                     )
                 named = {
                     c.product_id
@@ -414,10 +441,19 @@ class ProductsComponent(RulesComponent):
                 )
             )
         mentions.sort(key=lambda m: (m.start, m.end))
+        companies = self._supported_companies(companies, near_companies, mentions)
+        # a name that is a product's ("Yi Kai Da") is not also a company's
+        named_products = [(m.start, m.end) for m in mentions if m.product_id]
+        companies = [
+            c
+            for c in companies
+            if c.rule != "company.rendering"
+            or not any(s <= c.start and c.end <= e for s, e in named_products)
+        ]
         for m in mentions:
             add_fact(doc, "products", self._product_fact(m, company_ids))
         for c in companies:
-            company = self.kb.companies[c.product_id or ""]
+            cid = c.product_id or ""
             add_fact(
                 doc,
                 "companies",
@@ -426,7 +462,9 @@ class ProductsComponent(RulesComponent):
                     c.end,
                     c.rule,
                     {
-                        "company": company.name,
+                        "company": cid[len(OPEN_PREFIX) :]
+                        if cid.startswith(OPEN_PREFIX)
+                        else self.kb.companies[cid].name,
                         "method": c.method,
                         "score": c.score,
                     },
@@ -434,18 +472,53 @@ class ProductsComponent(RulesComponent):
             )
         return doc
 
+    def _supported_companies(
+        self,
+        companies: list[Mention],
+        near: list[tuple[int, int, str]],
+        products: list[Mention],
+    ) -> list[Mention]:
+        """Names that resolve to a company only because the article names one of its
+        products ("Kate Pharma" with Yescarta), added to the companies found."""
+        if not near:
+            return companies
+        bonus = self.kb.translit.scoring["support"]["company_makes_named_product"]
+        makers = {
+            cid
+            for m in products
+            if m.product_id in self.kb.products
+            for cid in self.kb.products[m.product_id or ""].companies
+        }
+        if not makers:
+            return companies
+        support = dict.fromkeys(sorted(makers), bonus)
+        taken = [(c.start, c.end) for c in companies]
+        added = []
+        for start, end, text in near:
+            if any(s < end and start < e for s, e in taken):
+                continue
+            res = resolve_company(text, self.kb, support)
+            if res.target_id:
+                added.append(
+                    Mention(
+                        start, end, text, "company.rendering", res.target_id, res.method, res.score
+                    )
+                )
+        return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
+
     def _support(
         self,
-        sentence: tuple[frozenset[tuple[int, str]], frozenset[str]],
+        sentence: tuple[frozenset[tuple[int, str]], frozenset[str], bool],
         res: Resolution,
         resolved: set[str | None],
         company_ids: set[str | None],
         named: set[str | None] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, float]:
         """Context bonuses per candidate product; ``sentence``: the (amount, currency)
-        pairs and the target antigens the name's sentence states."""
+        pairs and the target antigens the name's sentence states, and whether it names
+        the therapy (CAR-T)."""
         bonus = self.kb.translit.scoring["support"]
-        amounts, antigens = sentence
+        amounts, antigens, therapy = sentence
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
             product = self.kb.products[pid]
@@ -461,16 +534,25 @@ class ProductsComponent(RulesComponent):
             if product.target and product.target.split()[0] in antigens:
                 # an antigen many products share (CD19) says little about which one
                 extra += bonus["target_in_sentence"] / self.kb.sharing_target(product.target)
+            if therapy:
+                # the sentence is about CAR-T: a name in it is likelier one of them
+                extra += bonus["therapy_in_sentence"]
             if extra:
                 support[pid] = extra
         return support
 
-    def _find_best_in_run(self, run: str) -> tuple[int, int, Resolution] | None:
+    def _find_best_in_run(
+        self, run: str
+    ) -> tuple[tuple[int, int, Resolution] | None, tuple[int, int, Resolution] | None]:
         """The best company name inside a capitalised run (offsets in the run): up to five
-        words from each word that starts like a rendering. Runs recur across news
-        ("CAR-T", a company's name), so the answer is kept per run text (_best_in_run)."""
+        words from each word that starts like a rendering; and, when none resolves, the
+        likeliest one above the support floor, which the article's products may decide.
+        Runs recur across news ("CAR-T", a company's name), so the answer is kept per
+        run text (_best_in_run)."""
         firsts = self.kb.company_first_forms
+        floor = self.kb.translit.scoring["company_support_floor"]
         best: tuple[int, int, Resolution] | None = None
+        near: tuple[int, int, Resolution] | None = None
         if any(_may_start_company(w, firsts) for w in run.split()):
             words = [_trim_word(run, w.start(), w.end()) for w in _RUN_WORD.finditer(run)]
             for i, (ws, we) in enumerate(words):
@@ -486,7 +568,14 @@ class ProductsComponent(RulesComponent):
                     )
                     if res.target_id and better:
                         best = (ws, end, res)
-        return best
+                    elif (
+                        not res.target_id
+                        and res.candidates
+                        and res.score >= floor
+                        and (near is None or res.score > near[2].score)
+                    ):
+                        near = (ws, end, res)
+        return best, (None if best else near)
 
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
         product = self.kb.products.get(m.product_id or "")
@@ -513,8 +602,61 @@ class ProductsComponent(RulesComponent):
             },
         )
 
-    def _companies(self, doc: Doc, runs: list[re.Match[str]]) -> list[Mention]:
+    def _company_runs(self, text: str, runs: list[re.Match[str]]) -> list[tuple[int, str]]:
+        """Where company names may stand: each capitalised run, with the lower-case words
+        after it that read as pinyin ("Ming junuo"), and lower-case company-shaped runs."""
+        out = []
+        for run in runs:
+            end = run.end()
+            legal = self.legal_after.match(text, end)  # "X Co., Ltd.": one name
+            if legal is not None:
+                end = legal.end()
+            while True:
+                word = _NEXT_LOWER.match(text, end)
+                if word is None or self.pinyin_word(word.group(1)) is None:
+                    break
+                end = word.end()
+            out.append((run.start(), text[run.start() : end]))
+        return out
+
+    def _lower_companies(self, text: str) -> list[Mention]:
+        """Lower-case company-shaped names ("legend biologics"): up to three lower-case
+        words before an industry word; the longest one that resolves, always ending in
+        its industry word."""
+        found = []
+        for hit in self.lower_industry.finditer(text):
+            words = _LOWER_WORDS_BEFORE.search(text, max(0, hit.start() - 60), hit.start())
+            if words is None:
+                continue
+            start = words.start()
+            run = text[start : hit.end()]
+            for word in _RUN_WORD.finditer(run):
+                if not _may_start_company(word.group(0), self.kb.company_first_forms):
+                    continue
+                res = self._resolve_company(run[word.start() :])
+                if res.target_id:
+                    begin = start + word.start()
+                    found.append(
+                        Mention(
+                            begin,
+                            hit.end(),
+                            text[begin : hit.end()],
+                            "company.rendering",
+                            res.target_id,
+                            res.method,
+                            res.score,
+                        )
+                    )
+                    break
+        return found
+
+    def _companies(
+        self, doc: Doc, runs: list[tuple[int, str]]
+    ) -> tuple[list[Mention], list[tuple[int, int, str]]]:
+        """Company mentions, and the names that resolve only with support (start, end,
+        text)."""
         found: list[Mention] = []
+        near: list[tuple[int, int, str]] = []
         for matcher, rule in (
             (self.companies, "company.alias"),
             (self.companies_cs, "company.alias_cs"),
@@ -533,11 +675,28 @@ class ProductsComponent(RulesComponent):
                     )
                 )
         doc_text = text_of(doc)
-        for run in runs:
-            best = self._best_in_run(run.group(0))
+        for run_start, run in runs:
+            best, almost = self._best_in_run(run)
+            if almost is not None:
+                near.append(
+                    (run_start + almost[0], run_start + almost[1], run[almost[0] : almost[1]])
+                )
+            elif best is None and (shaped := self._open_in_run(run)) is not None:
+                rel_start, rel_end, name = shaped
+                found.append(
+                    Mention(
+                        run_start + rel_start,
+                        run_start + rel_end,
+                        run[rel_start:rel_end],
+                        "company.open",
+                        OPEN_PREFIX + name,
+                        "open",
+                        0.0,
+                    )
+                )
             if best is not None:
                 rel_start, rel_end, res = best
-                start, end = run.start() + rel_start, run.start() + rel_end
+                start, end = run_start + rel_start, run_start + rel_end
                 found.append(
                     Mention(
                         start,
@@ -550,8 +709,78 @@ class ProductsComponent(RulesComponent):
                     )
                 )
         found.extend(self._chinese_companies(doc_text))
+        found.extend(self._lower_companies(doc_text))
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
-        return _longest(found)
+        return _longest(found), near
+
+
+# words that never stand inside a lower-case company name
+_FUNCTION_WORDS = r"(?:and|or|of|the|a|an|in|for|to|with|by|on|at|its|their|as|is|was|are)\b"
+
+# one to three lower-case words (no function word among them) ending where the search ends
+_LOWER_WORDS_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?:(?!{_FUNCTION_WORDS})[a-z][a-z'’]+ ){{1,3}}$")
+
+# the id of a company outside the knowledge base: this prefix and its name
+OPEN_PREFIX = "open:"
+
+
+def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
+    """A company-shaped name in a capitalised run that named no known company
+    (offsets in the run, and the name without its company words): the run's last word
+    is a company word ("Biotechnologies", "Co., Ltd."), one to four capitalised words
+    before it, none of them an institution's or the therapy's own word.
+
+    >>> from pipeline.rules import load_patterns
+    >>> from pipeline.names.translit import load_translit
+    >>> t = load_translit(load_patterns())
+    >>> _open_company("Recently Nuvola Biotechnologies Co., Ltd.", t)
+    (9, 41, 'Nuvola')
+    >>> _open_company("Peking University Cancer Biotech", t) is None
+    True
+    """
+    words = [(m.start(), m.end(), m.group(0)) for m in _RUN_WORD.finditer(run)]
+    company = t.open_ends | t.industry_words | t.corporate_suffixes
+    key = [w.lower().rstrip(",;:") for _, _, w in words]
+    if not words or key[-1] not in t.open_ends:
+        return None
+    end = len(words)
+    while end > 0 and key[end - 1] in company:
+        end -= 1  # the company words: "Biotech Co., Ltd."
+    if end == 0:
+        return None
+    start = end
+    while start > 0 and end - start < 5 and words[start - 1][2][:1].isupper():
+        if key[start - 1] in t.open_excluded or not re.fullmatch(r"[\w'’&.-]+", key[start - 1]):
+            break
+        start -= 1
+    if start > 0 and key[start - 1] in t.open_excluded:
+        return None  # "Institute of X Biotech": part of an institution's name
+    while start < end and (
+        key[start] in t.open_leading or (len(key[start]) > 4 and key[start].endswith("ly"))
+    ):
+        start += 1  # "Recently X Biotech": a sentence's first word
+    if start == end or any(key[i] in t.open_excluded for i in range(start, len(words))):
+        return None
+    name = " ".join(w for _, _, w in words[start:end]).rstrip(",;:")
+    return words[start][0], words[-1][1], name
+
+
+# a lower-case word right after a capitalised run
+_NEXT_LOWER = re.compile(r"[ \t]+([a-z]{4,12})(?![A-Za-z])")
+
+
+def pinyin_word(syllables: frozenset[str]) -> re.Pattern[str]:
+    """A lower-case word that cuts wholly into two or more pinyin syllables ("junuo":
+    ju-nuo), so it may be the rest of a transliterated name rather than an English word
+    (single syllables such as "long" or "men" are left out).
+
+    >>> pinyin_word(frozenset({"ju", "nuo", "jun", "uo"})).fullmatch("junuo") is not None
+    True
+    >>> pinyin_word(frozenset({"pu"})).fullmatch("product") is None
+    True
+    """
+    one = alternation(sorted(syllables, key=len, reverse=True)) if syllables else "(?!)"
+    return re.compile(rf"(?:{one})(?:{one})+")
 
 
 _WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")

@@ -37,6 +37,7 @@ from .translit import (
     Translit,
     letters_only,
     load_translit,
+    part_renderings,
     phonetic_key,
     segment_forms,
 )
@@ -86,6 +87,8 @@ class Company:
     # how any of its forms or parts can start (first letters, consonant start): a
     # spelling whose first word starts otherwise is not scored against this company
     starts: frozenset[str] = frozenset()
+    # how its later parts' forms start: a spelling that starts so may be one alone
+    later_starts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ def load_kb(patterns: Rules) -> KB:
     products = _load_products(patterns, t, companies)
     kb = KB(products=products, companies=companies, translit=t, t2s=load_variants(patterns))
     for p in products.values():
-        names = [p.inn, *p.inn_aliases, *p.brands, *p.codes]
+        names = [p.inn, *p.inn_aliases, *p.brands, *(v for c in p.codes for v in code_forms(c))]
         if p.pinyin:
             names.append(p.pinyin.replace("-", ""))
         for name in names:
@@ -192,6 +195,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
         if cid in out:
             raise PatternError(file, f"duplicate id {cid!r}", line=line, key="id")
         parts: list[tuple[str, ...]] = []
+        rendered: list[tuple[str, ...]] = []
         for seg in expect(rec.get("segments", []), list, file=file, key="segments", line=line):
             expect(seg, dict, file=file, key="segments", line=line)
             check_keys(seg, file=file, allowed=_SEGMENT_KEYS, required={"pinyin"}, line=line)
@@ -199,13 +203,19 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
                 seg.get("english", []), file=file, key="segments.english", line=line
             )
             parts.append(segment_forms(seg["pinyin"], seg.get("chinese"), english, t))
+            rendered.append(part_renderings(seg["pinyin"], t))
         aliases = string_list(rec["aliases"], file=file, key="aliases", line=line)
         forms = {letters_only(a) for a in aliases}
         if parts:
             forms.update(
                 "".join(combo) for combo in itertools.islice(itertools.product(*parts), 4096)
             )
-        core = tuple(make_part(p, t) for p in parts if not set(p) & t.industry_words)
+        weight = t.scoring["rendering_weight"]
+        core = tuple(
+            make_part(p, t, r, weight)
+            for p, r in zip(parts, rendered, strict=True)
+            if not set(p) & t.industry_words
+        )
         out[cid] = Company(
             id=cid,
             name=expect(rec["name"], str, file=file, key="name", line=line),
@@ -219,6 +229,9 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             ),
             forms=tuple(sorted(f for f in forms if f)),
             parts=core,
+            later_starts=frozenset(
+                s for part in core[1:] for f in part.forms for s in (f[:3], consonant_start(f))
+            ),
             starts=frozenset(
                 s
                 for f in (*forms, *(f for part in core for f in part.forms))
@@ -365,6 +378,32 @@ def clean_candidate(text: str, t: Translit) -> str:
     while words and words[-1].lower().strip(".,;:'’®™") in t.drop_words:
         words.pop()
     return " ".join(words)
+
+
+def code_forms(code: str) -> list[str]:
+    """A product code as news writes it: as given, and with a hyphen between letters and
+    number or none; a code written with a separator also with a space and with the
+    number short of its leading zeros ("ARI-0001": ARI 1). A glued code keeps its digits
+    (CT053 is not "CT 53", which reads as a scan).
+
+    >>> code_forms("ARI-0001")
+    ['ARI-0001', 'ARI0001', 'ARI 0001', 'ARI-1', 'ARI1', 'ARI 1']
+    >>> code_forms("CT053")
+    ['CT053', 'CT-053']
+    """
+    m = re.fullmatch(r"([A-Za-z]+)([-\s]?)(\d+)", code)
+    if not m:
+        return [code]
+    letters, sep, digits = m.groups()
+    numbers = (digits, digits.lstrip("0") or "0") if sep else (digits,)
+    seps = ("-", "", " ") if sep else ("-", "")
+    out = [code]
+    for number in dict.fromkeys(numbers):
+        for s in seps:
+            form = f"{letters}{s}{number}"
+            if form not in out:
+                out.append(form)
+    return out
 
 
 def alias_key(text: str) -> str:
@@ -537,12 +576,15 @@ def strip_industry(text: str, t: Translit) -> str:
     return " ".join(words)
 
 
-def resolve_company(text: str, kb: KB) -> Resolution:
+def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) -> Resolution:
     """Resolve a company spelling: an official alias, its Chinese name, or the renderings
     of its Chinese name's parts (names.similarity.segment_score: pinyin, official English
     and meanings per part, any corporate or industry suffix aside). A name that ends in
     such a suffix ("Kingsrui Bio", "... Co., Ltd.") is company-shaped and needs a lower
-    score; a later part of a name alone counts when it is not an ordinary English word."""
+    score; a later part of a name alone counts when it is not an ordinary English word.
+    ``support`` adds context bonuses per company id (the article names its product) to
+    scores at or above the company support floor: a near rendering of a short name, or
+    a later English word of a name alone ("Squibb"), resolves only so."""
     t = kb.translit
     scoring = t.scoring
     text = text.strip()
@@ -582,16 +624,21 @@ def resolve_company(text: str, kb: KB) -> Resolution:
         best = _best_form(letters, c.forms)
         if len(c.parts) == 1:
             best = max(best, max(part_scores([letters], c.parts[0], t).values()))
-        elif c.parts and best >= scoring["segment_gate"]:
-            # parts one by one only where the whole name is somewhat alike already
-            best = max(best, segment_score(words, c.parts, t))
-            if len(c.parts) > 1 and core.lower() not in t.common_words:
+        else:
+            if c.parts and best >= scoring["segment_gate"]:
+                # parts one by one only where the whole name is somewhat alike already
+                best = max(best, segment_score(words, c.parts, t))
+            alone_possible = best >= scoring["segment_gate"] or opening & c.later_starts
+            if len(c.parts) > 1 and core.lower() not in t.common_words and alone_possible:
                 # a later part alone ("Squibb"); never the leading one, which is often a
                 # group or a place that other companies share (WuXi, Fosun, Shanghai)
                 alone = max(max(part_scores([letters], part, t).values()) for part in c.parts[1:])
                 best = max(best, scoring["partial"] * alone)
         if best:
             scored.append((c.id, best))
+    if support:
+        floor = scoring["company_support_floor"]
+        scored = [(cid, s + support.get(cid, 0.0) if s >= floor else s) for cid, s in scored]
     scored.sort(key=lambda s: (-s[1], s[0]))
     # entries of one company (its Chinese names) compete as one
     best_per_name: dict[str, tuple[str, float]] = {}
@@ -609,5 +656,7 @@ def resolve_company(text: str, kb: KB) -> Resolution:
         threshold = max(threshold, scoring["short_company_threshold"])
     if best >= threshold and best - runner >= scoring["company_margin"]:
         method = "rendering" if best >= 0.999 else "fuzzy"
+        if support and support.get(best_id):
+            method = "fuzzy+context"
         return Resolution(text, best_id, method, round(best, 4), top)
     return Resolution(text, None, "unresolved", round(best, 4), top)

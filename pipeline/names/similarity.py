@@ -27,6 +27,9 @@ from .translit import Translit, letter_key, letters_only, phonetic_key, syllable
 
 # renderings kept per head: the product of every syllable's forms, bounded
 MAX_RENDERINGS = 4000
+# a piece of a company name is compared with a part's renderings only when it is this
+# alike to the part's pinyin, English or meanings already (as letters or as sound)
+RENDERING_GATE = 0.6
 
 
 @dataclass(frozen=True)
@@ -104,26 +107,37 @@ def split_words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Part:
     """One part of a company's Chinese name: the letter strings it is written as (pinyin,
-    official English, meaning mixes) and their phonetic keys."""
+    official English, meaning mixes) and their phonetic keys; and the renderings of its
+    syllables (initials and finals tables), which count at ``weight``: a name that is
+    only near a rendering is weaker evidence than one near the pinyin or the English."""
 
     forms: tuple[str, ...]
     keys: tuple[str, ...]
+    renderings: tuple[str, ...] = ()
+    weight: float = 1.0
 
 
-def make_part(forms: tuple[str, ...], t: Translit) -> Part:
-    return Part(forms, tuple(phonetic_key(f, t) for f in forms))
+def make_part(
+    forms: tuple[str, ...], t: Translit, renderings: tuple[str, ...] = (), weight: float = 1.0
+) -> Part:
+    return Part(forms, tuple(phonetic_key(f, t) for f in forms), renderings, weight)
 
 
 def part_scores(pieces: list[str], part: Part, t: Translit) -> dict[str, float]:
-    """Each piece's best similarity to the part, as letters or as sound."""
+    """Each piece's best similarity to the part, as letters, as sound or as a rendering."""
     if not pieces or not part.forms:
         return dict.fromkeys(pieces, 0.0)
     by_letters = cdist(pieces, part.forms, scorer=Indel.normalized_similarity).max(axis=1)
     keys = [letter_key(p, t) for p in pieces]  # pieces are letters already
     by_sound = cdist(keys, part.keys, scorer=Indel.normalized_similarity).max(axis=1)
-    return {
-        p: max(float(a), float(b)) for p, a, b in zip(pieces, by_letters, by_sound, strict=True)
-    }
+    out = {p: max(float(a), float(b)) for p, a, b in zip(pieces, by_letters, by_sound, strict=True)}
+    # the renderings (thousands per part) only for a piece already somewhat alike
+    near = [p for p, score in out.items() if score >= RENDERING_GATE]
+    if part.renderings and near:
+        rendered = cdist(near, part.renderings, scorer=Indel.normalized_similarity).max(axis=1)
+        for p, r in zip(near, rendered, strict=True):
+            out[p] = max(out[p], part.weight * float(r))
+    return out
 
 
 def segment_score(words: list[str], parts: tuple[Part, ...], t: Translit) -> float:

@@ -36,6 +36,8 @@ SCORING_KEYS = {
     "support_floor",
     "report_floor",
     "segment_gate",
+    "company_support_floor",
+    "rendering_weight",
 }
 WEIGHT_KEYS = {"head", "tail", "inn_head"}
 SUPPORT_KEYS = {
@@ -44,6 +46,8 @@ SUPPORT_KEYS = {
     "company_named_with",
     "price_in_sentence",
     "target_in_sentence",
+    "company_makes_named_product",
+    "therapy_in_sentence",
 }
 
 
@@ -76,6 +80,13 @@ class Translit:
     chinese_endings: dict[str, tuple[int, int]] = field(default_factory=dict)  # fewest, most
     chinese_boundary: frozenset[str] = frozenset()
     chinese_suffixes: tuple[str, ...] = ()
+    # names of companies outside the knowledge base: the last words that make a
+    # capitalised run company-shaped, and the words that keep it from being one
+    open_ends: frozenset[str] = frozenset()
+    open_excluded: frozenset[str] = frozenset()
+    open_leading: frozenset[str] = frozenset()
+    # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
+    therapy_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -96,10 +107,14 @@ def load_translit(patterns: Rules) -> Translit:
             "drug_stems",
             "common_words",
             "place_words",
+            "open_companies",
+            "therapy_words",
         },
         required={"initials", "finals", "meanings", "key", "product_contexts", "scoring"},
     )
     key = section(data, "key", dict, file=file)
+    open_spec = expect(data.get("open_companies", {}), dict, file=file, key="open_companies")
+    check_keys(open_spec, file=file, allowed={"ends", "not_in_name", "leading"}, required=set())
     check_keys(
         key, file=file, allowed={"digraphs", "letters", "soft_c"}, required={"digraphs", "letters"}
     )
@@ -187,6 +202,23 @@ def load_translit(patterns: Rules) -> Translit:
         chinese_suffixes=string_list(
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
         ),
+        therapy_words=string_list(data.get("therapy_words", []), file=file, key="therapy_words"),
+        open_ends=frozenset(
+            w.lower()
+            for w in string_list(open_spec.get("ends", []), file=file, key="open_companies.ends")
+        ),
+        open_leading=frozenset(
+            w.lower()
+            for w in string_list(
+                open_spec.get("leading", []), file=file, key="open_companies.leading"
+            )
+        ),
+        open_excluded=frozenset(
+            w.lower()
+            for w in string_list(
+                open_spec.get("not_in_name", []), file=file, key="open_companies.not_in_name"
+            )
+        ),
     )
 
 
@@ -261,6 +293,21 @@ def syllable_forms(syllable: str, t: Translit) -> tuple[str, ...]:
     forms = {h + f for h, f in itertools.product(heads, tails)}
     forms.add(syllable)
     return tuple(sorted(forms))
+
+
+# renderings kept per company name part
+PART_RENDERINGS = 6000
+
+
+def part_renderings(pinyin: str | None, t: Translit) -> tuple[str, ...]:
+    """The renderings each syllable of a name part really gets ("jin-si-rui" ->
+    kingsirey, ...), from the initials and finals tables, as product heads are scored;
+    at most PART_RENDERINGS."""
+    if not pinyin:
+        return ()
+    per_syllable = [syllable_forms(s, t) for s in re.split(r"[-\s]+", pinyin.lower()) if s]
+    combos = itertools.islice(itertools.product(*per_syllable), PART_RENDERINGS)
+    return tuple(sorted({"".join(c) for c in combos}))
 
 
 def segment_forms(
