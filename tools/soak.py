@@ -1,0 +1,209 @@
+"""Soak test of a run's durability: kill -9 at random moments, then concurrent runs.
+
+Usage: python tools/soak.py [--articles 600] [--kills 10] [--seed 1] [--keep DIR]
+
+It makes two corpora of made-up articles (benchmarks/bench.py's generator: A with
+--articles, B with half as many) and runs ``cartfacts run`` as a user would:
+
+1. a clean run of A, and a clean run of A then B, as the references;
+2. --kills runs of A into one folder, each killed with SIGKILL at a random moment of
+   what a clean run takes, each followed by the check below (of what was committed);
+   each run resumes what the killed ones left, and its kill lands at a random moment
+   of the work still to do; then a run to the end, whose tables must equal the clean run's;
+3. a run of A and a run of B started together into one folder (``--wait``), whose
+   tables must equal the clean run of A then B.
+
+The check after each step: every table reads, ``article_id`` is unique, no fact row
+belongs to an article missing from ``articles``, and (after a run that finished) each
+inputs part (one per finished run with distinct outcomes) holds an input once, every
+input is in one, none was extracted twice, and the fact rows equal the reference's
+row for row. It prints one line per step (what was done, time, peak memory of the run,
+result) and exits 1 on the first failed check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench import make_corpus  # noqa: E402
+
+import pipeline  # noqa: E402
+from pipeline.write.tables import read_parts  # noqa: E402
+
+FACT_TABLES = ("products", "prices", "response_rates", "dates", "hospitals", "companies")
+
+
+def command(inputs: list[Path], out: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        *map(str, inputs),
+        "--out",
+        str(out),
+        "--batch-size",
+        "10",
+        "-q",
+        *extra,
+    ]
+
+
+def run_to_end(inputs: list[Path], out: Path, *extra: str) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command(inputs, out, *extra), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"run failed: {done.stderr.strip()[-500:]}")
+    return time.perf_counter() - started
+
+
+def children_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def tables_of(out: Path) -> dict[str, pd.DataFrame]:
+    """Every table, sorted by its stable id (the row order of parts is not part of the
+    contract)."""
+    tables = pipeline.load(out)
+    keys = {"articles": "article_id", "inputs": "source"}
+    return {
+        name: df.sort_values(keys.get(name, "fact_id"), kind="stable").reset_index(drop=True)
+        for name, df in tables.items()
+    }
+
+
+def check(out: Path, reference: dict[str, pd.DataFrame] | None) -> str:
+    """The checks of the module docstring; an empty string when all hold."""
+    if not (out / "articles.parquet").exists():
+        return "" if reference is None else "no tables"  # killed before its first commit
+    try:
+        tables = tables_of(out)
+    except Exception as exc:  # noqa: BLE001  (any failure to read is the finding)
+        return f"a table does not read: {exc}"
+    articles = tables["articles"]
+    if not articles["article_id"].is_unique:
+        return f"{articles['article_id'].duplicated().sum()} duplicate article rows"
+    known = set(articles["article_id"])
+    for name in FACT_TABLES:
+        orphans = set(tables[name]["article_id"]) - known
+        if orphans:
+            return f"{len(orphans)} articles have {name} rows but no articles row"
+        if not tables[name]["fact_id"].is_unique:
+            return f"duplicate {name} rows"
+    if reference is None:
+        return ""
+    # each finished run wrote one inputs part (a run whose rows equal an earlier run's
+    # writes the same part): in each, an input once, and every input in one of them; an
+    # input is its path and the article it gave (two folders may hold one relative path)
+    expected = set(
+        zip(reference["articles"]["source"], reference["articles"]["article_id"], strict=True)
+    )
+    parts = list(read_parts(out, "inputs", ["source", "article_id", "status"]))
+    if not parts:
+        return "no inputs rows"
+    seen: set[tuple[str, str]] = set()
+    for name, part in parts:
+        pairs = list(
+            zip(
+                part.column("source").to_pylist(),
+                part.column("article_id").to_pylist(),
+                strict=True,
+            )
+        )
+        if len(pairs) != len(set(pairs)):
+            return f"inputs part {name}: an input twice"
+        seen.update(pairs)
+    if seen != expected:
+        return f"inputs: {len(seen)} inputs seen, {len(expected)} given"
+    extracted = tables["inputs"].query("status == 'new'").groupby(["source", "article_id"]).size()
+    if len(extracted) and extracted.max() > 1:
+        return "an input was extracted twice"
+    for name in ("articles", *FACT_TABLES):
+        got, want = tables[name], reference[name]
+        if not got.equals(want):
+            return f"{name}: {len(got)} rows, the clean run has {len(want)}"
+    return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=600)
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        a, b = work / "a", work / "b"
+        for folder, n, seed in (
+            (a, args.articles, args.seed),
+            (b, args.articles // 2, args.seed + 1),
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+            make_corpus(ROOT / "corpus", folder, n, seed=seed)
+        failures = 0
+
+        def report(step: str, seconds: float, problem: str) -> None:
+            nonlocal failures
+            failures += bool(problem)
+            result = problem or "ok"
+            print(f"{step:<52} {seconds:7.1f} s  {children_peak_mb():6.0f} MB  {result}")
+
+        clean = run_to_end([a], work / "ref_a")
+        ref_a = tables_of(work / "ref_a")
+        report(f"clean run of A ({args.articles} articles)", clean, check(work / "ref_a", None))
+        run_to_end([a], work / "ref_ab")
+        run_to_end([b], work / "ref_ab")
+        ref_ab = tables_of(work / "ref_ab")
+
+        out = work / "killed"
+        startup = run_to_end([a], work / "ref_a")  # nothing left to do: the start-up cost
+        for i in range(args.kills):
+            done = len(tables_of(out)["articles"]) if (out / "articles.parquet").exists() else 0
+            left = 1 - done / args.articles
+            moment = startup + rng.uniform(0.05, 0.9) * max(clean - startup, 0.1) * left
+            started = time.perf_counter()
+            proc = subprocess.Popen(command([a], out), stderr=subprocess.DEVNULL)
+            try:
+                proc.wait(timeout=moment)
+                what = "ended before its kill"
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                what = "killed"
+            problem = check(out, None)
+            step = f"kill -9 {i + 1} at {moment:.1f} s, {done} done ({what})"
+            report(step, time.perf_counter() - started, problem)
+        seconds = run_to_end([a], out)
+        report("run of A to the end after the kills", seconds, check(out, ref_a))
+
+        out = work / "concurrent"
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen(command([folder], out, "--wait"), stderr=subprocess.PIPE, text=True)
+            for folder in (a, b)
+        ]
+        codes = [p.wait() for p in procs]
+        problem = "" if codes == [0, 0] else f"exit codes {codes}"
+        # the two runs may go in either order; each input is in inputs once
+        problem = problem or check(out, ref_ab)
+        report("runs of A and B together (--wait)", time.perf_counter() - started, problem)
+        return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
