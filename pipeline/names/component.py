@@ -442,7 +442,7 @@ class ProductsComponent(RulesComponent):
             )
         mentions.sort(key=lambda m: (m.start, m.end))
         companies = self._supported_companies(companies, near_companies, mentions)
-        # a name that is a product's ("Yi Kai Da") is not also a company's
+        # a name that is a product's (a spaced brand: "Bei Nuo Da") is not also a company's
         named_products = [(m.start, m.end) for m in mentions if m.product_id]
         companies = [
             c

@@ -383,11 +383,11 @@ def clean_candidate(text: str, t: Translit) -> str:
 def code_forms(code: str) -> list[str]:
     """A product code as news writes it: as given, and with a hyphen between letters and
     number or none; a code written with a separator also with a space and with the
-    number short of its leading zeros ("ARI-0001": ARI 1). A glued code keeps its digits
+    number short of its leading zeros ("XYZ-0007": XYZ 7). A glued code keeps its digits
     (CT053 is not "CT 53", which reads as a scan).
 
-    >>> code_forms("ARI-0001")
-    ['ARI-0001', 'ARI0001', 'ARI 0001', 'ARI-1', 'ARI1', 'ARI 1']
+    >>> code_forms("XYZ-0007")
+    ['XYZ-0007', 'XYZ0007', 'XYZ 0007', 'XYZ-7', 'XYZ7', 'XYZ 7']
     >>> code_forms("CT053")
     ['CT053', 'CT-053']
     """

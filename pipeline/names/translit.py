@@ -182,14 +182,8 @@ def load_translit(patterns: Rules) -> Translit:
             )
         ),
         drug_stems=string_list(data.get("drug_stems", []), file=file, key="drug_stems"),
-        place_words=frozenset(
-            w.lower()
-            for w in string_list(data.get("place_words", []), file=file, key="place_words")
-        ),
-        common_words=frozenset(
-            w.lower()
-            for w in string_list(data.get("common_words", []), file=file, key="common_words")
-        ),
+        place_words=_lower_words(data, "place_words", file),
+        common_words=_lower_words(data, "common_words", file),
         chinese_endings={
             str(ending): _head_lengths(span, file, f"chinese_generic.endings.{ending}")
             for ending, span in expect(
@@ -203,22 +197,9 @@ def load_translit(patterns: Rules) -> Translit:
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
         ),
         therapy_words=string_list(data.get("therapy_words", []), file=file, key="therapy_words"),
-        open_ends=frozenset(
-            w.lower()
-            for w in string_list(open_spec.get("ends", []), file=file, key="open_companies.ends")
-        ),
-        open_leading=frozenset(
-            w.lower()
-            for w in string_list(
-                open_spec.get("leading", []), file=file, key="open_companies.leading"
-            )
-        ),
-        open_excluded=frozenset(
-            w.lower()
-            for w in string_list(
-                open_spec.get("not_in_name", []), file=file, key="open_companies.not_in_name"
-            )
-        ),
+        open_ends=_lower_words(open_spec, "ends", file, "open_companies."),
+        open_leading=_lower_words(open_spec, "leading", file, "open_companies."),
+        open_excluded=_lower_words(open_spec, "not_in_name", file, "open_companies."),
     )
 
 
@@ -228,6 +209,13 @@ def _key_pattern(digraphs: list[str], soft_before: str) -> re.Pattern[str]:
     graphs = "|".join(re.escape(g) for g in sorted(digraphs, key=len, reverse=True))
     soft = f"(?P<soft>c(?=[{re.escape(soft_before)}]))" if soft_before else "(?P<soft>(?!))"
     return re.compile(f"(?P<graph>{graphs})|{soft}|(?P<one>.)" if graphs else f"{soft}|(?P<one>.)")
+
+
+def _lower_words(section: dict[str, Any], key: str, file: str, where: str = "") -> frozenset[str]:
+    """A list of words of a rules section, lower case (absent: none)."""
+    return frozenset(
+        w.lower() for w in string_list(section.get(key, []), file=file, key=where + key)
+    )
 
 
 def _head_lengths(value: Any, file: str, key: str) -> tuple[int, int]:
