@@ -17,7 +17,16 @@ from typing import Any
 from ..errors import PatternError
 from ..nlp.scan import alternation, lowered, widen, windows
 from ..nlp.scan import finditer as scan_finditer
-from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
+from ..rules import (
+    Rules,
+    check_keys,
+    compile_regex,
+    expect,
+    load_patterns,
+    open_json,
+    section,
+    string_list,
+)
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 
 FILE = "dates.json"
@@ -202,15 +211,12 @@ def load_dates(patterns: Rules) -> DateRules:
                 file, f"{where} ({raw['id']}): unknown resolver {raw['resolve']!r}", key="resolve"
             )
         try:
-            regex = re.compile(_expand(raw["regex"], parts))
+            expanded = _expand(raw["regex"], parts)
         except KeyError as exc:
             raise PatternError(
                 file, f"{where} ({raw['id']}): unknown part {exc}", key="regex"
             ) from None
-        except re.error as exc:
-            raise PatternError(
-                file, f"{where} ({raw['id']}): bad regex: {exc}", key="regex"
-            ) from None
+        regex = compile_regex(expanded, file=file, key=f"{where} ({raw['id']}).regex")
         near = string_list(raw.get("near", []), file=file, key=f"{where}.near")
         rules.append(
             DateRule(
@@ -265,10 +271,7 @@ def _trigger_groups(
         check_keys(spec, file=file, allowed={"words", "tables", "numbers"}, required=set())
         numbers = None
         if "numbers" in spec:
-            try:
-                numbers = re.compile(str(spec["numbers"]))
-            except re.error as exc:
-                raise PatternError(file, f"bad regex: {exc}", key=f"{key}.numbers") from None
+            numbers = compile_regex(str(spec["numbers"]), file=file, key=f"{key}.numbers")
         words = string_list(spec.get("words", []), file=file, key=f"{key}.words")
         for table in string_list(spec.get("tables", []), file=file, key=f"{key}.tables"):
             if table not in tables:

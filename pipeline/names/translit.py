@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz.distance import Indel, Levenshtein
 
 from ..errors import PatternError
-from ..rules import Rules, check_keys, expect, open_json, section, string_list
+from ..rules import Rules, check_keys, compile_regex, expect, open_json, section, string_list
 
 FILE = "transliteration.json"
 SCORING_KEYS = {
@@ -163,8 +163,12 @@ def load_translit(patterns: Rules) -> Translit:
         letters=dict(key["letters"]),
         soft_c_before=soft_c["before"],
         soft_c_class=soft_c["class"],
-        name_shape=re.compile(contexts["name_shape"]),
-        pinyin_syllable=re.compile(contexts["pinyin_syllable"])
+        name_shape=compile_regex(
+            contexts["name_shape"], file=file, key="product_contexts.name_shape"
+        ),
+        pinyin_syllable=compile_regex(
+            contexts["pinyin_syllable"], file=file, key="product_contexts.pinyin_syllable"
+        )
         if "pinyin_syllable" in contexts
         else None,
         drop_words=frozenset(
