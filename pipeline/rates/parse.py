@@ -373,6 +373,7 @@ def find_rates(
     metrics = rules.metrics.find(_masked(sentence))
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
+    metrics = _restated(metrics, sentence)
     labelled = _Spans(metrics + [b for b in blockers if not inside.covering(b[0])])
     indications = _Spans(rules.indications.find(sentence))
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
@@ -461,6 +462,36 @@ class _Spans(list[tuple[int, int, str]]):
         """How many items end at or before ``pos``."""
         i = bisect_right(self.starts, pos)
         return sum(1 for item in self[max(0, i - 2) : i] if item[1] <= pos) + max(0, i - 2)
+
+
+# a bracket that only restates the metric before it: "response rates (complete remission
+# rates) of 70-90%"; one that explains it ("(partial + complete remission rates)") holds
+# more than one metric or a joining word
+_RESTATING = re.compile(r"^\s?[(（]\s*$")
+_JOINING = re.compile(r"(?i)[+＋&]|\b(?:and|plus|or|with)\b|和|加")
+
+
+def _restated(metrics: list[tuple[int, int, str]], sentence: str) -> list[tuple[int, int, str]]:
+    """A metric phrase followed by a bracket holding just one other metric phrase takes
+    that metric: the bracket says which rate the phrase means.
+
+    >>> _restated([(0, 14, "overall response"), (16, 40, "complete remission")],
+    ...           "response rates (complete remission rates) of 70%")
+    [(0, 14, 'complete remission'), (16, 40, 'complete remission')]
+    """
+    metrics = sorted(metrics)
+    out = list(metrics)
+    for i, (start, end, _label) in enumerate(metrics[:-1]):
+        nxt = metrics[i + 1]
+        close = sentence.find(")", nxt[1]) if "(" in sentence[end : nxt[0]] else -1
+        if close < 0 or close - nxt[1] > 8 or not _RESTATING.match(sentence[end : nxt[0]]):
+            continue
+        if i + 2 < len(metrics) and metrics[i + 2][0] < close:
+            continue  # two metrics in the bracket: it explains, not restates
+        if _JOINING.search(sentence[nxt[0] : close + 1]) or nxt[2] == "not_efficacy":
+            continue
+        out[i] = (start, end, nxt[2])
+    return out
 
 
 def _masked(sentence: str) -> str:
@@ -583,6 +614,11 @@ def _governing(
     own = bracket_of(fig.start)
     if own is not None:
         inside = [m for m in labelled.between(own[0], own[1]) if m[1] <= own[1]]
+        led = [m for m in inside if m[1] <= fig.start]
+        if led and _METRIC_THEN.match(sentence[led[-1][1] : fig.start]):
+            # "(overall response rate (ORR)=100%, complete response rate ...)": the
+            # metric that leads the figure inside its bracket, not the nearest one
+            return led[-1], None, "rate.bracket_metric"
         if inside:
             return _nearest(inside, fig), None, "rate.bracket_metric"
     before = [m for m in labelled.between(window, fig.start) if m[1] <= fig.start and valid(m, fig)]
