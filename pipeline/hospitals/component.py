@@ -29,6 +29,9 @@ class HospitalsComponent(RulesComponent):
             self.nlp.vocab,
             lambda text: head_word.search(text) is not None or text.strip(".,;:()'\"") in known,
         )
+        # a head word in lower case ("hospital"): a name there only after a capitalised word
+        lower = self.rules.lower_head_word
+        self.lower_trigger = register(self.nlp.vocab, lambda text: lower.match(text) is not None)
         # Chinese names: runs of Chinese characters holding a head (医院), a known name or
         # a university's short name with an ordinal
         self.chinese = chinese = load_chinese_hospitals(patterns)
@@ -43,7 +46,16 @@ class HospitalsComponent(RulesComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
+        heads = hits(doc, self.trigger)
+        # lower-case heads right after a capitalised word ("Zhongshan hospital")
+        lowered = [
+            (start, end)
+            for start, end in hits(doc, self.lower_trigger)
+            if _after_capitalised(text, start)
+        ]
+        if lowered:
+            heads = sorted([*heads, *lowered])
+        spans = widen(heads, WINDOW, WINDOW, len(text))
         found = find_hospitals(text, self.rules, spans) if spans else []
         chinese = widen(hits(doc, self.chinese_trigger), LONGEST_NAME, 0, len(text))
         if chinese:
@@ -78,3 +90,10 @@ class HospitalsComponent(RulesComponent):
 )
 def make_hospitals(nlp: Language, name: str, patterns: str) -> HospitalsComponent:
     return HospitalsComponent(nlp, name, patterns)
+
+
+def _after_capitalised(text: str, start: int) -> bool:
+    """Whether the word before ``start`` (one space back) starts with a capital."""
+    before = text[max(0, start - 40) : start].rstrip()
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
+    return bool(word) and word[0].isupper() and len(before) < len(text[max(0, start - 40) : start])

@@ -12,7 +12,7 @@ stable name from its key.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -56,6 +56,12 @@ class HospitalRules:
     # a token holding the last word of a head as the mention regex needs it (same case,
     # not after a letter, at a word's end): every name holds one
     head_word: re.Pattern[str] = re.compile("(?!)")
+    # machine translation's lower case inside a name: a head written in lower case after
+    # a capitalised word ("Zhongshan hospital"), a parent after "affiliated to" ("fudan
+    # university"); the last word of a head in lower case, as a token holds it
+    lower_head: re.Pattern[str] = re.compile("(?!)")
+    lower_parent: re.Pattern[str] = re.compile("(?!)")
+    lower_head_word: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         mention=mention,
         heads=tuple(h.lower() for h in heads),
         head_word=re.compile(rf"(?<![\w'’])(?:{last_words})\b"),
+        lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
+        lower_head=re.compile(rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"),
+        lower_parent=re.compile(
+            rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
+            rf"(?P<parent>(?:[a-z][\w'’-]*\s+){{1,5}}?(?:{phead.lower()}))\b"
+        ),
         parent_head=re.compile(rf"(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?$"),
         parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
         synonyms=tuple(
@@ -341,22 +353,80 @@ def find_hospitals(
     names = (
         rules.mention.finditer(text) if spans is None else scan_finditer(rules.mention, text, spans)
     )
-    for m in names:
+    found.extend(_names(text, text, names, rules))
+    view = _case_repaired(text, rules, spans)
+    if view is not None:
+        # names that read only with machine translation's lower case repaired count when
+        # they are known hospitals (a lower-case "Shanghai hospital" is any hospital there)
+        taken = [(h.start, h.end) for h in found]
+        again = (
+            rules.mention.finditer(view)
+            if spans is None
+            else scan_finditer(rules.mention, view, spans)
+        )
+        found.extend(
+            h
+            for h in _names(view, text, again, rules, rule="hospital.case_repaired")
+            if gazetteer_id(h.name, rules) is not None
+            and not any(s < h.end and h.start < e for s, e in taken)
+        )
+    found.extend(_known_abbreviations(text, found, rules, spans))
+    found.extend(_abbreviations(text, found))
+    found.extend(_short_forms(text, found, rules))
+    return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+
+
+def _names(
+    view: str,
+    text: str,
+    matches: Iterable[re.Match[str]],
+    rules: HospitalRules,
+    rule: str = "hospital.name",
+) -> list[HospitalMention]:
+    """The full names of the mention regex's matches in ``view`` (the text, or the text
+    with its case repaired: same length, so offsets hold in ``text``)."""
+    found = []
+    for m in matches:
         start = m.start() + _lead_length(m.group("core"), rules)
-        parsed = parse_hospital(text[start : m.end()], rules)
+        parsed = parse_hospital(view[start : m.end()], rules)
         if parsed is None:
             # "the Provincial Cancer Hospital" ... "Henan Province": a name of type words
             # only is the one of the place its sentence names
             place = _place_near(text, start, m.end(), rules)
             if place is not None:
-                parsed = parse_hospital(f"{place} {text[start : m.end()]}", rules)
+                parsed = parse_hospital(f"{place} {view[start : m.end()]}", rules)
         if parsed is None:
             continue
-        found.append(HospitalMention(start, m.end(), "hospital.name", parsed))
-    found.extend(_known_abbreviations(text, found, rules, spans))
-    found.extend(_abbreviations(text, found))
-    found.extend(_short_forms(text, found, rules))
-    return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+        found.append(HospitalMention(start, m.end(), rule, parsed))
+    return found
+
+
+def _case_repaired(
+    text: str, rules: HospitalRules, spans: list[tuple[int, int]] | None
+) -> str | None:
+    """The text with the lower case machine translation leaves inside names capitalised
+    ("Zhongshan hospital affiliated to fudan university" -> "... Hospital ... Fudan
+    University"), same length; None when there is nothing to repair.
+
+    >>> r = default_hospitals()
+    >>> _case_repaired("He saw Ruijin hospital affiliated to fudan university.", r, None)
+    'He saw Ruijin Hospital affiliated to Fudan University.'
+    """
+    windows = [(0, len(text))] if spans is None else spans
+    edits: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        for m in rules.lower_head.finditer(text, lo, hi):
+            edits.append(m.span("head"))
+        for m in rules.lower_parent.finditer(text, lo, hi):
+            edits.append(m.span("parent"))
+    if not edits:
+        return None
+    chars = list(text)
+    for start, end in edits:
+        for w in re.finditer(r"[a-z][\w'’-]*", text[start:end]):
+            if w.group(0) not in ("of", "and", "the", "for", "de"):
+                chars[start + w.start()] = chars[start + w.start()].upper()
+    return "".join(chars)
 
 
 # countries that stand before "and" in front of a name ("UK and Shanghai Children's Hospital")
