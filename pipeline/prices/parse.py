@@ -8,9 +8,11 @@ The spaCy component at the bottom only maps matches to sentences and product men
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from ..errors import PatternError
 from ..nlp.scan import CJK, alternation, lowered
@@ -109,6 +111,9 @@ class MoneyRules:
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
     # currency -> words whose presence in an article makes its bare 元/萬 that currency
     locale_currency: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
+    # the US dollar amount in the bracket after it (currency -> lowest, highest ratio)
+    yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -119,6 +124,7 @@ def load_money(patterns: Rules) -> MoneyRules:
         allowed={
             "currencies",
             "yen_context",
+            "yen_by_equivalent",
             "multipliers",
             "scaled_codes",
             "implies",
@@ -275,6 +281,12 @@ def load_money(patterns: Rules) -> MoneyRules:
         implies=implies,
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
+        yen_ratios={
+            str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
+            for code, pair in expect(
+                data.get("yen_by_equivalent", {}), dict, file=file, key="yen_by_equivalent"
+            ).items()
+        },
         qualifiers=qualifiers,
         per_after=re.compile(
             r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
@@ -416,7 +428,48 @@ def find_money(
             continue
         out.append(money)
         taken = m.end()
-    return _changes(text, _between_ranges(text, out, rules), rules)
+    return _yen_by_equivalent(text, _changes(text, _between_ranges(text, out, rules), rules), rules)
+
+
+# a bracket opening right after an amount, up to where its equivalent starts
+_EQUIVALENT_GAP = re.compile(
+    r"(?i)^\s*[(（]\s*(?:about|approximately|around|roughly|nearly|~|≈)?\s*$"
+)
+
+
+def _yen_by_equivalent(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
+    """A ¥ amount with its US dollar equivalent in brackets is yuan or yen by the ratio
+    of the two ("¥33.49 million ($305,000)": 110 to the dollar, yen).
+
+    >>> r = default_money()
+    >>> [m.currency for m in find_money("It costs ¥33.49 million ($305,000) there.", r)]
+    ['JPY', 'USD']
+    >>> [m.currency for m in find_money("It costs ¥1.2 million ($175,000) there.", r)]
+    ['CNY', 'USD']
+    """
+    if not rules.yen_ratios:
+        return found
+    out = list(found)
+    for i, (money, after) in enumerate(itertools.pairwise(found)):
+        if (
+            text[money.start : money.start + 1] not in ("¥", "￥")
+            or after.currency != "USD"
+            or not after.amount
+            or not _EQUIVALENT_GAP.match(text[money.end : after.start])
+        ):
+            continue
+        ratio = money.amount / after.amount
+        for code, (low, high) in rules.yen_ratios.items():
+            if low <= ratio <= high:
+                out[i] = replace(money, currency=code)
+    return out
+
+
+def _ratio_pair(value: Any, file: str, key: str) -> tuple[float, float]:
+    pair = expect(value, list, file=file, key=key)
+    if len(pair) != 2 or not all(isinstance(v, int | float) for v in pair):
+        raise PatternError(file, "expected [lowest, highest]", key=key)
+    return float(pair[0]), float(pair[1])
 
 
 _BETWEEN = re.compile(r"(?i)\bbetween\s+$")
