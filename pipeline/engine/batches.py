@@ -81,6 +81,7 @@ def process(article: Article, nlp: Language, timeout: float | None = None) -> tu
             doc = nlp.make_doc(article.text)
             remember_text(doc, article.text)
             doc.user_data["published"] = article.published
+            doc.user_data["url"] = article.url
             for _name, proc in nlp.pipeline:
                 doc = proc(doc)
             rows = doc_rows(doc, article.article_id)

@@ -24,6 +24,7 @@ from .parse import (
     local_currency,
     to_usd,
     trigger_words,
+    url_place_text,
     usd_rate_status,
 )
 
@@ -54,11 +55,13 @@ class PricesComponent(RulesComponent):
         sentences = Sentences(doc)
         products = resolved_products(facts(doc, "products"))
         published = doc.user_data.get("published")
-        local = local_currency(text, self.rules)
+        place = url_place_text(doc.user_data.get("url"), self.rules)
+        local = local_currency(text, self.rules, place)
         year = published.year if published is not None else None
         previous: tuple[Money, dict[str, Any]] | None = None
         held: tuple[tuple[int, int], str] = ((-1, -1), "")
-        for money in find_money(text, self.rules, spans=spans):
+        context = f"{text}\n{place}" if place else None  # a .jp page's ¥ is yen
+        for money in find_money(text, self.rules, context=context, spans=spans):
             bounds = sentences.at(money.start)
             if bounds != held[0]:  # one copy of a sentence for all its amounts
                 held = (bounds, text[bounds[0] : bounds[1]])

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ..errors import PatternError
 from ..nlp.scan import CJK, alternation, lowered
@@ -114,6 +115,8 @@ class MoneyRules:
     # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
     # the US dollar amount in the bracket after it (currency -> lowest, highest ratio)
     yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # the ending of a web host -> a word of its place ("jp" -> Japan), see place_words
+    url_places: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -138,6 +141,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "range_qualifiers",
             "other_units",
             "locale_currency",
+            "url_places",
         },
         required={"currencies", "multipliers", "per", "kinds"},
     )
@@ -281,6 +285,12 @@ def load_money(patterns: Rules) -> MoneyRules:
         implies=implies,
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
+        url_places={
+            str(k).lower(): str(v)
+            for k, v in expect(
+                data.get("url_places", {}), dict, file=file, key="url_places"
+            ).items()
+        },
         yen_ratios={
             str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
             for code, pair in expect(
@@ -641,9 +651,25 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     return Classification(kind, per, qualifier)
 
 
-def local_currency(text: str, rules: MoneyRules) -> str | None:
+def url_place_text(url: str | None, rules: MoneyRules) -> str:
+    """What an article's web address says of its place: the place word of its host's
+    ending (url_places) and its decoded path ("/香港只有一種..." names Hong Kong).
+
+    >>> url_place_text("https://www.example.co.jp/news/a%20b", default_money())
+    'Japan /news/a b'
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url if "//" in url else "//" + url)
+    host = (parts.hostname or "").lower()
+    place = next((w for end, w in rules.url_places.items() if host.endswith(end)), "")
+    return f"{place} {unquote(parts.path)}".strip()
+
+
+def local_currency(text: str, rules: MoneyRules, also: str = "") -> str | None:
     """The currency of a bare 元 or 萬 in an article written in Chinese: the one whose
-    place the article names (Taiwan, Hong Kong), when exactly one does.
+    place the article (or ``also``: what its address says) names (Taiwan, Hong Kong),
+    when exactly one does.
 
     >>> local_currency("台灣健保給付760萬元", default_money()), local_currency("120万元", default_money())
     ('TWD', None)
@@ -651,7 +677,8 @@ def local_currency(text: str, rules: MoneyRules) -> str | None:
     if not CJK.search(text):
         return None
     places = {k: v for k, v in rules.locale_currency.items() if not k.startswith("_")}
-    found = {code for code, words in places.items() if any(w in text for w in words)}
+    where = f"{text}\n{also}" if also else text
+    found = {code for code, words in places.items() if any(w in where for w in words)}
     if not found and any(c in text for c in rules.locale_currency.get("_traditional", ())):
         return "TWD"  # traditional script, no place named: most such news is Taiwan's
     return found.pop() if len(found) == 1 else None
