@@ -98,6 +98,8 @@ class DateRules:
     units: dict[str, str] = field(default_factory=dict)
     # "next week" -> 1, for a weekday of a week ("next week Sunday")
     relative_weeks: dict[str, int] = field(default_factory=dict)
+    # the character after 周 / 星期 of each weekday (一 -> 0, 日 and 天 -> 6)
+    weekdays_zh: dict[str, int] = field(default_factory=dict)
 
 
 _RESOLVERS = {
@@ -182,6 +184,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "relative_months",
             "units",
             "relative_weeks",
+            "weekdays_zh",
             "parts",
             "rules",
             "exclude_before",
@@ -257,6 +260,7 @@ def load_dates(patterns: Rules) -> DateRules:
         triggers=triggers,
         units={str(k): str(v) for k, v in data.get("units", {}).items()},
         relative_weeks={k.lower(): int(v) for k, v in data.get("relative_weeks", {}).items()},
+        weekdays_zh={str(k): int(v) for k, v in data.get("weekdays_zh", {}).items()},
     )
 
 
@@ -459,7 +463,7 @@ def resolve(
     if kind == "weekday":
         if published is None:
             return None
-        target = rules.weekdays[groups["weekday"].lower()]
+        target = _weekday(groups["weekday"], rules)
         back = (published.weekday() - target) % 7
         return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
     if kind == "roc":
@@ -476,7 +480,7 @@ def resolve(
         # past Wednesday": the latest one before it
         if published is None:
             return None
-        target = rules.weekdays[groups["weekday"].lower()]
+        target = _weekday(groups["weekday"], rules)
         rel = " ".join(groups["rel"].lower().split())
         monday = published - timedelta(days=published.weekday())
         if rel in ("next", "following", "the following"):
@@ -523,7 +527,7 @@ def _resolve_more(
         # "Thursday the 21st": the nearest day to the publication date that is both
         if published is None or day is None:
             return None
-        target = rules.weekdays[groups["weekday"].lower()]
+        target = _weekday(groups["weekday"], rules)
         best = None
         for shift in range(-6, 7):
             y, m0 = divmod(published.year * 12 + published.month - 1 + shift, 12)
@@ -539,7 +543,7 @@ def _resolve_more(
         offset = rules.relative_weeks.get(" ".join(groups["rel"].lower().split()))
         if offset is None:
             return None
-        target = rules.weekdays[groups["weekday"].lower()]
+        target = _weekday(groups["weekday"], rules)
         monday = published - timedelta(days=published.weekday())
         return DateValue((monday + timedelta(days=7 * offset + target)).isoformat(), "day", True)
     if kind == "ago_compound":
@@ -574,7 +578,7 @@ def _resolve_more(
     if kind == "nth_weekday":
         # "the second Sunday" (of the publication month), "the first Monday of March"
         n = _ordinal(groups["ord"], rules)
-        target = rules.weekdays[groups["weekday"].lower()]
+        target = _weekday(groups["weekday"], rules)
         in_month = month or (published.month if published else None)
         in_year = year or (published.year if published else None)
         if n is None or in_month is None or in_year is None:
@@ -585,6 +589,17 @@ def _resolve_more(
             return None
         return DateValue(day_.isoformat(), "day", year is None)
     return None
+
+
+def _weekday(name: str, rules: DateRules) -> int:
+    """Monday 0 .. Sunday 6, from an English name or a Chinese one (一 of 周一, 日; the
+    numeral comes here as a digit, read by _arabic)."""
+    key = name.lower()
+    if key in rules.weekdays:
+        return rules.weekdays[key]
+    if key.isdigit():
+        return int(key) - 1
+    return rules.weekdays_zh[key]
 
 
 def _month_length(year: int, month: int) -> int:
