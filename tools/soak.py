@@ -9,7 +9,9 @@ It makes two corpora of made-up articles (benchmarks/bench.py's generator: A wit
 2. --kills runs of A into one folder, each killed with SIGKILL at a random moment of
    what a clean run takes, each followed by the check below (of what was committed);
    each run resumes what the killed ones left, and its kill lands at a random moment
-   of the work still to do; then a run to the end, whose tables must equal the clean run's;
+   of the work still to do (once a folder holds every article, a run to the end is
+   checked against the clean run and the kills go on in a fresh folder); then a run
+   to the end, whose tables must equal the clean run's;
 3. a run of A and a run of B started together into one folder (``--wait``), whose
    tables must equal the clean run of A then B.
 
@@ -170,10 +172,20 @@ def main(argv: list[str] | None = None) -> int:
         run_to_end([b], work / "ref_ab")
         ref_ab = tables_of(work / "ref_ab")
 
-        out = work / "killed"
+        folders = 1
+        out = work / "killed-1"
         startup = run_to_end([a], work / "ref_a")  # nothing left to do: the start-up cost
         for i in range(args.kills):
             done = len(tables_of(out)["articles"]) if (out / "articles.parquet").exists() else 0
+            if done == args.articles:
+                # all committed (a killed run writes no inputs part): a run to the end
+                # must now give the clean run's tables; the next kills go to a fresh
+                # folder, so that each lands mid-run
+                seconds = run_to_end([a], out)
+                report(f"folder {folders}: run to the end", seconds, check(out, ref_a))
+                folders += 1
+                out = work / f"killed-{folders}"
+                done = 0
             left = 1 - done / args.articles
             moment = startup + rng.uniform(0.05, 0.9) * max(clean - startup, 0.1) * left
             started = time.perf_counter()
