@@ -94,7 +94,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
     last_words = alternation([h.split()[-1] for h in heads])
-    inner = rf"(?:(?!(?:{last_words})\b){cap})"
+    # ... except a head's last word that names the hospital's type before "Hospital"
+    # ("Wuhan Center Hospital": 中心医院, a central hospital)
+    inner = rf"(?:(?!(?:{last_words})\b(?!\s+Hospital\b)){cap})"
     conn = r"(?:of|and|&|de|for|the)"
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
@@ -213,6 +215,15 @@ def _case_keeping(new: str) -> Callable[[re.Match[str]], str]:
 
 
 def _same_case(original: str, new: str) -> str:
+    """``new`` in the case of ``original``, word by word when both have as many words
+    ("Center Hospital" -> "Central Hospital"), else by the first letter.
+
+    >>> _same_case("Center Hospital", "central hospital"), _same_case("Tumor", "cancer")
+    ('Central Hospital', 'Cancer')
+    """
+    old_words, new_words = original.split(), new.split()
+    if len(old_words) == len(new_words) > 1:
+        return " ".join(_same_case(o, n) for o, n in zip(old_words, new_words, strict=True))
     return new[:1].upper() + new[1:] if original[:1].isupper() else new
 
 
