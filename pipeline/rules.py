@@ -265,6 +265,10 @@ def section(data: Any, key: str, kind: type, *, file: str) -> Any:
     return expect(data[key], kind, file=file, key=key)
 
 
+# a group repeated without bound: ")+", ")*", "){2,}"
+_GROUP_REPEAT = re.compile(r"\)(?:[*+]|\{\d*,\})")
+
+
 def compile_regex(pattern: str, *, file: str, key: str) -> re.Pattern[str]:
     """A regex of a rule file, compiled; a bad one, or one that nests an unbounded
     repeat directly in another ("(a+)+", "(?:\\w*)*": exponential backtracking on a near
@@ -279,7 +283,9 @@ def compile_regex(pattern: str, *, file: str, key: str) -> re.Pattern[str]:
     """
     try:
         compiled = re.compile(pattern)
-        parsed = _parser.parse(pattern)
+        # only a group can carry the outer repeat: most regexes need no parse (a parse
+        # of every date rule cost a run 0.5 s at start)
+        parsed = _parser.parse(pattern) if _GROUP_REPEAT.search(pattern) else ()
     except (re.error, OverflowError, RecursionError) as exc:
         raise PatternError(file, f"bad regex: {exc}", key=key) from None
     if _nested_repeat(list(parsed)):
