@@ -387,10 +387,16 @@ class ProductsComponent(RulesComponent):
             )
             for cand in pending
         ]
+        sentences = Sentences(doc)
+        first_pass = [
+            (cand, self._by_company(cand, res, companies, sentences))
+            if cand.rule == GENERIC_RULE and res.target_id is None
+            else (cand, res)
+            for cand, res in first_pass
+        ]
         resolved = {m.product_id for m in mentions} | {
             r.target_id for _, r in first_pass if r.target_id
         }
-        sentences = Sentences(doc)
         doc_text = text_of(doc)
         support_floor = self.kb.translit.scoring["support_floor"]
         # what each sentence offers as support, read once per sentence (not per name in
@@ -471,6 +477,32 @@ class ProductsComponent(RulesComponent):
                 ),
             )
         return doc
+
+    def _by_company(
+        self, cand: Candidate, res: Resolution, companies: list[Mention], sentences: Sentences
+    ) -> Resolution:
+        """An unseen Chinese generic name (…仑赛) whose sentence names companies: the
+        product of theirs whose reading is fewest syllables from the name's (at most
+        COMPANY_SYLLABLE_EDITS, and alone at that distance), method company. Its sound
+        alone may be nearer another company's product (one character of the head
+        changed); which company brings it is the better evidence."""
+        lo, hi = sentences.at(cand.start)
+        named = {c.product_id for c in companies if lo <= c.start < hi}
+        if not named:
+            return res
+        sylls = readings(cand.key, self.pinyin)
+        distance = {
+            p.id: syllable_edits(sylls, p.pinyin.split("-"))
+            for p in self.kb.products.values()
+            if p.pinyin and named & set(p.companies)
+        }
+        if not distance:
+            return res
+        best = min(distance.values())
+        nearest = [pid for pid, d in distance.items() if d == best]
+        if best > COMPANY_SYLLABLE_EDITS or len(nearest) != 1:
+            return res
+        return Resolution(res.text, nearest[0], "company", res.score, res.candidates)
 
     def _supported_companies(
         self,
@@ -719,6 +751,25 @@ _FUNCTION_WORDS = r"(?:and|or|of|the|a|an|in|for|to|with|by|on|at|its|their|as|i
 
 # one to three lower-case words (no function word among them) ending where the search ends
 _LOWER_WORDS_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?:(?!{_FUNCTION_WORDS})[a-z][a-z'’]+ ){{1,3}}$")
+
+# how many syllables an unseen Chinese generic name may differ from the product of the
+# company its sentence names (a syllable changed and one added: 益基利仑赛 / 阿基仑赛)
+COMPANY_SYLLABLE_EDITS = 2
+
+
+def syllable_edits(a: list[str], b: list[str]) -> int:
+    """Edit distance between two runs of syllables (each syllable one unit).
+
+    >>> syllable_edits("yi ji li lun sai".split(), "a ji lun sai".split())
+    2
+    """
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
 
 # the id of a company outside the knowledge base: this prefix and its name
 OPEN_PREFIX = "open:"
