@@ -146,8 +146,12 @@ class ProductsComponent(RulesComponent):
             else "(?!)"
         )
         # a company name machine translation left in lower case ("legend biologics"): up
-        # to three lower-case words and an industry word
-        ascii_industry = alternation(w for w in self.kb.translit.industry_words if w.isascii())
+        # to three lower-case words and a word that makes a company (biotech, pharma:
+        # open_companies.ends), not any industry word ("precision cell therapy" is none)
+        t = self.kb.translit
+        ascii_industry = alternation(
+            sorted(w for w in t.industry_words & t.open_ends if w.isascii())
+        )
         # (found by the industry word, then read back: a regex tried at every letter of
         # the text cost a third of a millisecond per article)
         self.lower_industry = re.compile(
