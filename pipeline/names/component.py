@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -496,7 +497,7 @@ class ProductsComponent(RulesComponent):
             return res
         sylls = readings(cand.key, self.pinyin)
         distance = {
-            p.id: syllable_edits(sylls, p.pinyin.split("-"))
+            p.id: Levenshtein.distance(sylls, p.pinyin.split("-"))  # syllables as units
             for p in self.kb.products.values()
             if p.pinyin and named & set(p.companies)
         }
@@ -759,20 +760,6 @@ _LOWER_WORDS_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?:(?!{_FUNCTION_WORDS})[a-
 # how many syllables an unseen Chinese generic name may differ from the product of the
 # company its sentence names (a syllable changed and one added: 益基利仑赛 / 阿基仑赛)
 COMPANY_SYLLABLE_EDITS = 2
-
-
-def syllable_edits(a: list[str], b: list[str]) -> int:
-    """Edit distance between two runs of syllables (each syllable one unit).
-
-    >>> syllable_edits("yi ji li lun sai".split(), "a ji lun sai".split())
-    2
-    """
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
 
 
 # the id of a company outside the knowledge base: this prefix and its name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from ..errors import PatternError
 from ..rules import Rules, check_keys, expect, string_list
 from ..words.chinese import load_variants
 from .similarity import (
+    PART_RENDERINGS,
     Part,
     Target,
     cut_keys,
@@ -37,7 +39,6 @@ from .translit import (
     Translit,
     letters_only,
     load_translit,
-    part_renderings,
     phonetic_key,
     segment_forms,
 )
@@ -203,7 +204,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
                 seg.get("english", []), file=file, key="segments.english", line=line
             )
             parts.append(segment_forms(seg["pinyin"], seg.get("chinese"), english, t))
-            rendered.append(part_renderings(seg["pinyin"], t))
+            rendered.append(renderings(syllables(seg["pinyin"]), t, PART_RENDERINGS))
         aliases = string_list(rec["aliases"], file=file, key="aliases", line=line)
         forms = {letters_only(a) for a in aliases}
         if parts:
@@ -229,16 +230,16 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             ),
             forms=tuple(sorted(f for f in forms if f)),
             parts=core,
-            later_starts=frozenset(
-                s for part in core[1:] for f in part.forms for s in (f[:3], consonant_start(f))
-            ),
-            starts=frozenset(
-                s
-                for f in (*forms, *(f for part in core for f in part.forms))
-                for s in (f[:3], consonant_start(f))
-            ),
+            later_starts=_starts(f for part in core[1:] for f in part.forms),
+            starts=_starts((*forms, *(f for part in core for f in part.forms))),
         )
     return out
+
+
+def _starts(forms: Iterable[str]) -> frozenset[str]:
+    """How a spelling of one of these forms can start: its first three letters, or its
+    consonant start."""
+    return frozenset(s for f in forms for s in (f[:3], consonant_start(f)))
 
 
 def _load_products(
@@ -583,8 +584,8 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
     such a suffix ("Kingsrui Bio", "... Co., Ltd.") is company-shaped and needs a lower
     score; a later part of a name alone counts when it is not an ordinary English word.
     ``support`` adds context bonuses per company id (the article names its product) to
-    scores at or above the company support floor: a near rendering of a short name, or
-    a later English word of a name alone ("Squibb"), resolves only so."""
+    scores at or above the company support floor: a near rendering of a short name
+    ("Kait Pharma") resolves only so."""
     t = kb.translit
     scoring = t.scoring
     text = text.strip()

@@ -27,6 +27,9 @@ from .translit import Translit, letter_key, letters_only, phonetic_key, syllable
 
 # renderings kept per head: the product of every syllable's forms, bounded
 MAX_RENDERINGS = 4000
+# ... and per company name part (a part's renderings are compared only with pieces
+# already alike, so more of them cost little)
+PART_RENDERINGS = 6000
 # a piece of a company name is compared with a part's renderings only when it is this
 # alike to the part's pinyin, English or meanings already (as letters or as sound)
 RENDERING_GATE = 0.6
@@ -47,14 +50,14 @@ def syllables(pinyin: str) -> list[str]:
     return [s for s in re.split(r"[-\s]+", pinyin.lower()) if s]
 
 
-def renderings(sylls: list[str], t: Translit) -> tuple[str, ...]:
+def renderings(sylls: list[str], t: Translit, limit: int = MAX_RENDERINGS) -> tuple[str, ...]:
     """Letter strings a run of pinyin syllables is written as ("yi-kai-da" -> yikaida,
-    ikaida, icaida, ...), at most MAX_RENDERINGS, the plain pinyin always among them."""
+    ikaida, icaida, ...), at most ``limit``, the plain pinyin always among them."""
     if not sylls:
         return ()
     forms = [syllable_forms(s, t) for s in sylls]
     out = {"".join(sylls)}
-    for combo in itertools.islice(itertools.product(*forms), MAX_RENDERINGS):
+    for combo in itertools.islice(itertools.product(*forms), limit):
         out.add("".join(combo))
     return tuple(sorted(out))
 

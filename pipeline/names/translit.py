@@ -287,21 +287,6 @@ def syllable_forms(syllable: str, t: Translit) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-# renderings kept per company name part
-PART_RENDERINGS = 6000
-
-
-def part_renderings(pinyin: str | None, t: Translit) -> tuple[str, ...]:
-    """The renderings each syllable of a name part really gets ("jin-si-rui" ->
-    kingsirey, ...), from the initials and finals tables, as product heads are scored;
-    at most PART_RENDERINGS."""
-    if not pinyin:
-        return ()
-    per_syllable = [syllable_forms(s, t) for s in re.split(r"[-\s]+", pinyin.lower()) if s]
-    combos = itertools.islice(itertools.product(*per_syllable), PART_RENDERINGS)
-    return tuple(sorted({"".join(c) for c in combos}))
-
-
 def segment_forms(
     pinyin: str | None, chinese: str | None, english: tuple[str, ...], t: Translit
 ) -> tuple[str, ...]:
