@@ -8,6 +8,7 @@ at the bottom only finds spans and calls the core.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -421,12 +422,8 @@ def resolve(
         offset = rules.relative_months.get(groups["rel"].lower())
         if published is None or offset is None or day is None:
             return None
-        y, m = divmod(published.year * 12 + published.month - 1 + offset, 12)
-        return (
-            DateValue(f"{y:04d}-{m + 1:02d}-{day:02d}", "day", True)
-            if _valid(y, m + 1, day)
-            else None
-        )
+        y, m = _months_on(published, offset)
+        return DateValue(f"{y:04d}-{m:02d}-{day:02d}", "day", True) if _valid(y, m, day) else None
     if kind == "month_only":
         if month is None:
             return None
@@ -530,9 +527,9 @@ def _resolve_more(
         target = _weekday(groups["weekday"], rules)
         best = None
         for shift in range(-6, 7):
-            y, m0 = divmod(published.year * 12 + published.month - 1 + shift, 12)
-            if _valid(y, m0 + 1, day) and date(y, m0 + 1, day).weekday() == target:
-                cand = date(y, m0 + 1, day)
+            y, m = _months_on(published, shift)
+            if _valid(y, m, day) and date(y, m, day).weekday() == target:
+                cand = date(y, m, day)
                 if best is None or abs((cand - published).days) < abs((best - published).days):
                     best = cand
         return DateValue(best.isoformat(), "day", True) if best else None
@@ -559,9 +556,9 @@ def _resolve_more(
                 months_back += count * (12 if unit == "year" else 1)
             else:
                 days_back += count * (7 if unit == "week" else 1)
-        y, m0 = divmod(published.year * 12 + published.month - 1 - months_back, 12)
-        d = min(published.day, _month_length(y, m0 + 1))
-        return DateValue((date(y, m0 + 1, d) - timedelta(days=days_back)).isoformat(), "day", True)
+        y, m = _months_on(published, -months_back)
+        d = min(published.day, calendar.monthrange(y, m)[1])
+        return DateValue((date(y, m, d) - timedelta(days=days_back)).isoformat(), "day", True)
     if kind == "ordinal_month":
         # "the third month of 2021", "the 9th month of next year"
         n = _ordinal(groups["ord"], rules)
@@ -600,11 +597,6 @@ def _weekday(name: str, rules: DateRules) -> int:
     if key.isdigit():
         return int(key) - 1
     return rules.weekdays_zh[key]
-
-
-def _month_length(year: int, month: int) -> int:
-    nxt = date(year + month // 12, month % 12 + 1, 1)
-    return (nxt - timedelta(days=1)).day
 
 
 def _ordinal(text: str, rules: DateRules) -> int | None:
@@ -694,9 +686,15 @@ def _offset(published: date, n: int, unit: str) -> DateValue:
     return DateValue((published + timedelta(days=days)).isoformat(), "day", True)
 
 
-def _shift_month(day: date, offset: int) -> str:
+def _months_on(day: date, offset: int) -> tuple[int, int]:
+    """(year, month) ``offset`` months after (before, when negative) ``day``'s month."""
     index = day.year * 12 + day.month - 1 + offset
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return index // 12, index % 12 + 1
+
+
+def _shift_month(day: date, offset: int) -> str:
+    year, month = _months_on(day, offset)
+    return f"{year:04d}-{month:02d}"
 
 
 def _month(groups: dict[str, Any], rules: DateRules) -> int | None:
