@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
 
 from ..nlp.scan import alternation
 from ..rules import Rules, expect, open_json, section, string_list
@@ -48,9 +49,7 @@ class NumberWords:
     def year_regex(self) -> str:
         """A year in words: "nineteen ninety six", "nineteen oh five", "two thousand and
         fifteen", "nineteen hundred ninety three"."""
-        unit = "|".join(sorted(self.units, key=len, reverse=True))
-        ten = "|".join(sorted(self.tens, key=len, reverse=True))
-        num = rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
+        unit, ten, num = self._word_alternations()
         # the last two digits of "nineteen ninety six", "twenty ten": 10 and up (the
         # "zero five" form aside), so "May twenty nine" is a day, not 2009
         teen = "|".join(
@@ -107,12 +106,17 @@ class NumberWords:
         point = alternation(self.chinese_point) if self.chinese_point else "(?!)"
         return rf"{digit}+(?:(?:{point}){digit}+)?"
 
-    def regex(self) -> str:
-        """A regex alternation for one number written in words (longest first)."""
+    def _word_alternations(self) -> tuple[str, str, str]:
+        """The alternations of the unit words, of the tens, and of one number below a
+        hundred ("ninety-five", "twelve"), longest first."""
         unit = "|".join(sorted(self.units, key=len, reverse=True))
         ten = "|".join(sorted(self.tens, key=len, reverse=True))
+        return unit, ten, rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
+
+    def regex(self) -> str:
+        """A regex alternation for one number written in words (longest first)."""
+        _unit, _ten, simple = self._word_alternations()
         scale = "|".join(self.scales)
-        simple = rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
         articles = "|".join(sorted(self.articles, key=len, reverse=True)) or "a"
         fractional = ""
         if self.fractions:
@@ -158,28 +162,20 @@ def load_numbers(patterns: Rules) -> NumberWords:
         tens={k: int(v) for k, v in section(data, "tens", dict, file=file).items()},
         scales={k: int(v) for k, v in section(data, "scales", dict, file=file).items()},
         articles=frozenset(string_list(data.get("articles", []), file=file, key="articles")),
-        fractions={
-            k.lower(): float(v)
-            for k, v in expect(data.get("fractions", {}), dict, file=file, key="fractions").items()
-        },
-        chinese={
-            k: int(v)
-            for k, v in expect(data.get("chinese", {}), dict, file=file, key="chinese").items()
-        },
+        fractions=_table(data, "fractions", file, float),
+        chinese=_table(data, "chinese", file, int),
         chinese_point=tuple(
             string_list(data.get("chinese_point", []), file=file, key="chinese_point")
         ),
-        ordinals={
-            k.lower(): int(v)
-            for k, v in expect(data.get("ordinals", {}), dict, file=file, key="ordinals").items()
-        },
-        year_scales={
-            k.lower(): int(v)
-            for k, v in expect(
-                data.get("year_scales", {}), dict, file=file, key="year_scales"
-            ).items()
-        },
+        ordinals=_table(data, "ordinals", file, int),
+        year_scales=_table(data, "year_scales", file, int),
     )
+
+
+def _table(data: dict[str, Any], key: str, file: str, kind: type) -> dict[str, Any]:
+    """An optional word -> value table of numbers.json, words in lower case."""
+    table = expect(data.get(key, {}), dict, file=file, key=key)
+    return {k.lower(): kind(v) for k, v in table.items()}
 
 
 def chinese_number(text: str, words: NumberWords) -> float | None:
