@@ -48,10 +48,11 @@ class HospitalsComponent(RulesComponent):
         text = text_of(doc)
         heads = hits(doc, self.trigger)
         # lower-case heads right after a capitalised word ("Zhongshan hospital")
+        lower_head = self.rules.lower_head
         lowered = [
             (start, end)
             for start, end in hits(doc, self.lower_trigger)
-            if _after_capitalised(text, start)
+            if any(m.end("head") == end for m in lower_head.finditer(text, max(0, start - 80), end))
         ]
         if lowered:
             heads = sorted([*heads, *lowered])
@@ -90,10 +91,3 @@ class HospitalsComponent(RulesComponent):
 )
 def make_hospitals(nlp: Language, name: str, patterns: str) -> HospitalsComponent:
     return HospitalsComponent(nlp, name, patterns)
-
-
-def _after_capitalised(text: str, start: int) -> bool:
-    """Whether the word before ``start`` (one space back) starts with a capital."""
-    before = text[max(0, start - 40) : start].rstrip()
-    word = before.rsplit(None, 1)[-1] if before.strip() else ""
-    return bool(word) and word[0].isupper() and len(before) < len(text[max(0, start - 40) : start])

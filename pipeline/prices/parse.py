@@ -115,7 +115,8 @@ class MoneyRules:
     # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
     # the US dollar amount in the bracket after it (currency -> lowest, highest ratio)
     yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
-    # the ending of a web host -> a word of its place ("jp" -> Japan), see place_words
+    # the ending of a web host -> a word of its place (".jp" -> Japan), read with the
+    # article's text by local_currency and the ¥ rule (yen_context)
     url_places: dict[str, str] = field(default_factory=dict)
 
 
