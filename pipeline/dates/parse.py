@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property, lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import PatternError
@@ -38,8 +39,30 @@ WINDOW = 60
 @dataclass(frozen=True)
 class DateValue:
     value: str
-    granularity: str  # day, month, year
+    granularity: str  # day, month, quarter, half, year
     relative: bool
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The reference time of a date written without its year, as HeidelTime keeps one:
+    the year of an explicit date near it (its month when it has one), and whether that
+    date joins it as the other end of a range ("March 1 to 20, 2025")."""
+
+    year: int
+    month: int | None = None
+    after: bool = False  # the anchor stands after the date
+    range_end: bool = False  # joined to the date by "to", "and", a dash
+
+    def year_for(self, month: int) -> int:
+        """The year of ``month``: the anchor's, or the one before or after when the two
+        ends of a range cross a new year ("December 20 to January 5, 2025")."""
+        if self.range_end and self.month is not None:
+            if self.after and month > self.month:
+                return self.year - 1
+            if not self.after and month < self.month:
+                return self.year + 1
+        return self.year
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,9 @@ class DateRule:
     span_group: str | None
     emit: bool
     near: tuple[str, ...] = ()  # trigger groups one of which every match holds; () = any
+    # which years anchor a match without one: "sentence" (the nearest in its sentence,
+    # else the last before it) or "range" (only the other end of a range it opens)
+    anchor: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -101,41 +127,25 @@ class DateRules:
     relative_weeks: dict[str, int] = field(default_factory=dict)
     # the character after 周 / 星期 of each weekday (一 -> 0, 日 and 天 -> 6)
     weekdays_zh: dict[str, int] = field(default_factory=dict)
+    # holiday name -> "MM-DD" (a fixed day) or {year: "MM-DD"} (a lunar one, by year)
+    holidays: dict[str, str | dict[str, str]] = field(default_factory=dict)
+    # words that number a part of a year besides ordinals (上 -> 1, latter -> 2); "last"
+    # words name the last part (a half's second, a quarter's fourth)
+    part_words: dict[str, int] = field(default_factory=dict)
+    last_part_words: tuple[str, ...] = ()
+    # resolvers of dates written without their year, which take an anchor's
+    anchored: tuple[str, ...] = ()
+    # a year written alone, which anchors a date without one ("the 2022 forum")
+    bare_year: re.Pattern[str] = re.compile("(?!)")
+    # where a sentence ends, for anchors; what lies between the two ends of a range
+    sentence_break: re.Pattern[str] = re.compile("(?!)")
+    range_gap: re.Pattern[str] = re.compile("(?!)")
+    # what may stand before and after a dateline, the date that opens a text
+    dateline_before: re.Pattern[str] = re.compile("(?!)")
+    dateline_after: re.Pattern[str] = re.compile("(?!)")
 
 
-_RESOLVERS = {
-    "rel_day",
-    "rel_month_word",
-    "ago",
-    "ymd",
-    "ym",
-    "month_rel_year",
-    "rel_month",
-    "md",
-    "month_only",
-    "rel_year",
-    "year",
-    "day_only",
-    "weekday",
-    "rel_weekday",
-    "slash_date",
-    "md_rel_year",
-    "in_offset",
-    "from_today",
-    "day_rel_month",
-    "roc",
-    "ymd_or_md",
-    "same_year",
-    "weekday_day",
-    "week_weekday",
-    "ago_compound",
-    "md_numeric",
-    "ym_numeric",
-    "ordinal_month",
-    "nth_weekday",
-    "none",
-}
-_RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near"}
+_RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near", "anchor"}
 
 
 def group_windows(text: str, rules: DateRules) -> dict[str, list[tuple[int, int]]]:
@@ -191,6 +201,11 @@ def load_dates(patterns: Rules) -> DateRules:
             "exclude_before",
             "published_labels",
             "triggers",
+            "holidays",
+            "part_words",
+            "last_part_words",
+            "anchored_resolvers",
+            "anchor",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -205,12 +220,15 @@ def load_dates(patterns: Rules) -> DateRules:
     parts["DAYWORD"] = numbers.day_regex()
     parts["YEARWORD"] = numbers.year_regex()
     parts["ORDWORD"] = "(?i:" + alternation(list(numbers.ordinals)) + ")"
+    # holiday names: Chinese as written, English in any case
+    holidays = _holidays(data.get("holidays", {}), file)
+    parts["HOLIDAY"] = "(?i:" + alternation(list(holidays)) + ")" if holidays else "(?!)"
     rules = []
     for index, raw in enumerate(section(data, "rules", list, file=file)):
         where = f"rules[{index}]"
         expect(raw, dict, file=file, key=where)
         check_keys(raw, file=file, allowed=_RULE_KEYS, required={"id", "regex", "resolve"})
-        if raw["resolve"] not in _RESOLVERS:
+        if raw["resolve"] not in RESOLVERS:
             raise PatternError(
                 file, f"{where} ({raw['id']}): unknown resolver {raw['resolve']!r}", key="resolve"
             )
@@ -230,6 +248,9 @@ def load_dates(patterns: Rules) -> DateRules:
                 raw.get("span_group"),
                 raw.get("emit", True),
                 tuple(near),
+                _one_of(
+                    raw.get("anchor", "sentence"), ("sentence", "range"), file, f"{where}.anchor"
+                ),
             )
         )
     labels = string_list(data["published_labels"], file=file, key="published_labels")
@@ -262,7 +283,59 @@ def load_dates(patterns: Rules) -> DateRules:
         units={str(k): str(v) for k, v in data.get("units", {}).items()},
         relative_weeks={k.lower(): int(v) for k, v in data.get("relative_weeks", {}).items()},
         weekdays_zh={str(k): int(v) for k, v in data.get("weekdays_zh", {}).items()},
+        holidays={k.lower(): v for k, v in holidays.items()},
+        part_words={str(k).lower(): int(v) for k, v in data.get("part_words", {}).items()},
+        last_part_words=string_list(
+            data.get("last_part_words", []), file=file, key="last_part_words"
+        ),
+        anchored=string_list(
+            data.get("anchored_resolvers", []), file=file, key="anchored_resolvers"
+        ),
+        **_anchor_rules(data.get("anchor", {}), file, parts),
     )
+
+
+_ANCHOR_KEYS = ("bare_year", "sentence_break", "range_gap", "dateline_before", "dateline_after")
+
+
+def _anchor_rules(raw: Any, file: str, parts: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """The regexes of the reference time: a bare year, a sentence break, a range gap."""
+    expect(raw, dict, file=file, key="anchor")
+    check_keys(
+        raw,
+        file=file,
+        allowed={"_comment", *_ANCHOR_KEYS},
+        required=set(),
+    )
+    out = {}
+    for key in _ANCHOR_KEYS:
+        if key in raw:
+            out[key] = compile_regex(_expand(str(raw[key]), parts), file=file, key=f"anchor.{key}")
+    return out
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], file: str, key: str) -> str:
+    if value not in allowed:
+        raise PatternError(file, f"{value!r} is not one of {', '.join(allowed)}", key=key)
+    return str(value)
+
+
+def _holidays(raw: Any, file: str) -> dict[str, str | dict[str, str]]:
+    """Holiday names with the day of each: "MM-DD", or a table {year: "MM-DD"}."""
+    expect(raw, dict, file=file, key="holidays")
+    day = re.compile(r"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
+    out: dict[str, str | dict[str, str]] = {}
+    for name, when in raw.items():
+        if name.startswith("_"):
+            continue
+        days = when if isinstance(when, dict) else {"": when}
+        for year, value in days.items():
+            if not isinstance(value, str) or not day.fullmatch(value):
+                raise PatternError(file, f"holidays.{name}: {value!r} is not MM-DD", key=name)
+            if year and not re.fullmatch(r"\d{4}", year):
+                raise PatternError(file, f"holidays.{name}: {year!r} is not a year", key=name)
+        out[name] = when if isinstance(when, str) else dict(when)
+    return out
 
 
 def _trigger_groups(
@@ -298,8 +371,47 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Parts:
+    """What one rule match says, read once: its regex groups, the month, day and year
+    they name, the publication date and the anchor (reference time) of the match."""
+
+    groups: dict[str, Any]
+    published: date | None
+    rules: DateRules
+    month: int | None
+    day: int | None
+    year: int | None
+    anchor: Anchor | None = None
+
+    @property
+    def pub_year(self) -> int | None:
+        return self.published.year if self.published else None
+
+    def offset(self, table: dict[str, int], key: str = "rel") -> int | None:
+        return table.get((self.groups.get(key) or "").lower())
+
+
+Resolver = Callable[[Parts], "DateValue | None"]
+# resolver name (the "resolve" of a rule in dates.json) -> function; each declared once
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver(*names: str) -> Callable[[Resolver], Resolver]:
+    def register(fn: Resolver) -> Resolver:
+        for name in names:
+            RESOLVERS[name] = fn
+        return fn
+
+    return register
+
+
 def resolve(
-    kind: str, groups: dict[str, Any], published: date | None, rules: DateRules
+    kind: str,
+    groups: dict[str, Any],
+    published: date | None,
+    rules: DateRules,
+    anchor: Anchor | None = None,
 ) -> DateValue | None:
     """Turn the groups of one rule match into a TIMEX3-style value.
 
@@ -308,284 +420,415 @@ def resolve(
     DateValue(value='2023-12', granularity='month', relative=True)
     >>> resolve("month_rel_year", {"monthname": "June", "rel": "this"}, None, r)
     DateValue(value='XXXX-06', granularity='month', relative=True)
+    >>> resolve("md", {"monthname": "June", "day": "3"}, date(2024, 5, 26), r, Anchor(2022))
+    DateValue(value='2022-06-03', granularity='day', relative=False)
     """
     groups = {k: _arabic(v) if isinstance(v, str) else v for k, v in groups.items()}
     if groups.get("rel2") and not groups.get("rel"):  # a rule's second form ("the year after next")
         groups["rel"] = groups["rel2"]
-    month = _month(groups, rules)
     day = _day(groups.get("day"), rules)
     year = _year_of(groups.get("year"), rules)
     if (groups.get("day") and day is None) or (groups.get("year") and year is None):
         return None
-    pub_year = published.year if published else None
+    parts = Parts(groups, published, rules, _month(groups, rules), day, year, anchor)
+    value = RESOLVERS[kind](parts)
+    # a value with no known part ("last year" in an undated article) says nothing
+    if value is None or not value.value.strip("X-"):
+        return None
+    return value
 
-    if kind == "ymd":
-        if year is None or month is None or day is None or not _valid(year, month, day):
-            return None
-        return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day", False)
-    if kind == "same_year":
-        # "同年9月", "in May of the same year": find_dates gives the year of the date
-        # before it in the text, if any
-        shown = f"{year:04d}" if year else "XXXX"
-        if month is None:
-            return DateValue(shown, "year", True) if year else None
-        if day is None:
-            return DateValue(f"{shown}-{month:02d}", "month", True)
-        if year and not _valid(year, month, day):
-            return None
-        return DateValue(f"{shown}-{month:02d}-{day:02d}", "day", True)
-    if kind == "ymd_or_md":
-        # a day carried after a full date: its year when the text gives one
-        return resolve("ymd" if year is not None else "md", groups, published, rules)
-    if kind == "ym":
-        if year is None or month is None:
-            return None
-        return DateValue(f"{year:04d}-{month:02d}", "month", False)
-    if kind == "year":
-        return DateValue(f"{year:04d}", "year", False) if year else None
-    if kind == "rel_year":
-        offset = rules.relative_years.get(groups["rel"].lower())
-        if offset is None:
-            return None
-        return DateValue(_year(pub_year, offset), "year", True)
-    if kind == "month_rel_year":
-        offset = rules.relative_years.get(groups["rel"].lower())
-        if offset is None or month is None:
-            return None
-        return DateValue(f"{_year(pub_year, offset)}-{month:02d}", "month", True)
-    if kind == "rel_month":
-        # "last December": the most recent December before the publication month;
-        # "this June": June of the publication year; "next June": the first June after.
-        if month is None:
-            return None
-        rel = groups["rel"].lower()
-        if published is None:
-            return DateValue(f"XXXX-{month:02d}", "month", True)
-        if rel == "last":
-            y = published.year if month < published.month else published.year - 1
-        elif rel == "next":
-            y = published.year if month > published.month else published.year + 1
-        else:
-            y = published.year
-        return DateValue(f"{y:04d}-{month:02d}", "month", True)
-    if kind == "md":
-        if month is None or day is None or not _valid(2000, month, day):
-            return None
-        if published is None:
-            return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
-        # the year that puts the day nearest the publication date ("Jan. 1" in a
-        # December article is next year's)
-        years = [
-            y
-            for y in (published.year - 1, published.year, published.year + 1)
-            if _valid(y, month, day)
-        ]
-        if not years:
-            return None
-        y = min(years, key=lambda y: (abs((date(y, month, day) - published).days), -y))
-        return DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True)
-    if kind == "md_rel_year":
-        # "November 25 last year"
-        offset = rules.relative_years.get(groups["rel"].lower())
-        if offset is None or month is None or day is None or not _valid(2000, month, day):
-            return None
-        if pub_year is None:
-            return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
-        y = pub_year + offset
+
+@resolver("none")
+def _none(p: Parts) -> DateValue | None:
+    return None
+
+
+@resolver("ymd")
+def _ymd(p: Parts) -> DateValue | None:
+    if p.year is None or p.month is None or p.day is None or not _valid(p.year, p.month, p.day):
+        return None
+    return DateValue(f"{p.year:04d}-{p.month:02d}-{p.day:02d}", "day", False)
+
+
+@resolver("same_year")
+def _same_year(p: Parts) -> DateValue | None:
+    # "同年9月", "in May of the same year": find_dates gives the year of the date before
+    # it in the text, if any
+    shown = f"{p.year:04d}" if p.year else "XXXX"
+    if p.month is None:
+        return DateValue(shown, "year", True) if p.year else None
+    if p.day is None:
+        return DateValue(f"{shown}-{p.month:02d}", "month", True)
+    if p.year and not _valid(p.year, p.month, p.day):
+        return None
+    return DateValue(f"{shown}-{p.month:02d}-{p.day:02d}", "day", True)
+
+
+@resolver("ymd_or_md")
+def _ymd_or_md(p: Parts) -> DateValue | None:
+    # a day carried after a full date: its year when the text gives one
+    return _ymd(p) if p.year is not None else _md(p)
+
+
+@resolver("ym")
+def _ym(p: Parts) -> DateValue | None:
+    if p.year is None or p.month is None:
+        return None
+    return DateValue(f"{p.year:04d}-{p.month:02d}", "month", False)
+
+
+@resolver("year")
+def _year_rule(p: Parts) -> DateValue | None:
+    return DateValue(f"{p.year:04d}", "year", False) if p.year else None
+
+
+@resolver("rel_year")
+def _rel_year(p: Parts) -> DateValue | None:
+    offset = p.offset(p.rules.relative_years)
+    if offset is None:
+        return None
+    return DateValue(_year(p.pub_year, offset), "year", True)
+
+
+@resolver("month_rel_year")
+def _month_rel_year(p: Parts) -> DateValue | None:
+    offset = p.offset(p.rules.relative_years)
+    if offset is None or p.month is None:
+        return None
+    return DateValue(f"{_year(p.pub_year, offset)}-{p.month:02d}", "month", True)
+
+
+@resolver("rel_month")
+def _rel_month(p: Parts) -> DateValue | None:
+    # "last December": the most recent December before the publication month;
+    # "this June": June of the publication year; "next June": the first June after.
+    month, published = p.month, p.published
+    if month is None:
+        return None
+    rel = p.groups["rel"].lower()
+    if published is None:
+        return DateValue(f"XXXX-{month:02d}", "month", True)
+    if rel == "last":
+        y = published.year if month < published.month else published.year - 1
+    elif rel == "next":
+        y = published.year if month > published.month else published.year + 1
+    else:
+        y = published.year
+    return DateValue(f"{y:04d}-{month:02d}", "month", True)
+
+
+@resolver("md")
+def _md(p: Parts) -> DateValue | None:
+    month, day, published = p.month, p.day, p.published
+    if month is None or day is None or not _valid(2000, month, day):
+        return None
+    if p.anchor is not None:
+        y = p.anchor.year_for(month)
         return (
-            DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True)
+            DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", False)
             if _valid(y, month, day)
             else None
         )
-    if kind == "slash_date":
-        # 08/27/2024 (month first, as US pages write it) or 27/08/2024 (a first part
-        # over 12 can only be a day)
-        a, b = int(groups["a"]), int(groups["b"])
-        m, d = (b, a) if a > 12 else (a, b)
-        if year is None or not _valid(year, m, d):
-            return None
-        return DateValue(f"{year:04d}-{m:02d}-{d:02d}", "day", False)
-    if kind in ("in_offset", "from_today"):
-        # "in two weeks", "3 days from today", "two days after today"
-        if published is None:
-            return None
-        n = _count(groups["n"], rules)
-        if n is None:
-            return None
-        unit = groups["unit"].lower().rstrip("s")
-        sign = -1 if groups.get("dir", "").lower() in ("before", "prior to") else 1
-        # the day counted from: "from tomorrow", "before yesterday"
-        shift = rules.relative_days.get((groups.get("anchor") or "today").lower(), 0)
-        return _offset(published + timedelta(days=shift), sign * n, unit)
-    if kind == "day_rel_month":
-        # "the 15th of next month"
-        offset = rules.relative_months.get(groups["rel"].lower())
-        if published is None or offset is None or day is None:
-            return None
-        y, m = _months_on(published, offset)
-        return DateValue(f"{y:04d}-{m:02d}-{day:02d}", "day", True) if _valid(y, m, day) else None
-    if kind == "month_only":
-        if month is None:
-            return None
-        return DateValue(f"{_year(pub_year, 0)}-{month:02d}", "month", True)
-    if kind == "day_only":
-        if day is None:
-            return None
-        if published is None:
-            return DateValue(f"XXXX-XX-{day:02d}", "day", True)
-        y, m = published.year, published.month
-        if day > published.day:  # "on the 28th" in an article of the 5th: last month
-            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-        if not _valid(y, m, day):
-            return None
-        return DateValue(f"{y:04d}-{m:02d}-{day:02d}", "day", True)
-    if kind == "rel_day":
-        offset = rules.relative_days.get(groups["relday"].lower())
-        if published is None or offset is None:
-            return None
-        return DateValue((published + timedelta(days=offset)).isoformat(), "day", True)
-    if kind == "rel_month_word":
-        offset = rules.relative_months.get(groups["rel"].lower())
-        if published is None or offset is None:
-            return None
-        return DateValue(_shift_month(published, offset), "month", True)
-    if kind == "ago":
-        if published is None:
-            return None
-        n = _count(groups["n"], rules)
-        if n is None:
-            return None
-        unit = rules.units.get(groups["unit"], groups["unit"].lower().rstrip("s"))
-        return _offset(published, -n, unit)
-    if kind == "weekday":
-        if published is None:
-            return None
-        target = _weekday(groups["weekday"], rules)
-        back = (published.weekday() - target) % 7
-        return DateValue((published - timedelta(days=back)).isoformat(), "day", True)
-    if kind == "roc":
-        # a Taiwan-calendar year, perhaps with a month, perhaps written after 今/去/明
-        # ("今（114）年2月": relative in form, the year given)
-        y = int(groups["roc"]) + 1911
-        relative = bool(groups.get("rel"))
-        if month is None:
-            return DateValue(f"{y:04d}", "year", relative)
-        return DateValue(f"{y:04d}-{month:02d}", "month", relative)
-    if kind == "rel_weekday":
-        # "next Monday": Monday of next week; "last Wednesday": Wednesday of the week
-        # before; "this/coming Friday": the next one from the publication day; "this
-        # past Wednesday": the latest one before it
-        if published is None:
-            return None
-        target = _weekday(groups["weekday"], rules)
-        rel = " ".join(groups["rel"].lower().split())
-        monday = published - timedelta(days=published.weekday())
-        if rel in ("next", "following", "the following"):
-            day_ = monday + timedelta(days=7 + target)
-        elif rel in ("last", "previous", "the previous"):
-            day_ = monday - timedelta(days=7 - target)
-        elif rel in ("past", "this past"):
-            day_ = published - timedelta(days=(published.weekday() - target) % 7 or 7)
-        elif rel == "this":
-            day_ = published + timedelta(days=(target - published.weekday()) % 7)
-        else:  # coming, this coming, upcoming: the next one, a week on when it is today
-            day_ = published + timedelta(days=(target - published.weekday()) % 7 or 7)
-        return DateValue(day_.isoformat(), "day", True)
-    return _resolve_more(kind, groups, published, rules, month=month, day=day, year=year)
+    if published is None:
+        return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
+    # the year that puts the day nearest the publication date ("Jan. 1" in a
+    # December article is next year's)
+    years = [
+        y for y in (published.year - 1, published.year, published.year + 1) if _valid(y, month, day)
+    ]
+    if not years:
+        return None
+    y = min(years, key=lambda y: (abs((date(y, month, day) - published).days), -y))
+    return DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True)
 
 
-def _resolve_more(
-    kind: str,
-    groups: dict[str, Any],
-    published: date | None,
-    rules: DateRules,
-    *,
-    month: int | None,
-    day: int | None,
-    year: int | None,
-) -> DateValue | None:
-    """Resolvers of week-relative, numeric and compound forms (split from resolve)."""
-    if kind == "md_numeric":
-        # "on 4/22", "Friday 7.6": month first unless the first part cannot be a month
-        a, b = int(groups["a"]), int(groups["b"])
-        m, d = (b, a) if a > 12 else (a, b)
-        return resolve("md", {"month": str(m), "day": str(d)}, published, rules)
-    if kind == "ym_numeric":
-        # "2016-11", "2016 / 11", "11 - 2016", "2015.3"; "2011-12" with a hyphen may be
-        # the years 2011 to 2012, so a hyphen month above the year's last two digits
-        # gives no row
-        if year is None or month is None:
+@resolver("md_rel_year")
+def _md_rel_year(p: Parts) -> DateValue | None:
+    # "November 25 last year"
+    offset = p.offset(p.rules.relative_years)
+    month, day = p.month, p.day
+    if offset is None or month is None or day is None or not _valid(2000, month, day):
+        return None
+    if p.pub_year is None:
+        return DateValue(f"XXXX-{month:02d}-{day:02d}", "day", True)
+    y = p.pub_year + offset
+    return (
+        DateValue(f"{y:04d}-{month:02d}-{day:02d}", "day", True) if _valid(y, month, day) else None
+    )
+
+
+@resolver("slash_date")
+def _slash_date(p: Parts) -> DateValue | None:
+    # 08/27/2024 (month first, as US pages write it) or 27/08/2024 (a first part over 12
+    # can only be a day)
+    a, b = int(p.groups["a"]), int(p.groups["b"])
+    m, d = (b, a) if a > 12 else (a, b)
+    if p.year is None or not _valid(p.year, m, d):
+        return None
+    return DateValue(f"{p.year:04d}-{m:02d}-{d:02d}", "day", False)
+
+
+@resolver("in_offset", "from_today")
+def _in_offset(p: Parts) -> DateValue | None:
+    # "in two weeks", "3 days from today", "two days after today"
+    if p.published is None:
+        return None
+    n = _count(p.groups["n"], p.rules)
+    if n is None:
+        return None
+    unit = p.groups["unit"].lower().rstrip("s")
+    sign = -1 if p.groups.get("dir", "").lower() in ("before", "prior to") else 1
+    # the day counted from: "from tomorrow", "before yesterday"
+    shift = p.rules.relative_days.get((p.groups.get("anchor") or "today").lower(), 0)
+    return _offset(p.published + timedelta(days=shift), sign * n, unit)
+
+
+@resolver("day_rel_month")
+def _day_rel_month(p: Parts) -> DateValue | None:
+    # "the 15th of next month"
+    offset = p.offset(p.rules.relative_months)
+    if p.published is None or offset is None or p.day is None:
+        return None
+    y, m = _months_on(p.published, offset)
+    return DateValue(f"{y:04d}-{m:02d}-{p.day:02d}", "day", True) if _valid(y, m, p.day) else None
+
+
+@resolver("month_only")
+def _month_only(p: Parts) -> DateValue | None:
+    if p.month is None:
+        return None
+    if p.anchor is not None:
+        return DateValue(f"{p.anchor.year_for(p.month):04d}-{p.month:02d}", "month", False)
+    return DateValue(f"{_year(p.pub_year, 0)}-{p.month:02d}", "month", True)
+
+
+@resolver("day_only")
+def _day_only(p: Parts) -> DateValue | None:
+    day, published = p.day, p.published
+    if day is None:
+        return None
+    if published is None:
+        return DateValue(f"XXXX-XX-{day:02d}", "day", True)
+    y, m = published.year, published.month
+    if day > published.day:  # "on the 28th" in an article of the 5th: last month
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    if not _valid(y, m, day):
+        return None
+    return DateValue(f"{y:04d}-{m:02d}-{day:02d}", "day", True)
+
+
+@resolver("rel_day")
+def _rel_day(p: Parts) -> DateValue | None:
+    offset = p.offset(p.rules.relative_days, "relday")
+    if p.published is None or offset is None:
+        return None
+    return DateValue((p.published + timedelta(days=offset)).isoformat(), "day", True)
+
+
+@resolver("rel_month_word")
+def _rel_month_word(p: Parts) -> DateValue | None:
+    offset = p.offset(p.rules.relative_months)
+    if p.published is None or offset is None:
+        return None
+    return DateValue(_shift_month(p.published, offset), "month", True)
+
+
+@resolver("ago")
+def _ago(p: Parts) -> DateValue | None:
+    if p.published is None:
+        return None
+    n = _count(p.groups["n"], p.rules)
+    if n is None:
+        return None
+    unit = p.rules.units.get(p.groups["unit"], p.groups["unit"].lower().rstrip("s"))
+    return _offset(p.published, -n, unit)
+
+
+@resolver("weekday")
+def _weekday_rule(p: Parts) -> DateValue | None:
+    if p.published is None:
+        return None
+    target = _weekday(p.groups["weekday"], p.rules)
+    back = (p.published.weekday() - target) % 7
+    return DateValue((p.published - timedelta(days=back)).isoformat(), "day", True)
+
+
+@resolver("roc")
+def _roc(p: Parts) -> DateValue | None:
+    # a Taiwan-calendar year, perhaps with a month, perhaps written after 今/去/明
+    # ("今（114）年2月": relative in form, the year given)
+    y = int(p.groups["roc"]) + 1911
+    relative = bool(p.groups.get("rel"))
+    if p.month is None:
+        return DateValue(f"{y:04d}", "year", relative)
+    return DateValue(f"{y:04d}-{p.month:02d}", "month", relative)
+
+
+@resolver("rel_weekday")
+def _rel_weekday(p: Parts) -> DateValue | None:
+    # "next Monday": Monday of next week; "last Wednesday": Wednesday of the week
+    # before; "this/coming Friday": the next one from the publication day; "this past
+    # Wednesday": the latest one before it
+    published = p.published
+    if published is None:
+        return None
+    target = _weekday(p.groups["weekday"], p.rules)
+    rel = " ".join(p.groups["rel"].lower().split())
+    monday = published - timedelta(days=published.weekday())
+    if rel in ("next", "following", "the following"):
+        day_ = monday + timedelta(days=7 + target)
+    elif rel in ("last", "previous", "the previous"):
+        day_ = monday - timedelta(days=7 - target)
+    elif rel in ("past", "this past"):
+        day_ = published - timedelta(days=(published.weekday() - target) % 7 or 7)
+    elif rel == "this":
+        day_ = published + timedelta(days=(target - published.weekday()) % 7)
+    else:  # coming, this coming, upcoming: the next one, a week on when it is today
+        day_ = published + timedelta(days=(target - published.weekday()) % 7 or 7)
+    return DateValue(day_.isoformat(), "day", True)
+
+
+@resolver("md_numeric")
+def _md_numeric(p: Parts) -> DateValue | None:
+    # "on 4/22", "Friday 7.6": month first unless the first part cannot be a month
+    a, b = int(p.groups["a"]), int(p.groups["b"])
+    m, d = (b, a) if a > 12 else (a, b)
+    return resolve("md", {"month": str(m), "day": str(d)}, p.published, p.rules, p.anchor)
+
+
+@resolver("ym_numeric")
+def _ym_numeric(p: Parts) -> DateValue | None:
+    # "2016-11", "2016 / 11", "11 - 2016", "2015.3"; "2011-12" with a hyphen may be the
+    # years 2011 to 2012, so a hyphen month above the year's last two digits gives no row
+    year, month = p.year, p.month
+    if year is None or month is None:
+        return None
+    hyphen = p.groups.get("sep", "").strip() in ("-", "–") and p.groups.get("yearfirst")
+    if hyphen and len(p.groups["month"]) == 2 and int(p.groups["month"]) > year % 100:
+        return None
+    return DateValue(f"{year:04d}-{month:02d}", "month", False)
+
+
+@resolver("weekday_day")
+def _weekday_day(p: Parts) -> DateValue | None:
+    # "Thursday the 21st": the nearest day to the publication date that is both
+    published, day = p.published, p.day
+    if published is None or day is None:
+        return None
+    target = _weekday(p.groups["weekday"], p.rules)
+    best = None
+    for shift in range(-6, 7):
+        y, m = _months_on(published, shift)
+        if _valid(y, m, day) and date(y, m, day).weekday() == target:
+            cand = date(y, m, day)
+            if best is None or abs((cand - published).days) < abs((best - published).days):
+                best = cand
+    return DateValue(best.isoformat(), "day", True) if best else None
+
+
+@resolver("week_weekday")
+def _week_weekday(p: Parts) -> DateValue | None:
+    # "next week Sunday", "on Tuesday of last week", "this week Friday"
+    if p.published is None:
+        return None
+    offset = p.rules.relative_weeks.get(" ".join(p.groups["rel"].lower().split()))
+    if offset is None:
+        return None
+    target = _weekday(p.groups["weekday"], p.rules)
+    monday = p.published - timedelta(days=p.published.weekday())
+    return DateValue((monday + timedelta(days=7 * offset + target)).isoformat(), "day", True)
+
+
+@resolver("ago_compound")
+def _ago_compound(p: Parts) -> DateValue | None:
+    # "1 month and 21 days ago", "2 years 1 month 21 days ago": a day
+    published = p.published
+    if published is None:
+        return None
+    months_back = days_back = 0
+    for n, unit in re.findall(r"(\w+) (year|month|week|day)s?", p.groups["offsets"].lower()):
+        count = _count(n, p.rules)
+        if count is None:
             return None
-        hyphen = groups.get("sep", "").strip() in ("-", "–") and groups.get("yearfirst")
-        if hyphen and len(groups["month"]) == 2 and int(groups["month"]) > year % 100:
-            return None
-        return DateValue(f"{year:04d}-{month:02d}", "month", False)
-    if kind == "weekday_day":
-        # "Thursday the 21st": the nearest day to the publication date that is both
-        if published is None or day is None:
-            return None
-        target = _weekday(groups["weekday"], rules)
-        best = None
-        for shift in range(-6, 7):
-            y, m = _months_on(published, shift)
-            if _valid(y, m, day) and date(y, m, day).weekday() == target:
-                cand = date(y, m, day)
-                if best is None or abs((cand - published).days) < abs((best - published).days):
-                    best = cand
-        return DateValue(best.isoformat(), "day", True) if best else None
-    if kind == "week_weekday":
-        # "next week Sunday", "on Tuesday of last week", "this week Friday"
-        if published is None:
-            return None
-        offset = rules.relative_weeks.get(" ".join(groups["rel"].lower().split()))
-        if offset is None:
-            return None
-        target = _weekday(groups["weekday"], rules)
-        monday = published - timedelta(days=published.weekday())
-        return DateValue((monday + timedelta(days=7 * offset + target)).isoformat(), "day", True)
-    if kind == "ago_compound":
-        # "1 month and 21 days ago", "2 years 1 month 21 days ago": a day
-        if published is None:
-            return None
-        months_back = days_back = 0
-        for n, unit in re.findall(r"(\w+) (year|month|week|day)s?", groups["offsets"].lower()):
-            count = _count(n, rules)
-            if count is None:
-                return None
-            if unit in ("year", "month"):
-                months_back += count * (12 if unit == "year" else 1)
-            else:
-                days_back += count * (7 if unit == "week" else 1)
-        y, m = _months_on(published, -months_back)
-        d = min(published.day, calendar.monthrange(y, m)[1])
-        return DateValue((date(y, m, d) - timedelta(days=days_back)).isoformat(), "day", True)
-    if kind == "ordinal_month":
-        # "the third month of 2021", "the 9th month of next year"
-        n = _ordinal(groups["ord"], rules)
-        if n is None or not 1 <= n <= 12:
-            return None
-        if year is None:
-            offset = rules.relative_years.get((groups.get("rel") or "").lower())
-            if offset is None:
-                return None
-            return DateValue(
-                f"{_year(published.year if published else None, offset)}-{n:02d}", "month", True
-            )
-        return DateValue(f"{year:04d}-{n:02d}", "month", False)
-    if kind == "nth_weekday":
-        # "the second Sunday" (of the publication month), "the first Monday of March"
-        n = _ordinal(groups["ord"], rules)
-        target = _weekday(groups["weekday"], rules)
-        in_month = month or (published.month if published else None)
-        in_year = year or (published.year if published else None)
-        if n is None or in_month is None or in_year is None:
-            return None
-        first = date(in_year, in_month, 1)
-        day_ = first + timedelta(days=(target - first.weekday()) % 7 + 7 * (n - 1))
-        if day_.month != in_month:
-            return None
-        return DateValue(day_.isoformat(), "day", year is None)
-    return None
+        if unit in ("year", "month"):
+            months_back += count * (12 if unit == "year" else 1)
+        else:
+            days_back += count * (7 if unit == "week" else 1)
+    y, m = _months_on(published, -months_back)
+    d = min(published.day, calendar.monthrange(y, m)[1])
+    return DateValue((date(y, m, d) - timedelta(days=days_back)).isoformat(), "day", True)
+
+
+def _year_or_relative(p: Parts) -> tuple[str, bool] | None:
+    """The year a part of a year belongs to: written ("2024"), relative ("this year",
+    今年, against the publication date) or, with neither, the publication year."""
+    if p.year is not None:
+        return f"{p.year:04d}", False
+    offset = p.offset(p.rules.relative_years) if p.groups.get("rel") else 0
+    if offset is None:
+        return None
+    return _year(p.pub_year, offset), True
+
+
+@resolver("ordinal_month")
+def _ordinal_month(p: Parts) -> DateValue | None:
+    # "the third month of 2021", "the 9th month of next year"
+    n = _ordinal(p.groups["ord"], p.rules)
+    if n is None or not 1 <= n <= 12 or (p.year is None and not p.groups.get("rel")):
+        return None
+    shown = _year_or_relative(p)
+    return None if shown is None else DateValue(f"{shown[0]}-{n:02d}", "month", shown[1])
+
+
+@resolver("half", "quarter")
+def _part_of_year(p: Parts) -> DateValue | None:
+    # "the first half of 2024" -> 2024-H1, "Q3 2023" / 2023年第三季度 -> 2023-Q3; the
+    # number comes as a word, an ordinal, a digit or 上/下 (the first/second half)
+    halves = p.groups.get("half") is not None
+    word = p.groups["part"].lower()
+    n = (2 if halves else 4) if word in p.rules.last_part_words else None
+    n = n or p.rules.part_words.get(word) or _ordinal(word, p.rules)
+    if n is None or not 1 <= n <= (2 if halves else 4):
+        return None
+    shown = _year_or_relative(p)
+    if shown is None or not shown[0].isdigit():
+        return None  # a part of an unknown year says little
+    return DateValue(
+        f"{shown[0]}-{'H' if halves else 'Q'}{n}", "half" if halves else "quarter", shown[1]
+    )
+
+
+@resolver("holiday")
+def _holiday(p: Parts) -> DateValue | None:
+    # a holiday of a fixed day (国庆节 -> 10-01), or of a lunar one from the table of its
+    # dates by year; the year as written, relative, or the publication year
+    name = p.groups["holiday"].lower()
+    shown = _year_or_relative(p)
+    if shown is None:
+        return None
+    fixed = p.rules.holidays.get(name)
+    if isinstance(fixed, str):
+        return DateValue(f"{shown[0]}-{fixed}", "day", shown[1])
+    if fixed is None or not shown[0].isdigit():
+        return None
+    day_ = fixed.get(shown[0])
+    return DateValue(f"{shown[0]}-{day_}", "day", shown[1]) if day_ else None
+
+
+@resolver("nth_weekday")
+def _nth_weekday(p: Parts) -> DateValue | None:
+    # "the second Sunday" (of the publication month), "the first Monday of March"
+    n = _ordinal(p.groups["ord"], p.rules)
+    target = _weekday(p.groups["weekday"], p.rules)
+    in_month = p.month or (p.published.month if p.published else None)
+    in_year = p.year or (p.published.year if p.published else None)
+    if n is None or in_month is None or in_year is None:
+        return None
+    first = date(in_year, in_month, 1)
+    day_ = first + timedelta(days=(target - first.weekday()) % 7 + 7 * (n - 1))
+    if day_.month != in_month:
+        return None
+    return DateValue(day_.isoformat(), "day", p.year is None)
 
 
 def _weekday(name: str, rules: DateRules) -> int:
@@ -748,24 +991,102 @@ def find_dates(
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
             found.append((s, -(e - s), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
-    out: list[DateMatch] = []
+    kept: list[tuple[int, int, DateRule, dict[str, Any]]] = []
     taken_end = -1
     for start, neg_len, _order, rule, m in found:
         end = start - neg_len
         if start < taken_end:
             continue
         taken_end = end
-        if not rule.emit or _excluded(text, m.start(), rules):
+        if rule.emit and not _excluded(text, m.start(), rules):
+            kept.append((start, end, rule, m.groupdict()))
+    # dates that state their year first; then those without one, each against an anchor
+    out: list[DateMatch] = []
+    for start, end, rule, groups in kept:
+        if rule.resolve in rules.anchored:
             continue
-        groups = m.groupdict()
         if rule.resolve == "same_year":
             years = [o.value.value[:4] for o in out if o.value.value[:4].isdigit()]
             groups["year"] = years[-1] if years else None
         value = resolve(rule.resolve, groups, published, rules)
-        if value is None:
-            continue
-        out.append(DateMatch(start, end, rule.id, value))
+        if value is not None:
+            out.append(DateMatch(start, end, rule.id, value))
+    yearless = [k for k in kept if k[2].resolve in rules.anchored]
+    if yearless:
+        explicit = _explicit_years(text, out, rules)
+        for start, end, rule, groups in yearless:
+            # a dateline ("3月17日丨", "BEIJING, June 3 -") is the day of publication
+            dateline = rules.dateline_before.fullmatch(
+                text, 0, start
+            ) and rules.dateline_after.match(text, end)
+            anchor = None if dateline else _anchor(text, start, end, explicit, rules, rule.anchor)
+            value = resolve(rule.resolve, groups, published, rules, anchor)
+            if value is not None:
+                out.append(DateMatch(start, end, rule.id, value))
+        out.sort(key=lambda o: o.start)
     return out
+
+
+@dataclass(frozen=True)
+class _Year:
+    """A year the text states: a date's, or a bare year ("the 2022 forum")."""
+
+    start: int
+    end: int
+    year: int
+    month: int | None
+
+
+def _explicit_years(text: str, dates: list[DateMatch], rules: DateRules) -> list[_Year]:
+    """Every year the text states, in order: the dates that give one as written (not
+    resolved against the publication date), and bare years outside them."""
+    years = [
+        _Year(d.start, d.end, int(d.value.value[:4]), _month_of(d.value.value))
+        for d in dates
+        if not d.value.relative and d.value.value[:4].isdigit()
+    ]
+    taken = [(y.start, y.end) for y in years]
+    for m in rules.bare_year.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            years.append(_Year(m.start(), m.end(), int(m.group()), None))
+    return sorted(years, key=lambda y: y.start)
+
+
+def _month_of(value: str) -> int | None:
+    return int(value[5:7]) if len(value) >= 7 and value[5:7].isdigit() else None
+
+
+def _anchor(
+    text: str, start: int, end: int, years: list[_Year], rules: DateRules, how: str
+) -> Anchor | None:
+    """The reference time of a date without a year: the nearest year stated in its
+    sentence, else the last one stated before it in the text; with ``how`` "range", only
+    the other end of a range the date opens. None leaves the date to the publication
+    date."""
+    lo, hi = _sentence(text, start, rules)
+    inside = [y for y in years if lo <= y.start < hi and not (start <= y.start < end)]
+    if inside:
+        best = min(inside, key=lambda y: y.start - end if y.start >= end else start - y.end)
+        after = best.start >= end
+        gap = text[end : best.start] if after else text[best.end : start]
+        joined = rules.range_gap.fullmatch(gap) is not None
+        if joined or how != "range":
+            return Anchor(best.year, best.month, after, joined)
+    if how == "range":
+        return None
+    before = [y for y in years if y.end <= start]
+    if before:
+        return Anchor(before[-1].year, before[-1].month)
+    return None
+
+
+def _sentence(text: str, start: int, rules: DateRules) -> tuple[int, int]:
+    """The (start, end) of the sentence around offset ``start``."""
+    lo = 0
+    for m in rules.sentence_break.finditer(text, 0, start):
+        lo = m.end()
+    m = rules.sentence_break.search(text, start)
+    return lo, m.start() if m else len(text)
 
 
 def _excluded(text: str, start: int, rules: DateRules) -> bool:
