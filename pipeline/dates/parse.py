@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property, lru_cache
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import PatternError
