@@ -1085,8 +1085,8 @@ def _sentence(text: str, start: int, rules: DateRules) -> tuple[int, int]:
     lo = 0
     for m in rules.sentence_break.finditer(text, 0, start):
         lo = m.end()
-    m = rules.sentence_break.search(text, start)
-    return lo, m.start() if m else len(text)
+    after = rules.sentence_break.search(text, start)
+    return lo, after.start() if after else len(text)
 
 
 def _excluded(text: str, start: int, rules: DateRules) -> bool:
