@@ -110,6 +110,10 @@ class RateRules:
     change_verbs: re.Pattern[str]
     timepoint: re.Pattern[str]
     time_units: dict[str, str]
+    # words before a duration that make it a follow-up time, not a timepoint
+    timepoint_not_after: re.Pattern[str]
+    # blocker phrases that only lead a state ("of patients were"): the state after decides
+    state_leads: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -165,7 +169,12 @@ def load_rates(patterns: Rules) -> RateRules:
     check_keys(
         ctx,
         file=file,
-        allowed={"skip_inside_brackets_with", "skip_if_followed_by", "skip_if_preceded_by"},
+        allowed={
+            "skip_inside_brackets_with",
+            "skip_if_followed_by",
+            "skip_if_preceded_by",
+            "state_leads",
+        },
     )
     numbers = load_numbers(patterns)
     # "%28" in a URL is an escape, not a percent sign
@@ -185,15 +194,19 @@ def load_rates(patterns: Rules) -> RateRules:
         rf"|(?P<s>{fig}){unit})"
     )
     tp = section(data, "timepoint", dict, file=file)
-    check_keys(tp, file=file, allowed={"units", "chinese_units"}, required={"units"})
+    check_keys(tp, file=file, allowed={"units", "chinese_units", "not_after"}, required={"units"})
     units = {k.lower(): v for k, v in tp["units"].items()}
     zh_units = {str(k): str(v) for k, v in tp.get("chinese_units", {}).items()}
     unit_alt = alternation(list(units))
     num_alt = rf"(?:\d+|{numbers.regex()})"
     zh_alt = alternation(zh_units) if zh_units else "(?!)"
+    # a duration the figure is measured at: "2-year", "12-month" (hyphenated, or written
+    # "12 months" right before a metric: checked by _timepoint), "at 12 months", "at month
+    # 6", "by one year"; never a decimal ("21.7 months" is a follow-up time)
     timepoint = re.compile(
-        rf"(?i)\b(?:(?P<n1>{num_alt})[- ](?P<u1>{unit_alt})\b(?!\s+(?:later|after|ago))"
-        rf"|at\s+(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b|at\s+(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
+        rf"(?i)(?<![\d.])(?:(?P<n1>{num_alt})(?P<sep>[- ])(?P<u1>{unit_alt})\b(?!\.\d)(?!\s+(?:later|after|ago))"
+        rf"|\b(?:at|by|within)\s+(?:the\s+)?(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b"
+        rf"|\b(?:at|by|within)\s+(?:the\s+)?(?:first\s+)?(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
         # Chinese: 1年, 12个月, 第3个月, 两年 (not a calendar year: 2023年)
         rf"|(?<![\d.])(?P<n4>\d{{1,2}}|{numbers.chinese_regex()})\s*(?P<u4>{zh_alt})(?![前后後内內以来來间間底初])"
     )
@@ -218,6 +231,14 @@ def load_rates(patterns: Rules) -> RateRules:
         change_verbs=re.compile(r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"),
         timepoint=timepoint,
         time_units=units,
+        timepoint_not_after=re.compile(
+            r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
+            if tp.get("not_after")
+            else "(?!)"
+        ),
+        state_leads=frozenset(
+            _fold(x) for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
+        ),
     )
 
 
@@ -337,20 +358,56 @@ def _nearest(
     return best[1] if best else None
 
 
-def _timepoint(sentence: str, near: tuple[int, int], rules: RateRules) -> str | None:
-    best = None
-    reach = TIMEPOINT_REACH + TIMEPOINT_LENGTH
-    lo, hi = max(0, near[0] - reach), near[1] + reach
+def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Spans) -> list[_Time]:
+    """The durations in sentence[lo:hi] that a figure can be measured at, in order: not a
+    follow-up time ("a median follow-up of 12 months"), and a duration written with a
+    space ("12 months") only right before a metric ("12 months PFS")."""
+    out: list[_Time] = []
     for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
+        listed = bool(out) and _LIST_GAP.match(sentence[out[-1].end : m.start()]) is not None
         n = g["n1"] or g["n2"] or g["n3"] or g["n4"]
         unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"] or g["u4"]).lower()]
         value = _num(n, rules)
-        if value is None:
+        if value is None or rules.timepoint_not_after.search(
+            sentence, max(0, m.start() - 40), m.start()
+        ):
             continue
-        distance = min(abs(m.end() - near[0]), abs(m.start() - near[1]))
+        if g["sep"] == " " and not listed and not metrics.between(m.end(), m.end() + 3):
+            continue
+        out.append(_Time(m.start(), m.end(), f"{int(value)}-{unit}"))
+    return out
+
+
+@dataclass(frozen=True)
+class _Time:
+    start: int
+    end: int
+    value: str
+
+
+def _timepoint(
+    sentence: str,
+    near: tuple[int, int],
+    rules: RateRules,
+    metrics: _Spans,
+    own: tuple[int, int, str] | None,
+) -> str | None:
+    """The timepoint nearest a figure and its metric ``own``; one written right before
+    another metric ("3-year OS rate 58.9% and PFS rate 40.7%") is that metric's."""
+    best = None
+    reach = TIMEPOINT_REACH + TIMEPOINT_LENGTH
+    lo, hi = max(0, near[0] - reach), near[1] + reach
+    for t in timepoints(sentence, lo, hi, rules, metrics):
+        modifies = metrics.between(t.end, t.end + 3)
+        if modifies and own is not None and modifies[0][:2] != own[:2]:
+            # "1-year OS and PFS rates" is of both: a list from the metric it modifies
+            listed = metrics.between(modifies[0][0], own[0] + 1)
+            if own not in listed or not _joined(listed, sentence):
+                continue
+        distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
         if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
-            best = (distance, f"{int(value)}-{unit}")
+            best = (distance, t.value)
     return best[1] if best else None
 
 
@@ -371,6 +428,7 @@ def find_rates(
     if not figs:
         return []
     metrics = rules.metrics.find(_masked(sentence))
+    metrics += _elided(metrics, sentence, rules)
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
     metrics = _restated(metrics, sentence)
@@ -379,8 +437,9 @@ def find_rates(
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
     assigned = _assign(figs, labelled, indications, sentence, respectively, rules)
+    paired = _paired_timepoints(assigned, sentence, rules, labelled)
     out = []
-    for fig, metric, indication, rule in assigned:
+    for fig, metric, indication, rule, _group in assigned:
         if metric is None:
             if header_metric is None:
                 continue
@@ -404,7 +463,14 @@ def find_rates(
                 fig.low,
                 fig.high,
                 metric_name,
-                _timepoint(sentence, (min(near[0], fig.start), max(near[1], fig.end)), rules),
+                paired.get(fig)
+                or _timepoint(
+                    sentence,
+                    (min(near[0], fig.start), max(near[1], fig.end)),
+                    rules,
+                    labelled,
+                    metric,
+                ),
                 indication,
                 qualifier,
             )
@@ -422,8 +488,9 @@ _FIGURE_FIRST = re.compile(
     r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:[^，,；;。%]{0,12}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
     r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
     r"取得了?)?\s*$|"
-    r"(?i:^\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
-    r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults)\s+)?"
+    # a figure in its own bracket is closed first: "15 (75%) with a complete response"
+    r"(?i:^\s*[)\]]?\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
+    r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults|responders)\s+)?"
     r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
     r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,1}?$)"
 )
@@ -536,14 +603,17 @@ def _assign(
     sentence: str,
     respectively: bool,
     rules: RateRules,
-) -> list[tuple[_Figure, tuple[int, int, str] | None, str | None, str]]:
-    """The metric that governs each figure, by the sentence's structure:
+) -> list[_Assigned]:
+    """The metric that governs each figure, by the sentence's structure, with the index
+    of the figure's list (figures with only commas and "and" between them):
     - a metric named inside the figure's own bracket ("(58% complete response rate)");
     - a metric the figure leads ("46% achieving a complete response", "a 33% overall
       response rate");
     - a list of figures after a list of as many metrics, paired in order ("OS and RFS at
       1 year are 53.0 and 45.0%"; "..., respectively"), items that are not efficacy
-      (NRM, duration of response) taking their figure without a row;
+      (NRM, duration of response) taking their figure without a row; a later list of as
+      many figures with no metric of its own in its clause pairs the same way ("... in
+      group 1 were A and B; in group 2, C and D");
     - the last metric named before the figure in its clause, since the previous figure
       ("the objective response rate ... was 94.9%", not a metric after it);
     - else the nearest metric.
@@ -562,7 +632,8 @@ def _assign(
         b = bracket_of(m[0])
         return b is None or b == bracket_of(fig.start)
 
-    out: list[tuple[_Figure, tuple[int, int, str] | None, str | None, str]] = []
+    out: list[_Assigned] = []
+    last_pairing: list[tuple[int, int, str]] = []
     # lists of figures: consecutive figures with only commas/and/or between them
     groups: list[list[_Figure]] = []
     for fig in figs:
@@ -574,7 +645,7 @@ def _assign(
     listed_ind = _distinct_in_order(
         [i for i in indications.between(0, figs[0].start) if i[1] <= figs[0].start] if figs else []
     )
-    for group in groups:
+    for index, group in enumerate(groups):
         first = group[0]
         at = bisect_right(clause_ends, first.start) - 1
         clause = clause_ends[at] if at >= 0 else 0
@@ -584,10 +655,16 @@ def _assign(
             for m in labelled.between(window, first.start)
             if m[1] <= first.start and valid(m, first)
         ]
+        if len(group) > 1 and len(before) > len(group) and _joined(before[-len(group) :], sentence):
+            before = before[-len(group) :]  # "... CR (80%); PFS and OS were A and B"
         if len(group) > 1 and len(before) == len(group):
             rule = "rate.respectively" if respectively else "rate.list"
+            last_pairing = before
             for fig, metric in zip(group, before, strict=True):
-                out.append((fig, metric, None, rule))
+                out.append((fig, metric, None, rule, index))
+        elif len(group) > 1 and not before and len(last_pairing) == len(group):
+            for fig, metric in zip(group, last_pairing, strict=True):
+                out.append((fig, metric, None, "rate.list_again", index))
         elif (
             len(group) > 1
             and respectively
@@ -595,11 +672,95 @@ def _assign(
             and len(listed_ind) == len(group)
         ):
             for fig, ind_item in zip(group, listed_ind, strict=True):
-                out.append((fig, before[0], ind_item[2], "rate.respectively"))
+                out.append((fig, before[0], ind_item[2], "rate.respectively", index))
         else:
             for fig in group:
-                out.append((fig, *_governing(fig, labelled, sentence, window, valid, bracket_of)))
+                found = _governing(fig, labelled, sentence, window, valid, bracket_of, rules)
+                out.append((fig, *found, index))
         previous_end = group[-1].end
+    return _versus(out, sentence)
+
+
+# what joins the two sides of a comparison ("71% vs 42%")
+_VERSUS = re.compile(
+    r"(?i)^\s*[)\]]?\s*(?:vs\.?|versus|v\.|compared (?:with|to)|against|对比|對比|对|對)\s*[(\[]?\s*$"
+)
+
+
+def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
+    """The second figure of a comparison ("ORR 71% vs 42%") is of the first's metric."""
+    out = list(assigned)
+    for i in range(1, len(out)):
+        fig, prev = out[i][0], out[i - 1]
+        if prev[1] is not None and _VERSUS.match(sentence[prev[0].end : fig.start]):
+            out[i] = (fig, prev[1], prev[2], "rate.versus", out[i][4])
+    return out
+
+
+def _joined(metrics: list[tuple[int, int, str]], sentence: str) -> bool:
+    """Whether metrics stand as one list ("PFS (..) and OS"): only list words between."""
+    masked = _masked(sentence)
+    return all(
+        _LIST_GAP.match(masked[a[1] : b[0]]) is not None
+        for a, b in zip(metrics, metrics[1:], strict=False)
+    )
+
+
+_Assigned = tuple[_Figure, tuple[int, int, str] | None, str | None, str, int]
+
+
+def _paired_timepoints(
+    assigned: list[_Assigned], sentence: str, rules: RateRules, metrics: _Spans
+) -> dict[_Figure, str]:
+    """A list of figures after a list of as many timepoints in its clause takes them in
+    order ("5-year and 10-year OS were 58% and 44%"; "OS at 3 years, 1 year and 6
+    months were A, B and C"), as metrics pair."""
+    groups: dict[int, list[_Figure]] = {}
+    for fig, *_rest, index in assigned:
+        groups.setdefault(index, []).append(fig)
+    out: dict[_Figure, str] = {}
+    for figs in groups.values():
+        if len(figs) < 2:
+            continue
+        clause = max((m.end() for m in _CLAUSE.finditer(sentence, 0, figs[0].start)), default=0)
+        times = timepoints(sentence, clause, figs[0].start, rules, metrics)
+        if len(times) == len(figs):
+            out.update({fig: t.value for fig, t in zip(figs, times, strict=True)})
+    return out
+
+
+_COORDINATED = re.compile(
+    r"(?i)\b([a-z][a-z-]*)\s*(?:,\s*(?:and\s+|or\s+)?|\band\s+|\bor\s+|/\s*|&\s*)$"
+)
+
+
+def _elided(
+    metrics: list[tuple[int, int, str]], sentence: str, rules: RateRules
+) -> list[tuple[int, int, str]]:
+    """Metrics whose head a coordinated phrase shares: in "overall and complete response
+    rates", "overall" is the overall response (the phrase read as "overall response").
+
+    >>> r = default_rates()
+    >>> _elided(r.metrics.find("Overall and complete response rates"),
+    ...         "Overall and complete response rates", r)
+    [(0, 7, 'overall response')]
+    """
+    taken = _Spans(metrics)
+    out = []
+    for start, end, _label in metrics:
+        words = sentence[start:end].split(maxsplit=1)
+        if len(words) < 2:
+            continue
+        pos = start
+        while (m := _COORDINATED.search(sentence, max(0, pos - 40), pos)) is not None:
+            word = m.group(1)
+            if taken.covering(m.start(1)):
+                break
+            found = rules.metrics.find(f"{word} {words[1]}")
+            if not found or found[0][0] != 0 or found[0][1] <= len(word) + 1:
+                break
+            out.append((m.start(1), m.end(1), found[0][2]))
+            pos = m.start(1)
     return out
 
 
@@ -610,6 +771,7 @@ def _governing(
     window: int,
     valid: Callable[[tuple[int, int, str], _Figure], bool],
     bracket_of: Callable[[int], tuple[int, int] | None],
+    rules: RateRules,
 ) -> tuple[tuple[int, int, str] | None, None, str]:
     own = bracket_of(fig.start)
     if own is not None:
@@ -629,9 +791,15 @@ def _governing(
         for m in labelled.between(fig.end, fig.end + 91)
         if not clause_break(sentence[fig.end : m[0]])
     ]
+    lead = None
     for m in after:
         if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
+            if lead is None and _fold(sentence[m[0] : m[1]]) in rules.state_leads:
+                lead = m  # "80% of patients were ...": the state after it decides
+                continue
             return m, None, "rate.figure_first"
+    if lead is not None:
+        return lead, None, "rate.figure_first"
     if before:
         return before[-1], None, "rate.clause_metric"
     found = _nearest(
