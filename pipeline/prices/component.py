@@ -17,11 +17,13 @@ from ..nlp.triggers import containing, hits, register
 from ..rules import Rules
 from .parse import (
     Money,
+    bare_dollar,
     bare_yuan,
     classify,
     find_money,
     load_money,
     local_currency,
+    local_dollar,
     to_usd,
     trigger_words,
     url_place_text,
@@ -57,6 +59,7 @@ class PricesComponent(RulesComponent):
         published = doc.user_data.get("published")
         place = url_place_text(doc.user_data.get("url"), self.rules)
         local = local_currency(text, self.rules, place)
+        dollar = local_dollar(text, self.rules, place)
         year = published.year if published is not None else None
         previous: tuple[Money, dict[str, Any]] | None = None
         held: tuple[tuple[int, int], str] = ((-1, -1), "")
@@ -81,8 +84,16 @@ class PricesComponent(RulesComponent):
                 }
                 rule = money.rule
             currency = money.currency
-            if local and currency == "CNY" and bare_yuan(text[money.start : money.end]):
+            named = money.rule == "money.prefixed"  # a currency named before the number
+            if (
+                local
+                and currency == "CNY"
+                and not named
+                and bare_yuan(text[money.start : money.end])
+            ):
                 currency = local  # a Taiwan page's 元 is TWD
+            elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
+                currency = dollar  # an Australian page's $ is AUD
             values.update(
                 {
                     "amount": money.amount,

@@ -61,8 +61,9 @@ def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
     >>> re.fullmatch(_separator(("-", "to"), ("over",)), " to over ") is not None
     True
     """
-    signs = [w for w in words if not w.isalpha()]
-    named = [w for w in words if w.isalpha()]
+    # a word of Latin letters stands between spaces; signs and Chinese words (到, 至) not
+    named = [w for w in words if w.isascii() and w.isalpha()]
+    signs = [w for w in words if w not in named]
     parts = []
     if signs:
         parts.append(
@@ -118,6 +119,14 @@ class MoneyRules:
     # the ending of a web host -> a word of its place (".jp" -> Japan), read with the
     # article's text by local_currency and the ¥ rule (yen_context)
     url_places: dict[str, str] = field(default_factory=dict)
+    # currency -> a regex of the places whose dollar a bare $ is (USD: the places that
+    # keep it the US dollar)
+    dollar_places: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # "between 300,000 and": the bare low end of a range whose currency stands at its end
+    between_low: re.Pattern[str] = re.compile("(?!)")
+    scale_word: re.Pattern[str] = re.compile("(?!)")
+    # units that name no currency of their own (元): a currency written before decides
+    generic_suffixes: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -143,6 +152,9 @@ def load_money(patterns: Rules) -> MoneyRules:
             "other_units",
             "locale_currency",
             "url_places",
+            "dollar_places",
+            "generic_suffixes",
+            "not_therapy_heads",
         },
         required={"currencies", "multipliers", "per", "kinds"},
     )
@@ -195,12 +207,15 @@ def load_money(patterns: Rules) -> MoneyRules:
     zh_number = (
         "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+(?:多|余|餘)?"
     )
+    zh_tail = "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+"
 
     def amount(i: int) -> str:
         # "1.2 million", "1.2m", "$475K", "120万", "one million", "1.2-million"
+        # a compound Chinese amount goes on after its scale: 3349万3407, 九萬五千
         return (
             rf"(?:(?P<n{i}>{number})|(?P<w{i}>{wordnum})|(?P<z{i}>{zh_number}))"
-            rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z]))?"
+            rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z])"
+            rf"(?P<t{i}>(?<=[万萬])(?:\d{{1,4}}(?![\d.,．])|{zh_tail})(?![万萬亿億]))?)?"
         )
 
     range_qualifiers = string_list(
@@ -286,6 +301,19 @@ def load_money(patterns: Rules) -> MoneyRules:
         implies=implies,
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
+        dollar_places={
+            code: re.compile(
+                r"(?<![A-Za-z])(?:"
+                + alternation(string_list(words, file=file, key=f"dollar_places.{code}"))
+                + r")(?![A-Za-z])"
+            )
+            for code, words in expect(
+                data.get("dollar_places", {}), dict, file=file, key="dollar_places"
+            ).items()
+            if not code.startswith("_")
+        },
+        between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
+        scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
         url_places={
             str(k).lower(): str(v)
             for k, v in expect(
@@ -306,7 +334,7 @@ def load_money(patterns: Rules) -> MoneyRules:
         per_before=re.compile(
             rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+"
             # 每针100万元, 一剂130万元
-            rf"|(?:每|一)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
+            rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
         ),
         per=per,
         per_cues=tuple(
@@ -343,6 +371,15 @@ def load_money(patterns: Rules) -> MoneyRules:
             # up to three modifiers, none a function word ("from cell therapy" is not one)
             r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with)\b)"
             r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
+            # not a place or body named after a therapy ("a $105 million treatment centre")
+            r"(?![\s-]+(?:"
+            + alternation(
+                string_list(data.get("not_therapy_heads", []), file=file, key="not_therapy_heads")
+            )
+            + r")\b)"
+        ),
+        generic_suffixes=frozenset(
+            string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
         ),
     )
 
@@ -368,6 +405,24 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
     mult = None
     if mult_text:
         mult = rules.multipliers.get(mult_text, rules.multipliers.get(mult_text.lower()))
+    tail = m.groupdict().get(f"t{i}")
+    if tail and mult:
+        rest = float(tail) if tail.isdigit() else chinese_number(tail, rules.numbers)
+        head, _ = _value_of(n, w, z, m, rules, mult)
+        if head is None or rest is None:
+            return None, None
+        return head + rest / mult, mult
+    return _value_of(n, w, z, m, rules, mult)
+
+
+def _value_of(
+    n: str | None,
+    w: str | None,
+    z: str | None,
+    m: re.Match[str],
+    rules: MoneyRules,
+    mult: float | None,
+) -> tuple[float | None, float | None]:
     if n:
         return float(re.sub(r"[,\s]", "", n).replace("．", ".")), mult
     if w:
@@ -387,6 +442,8 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
 def _currency(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> str | None:
     suf = m.groupdict().get("suf")
     pre = m.groupdict().get("pre")
+    if suf and pre and suf in rules.generic_suffixes:
+        suf = None  # "美金475,000元": the currency named before the number
     if suf:
         code = rules.suffix_codes.get(suf.lower()) or rules.adjective_codes.get(suf.lower())
         if code and not (pre and _prefix_code(pre, rules.prefix_codes) not in (None, "USD", "CNY")):
@@ -494,9 +551,19 @@ _WORD_TO = re.compile(r"(?i)\s+to\s+")
 def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
     """Two amounts of one currency that are one range: "between $500,000 and $1 million",
     "from around $50,000 to over $100,000" (unless a change word precedes the "from":
-    "increased from X to Y" are two prices)."""
+    "increased from X to Y" are two prices); "between 300,000 and 500,000 dollars", whose
+    low end has its currency (and scale) only at the range's end.
+
+    >>> r = default_money()
+    >>> [(m.amount, m.amount_high) for m in find_money("between 1.5 and 2 million dollars", r)]
+    [(1500000.0, 2000000.0)]
+    """
     out: list[Money] = []
     for money in found:
+        low = _bare_low(text, money, rules)
+        if low is not None:
+            out.append(low)
+            continue
         last = out[-1] if out else None
         if (
             last is not None
@@ -516,6 +583,49 @@ def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Mo
                 continue
         out.append(money)
     return out
+
+
+def _bare_low(text: str, money: Money, rules: MoneyRules) -> Money | None:
+    """``money`` with the bare number of "between N and" before it as its low end."""
+    if money.amount_high is not None:
+        return None
+    m = rules.between_low.search(text, max(0, money.start - 60), money.start)
+    if m is None or m.end() != money.start:
+        return None
+    low, scale = _value(m, 1, rules)
+    if low is None:
+        return None
+    if scale is None:  # "between 1.5 and 2 million": the end's scale is both ends'
+        word = rules.scale_word.search(text, money.start, money.end)
+        scale = rules.multipliers[word.group(0)] if word else 1.0
+    amount = round(low * scale, 6)
+    if amount >= money.amount:
+        return None
+    return Money(m.start(), money.end, "money.between", amount, money.amount, money.currency)
+
+
+def local_dollar(text: str, rules: MoneyRules, also: str = "") -> str | None:
+    """The currency of a bare $ in an article: the dollar of the one place it names (in
+    its text or ``also``, what its address says), when it names no US place.
+
+    >>> local_dollar("Sydney hospitals charge $500,000.", default_money())
+    'AUD'
+    >>> local_dollar("In Toronto and at the FDA, $1 million.", default_money()) is None
+    True
+    """
+    where = f"{text}\n{also}" if also else text
+    found = {code for code, place in rules.dollar_places.items() if place.search(where)}
+    if "USD" in found or len(found) != 1:
+        return None
+    return found.pop()
+
+
+_BARE_DOLLAR = re.compile(r"^\$|(?<![A-Za-z.] )(?<![A-Za-z])(?i:dollars?)$")
+
+
+def bare_dollar(amount_text: str) -> bool:
+    """Whether an amount's currency is written only as $ or "dollars" (no US$, HK$)."""
+    return bool(_BARE_DOLLAR.search(amount_text))
 
 
 def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
