@@ -323,6 +323,8 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         key = ("generic", *type_words, "|", anchor, str(ordinal or ""))
         kept = [w for w in words if w.lower() not in rules.cities]
         display = " ".join(kept) + (f" of {parent}" if parent else "")
+        if kept and kept[0].lower() in rules.ordinals:
+            display = f"The {display}"  # "The First Affiliated Hospital of X University"
         if written_parent:
             display = written  # "Peking University Shenzhen Hospital", as written
         elif not parent and city:
