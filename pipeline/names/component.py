@@ -194,6 +194,11 @@ class ProductsComponent(RulesComponent):
         # like the 仑赛 family ("Akilunsai")
         shape = self.kb.translit.name_shape
         self.shaped = register(nlp.vocab, lambda w: any(_shaped_words(w, 0, len(w), shape)))
+        one = self.kb.translit.pinyin_syllable
+        # a word cut into one to three pinyin syllables ("Nuoda")
+        self._syllables = (
+            re.compile(f"(?:{one.pattern.removeprefix('(?i)')}){{1,3}}", one.flags) if one else None
+        )
         words = frozenset().union(*(a.words for a in anchors))
         self.context_trigger = (
             register(nlp.vocab, lambda text: text.lower() in words)
@@ -296,12 +301,19 @@ class ProductsComponent(RulesComponent):
         text = text_of(doc)
         syllable = self.kb.translit.pinyin_syllable
         if syllable is not None:
-            # a name written as spaced pinyin syllables ("Bei Nuo Da"): two to five capitalised
-            # words, each one syllable
+            # a name written as spaced pinyin ("Bei Nuo Da", "Bei Nuoda", "Yi-Kaida"): two to
+            # five capitalised words, each cut into one to three syllables, one of them a
+            # single syllable (the spacing of a Chinese name's characters)
+            several = self._syllables
+            assert several is not None
             for run in runs:
                 spelled = run.group(0).rstrip(".,;:'’")
-                words = spelled.split()
-                if 2 <= len(words) <= 5 and all(syllable.fullmatch(w) for w in words):
+                words = spelled.replace("-", " ").split()
+                if (
+                    2 <= len(words) <= 5
+                    and all(several.fullmatch(w) for w in words)
+                    and any(syllable.fullmatch(w) for w in words)
+                ):
                     end = run.start() + len(spelled)
                     out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
         shape = self.kb.translit.name_shape
