@@ -385,12 +385,12 @@ def code_forms(code: str) -> list[str]:
     """A product code as news writes it: as given, and with a hyphen between letters and
     number or none; a code written with a separator also with a space and with the
     number short of its leading zeros ("XYZ-0007": XYZ 7). A glued code keeps its digits
-    (CT053 is not "CT 53", which reads as a scan).
+    (AB012 is not "AB 12", which reads as a scan).
 
     >>> code_forms("XYZ-0007")
     ['XYZ-0007', 'XYZ0007', 'XYZ 0007', 'XYZ-7', 'XYZ7', 'XYZ 7']
-    >>> code_forms("CT053")
-    ['CT053', 'CT-053']
+    >>> code_forms("AB012")
+    ['AB012', 'AB-012']
     """
     m = re.fullmatch(r"([A-Za-z]+)([-\s]?)(\d+)", code)
     if not m:
