@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -1013,13 +1014,13 @@ def find_dates(
             out.append(DateMatch(start, end, rule.id, value))
     yearless = [k for k in kept if k[2].resolve in rules.anchored]
     if yearless:
-        explicit = _explicit_years(text, out, rules)
+        refs = _References(text, _explicit_years(text, out, rules), rules)
         for start, end, rule, groups in yearless:
             # a dateline ("3月17日丨", "BEIJING, June 3 -") is the day of publication
             dateline = rules.dateline_before.fullmatch(
                 text, 0, start
             ) and rules.dateline_after.match(text, end)
-            anchor = None if dateline else _anchor(text, start, end, explicit, rules, rule.anchor)
+            anchor = None if dateline else _anchor(text, start, end, refs, rules, rule.anchor)
             value = resolve(rule.resolve, groups, published, rules, anchor)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
@@ -1045,9 +1046,10 @@ def _explicit_years(text: str, dates: list[DateMatch], rules: DateRules) -> list
         for d in dates
         if not d.value.relative and d.value.value[:4].isdigit()
     ]
-    taken = [(y.start, y.end) for y in years]
+    starts = [y.start for y in years]  # the dates are in text order and do not overlap
     for m in rules.bare_year.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= years[i].end:
             years.append(_Year(m.start(), m.end(), int(m.group()), None))
     return sorted(years, key=lambda y: y.start)
 
@@ -1056,15 +1058,39 @@ def _month_of(value: str) -> int | None:
     return int(value[5:7]) if len(value) >= 7 and value[5:7].isdigit() else None
 
 
+class _References:
+    """The stated years and sentence breaks of a text, found once and looked up by
+    position (an article of many dates stays linear)."""
+
+    def __init__(self, text: str, years: list[_Year], rules: DateRules) -> None:
+        self.years = years
+        self.starts = [y.start for y in years]
+        breaks = [m.span() for m in rules.sentence_break.finditer(text)]
+        self.break_starts = [b[0] for b in breaks]
+        self.break_ends = [b[1] for b in breaks]
+        self.length = len(text)
+
+    def sentence(self, start: int) -> tuple[int, int]:
+        """The (start, end) of the sentence around offset ``start``."""
+        i = bisect_right(self.break_ends, start)
+        j = bisect_left(self.break_starts, start)
+        lo = self.break_ends[i - 1] if i else 0
+        return lo, self.break_starts[j] if j < len(self.break_starts) else self.length
+
+    def between(self, lo: int, hi: int) -> list[_Year]:
+        """The years starting in [lo, hi)."""
+        return self.years[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+
 def _anchor(
-    text: str, start: int, end: int, years: list[_Year], rules: DateRules, how: str
+    text: str, start: int, end: int, refs: _References, rules: DateRules, how: str
 ) -> Anchor | None:
     """The reference time of a date without a year: the nearest year stated in its
     sentence, else the last one stated before it in the text; with ``how`` "range", only
     the other end of a range the date opens. None leaves the date to the publication
     date."""
-    lo, hi = _sentence(text, start, rules)
-    inside = [y for y in years if lo <= y.start < hi and not (start <= y.start < end)]
+    lo, hi = refs.sentence(start)
+    inside = [y for y in refs.between(lo, hi) if not (start <= y.start < end)]
     if inside:
         best = min(inside, key=lambda y: y.start - end if y.start >= end else start - y.end)
         after = best.start >= end
@@ -1074,19 +1100,8 @@ def _anchor(
             return Anchor(best.year, best.month, after, joined)
     if how == "range":
         return None
-    before = [y for y in years if y.end <= start]
-    if before:
-        return Anchor(before[-1].year, before[-1].month)
-    return None
-
-
-def _sentence(text: str, start: int, rules: DateRules) -> tuple[int, int]:
-    """The (start, end) of the sentence around offset ``start``."""
-    lo = 0
-    for m in rules.sentence_break.finditer(text, 0, start):
-        lo = m.end()
-    after = rules.sentence_break.search(text, start)
-    return lo, after.start() if after else len(text)
+    before = next((y for y in reversed(refs.between(0, start)) if y.end <= start), None)
+    return Anchor(before.year, before.month) if before else None
 
 
 def _excluded(text: str, start: int, rules: DateRules) -> bool:

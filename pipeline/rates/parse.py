@@ -561,6 +561,7 @@ def _restated(metrics: list[tuple[int, int, str]], sentence: str) -> list[tuple[
     return out
 
 
+@lru_cache(maxsize=16)
 def _masked(sentence: str) -> str:
     """The sentence with short bracketed abbreviations blanked (same length)."""
     return _ABBREVIATION.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -719,10 +720,14 @@ def _paired_timepoints(
     for fig, *_rest, index in assigned:
         groups.setdefault(index, []).append(fig)
     out: dict[_Figure, str] = {}
+    clause_ends: list[int] | None = None
     for figs in groups.values():
         if len(figs) < 2:
             continue
-        clause = max((m.end() for m in _CLAUSE.finditer(sentence, 0, figs[0].start)), default=0)
+        if clause_ends is None:  # found once per sentence, looked up per list
+            clause_ends = [m.end() for m in _CLAUSE.finditer(sentence)]
+        at = bisect_right(clause_ends, figs[0].start) - 1
+        clause = clause_ends[at] if at >= 0 else 0
         times = timepoints(sentence, clause, figs[0].start, rules, metrics)
         if len(times) == len(figs):
             out.update({fig: t.value for fig, t in zip(figs, times, strict=True)})
