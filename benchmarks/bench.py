@@ -1,6 +1,14 @@
 """Benchmark: articles/s, words/s, peak memory, and the pipeline's time over a blank
-spaCy tokenizer of the articles' language on the same texts, for one or more worker
-counts.
+spaCy tokenizer of the articles' language on the same texts (the yardstick), beside a
+stock rule pipeline (the blank pipeline plus an EntityRuler), with the time of each stage,
+for one or more worker counts.
+
+The yardstick is spaCy's tokenizer with its cache working. As shipped, spaCy's English
+tokenizer caches nothing more in a text once one chunk touches a special case ("Dr.",
+"don't", a lone newline; spaCy#1250), which nearly every news article does, so it runs
+several times slower than designed; timed as shipped it would flatter any pipeline that
+avoids the trap. The yardstick is the same tokenizer without its special cases; the
+script also times it as shipped and says how many texts touch a special case.
 
 Usage: python benchmarks/bench.py [--articles N [N ...]] [--workers 1 2] [--corpus DIR]
        [--language en|zh]
@@ -30,8 +38,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,15 +120,33 @@ def make_corpus(
     return texts
 
 
-def tokenizer_seconds(
-    texts: list[str], repeat: int = 3, ours: bool = False, language: str = "en"
-) -> float:
-    """The median time of a fresh ``spacy.blank(language)`` tokenizing every text (a fresh
-    pipeline each time, so creating the vocabulary is counted, as in a real run).
-    ``ours``: the tokenizer of cartfacts's own pipeline instead (built before the clock
-    starts), which caches what spaCy's leaves uncached (pipeline/nlp.py)."""
+def yardstick(language: str = "en", special_cases: bool = False) -> Any:
+    """A fresh ``spacy.blank(language)``. For English, ``special_cases=False`` empties its
+    special cases: once a chunk of a text touches one ("Dr.", "don't", a lone newline),
+    spaCy caches nothing more for the rest of that text (spaCy#1250), and most news
+    articles touch one early. Without them the same affix rules run and every chunk is
+    cached, which is the tokenizer working as designed: the yardstick."""
     import spacy
 
+    nlp = spacy.blank(language)
+    nlp.max_length = 10_000_000
+    if language == "en" and not special_cases:
+        nlp.tokenizer.rules = {}
+    return nlp
+
+
+def tokenizer_seconds(
+    texts: list[str],
+    repeat: int = 3,
+    ours: bool = False,
+    language: str = "en",
+    special_cases: bool = False,
+) -> float:
+    """The median time of a fresh blank tokenizer (``yardstick``) tokenizing every text (a
+    fresh pipeline each time, so creating the vocabulary is counted, as in a run).
+    ``ours``: the tokenizer of cartfacts's own pipeline instead (built before the clock
+    starts), which keeps spaCy's special cases and caches around the trap
+    (pipeline/nlp/tokenizer.py). ``special_cases``: spaCy's tokenizer as it ships."""
     times = []
     for _ in range(repeat):
         if ours:
@@ -126,13 +154,52 @@ def tokenizer_seconds(
 
             nlp = build_nlp(lang=language)
         else:
-            nlp = spacy.blank(language)
-        nlp.max_length = 10_000_000
+            nlp = yardstick(language, special_cases)
         started = time.perf_counter()
         for text in texts:
             nlp.make_doc(text)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+# chunks of blanks that are special cases of spaCy's English tokenizer: a lone newline,
+# tab or no-break space between words sets the trap as "Dr." does
+_BLANK_SPECIAL = re.compile(r"(?<=\S)[\n\t\u00a0](?=\S)|(?<=\S)  (?=\S)")
+
+
+def trap_texts(texts: list[str], sample: int = 200) -> tuple[int, int, Counter[str]]:
+    """How many of the first ``sample`` texts touch a special case of spaCy's English
+    tokenizer (which turns its cache off for the rest of the text), of how many, and the
+    special cases met (``Tokenizer.explain``, which names each token's rule)."""
+    nlp = yardstick("en", special_cases=True)
+    met: Counter[str] = Counter()
+    trapped = 0
+    for text in texts[:sample]:
+        found = [tok for rule, tok in nlp.tokenizer.explain(text) if rule.startswith("SPECIAL")]
+        found += [repr(m.group(0)) for m in _BLANK_SPECIAL.finditer(text)]
+        trapped += bool(found)
+        met.update(found)
+    return trapped, min(sample, len(texts)), met
+
+
+def ruler_seconds(texts: list[str], language: str = "en", patterns: int = 500) -> float:
+    """A stock rule pipeline over the same texts: the blank yardstick pipeline plus an
+    EntityRuler of ``patterns`` phrase patterns (product, company and hospital names of
+    the packaged rules), built before the clock starts."""
+    from pipeline.names.kb import load_kb
+    from pipeline.rules import load_patterns
+
+    rules = load_patterns()
+    kb = load_kb(rules)
+    names = sorted({*kb.product_names, *kb.company_aliases})
+    names += sorted({record["name"] for _, record in rules.jsonl("hospitals_gazetteer.jsonl")})
+    nlp = yardstick(language)
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([{"label": "NAME", "pattern": n} for n in names[:patterns]])
+    started = time.perf_counter()
+    for text in texts:
+        nlp(text)
+    return time.perf_counter() - started
 
 
 _CHILD = """
@@ -161,6 +228,62 @@ workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "articles": report.articles, "peak_mb": own_peak_mb(),
                   "worker_peak_mb": workers}))
 """
+
+
+_STAGES = """
+import json, sys, tempfile, time
+from pathlib import Path
+started = time.perf_counter()
+from pipeline.engine.batches import write_batch
+from pipeline.nlp.build import build_nlp
+from pipeline.nlp.facts import remember_text
+from pipeline.read.ingest import read_articles
+from pipeline.rules import load_patterns
+from pipeline.write.rows import doc_rows
+
+seconds = {"import": time.perf_counter() - started}
+clock = time.perf_counter()
+rules = load_patterns()
+nlp = build_nlp(lang=sys.argv[2])
+seconds["build"] = time.perf_counter() - clock
+
+
+def timed(stage, step, *args):
+    clock = time.perf_counter()
+    value = step(*args)
+    seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - clock
+    return value
+
+
+articles = timed("read", lambda: list(read_articles(Path(sys.argv[1]), patterns=rules)))
+results = []
+for article in articles:
+    doc = timed("tokenize", nlp.make_doc, article.text)
+    remember_text(doc, article.text)
+    doc.user_data["published"] = article.published
+    doc.user_data["url"] = article.url
+    for name, proc in nlp.pipeline:
+        doc = timed(name.removeprefix("cartfacts_"), proc, doc)
+    results.append((article, timed("rows", doc_rows, doc, article.article_id)))
+with tempfile.TemporaryDirectory() as out:
+    for i in range(0, len(results), 200):
+        timed("write", write_batch, Path(out), results[i : i + 200], rules.digest)
+print(json.dumps(seconds))
+"""
+
+
+def stage_seconds(folder: Path, language: str) -> dict[str, float]:
+    """Seconds of each stage of one extraction of ``folder`` in a fresh process: import,
+    building the pipeline, reading, tokenizing, each component, rows and writing (the
+    steps of ``cartfacts run`` one after another, without its bookkeeping)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _STAGES, str(folder), language],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run_pipeline(folder: Path, out: Path, workers: int) -> dict[str, float]:
@@ -211,11 +334,31 @@ def measure(
         words = sum(len(t.split()) if language == "en" else len(t) for t in texts)
         tok = tokenizer_seconds(texts, language=language)
         own = tokenizer_seconds(texts, ours=True, language=language)
-        del texts
+        ruler = ruler_seconds(texts, language=language)
+        print(f"{n} {language} articles, {words:,} words")
+        print(f"  yardstick: blank {language} tokenizer, cache working: {tok:.2f} s (median of 3)")
+        if language == "en":
+            shipped = tokenizer_seconds(texts, repeat=1, special_cases=True)
+            trapped, sampled, met = trap_texts(texts)
+            common = ", ".join(f"{k} {v}" for k, v in met.most_common(4))
+            print(
+                f"  spaCy's tokenizer as shipped: {shipped:.2f} s ({shipped / tok:.2f}x); "
+                f"{trapped} of {sampled} texts sampled touch a special case, which turns "
+                f"its cache off for the rest of the text (spaCy#1250){': ' + common if common else ''}"
+            )
         print(
-            f"{n} {language} articles, {words:,} words; blank {language} tokenizer {tok:.2f} s "
-            "(median of 3); "
-            f"cartfacts's own tokenizing {own:.2f} s ({own / tok:.2f}x)"
+            f"  stock rule pipeline (blank + EntityRuler of 500 phrases): {ruler:.2f} s "
+            f"({ruler / tok:.2f}x)"
+        )
+        print(f"  cartfacts's own tokenizing: {own:.2f} s ({own / tok:.2f}x)")
+        del texts
+        stages = stage_seconds(folder, language)
+        per = 1000 / n
+        fixed = ("import", "build")
+        print(
+            f"  start-up: import {stages['import']:.2f} s, building the pipeline "
+            f"{stages['build']:.2f} s; then seconds per 1,000 articles: "
+            + ", ".join(f"{k} {v * per:.2f}" for k, v in stages.items() if k not in fixed)
         )
         rows = []
         for workers in worker_counts:
@@ -230,15 +373,17 @@ def measure(
                 "peak_mb": r["peak_mb"],
                 "worker_peak_mb": r["worker_peak_mb"],
                 "ratio_to_tokenizer": r["seconds"] / tok,
+                "ruler_ratio": ruler / tok,
                 "own_tokenizer_ratio": own / tok,
+                **{f"stage_{k}": v for k, v in stages.items()},
             }
             rows.append(row)
             print(
-                f"workers {workers}: {r['seconds']:.2f} s, {row['articles_per_s']:.0f} articles/s, "
-                f"{row['words_per_s']:,.0f} words/s, peak {r['peak_mb']:.0f} MB"
+                f"  cartfacts run, workers {workers}: {r['seconds']:.2f} s, "
+                f"{row['articles_per_s']:.0f} articles/s, {row['words_per_s']:,.0f} words/s, "
+                f"peak {r['peak_mb']:.0f} MB"
                 + (f" (workers {r['worker_peak_mb']:.0f} MB)" if workers > 1 else "")
-                + ", "
-                f"{row['ratio_to_tokenizer']:.2f}x tokenizer"
+                + f", {row['ratio_to_tokenizer']:.2f}x the yardstick"
             )
         if len(rows) > 1:
             print(

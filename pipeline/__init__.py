@@ -10,10 +10,31 @@ Notebook API::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .api import RunReport, extract, load, run
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .api import RunReport, extract, load, run
+    from .nlp.build import build_nlp
+
+# The API is imported on first use, so that `cartfacts --help` and other commands that
+# need no pipeline start without importing spaCy (a second): name -> its module.
+_LAZY = {
+    "RunReport": "api",
+    "extract": "api",
+    "load": "api",
+    "run": "api",
+    "build_nlp": "nlp.build",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
 
 
 def render(text: str, published: str | None = None) -> Any:
@@ -24,4 +45,4 @@ def render(text: str, published: str | None = None) -> Any:
     return _render(text, published)
 
 
-__all__ = ["RunReport", "__version__", "extract", "load", "render", "run"]
+__all__ = ["RunReport", "__version__", "build_nlp", "extract", "load", "render", "run"]
