@@ -150,7 +150,7 @@ def tokenizer_seconds(
     times = []
     for _ in range(repeat):
         if ours:
-            from pipeline.nlp.build import build_nlp
+            from pipeline.build import build_nlp
 
             nlp = build_nlp(lang=language)
         else:
@@ -235,7 +235,7 @@ import json, sys, tempfile, time
 from pathlib import Path
 started = time.perf_counter()
 from pipeline.engine.batches import write_batch
-from pipeline.nlp.build import build_nlp
+from pipeline.build import build_nlp
 from pipeline.nlp.facts import remember_text
 from pipeline.read.ingest import read_articles
 from pipeline.rules import load_patterns

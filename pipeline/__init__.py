@@ -16,7 +16,7 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .api import RunReport, extract, load, run
-    from .nlp.build import build_nlp
+    from .build import build_nlp
 
 # The API is imported on first use, so that `cartfacts --help` and other commands that
 # need no pipeline start without importing spaCy (a second): name -> its module.
@@ -25,7 +25,7 @@ _LAZY = {
     "extract": "api",
     "load": "api",
     "run": "api",
-    "build_nlp": "nlp.build",
+    "build_nlp": "build",
 }
 
 

@@ -3,10 +3,8 @@ the tables of an output folder."""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,17 +13,17 @@ from typing import Any
 from spacy.language import Language
 
 from . import errors
+from .build import MAX_CHARS, check_rules
 from .engine.batches import BatchSummary, batches, process, shared_nlp
 from .errors import CartfactsError
-from .nlp.build import MAX_CHARS, check_rules
 from .read.ingest import Article, article_id, make_article, read_articles, unread_id
 from .rules import Rules
 from .write.lock import locked
+from .write.store import Stored, input_row, prepare_output, writable_output, write_inputs
 from .write.tables import (
     FACT_TABLES,
     TABLES,
     part_names,
-    read_parts,
     read_table,
     remove_part,
     table_dir,
@@ -146,105 +144,6 @@ def extract(
     language = article.language or "en"
     article, rows = process(article, nlp or shared_nlp(patterns, rules, language))
     return {"articles": [{**article.row(), "rules": rules.digest}], **rows}
-
-
-def writable_output(out: Path) -> None:
-    """Create ``out`` if needed and make sure files can be written in it."""
-    if out.exists() and not out.is_dir():
-        raise CartfactsError(errors.OUTPUT_NOT_DIR.format(path=out))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".cartfacts-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
-
-
-def prepare_output(out: Path, overwrite: bool) -> None:
-    """Under the folder's lock: check the table folders, start afresh with
-    ``overwrite``, and remove what an interrupted run left."""
-    for table in TABLES:
-        folder = table_dir(out, table)
-        if folder.exists() and not folder.is_dir():
-            raise CartfactsError(errors.OUTPUT_NOT_OURS.format(path=folder))
-        if overwrite and folder.is_dir():
-            shutil.rmtree(folder)
-    _remove_orphans(out)
-
-
-def _remove_orphans(out: Path) -> None:
-    """A crash between writing a batch's fact parts and its articles part leaves fact
-    parts with no articles part; those articles will be processed again, so drop them.
-    Temporary files of an interrupted write go too."""
-    committed = part_names(out, "articles")
-    for table in TABLES:
-        folder = table_dir(out, table)
-        if not folder.is_dir():
-            continue
-        for tmp in folder.glob(".tmp-*"):  # only the lock holder gets here
-            tmp.unlink(missing_ok=True)
-        if table in ("articles", "inputs"):
-            continue
-        for name in part_names(out, table) - committed:
-            (folder / name).unlink(missing_ok=True)
-
-
-@dataclass
-class Stored:
-    """What an output folder already holds: the articles extracted with this run's rules
-    (``current``), and the parts whose facts came from other rules (``stale``: part ->
-    its article ids)."""
-
-    current: set[str] = field(default_factory=set)
-    stale: dict[str, list[str]] = field(default_factory=dict)
-    part_of: dict[str, str] = field(default_factory=dict)  # current article id -> its part
-    parts: dict[str, list[str]] = field(default_factory=dict)  # current part -> its ids
-
-    @classmethod
-    def read(cls, out: Path, rules: str, reextract: bool) -> Stored:
-        stored = cls()
-        parts = list(read_parts(out, "articles", ["article_id", "rules"]))
-        for name, part in parts:
-            ids = part.column("article_id").to_pylist()
-            key = name.removeprefix("part-").removesuffix(".parquet")
-            if not reextract and set(part.column("rules").to_pylist()) == {rules}:
-                stored.current.update(ids)
-                stored.parts[key] = ids
-                stored.part_of.update(dict.fromkeys(ids, key))
-            else:
-                stored.stale[name.removeprefix("part-").removesuffix(".parquet")] = ids
-        # a stale part whose articles were all extracted again (a run that stopped
-        # before it removed the part) goes now
-        for part, ids in list(stored.stale.items()):
-            if ids and stored.current.issuperset(ids):
-                remove_part(out, part)
-                del stored.stale[part]
-        return stored
-
-    def supersede(self, article_id: str) -> set[str]:
-        """Drop a stored article (the error row of a file that could not be read, now
-        read): its part becomes stale, so its other articles are extracted again (from
-        the input, or their stored text) into new parts and the old part goes. The ids to
-        extract again."""
-        part = self.part_of.pop(article_id, None)
-        if part is None or part in self.stale:
-            return set()
-        ids = self.parts.pop(part)
-        self.stale[part] = ids
-        self.current.difference_update(ids)
-        return set(ids) - {article_id}
-
-    def stale_ids(self) -> set[str]:
-        return {a for ids in self.stale.values() for a in ids} - self.current
-
-    def stored_articles(self, out: Path, ids: set[str]) -> Iterator[Article]:
-        """Articles as stored in ``out``, to extract again from their text."""
-        table = read_table(out, "articles")
-        for row in table.to_pylist():
-            if row["article_id"] in ids:
-                ids.discard(row["article_id"])
-                yield Article.from_row(row)
 
 
 def run(
@@ -374,7 +273,7 @@ def _run_locked(
                 seen[article.article_id] = article.source
                 if article.article_id in stale:
                     report.reextracted += 1
-                inputs.append(_input_row(row, article, article.article_id in stale))
+                inputs.append(input_row(row, article, article.article_id in stale))
                 yield article
         # not in this input: extract them again from their stored text
         left = stale - set(seen) - superseded
@@ -411,45 +310,12 @@ def _run_locked(
         kind = "output folder" if status == "output" else Path(source_name).suffix or "no suffix"
         report.passed[kind] = report.passed.get(kind, 0) + 1
     if inputs:
-        _write_inputs(target, inputs, rules.digest)
+        write_inputs(target, inputs, rules.digest)
     for table in TABLES:  # every table exists, with its schema, even with no rows
         if not part_names(target, table):
             write_part(target, table, [], "empty", rules=rules.digest)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _input_row(row: dict[str, Any], article: Article, again: bool) -> dict[str, Any]:
-    """The inputs row of an article this run extracts (with a status timeouts and
-    extraction errors can still change: see _write_inputs)."""
-    if again:
-        return {**row, "status": "reextracted"}
-    if article.status != "ok":
-        return {**row, "status": article.status, "message": article.error}
-    return {**row, "status": "new"}
-
-
-def _write_inputs(target: Path, inputs: list[dict[str, Any]], rules: str) -> None:
-    """One part of the inputs table for this run, rows in source order; its name is a
-    hash of its rows, so the same run over the same folder writes the same part. An
-    article that failed while it was extracted (a timeout) is an error here too."""
-    failed = {}
-    for _name, part in read_parts(target, "articles", ["article_id", "status", "error"]):
-        for aid, status, error in zip(
-            part.column("article_id").to_pylist(),
-            part.column("status").to_pylist(),
-            part.column("error").to_pylist(),
-            strict=True,
-        ):
-            if status != "ok":
-                failed[aid] = (status, error)
-    for row in inputs:
-        if row["status"] == "new" and row.get("article_id") in failed:
-            row["status"], row["message"] = failed[row["article_id"]]
-    inputs.sort(key=lambda r: (r["source"], r["status"]))
-    key = "\n".join(f"{r['source']}\0{r['status']}\0{r.get('article_id')}" for r in inputs)
-    part = "inputs-" + hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    write_part(target, "inputs", inputs, part, rules=rules)
 
 
 def load(out: str | Path = "outputs", *, distinct: bool = False) -> dict[str, Any]:
@@ -513,3 +379,63 @@ def unresolved_names(out: str | Path = "outputs") -> Any:
 
 
 __all__ = ["RunReport", "article_id", "extract", "load", "run", "unresolved_names"]
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """How one spelling resolves (``normalize``): the name it resolves to (None when
+    unresolved), the method and score, the threshold it had to reach, and the closest
+    candidates with their scores."""
+
+    spelling: str
+    target: str | None
+    method: str
+    score: float
+    threshold: float
+    candidates: tuple[tuple[str, float], ...]
+
+
+def normalize(
+    names: Iterable[str], *, company: bool = False, patterns: str | Path | None = None
+) -> list[Normalized]:
+    """How product (or, with ``company``, company) spellings resolve against the
+    knowledge base of ``patterns``, out of context; ``extract`` resolves them in context."""
+    from .names.kb import load_kb, resolve_company, resolve_product
+
+    kb = load_kb(check_rules(patterns))
+    threshold = kb.translit.scoring["company_threshold" if company else "product_threshold"]
+    if company:
+        label = {cid: c.name for cid, c in kb.companies.items()}
+    else:
+        label = {pid: p.label for pid, p in kb.products.items()}
+    out = []
+    for name in names:
+        res = resolve_company(name, kb) if company else resolve_product(name, kb)
+        out.append(
+            Normalized(
+                name,
+                label[res.target_id] if res.target_id else None,
+                res.method,
+                res.score,
+                threshold,
+                tuple((label[cid], score) for cid, score in res.candidates),
+            )
+        )
+    return out
+
+
+def count_inputs(
+    input: str | Path, *, follow_symlinks: bool = False, exclude: Path | None = None
+) -> int:
+    """How many articles ``run`` would read under ``input`` (files, and JSONL lines)."""
+    from .read.ingest import count_articles
+
+    return count_articles(Path(input), follow_symlinks=follow_symlinks, exclude=exclude)
+
+
+def table_columns() -> dict[str, list[tuple[str, str, bool, str]]]:
+    """Each table's columns: (name, Arrow type, nullable, description)."""
+    return {
+        table: [(c.name, str(c.type), c.nullable, c.description) for c in columns]
+        for table, columns in TABLES.items()
+    }

@@ -148,9 +148,9 @@ def run(
     shown = not quiet and not as_json and sys.stderr.isatty()
     total = None
     if shown:
-        from .read.ingest import count_articles
+        from .api import count_inputs
 
-        total = count_articles(input, follow_symlinks=follow_symlinks, exclude=out)
+        total = count_inputs(input, follow_symlinks=follow_symlinks, exclude=out)
     bar = tqdm(
         desc="articles", unit=" art", total=total, disable=not shown, file=sys.stderr, leave=False
     )
@@ -273,7 +273,7 @@ def normalize(
     if context is not None:
         _normalize_in_context(names, company, patterns, context)
         return
-    from .names.kb import load_kb, resolve_company, resolve_product
+    from .api import normalize
     from .read.language import detect
 
     chinese = tuple(n for n in names if detect(n) == "zh")
@@ -283,27 +283,18 @@ def normalize(
     names = tuple(n for n in names if n not in chinese)
     if not names:
         return
-    from .nlp.build import check_rules
-
     try:
-        kb = load_kb(check_rules(patterns))
+        resolved = normalize(names, company=company, patterns=patterns)
     except CartfactsError as exc:
         _fail(exc)
         return
-    threshold = kb.translit.scoring["company_threshold" if company else "product_threshold"]
-    for name in names:
-        res = resolve_company(name, kb) if company else resolve_product(name, kb)
-        if company:
-            target = kb.companies[res.target_id].name if res.target_id else None
-            label = {cid: kb.companies[cid].name for cid in kb.companies}
-        else:
-            target = kb.products[res.target_id].label if res.target_id else None
-            label = {pid: kb.products[pid].label for pid in kb.products}
+    for res in resolved:
         click.echo(
-            f"{name!r} -> {target or 'UNRESOLVED'}  (method {res.method}, score {res.score:.3f}, threshold {threshold})"
+            f"{res.spelling!r} -> {res.target or 'UNRESOLVED'}  (method {res.method}, "
+            f"score {res.score:.3f}, threshold {res.threshold})"
         )
-        for cid, score in res.candidates:
-            click.echo(f"    candidate {label[cid]:<32} {score:.3f}")
+        for label, score in res.candidates:
+            click.echo(f"    candidate {label:<32} {score:.3f}")
 
 
 def _normalize_in_context(
@@ -604,15 +595,16 @@ def schema(table: str | None) -> None:
       cartfacts schema
       cartfacts schema prices
     """
-    from .write.tables import TABLES
+    from .api import table_columns
 
-    if table is not None and table not in TABLES:
-        raise click.BadParameter(f"unknown table {table!r} (known: {', '.join(TABLES)})")
-    for name in [table] if table else list(TABLES):
+    tables = table_columns()
+    if table is not None and table not in tables:
+        raise click.BadParameter(f"unknown table {table!r} (known: {', '.join(tables)})")
+    for name in [table] if table else list(tables):
         click.echo(name)
-        for column in TABLES[name]:
-            null = "null" if column.nullable else "    "
-            click.echo(f"  {column.name:<18} {str(column.type):<12} {null}  {column.description}")
+        for column, type_, nullable, description in tables[name]:
+            null = "null" if nullable else "    "
+            click.echo(f"  {column:<18} {type_:<12} {null}  {description}")
 
 
 if __name__ == "__main__":

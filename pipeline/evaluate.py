@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import errors
+from .build import MAX_CHARS, build_nlp, check_rules
 from .engine.batches import process
 from .errors import CartfactsError
-from .nlp.build import MAX_CHARS, build_nlp, check_rules
 from .read.ingest import read_file
 
 TABLES = ("products", "prices", "response_rates", "dates", "hospitals", "companies")

@@ -6,7 +6,7 @@ packaged patterns/ when ``path`` is None) into a ``Rules`` object, keyed by a di
 the files' names and bytes: an edited copy is a new ``Rules`` at once, in the same
 process, and an unchanged folder is the same object. Every stage builds its typed rules
 from that object (``load_money(rules)``, ``load_dates(rules)``, ...), cached per
-``Rules``; ``nlp.build.check_rules`` builds all of them, so a broken file fails at load
+``Rules``; ``build.check_rules`` builds all of them, so a broken file fails at load
 with a message naming the file, the line and the key, never per article.
 
 The installed wheel carries the files as ``pipeline/patterns`` (hatchling force-include);

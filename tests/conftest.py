@@ -37,7 +37,7 @@ def params(name: str) -> list[Any]:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp.build import build_nlp
+    from pipeline.build import build_nlp
 
     return build_nlp()
 

@@ -6,8 +6,8 @@ import shutil
 import pytest
 from conftest import params
 
+from pipeline.build import build_nlp
 from pipeline.errors import PatternError
-from pipeline.nlp.build import build_nlp
 from pipeline.rules import default_patterns_dir
 
 

@@ -14,7 +14,7 @@ from conftest import CORPUS, SEED_ARTICLES
 import pipeline
 from pipeline.cli import main
 from pipeline.errors import CartfactsError
-from pipeline.read.ingest import html_to_text
+from pipeline.read.html import html_to_text
 from pipeline.write.lock import locked
 
 

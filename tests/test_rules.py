@@ -10,7 +10,7 @@ from conftest import params
 from spacy import displacy
 
 import pipeline
-from pipeline.nlp.build import build_nlp, check_rules
+from pipeline.build import build_nlp, check_rules
 from pipeline.rules import default_patterns_dir, load_patterns
 
 

@@ -145,7 +145,7 @@ def test_renewing_the_vocabulary_changes_no_row(corpus_copy, tmp_path, monkeypat
     """A long run builds its pipeline afresh now and then, freeing spaCy's interned
     strings (engine.batches.shared_nlp, nlp.outgrown); the new pipeline's lexemes must carry the
     same trigger flags, so the rows are the same as without renewals."""
-    from pipeline.nlp import build as nlp_module
+    from pipeline import build as nlp_module
 
     for i in range(6):  # new words in every batch
         words = " ".join(f"Zq{i}x{k}" for k in range(40))

@@ -10,7 +10,7 @@ import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.nlp.build import build_nlp
+from pipeline.build import build_nlp
 from pipeline.nlp.tokenizer import CachingTokenizer, guard_long_tokens, split_glued_brackets
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.language import Language
 
 from .. import errors
-from ..nlp.build import build_nlp, check_rules, outgrown
+from ..build import build_nlp, check_rules, outgrown
 from ..nlp.facts import remember_text
 from ..read.ingest import Article
 from ..rules import Rules

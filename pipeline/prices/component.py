@@ -8,9 +8,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..names.link import link_product, resolved_products
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
+from ..nlp.link import link_product, resolved_products
 from ..nlp.scan import widen
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register

@@ -12,31 +12,31 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from .. import errors
+from . import errors
 
 # importing the components registers their factories with spaCy
-from ..dates import component as _dates  # noqa: F401
-from ..dates.parse import load_dates
-from ..errors import CartfactsError, PatternError
-from ..hospitals import component as _hospitals  # noqa: F401
-from ..hospitals.chinese import load_chinese_hospitals
-from ..hospitals.parse import load_hospitals
-from ..names import component as _names  # noqa: F401
-from ..names.contexts import load_contexts
-from ..names.kb import load_kb
-from ..prices import component as _prices  # noqa: F401
-from ..prices.parse import load_money
-from ..rates import component as _rates  # noqa: F401
-from ..rates.parse import load_rates
-from ..read.ingest import load_titles
-from ..rules import Rules, load_patterns, patterns_dir
-from ..words.chinese import load_pinyin, load_variants
-from ..words.numbers import load_numbers
-from ..words.qualifiers import load_qualifiers
-from . import sentences as _sentences  # noqa: F401
-from .facts import SPANS, ensure_extensions
-from .sentences import load_abbreviations
-from .tokenizer import make_tokenizer  # noqa: F401  (registers cartfacts.tokenizer.v1)
+from .dates import component as _dates  # noqa: F401
+from .dates.parse import load_dates
+from .errors import CartfactsError, PatternError
+from .hospitals import component as _hospitals  # noqa: F401
+from .hospitals.chinese import load_chinese_hospitals
+from .hospitals.parse import load_hospitals
+from .names import component as _names  # noqa: F401
+from .names.contexts import load_contexts
+from .names.kb import load_kb
+from .nlp import sentences as _sentences  # noqa: F401
+from .nlp.facts import ensure_extensions
+from .nlp.sentences import load_abbreviations
+from .nlp.tokenizer import make_tokenizer  # noqa: F401  (registers cartfacts.tokenizer.v1)
+from .prices import component as _prices  # noqa: F401
+from .prices.parse import load_money
+from .rates import component as _rates  # noqa: F401
+from .rates.parse import load_rates
+from .read.published import load_titles
+from .rules import Rules, load_patterns, patterns_dir
+from .words.chinese import load_pinyin, load_variants
+from .words.numbers import load_numbers
+from .words.qualifiers import load_qualifiers
 
 # Large enough for any real article; longer texts are reported, not processed (ingest).
 MAX_CHARS = 1_000_000
@@ -107,9 +107,6 @@ LOADERS: tuple[Callable[[Rules], Any], ...] = (
 # guard and cache; Chinese character by character, other runs as in English
 TOKENIZERS = {"en": "cartfacts.tokenizer.v1", "zh": "cartfacts.zh_tokenizer.v1"}
 LANGUAGES = tuple(TOKENIZERS)
-# the span group every component writes its facts to (label = table, id = rule,
-# kb_id = normalized name)
-SPANS_KEY = SPANS
 
 
 def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:

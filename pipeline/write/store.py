@@ -1,0 +1,149 @@
+"""The output folder as a store: checking it can be written, preparing it under the
+run's lock (starting afresh, removing what an interrupted run left), what it already
+holds (``Stored``), and the inputs table of a run."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import errors
+from ..errors import CartfactsError
+from ..read.ingest import Article
+from .tables import TABLES, part_names, read_parts, read_table, remove_part, table_dir, write_part
+
+
+def writable_output(out: Path) -> None:
+    """Create ``out`` if needed and make sure files can be written in it."""
+    if out.exists() and not out.is_dir():
+        raise CartfactsError(errors.OUTPUT_NOT_DIR.format(path=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".cartfacts-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
+
+
+def prepare_output(out: Path, overwrite: bool) -> None:
+    """Under the folder's lock: check the table folders, start afresh with
+    ``overwrite``, and remove what an interrupted run left."""
+    for table in TABLES:
+        folder = table_dir(out, table)
+        if folder.exists() and not folder.is_dir():
+            raise CartfactsError(errors.OUTPUT_NOT_OURS.format(path=folder))
+        if overwrite and folder.is_dir():
+            shutil.rmtree(folder)
+    remove_orphans(out)
+
+
+def remove_orphans(out: Path) -> None:
+    """A crash between writing a batch's fact parts and its articles part leaves fact
+    parts with no articles part; those articles will be processed again, so drop them.
+    Temporary files of an interrupted write go too."""
+    committed = part_names(out, "articles")
+    for table in TABLES:
+        folder = table_dir(out, table)
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(".tmp-*"):  # only the lock holder gets here
+            tmp.unlink(missing_ok=True)
+        if table in ("articles", "inputs"):
+            continue
+        for name in part_names(out, table) - committed:
+            (folder / name).unlink(missing_ok=True)
+
+
+@dataclass
+class Stored:
+    """What an output folder already holds: the articles extracted with this run's rules
+    (``current``), and the parts whose facts came from other rules (``stale``: part ->
+    its article ids)."""
+
+    current: set[str] = field(default_factory=set)
+    stale: dict[str, list[str]] = field(default_factory=dict)
+    part_of: dict[str, str] = field(default_factory=dict)  # current article id -> its part
+    parts: dict[str, list[str]] = field(default_factory=dict)  # current part -> its ids
+
+    @classmethod
+    def read(cls, out: Path, rules: str, reextract: bool) -> Stored:
+        stored = cls()
+        parts = list(read_parts(out, "articles", ["article_id", "rules"]))
+        for name, part in parts:
+            ids = part.column("article_id").to_pylist()
+            key = name.removeprefix("part-").removesuffix(".parquet")
+            if not reextract and set(part.column("rules").to_pylist()) == {rules}:
+                stored.current.update(ids)
+                stored.parts[key] = ids
+                stored.part_of.update(dict.fromkeys(ids, key))
+            else:
+                stored.stale[name.removeprefix("part-").removesuffix(".parquet")] = ids
+        # a stale part whose articles were all extracted again (a run that stopped
+        # before it removed the part) goes now
+        for part, ids in list(stored.stale.items()):
+            if ids and stored.current.issuperset(ids):
+                remove_part(out, part)
+                del stored.stale[part]
+        return stored
+
+    def supersede(self, article_id: str) -> set[str]:
+        """Drop a stored article (the error row of a file that could not be read, now
+        read): its part becomes stale, so its other articles are extracted again (from
+        the input, or their stored text) into new parts and the old part goes. The ids to
+        extract again."""
+        part = self.part_of.pop(article_id, None)
+        if part is None or part in self.stale:
+            return set()
+        ids = self.parts.pop(part)
+        self.stale[part] = ids
+        self.current.difference_update(ids)
+        return set(ids) - {article_id}
+
+    def stale_ids(self) -> set[str]:
+        return {a for ids in self.stale.values() for a in ids} - self.current
+
+    def stored_articles(self, out: Path, ids: set[str]) -> Iterator[Article]:
+        """Articles as stored in ``out``, to extract again from their text."""
+        table = read_table(out, "articles")
+        for row in table.to_pylist():
+            if row["article_id"] in ids:
+                ids.discard(row["article_id"])
+                yield Article.from_row(row)
+
+
+def input_row(row: dict[str, Any], article: Article, again: bool) -> dict[str, Any]:
+    """The inputs row of an article this run extracts (with a status timeouts and
+    extraction errors can still change: see write_inputs)."""
+    if again:
+        return {**row, "status": "reextracted"}
+    if article.status != "ok":
+        return {**row, "status": article.status, "message": article.error}
+    return {**row, "status": "new"}
+
+
+def write_inputs(target: Path, inputs: list[dict[str, Any]], rules: str) -> None:
+    """One part of the inputs table for this run, rows in source order; its name is a
+    hash of its rows, so the same run over the same folder writes the same part. An
+    article that failed while it was extracted (a timeout) is an error here too."""
+    failed = {}
+    for _name, part in read_parts(target, "articles", ["article_id", "status", "error"]):
+        for aid, status, error in zip(
+            part.column("article_id").to_pylist(),
+            part.column("status").to_pylist(),
+            part.column("error").to_pylist(),
+            strict=True,
+        ):
+            if status != "ok":
+                failed[aid] = (status, error)
+    for row in inputs:
+        if row["status"] == "new" and row.get("article_id") in failed:
+            row["status"], row["message"] = failed[row["article_id"]]
+    inputs.sort(key=lambda r: (r["source"], r["status"]))
+    key = "\n".join(f"{r['source']}\0{r['status']}\0{r.get('article_id')}" for r in inputs)
+    part = "inputs-" + hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    write_part(target, "inputs", inputs, part, rules=rules)
