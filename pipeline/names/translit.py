@@ -5,7 +5,7 @@ Pure functions over the tables in patterns/transliteration.json:
   "Ajilunsai" both become AKILUNSA...), so renderings of one syllable meet;
 - ``segment_forms`` lists the ways a Chinese name part is written: its official English
   name, its pinyin, per-character mixes of pinyin and meaning ("giant" for 巨);
-- ``similarity`` scores a candidate spelling against a name's forms with rapidfuzz.
+- names/similarity.py scores a candidate spelling against a name's forms with them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-from rapidfuzz.distance import Indel, Levenshtein
 
 from ..errors import PatternError
 from ..rules import Rules, check_keys, compile_regex, expect, open_json, section, string_list
@@ -60,7 +58,6 @@ class Translit:
     industry_words: frozenset[str]
     digraphs: tuple[tuple[str, str], ...]
     letters: dict[str, str]
-    soft_c_before: str
     soft_c_class: str
     name_shape: re.Pattern[str]
     drop_words: frozenset[str]
@@ -161,7 +158,6 @@ def load_translit(patterns: Rules) -> Translit:
         key_pattern=_key_pattern([g for g, _ in digraphs], soft_c["before"]),
         key_classes={**dict(key["letters"]), **dict(digraphs)},
         letters=dict(key["letters"]),
-        soft_c_before=soft_c["before"],
         soft_c_class=soft_c["class"],
         name_shape=compile_regex(
             contexts["name_shape"], file=file, key="product_contexts.name_shape"
@@ -321,12 +317,3 @@ def _meaning_words(chinese: str, syllables: list[str], t: Translit) -> list[tupl
                 i += size
                 break
     return out
-
-
-def similarity(a: str, b: str) -> float:
-    """Normalised Levenshtein similarity of two letter strings, 0..1."""
-    return float(Levenshtein.normalized_similarity(a, b))
-
-
-def indel_similarity(a: str, b: str) -> float:
-    return float(Indel.normalized_similarity(a, b))

@@ -296,17 +296,6 @@ def part_names(out: Path, table: str) -> set[str]:
     return {p.name for p in folder.glob("part-*.parquet")}
 
 
-def read_column(out: Path, table: str, column: str) -> list[Any]:
-    folder = table_dir(out, table)
-    if not folder.is_dir() or not any(folder.glob("part-*.parquet")):
-        return []
-    files = sorted(str(p) for p in folder.glob("part-*.parquet"))
-    values: list[Any] = []
-    for file in files:
-        values.extend(pq.read_table(file, columns=[column]).column(column).to_pylist())
-    return values
-
-
 def read_table(out: Path, table: str) -> pa.Table:
     """A whole table; for a fact table only the parts of committed batches (those with
     an articles part), so a reader never sees the facts of a batch a crash cut short."""
