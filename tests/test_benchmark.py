@@ -3,7 +3,10 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
 
+
+@pytest.mark.slow
 def test_benchmark_smoke():
     path = Path(__file__).parent.parent / "benchmarks" / "bench.py"
     spec = importlib.util.spec_from_file_location("bench", path)

@@ -11,6 +11,7 @@ from pipeline.errors import CartfactsError
 from pipeline.write import tables
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow  # clusters start in seconds
 
 
 @pytest.fixture(scope="module")

@@ -97,6 +97,7 @@ def _corpus(folder: Path, n: int) -> None:
         )
 
 
+@pytest.mark.slow
 def test_killed_run_loses_nothing_and_rerun_completes(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     _corpus(inp, 400)

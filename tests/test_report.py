@@ -86,6 +86,7 @@ def test_index_content(page, expected):
     assert expected in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_pages_stay_small_as_the_archive_grows(tmp_path):
     import importlib.util
 
