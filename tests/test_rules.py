@@ -100,16 +100,22 @@ def test_facts_are_spans_that_displacy_renders():
     assert "Ruijin Hospital" in html and "prices" in html
 
 
-def test_a_saved_pipeline_loads_and_extracts_the_same(tmp_path):
-    nlp = build_nlp()
+ZH_SEED = (
+    "2023年6月，复星凯特的阿基仑赛注射液在上海瑞金医院开出处方，每针定价120万元，完全缓解率为51%。"
+)
+
+
+@pytest.mark.parametrize("lang, text", [("en", SEED), ("zh", ZH_SEED)])
+def test_a_saved_pipeline_loads_and_extracts_the_same(tmp_path, lang, text):
+    nlp = build_nlp(lang=lang)
     nlp.to_disk(tmp_path / "nlp")
     loaded = spacy.load(tmp_path / "nlp")
     assert type(loaded.tokenizer) is type(nlp.tokenizer)
 
     def facts(n):
-        doc = n(SEED)
+        doc = n(text)
         return sorted((s.label_, s.start_char, s.end_char, s.id_) for s in doc.spans["cartfacts"])
 
-    assert facts(loaded) == facts(nlp)
+    assert len(facts(nlp)) >= 4 and facts(loaded) == facts(nlp)
     # the rules travel inside the folder
     assert (tmp_path / "nlp" / "cartfacts_prices" / "money.json").is_file()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -191,6 +192,21 @@ class ChineseTokenizer:
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_words": {}}
+
+    # Saving and loading (nlp.to_disk, spacy.load): the tokenizer holds no data of its
+    # own. Its segmentation is fixed, and the English tokenizer of Latin runs is built
+    # afresh by the registered function of the config, so there is nothing to write.
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ChineseTokenizer:
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> ChineseTokenizer:
+        return self
 
 
 @spacy.registry.tokenizers("cartfacts.zh_tokenizer.v1")
