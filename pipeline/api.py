@@ -19,7 +19,14 @@ from .errors import CartfactsError
 from .read.ingest import Article, article_id, make_article, read_articles, unread_id
 from .rules import Rules
 from .write.lock import locked
-from .write.store import Stored, input_row, prepare_output, writable_output, write_inputs
+from .write.store import (
+    Stored,
+    input_row,
+    prepare_output,
+    repair,
+    writable_output,
+    write_inputs,
+)
 from .write.tables import (
     FACT_TABLES,
     TABLES,
@@ -52,6 +59,8 @@ class RunReport:
     dated: int = 0  # new articles with a publication date
     prices: int = 0  # new price rows of kind price
     linked_prices: int = 0  # ... of them tied to a product
+    # damaged or missing parts found at the start, whose articles were extracted again
+    repaired: list[str] = field(default_factory=list)
 
     def add(self, batch: BatchSummary) -> None:
         for table, n in batch.facts.items():
@@ -88,6 +97,7 @@ class RunReport:
                 "prices_with_product": self.linked_prices,
             },
             "problems": [{"source": s, "problem": p} for s, p in self.problems],
+            "repaired": self.repaired,
             "rules": self.rules,
             "seconds": round(self.seconds, 3),
         }
@@ -114,6 +124,8 @@ class RunReport:
         if self.passed:
             kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.passed.items()))
             lines.append(f"not read: {kinds} (see the inputs table)")
+        for found in self.repaired:
+            lines.append(f"repaired: {found}; its articles extracted again")
         lines.append(f"tables: {self.out}/<table>.parquet ({self.seconds:.1f} s)")
         return "\n".join(lines)
 
@@ -235,9 +247,9 @@ def _run_locked(
     article_timeout: float | None,
     started: float,
 ) -> RunReport:
-    prepare_output(target, overwrite)
-    report = RunReport(out=target, rules=rules.digest)
-    stored = Stored.read(target, rules.digest, reextract)
+    found = prepare_output(target, overwrite)
+    report = RunReport(out=target, rules=rules.digest, repaired=found.lines())
+    stored = Stored.read(target, rules.digest, reextract, repair(target, found))
     stale = stored.stale_ids()
     seen: dict[str, str] = {}  # article id -> the source it came from first
     superseded: set[str] = set()  # error rows of files now read
@@ -431,6 +443,15 @@ def count_inputs(
     from .read.ingest import count_articles
 
     return count_articles(Path(input), follow_symlinks=follow_symlinks, exclude=exclude)
+
+
+def verify(out: str | Path = "outputs") -> list[str]:
+    """What a run into ``out`` would find and repair, a line each: parts that cannot be
+    read or are missing (their articles would be extracted again), and files cartfacts
+    did not write (a run refuses to start while they are there). Empty when all is sound."""
+    from .write.tables import inspect_parts
+
+    return inspect_parts(Path(out)).lines()
 
 
 def table_columns() -> dict[str, list[tuple[str, str, bool, str]]]:

@@ -585,6 +585,27 @@ def export(out: Path, fmt: str, dest: Path | None, distinct: bool) -> None:
 
 
 @main.command()
+@click.argument("out", default="outputs", type=EXISTING_DIR)
+def verify(out: Path) -> None:
+    """Check every part file of OUT (footers and names only) and say what a run would
+    repair: damaged or missing parts (their articles are extracted again) and files
+    cartfacts did not write (a run refuses to touch them). Exit 1 when anything is found.
+
+    \b
+    Examples:
+      cartfacts verify outputs
+    """
+    from .api import verify as verify_api
+
+    found = verify_api(out)
+    for line in found:
+        click.echo(line)
+    if found:
+        sys.exit(1)
+    click.echo(f"{out}: every part is sound")
+
+
+@main.command()
 @click.argument("table", required=False)
 def schema(table: str | None) -> None:
     """Print the columns of every table (or of TABLE): type, whether it may be null,

@@ -50,6 +50,11 @@ OUTPUT_LOCKED = (
 )
 WAITING_FOR_LOCK = "waiting for the run writing to {path} to finish..."
 OUTPUT_NOT_OURS = "{path} is not a cartfacts table folder; refusing to touch it"
+FOREIGN_FILES = (
+    "{out} holds files cartfacts did not write, and a run never deletes or rewrites them: "
+    "{files}. Move them out of the table folders, or choose another --out"
+)
+PART_UNREADABLE = "cannot read {path}: {detail} (cartfacts verify OUT checks every part)"
 GOLD_MISSING = "no gold files (*.json) in {path}"
 GOLD_ARTICLE_MISSING = "gold file {gold} names article {article}, which is not in {corpus}"
 UNKNOWN_LANGUAGE = "no pipeline for language {lang!r} (known: {known})"

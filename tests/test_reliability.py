@@ -187,10 +187,12 @@ def test_readers_never_see_the_facts_of_an_uncommitted_batch(tmp_path):
     before = len(pipeline.load(out)["prices"])
     row = pipeline.extract("It costs $1m.")["prices"][0]
     # a crash after a batch's fact parts and before its articles part (the commit)
-    write_part(out, "prices", [{**row, "fact_id": "orphan", "article_id": "orphan"}], "crashed")
+    write_part(
+        out, "prices", [{**row, "fact_id": "orphan", "article_id": "orphan"}], "00c0ffee00c0ffee"
+    )
     assert len(pipeline.load(out)["prices"]) == before
     pipeline.run(CORPUS, out)  # the next run removes the orphan part
-    assert not (out / "prices.parquet" / "part-crashed.parquet").exists()
+    assert not (out / "prices.parquet" / "part-00c0ffee00c0ffee.parquet").exists()
 
 
 def test_the_progress_total_counts_what_the_run_reads(tmp_path):

@@ -97,7 +97,7 @@ def test_failing_article_becomes_error_row(corpus_copy, tmp_path, monkeypatch):
 def test_leftovers_of_a_crash_are_removed(corpus_copy, tmp_path):
     out = tmp_path / "out"
     pipeline.run(corpus_copy, out)
-    orphan = tables.write_part(out, "prices", [], "orphan")  # facts written, articles not
+    orphan = tables.write_part(out, "prices", [], "0badc0de0badc0de")  # facts, no articles part
     (tables.table_dir(out, "dates") / ".tmp-123.parquet").write_bytes(b"half")
     pipeline.run(corpus_copy, out)
     assert not orphan.exists()

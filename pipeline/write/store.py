@@ -14,7 +14,17 @@ from typing import Any
 from .. import errors
 from ..errors import CartfactsError
 from ..read.ingest import Article
-from .tables import TABLES, part_names, read_parts, read_table, remove_part, table_dir, write_part
+from .tables import (
+    TABLES,
+    Inspection,
+    inspect_parts,
+    part_names,
+    read_parts,
+    read_table,
+    remove_part,
+    table_dir,
+    write_part,
+)
 
 
 def writable_output(out: Path) -> None:
@@ -30,16 +40,47 @@ def writable_output(out: Path) -> None:
         raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
 
 
-def prepare_output(out: Path, overwrite: bool) -> None:
-    """Under the folder's lock: check the table folders, start afresh with
-    ``overwrite``, and remove what an interrupted run left."""
+def prepare_output(out: Path, overwrite: bool) -> Inspection:
+    """Under the folder's lock: check the table folders and every part in them
+    (inspect_parts), refuse to go on when they hold files a run did not write, start
+    afresh with ``overwrite``, remove what an interrupted run left, and set damaged
+    batches aside for extraction again (``repair``). What was found."""
     for table in TABLES:
         folder = table_dir(out, table)
         if folder.exists() and not folder.is_dir():
             raise CartfactsError(errors.OUTPUT_NOT_OURS.format(path=folder))
-        if overwrite and folder.is_dir():
-            shutil.rmtree(folder)
+    found = inspect_parts(out)
+    if found.foreign:
+        shown = ", ".join(str(p) for p in found.foreign[:5])
+        more = len(found.foreign) - 5
+        raise CartfactsError(
+            errors.FOREIGN_FILES.format(
+                out=out, files=shown + (f" and {more} more" if more > 0 else "")
+            )
+        )
+    if overwrite:
+        for table in TABLES:  # every file in them is ours (checked above)
+            if table_dir(out, table).is_dir():
+                shutil.rmtree(table_dir(out, table))
+        return Inspection()
     remove_orphans(out)
+    return found
+
+
+def repair(out: Path, found: Inspection) -> set[str]:
+    """Set aside the batches ``found`` damaged: a batch whose articles part cannot be
+    read goes whole (its articles come back from the input); one with a damaged or
+    missing fact part is kept as is for ``Stored.read``, which marks it stale so its
+    articles are extracted again (from the input, else from their stored text) and its
+    old parts then go. The part names of the latter."""
+    stale = set()
+    articles = table_dir(out, "articles")
+    for name in sorted(found.batches()):
+        if any(p.parent == articles and p.name == name for p, _ in found.damaged):
+            remove_part(out, name.removeprefix("part-").removesuffix(".parquet"))
+        else:
+            stale.add(name)
+    return stale
 
 
 def remove_orphans(out: Path) -> None:
@@ -71,13 +112,21 @@ class Stored:
     parts: dict[str, list[str]] = field(default_factory=dict)  # current part -> its ids
 
     @classmethod
-    def read(cls, out: Path, rules: str, reextract: bool) -> Stored:
+    def read(
+        cls,
+        out: Path,
+        rules: str,
+        reextract: bool,
+        damaged: set[str] = frozenset(),  # type: ignore[assignment]
+    ) -> Stored:
+        """``damaged``: part names of batches whose facts must be extracted again."""
         stored = cls()
         parts = list(read_parts(out, "articles", ["article_id", "rules"]))
         for name, part in parts:
             ids = part.column("article_id").to_pylist()
             key = name.removeprefix("part-").removesuffix(".parquet")
-            if not reextract and set(part.column("rules").to_pylist()) == {rules}:
+            same_rules = set(part.column("rules").to_pylist()) == {rules}
+            if not reextract and same_rules and name not in damaged:
                 stored.current.update(ids)
                 stored.parts[key] = ids
                 stored.part_of.update(dict.fromkeys(ids, key))

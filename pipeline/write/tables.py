@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -278,9 +279,9 @@ def read_parts(out: Path, table: str, columns: list[str]) -> Iterator[tuple[str,
         return
     wanted = schema(table)
     for file in sorted(folder.glob("part-*.parquet")):
-        data = pq.read_table(file)
-        present = [c for c in columns if c in data.column_names]
-        data = data.select(present)
+        # only the columns asked for are read (the articles table holds every text)
+        data = _read_part(file, lambda names: [c for c in columns if c in names])
+        present = data.column_names
         for c in columns:
             if c not in present:
                 data = data.append_column(
@@ -306,5 +307,80 @@ def read_table(out: Path, table: str) -> pa.Table:
         files = [f for f in files if f.name in committed]
     if not files:
         return schema(table).empty_table()
-    parts = [pq.read_table(f, schema=schema(table)) for f in files]
+    parts = [_read_part(f, None, schema(table)) for f in files]
     return pa.concat_tables(parts).replace_schema_metadata(schema(table).metadata)
+
+
+def _read_part(
+    file: Path,
+    pick: Callable[[list[str]], list[str]] | None,
+    as_schema: pa.Schema | None = None,
+) -> pa.Table:
+    """One part file, the columns ``pick`` chooses from those it holds (all: None); a
+    part that cannot be read is an error naming it (``cartfacts verify`` says more)."""
+    try:
+        columns = pick(pq.read_schema(file).names) if pick is not None else None
+        return pq.read_table(file, columns=columns, schema=as_schema)
+    except (OSError, pa.ArrowException) as exc:
+        raise CartfactsError(errors.PART_UNREADABLE.format(path=file, detail=exc)) from None
+
+
+# the names of the part files a run writes: a batch's (a hash of its article ids) and a
+# run's inputs part
+PART_NAME = re.compile(r"part-(?:inputs-)?[0-9a-f]{16}\.parquet")
+
+
+@dataclass
+class Inspection:
+    """What ``inspect_parts`` found in an output folder besides sound parts of ours."""
+
+    # files and folders in the table folders that a run did not write (never touched)
+    foreign: list[Path] = field(default_factory=list)
+    # parts of ours that cannot be read (truncated, empty), with why
+    damaged: list[tuple[Path, str]] = field(default_factory=list)
+    # (table, part file) of a committed batch with no part in that fact table
+    missing: list[tuple[str, str]] = field(default_factory=list)
+
+    def batches(self) -> set[str]:
+        """The batches (part file names) whose facts are damaged or missing."""
+        return {p.name for p, _ in self.damaged} | {name for _, name in self.missing}
+
+    def lines(self) -> list[str]:
+        """What was found, a line each."""
+        return (
+            [f"not written by cartfacts: {p}" for p in self.foreign]
+            + [f"damaged: {p} ({why})" for p, why in self.damaged]
+            + [f"missing: {table}.parquet/{name}" for table, name in self.missing]
+        )
+
+
+def inspect_parts(out: Path) -> Inspection:
+    """Check every file of the table folders of ``out``: a part of ours has a part name
+    and, in its footer, the metadata this module writes for its table; a file that has
+    neither is foreign; one whose footer cannot be read is damaged. A committed batch
+    (one with an articles part) must have a part in every fact table. Reads footers
+    only."""
+    found = Inspection()
+    for table in TABLES:
+        folder = table_dir(out, table)
+        if not folder.is_dir():
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            path = Path(entry.path)
+            if entry.name.startswith(".tmp-") and entry.is_file(follow_symlinks=False):
+                continue  # a write an interrupted run left; the next run removes it
+            if not PART_NAME.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                found.foreign.append(path)
+                continue
+            try:
+                metadata = pq.read_schema(path).metadata or {}
+            except (OSError, pa.ArrowException) as exc:
+                found.damaged.append((path, str(exc).splitlines()[0][:200]))
+                continue
+            if metadata.get(b"table") != table.encode():
+                found.foreign.append(path)  # our name, not our footer: someone else's
+    committed = part_names(out, "articles")
+    for table in FACT_TABLES:
+        have = part_names(out, table)
+        found.missing.extend((table, name) for name in sorted(committed - have))
+    return found
