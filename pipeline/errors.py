@@ -25,6 +25,11 @@ UNDECODABLE = "the file's encoding could not be determined"
 TOO_LONG = "the article has {n:,} characters, more than the limit of {limit:,}"
 JSONL_BAD_LINE = "line {line} is not valid JSON: {detail}"
 JSONL_NO_TEXT = "the record has no 'text' string"
+JSONL_TOO_DEEP = "JSONL line {line}: nested too deep to be an article"
+JSONL_SURROGATE = (
+    "JSONL line {line}: its {field} holds an unpaired surrogate escape (such as \\ud800), "
+    "which is no character"
+)
 JSONL_NOT_OBJECT = "the line is JSON but not an object"
 UNREADABLE = "the file could not be read: {detail}"
 UNREADABLE_FOLDER = "the folder could not be listed: {detail}"

@@ -27,7 +27,14 @@ def make(folder: Path, case: dict) -> None:
     elif case["kind"] == "bytes_hex":
         path.write_bytes(bytes.fromhex(case["hex"]))
     elif case["kind"] == "repeat":
-        path.write_bytes((case["unit"] * case["count"]).encode("utf-8"))
+        # before, unit x count, close x count (nesting), after
+        content = (
+            case.get("before", "")
+            + case["unit"] * case["count"]
+            + case.get("close", "") * case["count"]
+            + case.get("after", "")
+        )
+        path.write_bytes(content.encode("utf-8"))
     else:
         path.write_bytes(case["content"].encode(case["encoding"]))
 

@@ -67,3 +67,24 @@ def test_html_boilerplate_yields_no_facts(tmp_path):
     text = tables["articles"]["text"].iloc[0]
     assert "999,999" not in text and "555,555" not in text and "777,777" not in text
     assert set(tables["prices"]["amount"]) == {1200000.0}
+
+
+def test_a_long_jsonl_line_is_never_read_whole():
+    """A JSONL line over the limit is an error row, read at most limit + 1 bytes at a time."""
+    import io
+
+    from pipeline.read.ingest import read_jsonl
+
+    class Recording(io.BytesIO):
+        asked: list[int] = []
+
+        def readline(self, size=-1):
+            self.asked.append(size)
+            return super().readline(size)
+
+    good = b'{"id": "a", "text": "It costs $1m."}\n'
+    feed = Recording(good + b'{"id": "b", "text": "' + b"x" * 50_000 + b'"}\n' + good)
+    rows = list(read_jsonl(feed, "feed.jsonl", max_chars=1000))
+    assert [r.status for r in rows] == ["ok", "error", "ok"]
+    assert "50" in rows[1].error  # its whole length is reported
+    assert all(0 < size <= 8001 for size in Recording.asked)

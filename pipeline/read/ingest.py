@@ -204,25 +204,31 @@ def read_jsonl(
 ) -> Iterator[Article]:
     """One article per line of a JSONL file (bytes, or a file read line by line, so a
     large file is never held whole); a line longer than an article may be is an error."""
-    lines: Iterator[bytes] = (
-        iter(data.split(b"\n")) if isinstance(data, bytes) else iter(data.readline, b"")
-    )
     line_limit = max_chars * BYTES_PER_CHAR
-    for number, line in enumerate(lines, start=1):
+    for number, (line, size) in enumerate(_lines(data, line_limit), start=1):
         if not line.strip():
             continue
-        if len(line) > line_limit:
+        if size > line_limit:
             yield Article(
                 article_id(line[:4096] + str(number).encode()),
                 f"{source}#{number}",
                 "",
                 status="error",
-                error=errors.TOO_LARGE.format(n=len(line), limit=line_limit),
+                error=errors.TOO_LARGE.format(n=size, limit=line_limit),
             )
             continue
         key = f"{source}#{number}"
         try:
             record = json.loads(decode(line))  # (a line's stray bytes are repaired too)
+        except RecursionError:
+            yield Article(
+                article_id(line),
+                key,
+                "",
+                status="error",
+                error=errors.JSONL_TOO_DEEP.format(line=number),
+            )
+            continue
         except (ValueError, json.JSONDecodeError) as exc:
             yield Article(
                 article_id(line),
@@ -234,6 +240,20 @@ def read_jsonl(
             continue
         if not isinstance(record, dict):
             yield Article(article_id(line), key, "", status="error", error=errors.JSONL_NOT_OBJECT)
+            continue
+        unpaired = next(
+            (f for f in ("id", "text", "title", "url", "published") if _unpaired(record.get(f))),
+            None,
+        )
+        if unpaired is not None:
+            # a \ud800 escape: JSON allows it, no encoding can write it
+            yield Article(
+                article_id(line),
+                f"{source}#{number}",
+                "",
+                status="error",
+                error=errors.JSONL_SURROGATE.format(line=number, field=unpaired),
+            )
             continue
         if record.get("id") is not None:
             key = f"{source}#{record['id']}"
@@ -263,6 +283,37 @@ def read_jsonl(
             html=bool(re.match(r"\s*<(!doctype|html)", text, re.IGNORECASE)),
             warning=warning,
         )
+
+
+# a UTF-16 surrogate on its own (from a JSON escape such as \ud800)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired(value: object) -> bool:
+    return isinstance(value, str) and _SURROGATE.search(value) is not None
+
+
+def _lines(data: bytes | BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """(line, its length in bytes) for each line of ``data``. From a file, a line is read
+    at most ``limit`` + 1 bytes at a time, so a longer one is never held whole: its first
+    bytes come with its whole length, and the rest is skipped."""
+    if isinstance(data, bytes):
+        for line in data.split(b"\n"):
+            yield line, len(line)
+        return
+    while True:
+        line = data.readline(limit + 1)
+        if not line:
+            return
+        size = len(line)
+        if size > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of the line
+                more = data.readline(limit + 1)
+                size += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            line = line[:4096]
+        yield line, size
 
 
 def count_articles(
