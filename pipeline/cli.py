@@ -351,7 +351,12 @@ def names(out: Path, csv_path: Path | None, limit: int) -> None:
         _fail(exc)
         return
     if csv_path is not None:
-        frame.to_csv(csv_path, index=False)
+        from .export import write_csv
+
+        try:
+            write_csv(frame, csv_path)
+        except CartfactsError as exc:
+            _fail(exc)
         click.echo(f"{len(frame)} names written to {csv_path}")
         return
     if frame.empty:
@@ -422,51 +427,13 @@ def _load(out: Path, *, distinct: bool = False) -> dict[str, Any]:
 
 
 def _write_frames(frames: dict[str, Any], fmt: str, dest: Path) -> list[Path]:
-    """Write DataFrames as csv or jsonl files in the folder ``dest``, or as the sheets of
-    one xlsx file ``dest``; the paths written."""
-    from .views import as_records
+    from .export import write_frames
 
     try:
-        if fmt == "xlsx":
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError:
-                _fail(CartfactsError(errors.XLSX_MISSING))
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with pd_excel_writer(dest) as writer:
-                for name, frame in frames.items():
-                    excel_ready(frame).to_excel(writer, sheet_name=name[:31], index=False)
-            return [dest]
-        dest.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, frame in frames.items():
-            path = dest / f"{name}.{fmt}"
-            if fmt == "csv":
-                frame.to_csv(path, index=False)
-            else:
-                with path.open("w", encoding="utf-8") as handle:
-                    for record in as_records(frame):
-                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            paths.append(path)
-        return paths
-    except OSError as exc:
-        _fail(CartfactsError(errors.WRITE_FAILED.format(path=dest, detail=exc)))
+        return write_frames(frames, fmt, dest)
+    except CartfactsError as exc:
+        _fail(exc)
         raise
-
-
-def pd_excel_writer(path: Path) -> Any:
-    import pandas as pd
-
-    return pd.ExcelWriter(path, engine="openpyxl")
-
-
-def excel_ready(frame: Any) -> Any:
-    """Excel holds no time zones and no very long cells: text cut at its cell limit."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(lambda v: v[:32_000] if isinstance(v, str) else v)
-    return out
 
 
 @main.command()

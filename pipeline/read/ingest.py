@@ -285,6 +285,28 @@ def read_jsonl(
         )
 
 
+# nesting no article needs; Python's JSON parser recurses once per level
+JSONL_DEPTH = 100
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+
+
+def _too_deep(line: bytes) -> bool:
+    """Whether a JSON line nests deeper than JSONL_DEPTH (brackets outside strings).
+
+    >>> _too_deep(b'{"a": [[1]], "b": "[[[["}'), _too_deep(b"[" * 500 + b"]" * 500)
+    (False, True)
+    """
+    if line.count(b"[") + line.count(b"{") <= JSONL_DEPTH:
+        return False
+    depth = 0
+    for bracket in _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", line)):
+        depth += 1 if bracket in b"[{" else -1
+        if depth > JSONL_DEPTH:
+            return True
+    return False
+
+
 # a UTF-16 surrogate on its own (from a JSON escape such as \ud800)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

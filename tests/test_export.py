@@ -1,0 +1,82 @@
+"""Exports: text cells a spreadsheet would run as formulas are shown as text (OWASP, CSV
+injection), in CSV and in Excel; an interrupted export leaves the previous file whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline
+from pipeline.cli import main
+
+HOSTILE = ['=HYPERLINK("http://x.example","open")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1"]
+
+
+@pytest.fixture(scope="module")
+def hostile_out(tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    feed = root / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "title": title, "text": f"Kymriah costs $475,000. {i}"})
+            + "\n"
+            for i, title in enumerate(HOSTILE)
+        ),
+        encoding="utf-8",
+    )
+    (root / "=cmd.txt").write_text("Yescarta costs $373,000.", encoding="utf-8")
+    out = root / "out"
+    pipeline.run(root / "feed.jsonl", out)
+    pipeline.run(root / "=cmd.txt", out)
+    return out
+
+
+def test_csv_cells_that_start_a_formula_are_text(hostile_out, tmp_path):
+    import csv
+
+    result = CliRunner().invoke(main, ["export", str(hostile_out), "--dest", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "articles.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    titles = {r["title"] for r in rows}
+    assert {"'" + t for t in HOSTILE} <= titles
+    assert any(r["source"].startswith("'=") for r in rows)
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
+
+
+def test_excel_cells_that_start_a_formula_are_text(hostile_out, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    dest = tmp_path / "tables.xlsx"
+    result = CliRunner().invoke(
+        main, ["export", str(hostile_out), "--format", "xlsx", "--dest", str(dest)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(dest)["articles"]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" for c in cells), "no cell is a formula"
+    assert {"'" + t for t in HOSTILE} <= {c.value for c in cells}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_interrupted_export_leaves_the_previous_file_whole(
+    hostile_out, tmp_path, monkeypatch, fmt
+):
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    dest = tmp_path / ("tables.xlsx" if fmt == "xlsx" else "export")
+    args = ["export", str(hostile_out), "--format", fmt, "--dest", str(dest)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    written = dest if fmt == "xlsx" else dest / "articles.csv"
+    before = written.read_bytes()
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(pd.DataFrame, "to_excel" if fmt == "xlsx" else "to_csv", killed)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert written.read_bytes() == before
+    assert not [p for p in written.parent.iterdir() if p.name.endswith(".tmp")]
