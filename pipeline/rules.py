@@ -269,13 +269,15 @@ def section(data: Any, key: str, kind: type, *, file: str) -> Any:
 _GROUP_REPEAT = re.compile(r"\)(?:[*+]|\{\d*,\})")
 
 
-def compile_regex(pattern: str, *, file: str, key: str) -> re.Pattern[str]:
+def compile_regex(pattern: str, *, file: str, key: str, line: int | None = None) -> re.Pattern[str]:
     """A regex of a rule file, compiled; a bad one, or one that nests an unbounded
     repeat directly in another ("(a+)+", "(?:\\w*)*": exponential backtracking on a near
     miss), is a PatternError at load instead of a stalled article.
 
     >>> compile_regex("(?:ab+c)+", file="f", key="k").pattern
     '(?:ab+c)+'
+    >>> compile_regex("(?:[a-z]+ )+", file="f", key="k").pattern  # the space is required
+    '(?:[a-z]+ )+'
     >>> compile_regex("(a+)+$", file="f", key="k")
     Traceback (most recent call last):
     ...
@@ -287,29 +289,35 @@ def compile_regex(pattern: str, *, file: str, key: str) -> re.Pattern[str]:
         # of every date rule cost a run 0.5 s at start)
         parsed = _parser.parse(pattern) if _GROUP_REPEAT.search(pattern) else ()
     except (re.error, OverflowError, RecursionError) as exc:
-        raise PatternError(file, f"bad regex: {exc}", key=key) from None
+        raise PatternError(file, f"bad regex: {exc}", key=key, line=line) from None
     if _nested_repeat(list(parsed)):
         raise PatternError(
             file,
             'a repeat inside a repeat ("(a+)+") backtracks without end on a near miss; '
             "bound the inner one or make it atomic ((?>...))",
             key=key,
+            line=line,
         )
     return compiled
 
 
 def _nested_repeat(items: list[Any], inside: bool = False) -> bool:
-    """Whether an unbounded repeat's whole body is itself an unbounded repeat (through
-    groups), anywhere in a parsed regex."""
+    """Whether an unbounded repeat holds another unbounded repeat that can take all of
+    one pass of it: the inner repeat is its body, or stands in it beside items that can
+    all match nothing ("(a+)+", "(?:[a-z]+\\s?)+"). Such a regex splits a run in
+    exponentially many ways on a near miss."""
     for op, av in items:
         if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
             _low, high, body = av
             unbounded = high == _c.MAXREPEAT
             if unbounded and inside:
                 return True
-            core = list(body)
-            while len(core) == 1 and core[0][0] is _c.SUBPATTERN:
-                core = list(core[0][1][3])
+            core = _unwrap(list(body))
+            if unbounded and any(
+                _unbounded(item) and all(_nullable(o) for o in core if o is not item)
+                for item in core
+            ):
+                return True
             if _nested_repeat(core, unbounded and len(core) == 1):
                 return True
         elif op is _c.SUBPATTERN:
@@ -321,3 +329,28 @@ def _nested_repeat(items: list[Any], inside: bool = False) -> bool:
         elif op in (_c.ASSERT, _c.ASSERT_NOT) and _nested_repeat(list(av[1])):
             return True
     return False
+
+
+def _unwrap(items: list[Any]) -> list[Any]:
+    """The items of a body, through groups that hold it whole."""
+    while len(items) == 1 and items[0][0] is _c.SUBPATTERN:
+        items = list(items[0][1][3])
+    return items
+
+
+def _unbounded(item: Any) -> bool:
+    """An item that repeats without bound (through groups holding one item)."""
+    op, av = _unwrap([item])[0] if item[0] is _c.SUBPATTERN else item
+    return op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] == _c.MAXREPEAT
+
+
+def _nullable(item: Any) -> bool:
+    """Whether an item can match the empty string."""
+    op, av = item
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        return av[0] == 0 or all(_nullable(i) for i in av[2])
+    if op is _c.SUBPATTERN:
+        return all(_nullable(i) for i in av[3])
+    if op is _c.BRANCH:
+        return any(all(_nullable(i) for i in branch) for branch in av[1])
+    return op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT)

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ..nlp.scan import alternation, guarded
 from ..nlp.scan import finditer as scan_finditer
-from ..rules import Rules, expect, open_json, section, string_list
+from ..rules import Rules, compile_regex, expect, open_json, section, string_list
 from ..words.chinese import HAN, load_pinyin, load_variants, romanised
 from .parse import (
     GazetteerEntry,
@@ -159,7 +159,9 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
         boundary=frozenset(
             expect(data["boundary_characters"], str, file=file, key="boundary_characters")
         ),
-        counted=re.compile(expect(data["counted"], str, file=file, key="counted")),
+        counted=compile_regex(
+            expect(data["counted"], str, file=file, key="counted"), file=file, key="counted"
+        ),
         vague=frozenset(expect(data["vague_characters"], str, file=file, key="vague_characters")),
         name_words=tuple(string_list(data["name_words"], file=file, key="name_words")),
         leading=re.compile(
@@ -190,7 +192,11 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
             rf"(?P<stem>{HAN.pattern}{{2,6}}?)(?P<ending>{alternation(endings)})"
         ),
         university_endings=endings,
-        short_form=re.compile(expect(data["short_form"], str, file=file, key="short_form")),
+        short_form=compile_regex(
+            expect(data["short_form"], str, file=file, key="short_form"),
+            file=file,
+            key="short_form",
+        ),
         # a university's short name with an ordinal: 浙大一院, 郑大一附院
         abbreviation=re.compile(
             rf"(?P<university>{alternation(universities)})(?P<a1>{affix})?(?P<ordinal>{ordinal})"

@@ -14,7 +14,7 @@ from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
 from ..errors import PatternError
-from ..rules import Rules, check_keys
+from ..rules import Rules, check_keys, compile_regex
 
 CONTEXTS_FILE = "product_contexts.jsonl"
 LABELS = ("NAME_BEFORE", "NAME_AFTER", "WORD_BEFORE")
@@ -71,6 +71,9 @@ def load_contexts(patterns: Rules) -> tuple[ContextRule, ...]:
             or not all(isinstance(t, dict) for t in pattern)
         ):
             raise PatternError(file, "expected a list of token objects", line=line, key="pattern")
+        for where, regex in _token_regexes(pattern):
+            # spaCy compiles these itself: the same check as every rule file's regexes
+            compile_regex(regex, file=file, key=f"pattern{where}", line=line)
         try:
             matcher.add(rec["id"], [pattern])
             found = anchor(pattern)
@@ -81,6 +84,25 @@ def load_contexts(patterns: Rules) -> tuple[ContextRule, ...]:
             ) from None
         out.append(ContextRule(rec["id"], rec["label"], pattern, found))
     return tuple(out)
+
+
+def _token_regexes(value: Any, where: str = "") -> list[tuple[str, str]]:
+    """The REGEX values of a token pattern, with where each stands ("[0].LOWER.REGEX").
+
+    >>> _token_regexes([{"LOWER": {"REGEX": "^inj"}}, {"TEXT": "x"}])
+    [('[0].LOWER.REGEX', '^inj')]
+    """
+    found = []
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _token_regexes(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "REGEX" and isinstance(item, str):
+                found.append((f"{where}.REGEX", item))
+            else:
+                found += _token_regexes(item, f"{where}.{key}")
+    return found
 
 
 def _repeats(token: dict[str, Any]) -> tuple[int, int | None]:
