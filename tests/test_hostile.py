@@ -152,3 +152,28 @@ def test_killed_run_loses_nothing_and_rerun_completes(tmp_path):
     again = pipeline.run(inp, out, batch_size=10)
     assert again.articles == 0
     assert time.perf_counter() - started < first_rerun
+
+
+def test_a_folder_swapped_for_a_link_out_of_the_input_is_not_read(tmp_path, monkeypatch):
+    """The walk lists in/sub/a.txt; before it is read, sub becomes a link to a folder
+    outside the input that holds an a.txt. That file is refused, not read."""
+    from pipeline.read import ingest
+
+    inp, outside = tmp_path / "in", tmp_path / "outside"
+    (inp / "sub").mkdir(parents=True)
+    (inp / "sub" / "a.txt").write_text("Kymriah costs $475,000.", encoding="utf-8")
+    outside.mkdir()
+    (outside / "a.txt").write_text("SECRET Yescarta costs $373,000.", encoding="utf-8")
+    walk = ingest.discover
+
+    def swapping(root, **kwargs):
+        for path, source in walk(root, **kwargs):
+            (inp / "sub").rename(tmp_path / "old-sub")
+            (inp / "sub").symlink_to(outside, target_is_directory=True)
+            yield path, source
+
+    monkeypatch.setattr(ingest, "discover", swapping)
+    rows = list(ingest.read_articles(inp))
+    assert [r.status for r in rows] == ["error"]
+    assert "link out of the input" in rows[0].error
+    assert "SECRET" not in rows[0].text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import stat
 from collections.abc import Iterator
@@ -142,29 +143,44 @@ JSONL_LIMIT = 4 * 1024**3
 
 
 def read_file(
-    path: Path, source: str, *, max_chars: int = 1_000_000, patterns: Rules | None = None
+    path: Path,
+    source: str,
+    *,
+    max_chars: int = 1_000_000,
+    patterns: Rules | None = None,
+    inside: Path | None = None,
 ) -> Iterator[Article]:
-    """The articles of one file (one, or one per line for JSONL). The size is checked
-    with stat before anything is read, and only a regular file is opened."""
+    """The articles of one file (one, or one per line for JSONL). Only a regular file is
+    read, its size checked on the opened file before anything is read. ``inside`` (a
+    resolved folder): the file opened must lie in it, checked on the opened file, so a
+    folder swapped for a link out of the input after the walk is refused."""
     suffix = path.suffix.lower()
     limit = JSONL_LIMIT if suffix in JSONL_SUFFIXES else max_chars * BYTES_PER_CHAR
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            yield _failed(source, errors.SPECIAL_FILE)
-            return
-        if st.st_size > limit:
-            yield _failed(source, errors.TOO_LARGE.format(n=st.st_size, limit=limit))
-            return
-        if suffix in JSONL_SUFFIXES:
-            with path.open("rb") as handle:
-                yield from read_jsonl(handle, source, max_chars=max_chars, patterns=patterns)
-            return
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # a file that grew since stat is cut, not read whole
+        # non-blocking: opening a FIFO swapped in after the walk must not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         yield _failed(source, errors.UNREADABLE.format(detail=exc))
         return
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                yield _failed(source, errors.SPECIAL_FILE)
+                return
+            if inside is not None and not _opened_inside(path, st, inside):
+                yield _failed(source, errors.OUTSIDE_LINK)
+                return
+            if st.st_size > limit:
+                yield _failed(source, errors.TOO_LARGE.format(n=st.st_size, limit=limit))
+                return
+            if suffix in JSONL_SUFFIXES:
+                yield from read_jsonl(handle, source, max_chars=max_chars, patterns=patterns)
+                return
+            data = handle.read(limit + 1)  # a file that grew since stat is cut, not read whole
+        except OSError as exc:
+            yield _failed(source, errors.UNREADABLE.format(detail=exc))
+            return
     if not data.strip():
         yield Article(article_id(data), source, "", status="empty", error=errors.EMPTY_TEXT)
         return
@@ -182,6 +198,19 @@ def read_file(
         patterns=patterns,
         warning=warning,
     )
+
+
+def _opened_inside(path: Path, opened: os.stat_result, folder: Path) -> bool:
+    """Whether the file opened (``opened``: its fstat) is the file ``path`` resolves to
+    now and lies in ``folder``. A link swapped in between the open and this check makes
+    the two differ, so the answer is no rather than a file outside."""
+    real = Path(os.path.realpath(path))
+    try:
+        now = real.stat()
+    except OSError:
+        return False
+    same = (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino)
+    return same and real.is_relative_to(folder)
 
 
 def unread_id(source: str) -> str:
@@ -381,9 +410,11 @@ def read_articles(
     found = discover(
         root, follow_symlinks=follow_symlinks, skipped=skipped, passed=passed, exclude=exclude
     )
+    # what is read must lie in the input folder (unless links may lead out of it)
+    inside = root.resolve() if root.is_dir() and not follow_symlinks else None
     for path, source in found:
         while skipped:
             yield _failed(*skipped.pop(0))
-        yield from read_file(path, source, max_chars=max_chars, patterns=patterns)
+        yield from read_file(path, source, max_chars=max_chars, patterns=patterns, inside=inside)
     for source, message in skipped:
         yield _failed(source, message)
