@@ -23,7 +23,7 @@ import re
 import stat
 import threading
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -99,11 +99,13 @@ class Rules:
             text = self.text(name)
             _check_depth(text, self.path(name))
             try:
-                self._parsed[name] = json.loads(text)
+                value = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise PatternError(
                     self.path(name), f"invalid JSON: {exc.msg}", line=exc.lineno
                 ) from None
+            check_schema(name, value, self.path(name), text=text)
+            self._parsed[name] = value
         return self._parsed[name]
 
     def jsonl(self, name: str) -> tuple[tuple[int, dict[str, Any]], ...]:
@@ -122,6 +124,7 @@ class Rules:
                     raise PatternError(file, f"invalid JSON: {exc.msg}", line=number) from None
                 if not isinstance(value, dict):
                     raise PatternError(file, "each line must be a JSON object", line=number)
+                check_schema(name, value, file, line=number)
                 records.append((number, value))
             self._parsed[key] = tuple(records)
         result: tuple[tuple[int, dict[str, Any]], ...] = self._parsed[key]
@@ -132,6 +135,88 @@ class Rules:
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in self.files.items():
             (folder / name).write_bytes(data)
+
+
+# the schema of each rule file: pipeline/schemas/<file stem>.schema.json (JSON Schema,
+# draft 2020-12); for a JSON-lines file, the schema of one line
+SCHEMAS = Path(__file__).parent / "schemas"
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    path = SCHEMAS / f"{name.rsplit('.', 1)[0]}.schema.json"
+    if not path.is_file():
+        return None
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+def check_schema(
+    name: str, value: Any, file: str, *, line: int | None = None, text: str | None = None
+) -> None:
+    """Validate a rule file (or one line of a JSON-lines file) against its schema: types,
+    allowed keys, value ranges. Every violation is named, each with its key (a dotted
+    path) and line (``text``: the file, to find the line of a key in)."""
+    validator = _validator(name)
+    if validator is None:
+        return
+    found = sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path])
+    if not found:
+        return
+    problems = []
+    for error in found:
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # name the unknown key itself, at its own line
+            known = set(error.schema.get("properties", {}))
+            path += sorted(k for k in error.instance if k not in known)[:1]
+        where = line if text is None else _line_of(text, path)
+        problems.append((where, _dotted(path) or None, _problem(error)))
+    first_line, first_key, first = problems[0]
+    more = "".join(
+        "; and "
+        + (f"key {key!r}" if key else "the record")
+        + (f" (line {at})" if at else "")
+        + f": {what}"
+        for at, key, what in problems[1:10]
+    )
+    raise PatternError(file, first + more, line=first_line, key=first_key)
+
+
+def _problem(error: Any) -> str:
+    """A violation in words."""
+    if error.validator == "additionalProperties":
+        return f"unknown key: {error.message.split('(')[-1].rstrip(')')}"
+    if error.validator == "anyOf":
+        return f"{error.instance!r} is none of the types allowed here"
+    return str(error.message)
+
+
+def _dotted(path: list[Any]) -> str:
+    """["currencies", "CNY", "prefix"] -> "currencies.CNY.prefix"; list indices in [].
+
+    >>> _dotted(["rules", 3, "regex"])
+    'rules[3].regex'
+    """
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(text: str, path: list[Any]) -> int | None:
+    """The line of the last key of ``path`` in a JSON text, found key by key (list
+    indices are not followed: the line of the list's key is given)."""
+    pos = 0
+    for part in path:
+        if isinstance(part, int):
+            continue
+        found = re.compile(rf'"{re.escape(json.dumps(part)[1:-1])}"\s*:').search(text, pos)
+        if found is None:
+            break
+        pos = found.start()
+    return text.count("\n", 0, pos) + 1 if pos else None
 
 
 def _check_depth(text: str, file: str, line: int | None = None) -> None:
