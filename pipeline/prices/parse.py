@@ -122,6 +122,8 @@ class MoneyRules:
     # currency -> a regex of the places whose dollar a bare $ is (USD: the places that
     # keep it the US dollar)
     dollar_places: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # any of them (one scan finds where a place is named; local_dollar)
+    any_dollar_place: re.Pattern[str] = re.compile("(?!)")
     # "between 300,000 and": the bare low end of a range whose currency stands at its end
     between_low: re.Pattern[str] = re.compile("(?!)")
     scale_word: re.Pattern[str] = re.compile("(?!)")
@@ -292,6 +294,17 @@ def load_money(patterns: Rules) -> MoneyRules:
             if not isinstance(year, int):
                 raise PatternError(rates_file, "expected a year", key=f"year_status.{status}")
             rate_status[year] = status
+    place_words = {
+        code: string_list(words, file=file, key=f"dollar_places.{code}")
+        for code, words in expect(
+            data.get("dollar_places", {}), dict, file=file, key="dollar_places"
+        ).items()
+        if not code.startswith("_")
+    }
+    dollar_places = {
+        code: re.compile(r"(?<![A-Za-z])(?:" + alternation(words) + r")(?![A-Za-z])")
+        for code, words in place_words.items()
+    }
     return MoneyRules(
         money=rules,
         prefix_codes=prefix_codes,
@@ -301,17 +314,14 @@ def load_money(patterns: Rules) -> MoneyRules:
         implies=implies,
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
-        dollar_places={
-            code: re.compile(
-                r"(?<![A-Za-z])(?:"
-                + alternation(string_list(words, file=file, key=f"dollar_places.{code}"))
-                + r")(?![A-Za-z])"
-            )
-            for code, words in expect(
-                data.get("dollar_places", {}), dict, file=file, key="dollar_places"
-            ).items()
-            if not code.startswith("_")
-        },
+        dollar_places=dollar_places,
+        any_dollar_place=re.compile(
+            r"(?<![A-Za-z])(?:"
+            + alternation(w for ws in place_words.values() for w in ws)
+            + r")(?![A-Za-z])"
+            if any(place_words.values())
+            else "(?!)"
+        ),
         between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
         scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
         url_places={
@@ -614,10 +624,19 @@ def local_dollar(text: str, rules: MoneyRules, also: str = "") -> str | None:
     True
     """
     where = f"{text}\n{also}" if also else text
-    found = {code for code, place in rules.dollar_places.items() if place.search(where)}
-    if "USD" in found or len(found) != 1:
-        return None
-    return found.pop()
+    # Every place named matches the union of all places where it starts, so stepping
+    # through the union's matches (overlapping ones too) and asking each place's regex
+    # there finds the same places as searching the text once per currency.
+    found: set[str] = set()
+    hit = rules.any_dollar_place.search(where)
+    while hit is not None:
+        found.update(
+            c for c, place in rules.dollar_places.items() if place.match(where, hit.start())
+        )
+        if "USD" in found or len(found) > 1:
+            return None
+        hit = rules.any_dollar_place.search(where, hit.start() + 1)
+    return found.pop() if found else None
 
 
 _BARE_DOLLAR = re.compile(r"^\$|(?<![A-Za-z.] )(?<![A-Za-z])(?i:dollars?)$")

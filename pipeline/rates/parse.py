@@ -109,6 +109,7 @@ class RateRules:
     preceded_skip: re.Pattern[str]
     change_verbs: re.Pattern[str]
     timepoint: re.Pattern[str]
+    timepoint_hint: re.Pattern[str]
     time_units: dict[str, str]
     # words before a duration that make it a follow-up time, not a timepoint
     timepoint_not_after: re.Pattern[str]
@@ -230,6 +231,8 @@ def load_rates(patterns: Rules) -> RateRules:
         ),
         change_verbs=re.compile(r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"),
         timepoint=timepoint,
+        # a unit word anywhere: every timepoint holds one (a cheap test before the above)
+        timepoint_hint=re.compile(rf"(?i){unit_alt}|{zh_alt}"),
         time_units=units,
         timepoint_not_after=re.compile(
             r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
@@ -363,6 +366,8 @@ def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Span
     follow-up time ("a median follow-up of 12 months"), and a duration written with a
     space ("12 months") only right before a metric ("12 months PFS")."""
     out: list[_Time] = []
+    if rules.timepoint_hint.search(sentence, lo, hi) is None:
+        return out
     for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
         listed = bool(out) and _LIST_GAP.match(sentence[out[-1].end : m.start()]) is not None
