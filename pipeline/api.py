@@ -330,11 +330,15 @@ def _run_locked(
     return report
 
 
-def load(out: str | Path = "outputs", *, distinct: bool = False) -> dict[str, Any]:
+def load(
+    out: str | Path = "outputs", *, distinct: bool = False, claims: bool = False
+) -> dict[str, Any]:
     """Every table of an output folder as a pandas DataFrame, keyed by table name, with
     ``articles.published`` as datetime64 (so ``.dt.year`` works, as a DATE does in DuckDB
     and polars). With ``distinct``, each fact table has one row per distinct fact per
-    article, with its ``mentions`` count and first evidence (views.distinct)."""
+    article, with its ``mentions`` count and first evidence (views.distinct). With
+    ``claims``, a ``claims`` table too: each distinct price or rate claim across articles,
+    with how many articles and sites state it and where sources disagree (views.claims)."""
     import pandas as pd
 
     folder = Path(out)
@@ -343,10 +347,16 @@ def load(out: str | Path = "outputs", *, distinct: bool = False) -> dict[str, An
     tables = {table: read_table(folder, table).to_pandas() for table in TABLES}
     articles = tables["articles"]
     articles["published"] = pd.to_datetime(articles["published"])
+    if claims:
+        from .views import claims as claims_view
+
+        found = claims_view(tables)
     if distinct:
         from .views import distinct as distinct_facts
 
         tables.update(distinct_facts(tables))
+    if claims:
+        tables["claims"] = found
     return tables
 
 

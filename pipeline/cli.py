@@ -455,7 +455,16 @@ def _write_frames(frames: dict[str, Any], fmt: str, dest: Path) -> list[Path]:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables."
 )
-def summary(out: Path, csv_dir: Path | None, xlsx_file: Path | None, as_json: bool) -> None:
+@click.option(
+    "--claims",
+    "show_claims",
+    is_flag=True,
+    help="Each distinct claim across articles instead: how many articles and sites state "
+    "it, first and last dates, and where sources disagree (listed first).",
+)
+def summary(
+    out: Path, csv_dir: Path | None, xlsx_file: Path | None, as_json: bool, show_claims: bool
+) -> None:
     """Per product: its prices in the stated currency and in USD with publication dates
     and sources, its response rates by metric, indication and timepoint, the hospitals
     of the articles that name it, and when it was written about. Facts are counted once
@@ -466,14 +475,29 @@ def summary(out: Path, csv_dir: Path | None, xlsx_file: Path | None, as_json: bo
       cartfacts summary outputs
       cartfacts summary outputs --csv summary/ --xlsx summary.xlsx
       cartfacts summary outputs --json | jq '.prices[] | select(.currency == "CNY")'
+      cartfacts summary outputs --claims
     """
-    from .views import as_records, product_summary
+    from .views import as_records, claims, product_summary
 
-    frames = product_summary(_load(out))
+    if show_claims:
+        found = claims(_load(out))
+        frames = {"claims": found.drop(columns=["example_article"])}
+        if not as_json:
+            disagreeing = int(found["disagreement"].sum())
+            click.echo(
+                f"{len(found)} distinct claims in {found['articles'].sum() if len(found) else 0} "
+                f"article statements; {disagreeing} where sources disagree"
+            )
+    else:
+        frames = product_summary(_load(out))
     if as_json:
         click.echo(
             json.dumps({k: as_records(v) for k, v in frames.items()}, ensure_ascii=False, indent=1)
         )
+    elif show_claims:
+        # a terminal gets the claim and its counts; the example sentence is in --json/--csv
+        shown = frames["claims"].drop(columns=["example", "indication"])
+        _print_tables({"claims": shown.rename(columns={"disagreement": "disagrees"})})
     else:
         _print_tables(frames)
     for dest, fmt in ((csv_dir, "csv"), (xlsx_file, "xlsx")):
@@ -493,6 +517,7 @@ def _print_tables(frames: dict[str, Any]) -> None:
         "prices": "Prices (kind price) with publication dates",
         "response_rates": "Response rates by metric, indication and timepoint",
         "hospitals": "Hospitals of the articles naming each product",
+        "claims": "Claims across articles (disagreements first)",
     }
     for name, frame in frames.items():
         table = Table(title=titles.get(name, name), show_lines=False)

@@ -104,6 +104,140 @@ def product_summary(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+# how far apart two values of one product, year and unit may be and still agree: prices
+# relative to the smaller, rates in percentage points
+PRICE_TOLERANCE = 0.05
+RATE_TOLERANCE = 2.0
+
+# what makes two facts one claim: the table's value columns, the unit, what the value
+# is of, and the year (of publication)
+CLAIM_KEYS: dict[str, tuple[str, ...]] = {
+    "prices": ("product", "currency", "per", "amount", "amount_high", "year"),
+    "response_rates": (
+        "product",
+        "metric",
+        "timepoint",
+        "indication",
+        "percent",
+        "percent_high",
+        "year",
+    ),
+}
+# within one product and year, the columns whose values must agree across claims
+COMPARED: dict[str, tuple[str, ...]] = {
+    "prices": ("product", "currency", "per", "year"),
+    "response_rates": ("product", "metric", "timepoint", "indication", "year"),
+}
+
+
+def site(url: Any, source: Any) -> str:
+    """Where an article came from: the host of its URL (without www.), else the first
+    part of its source (a folder, or the JSONL file of a record).
+
+    >>> site("https://www.example.com/a/b", "x.jsonl#1"), site(None, "feeds/cn/a.txt")
+    ('example.com', 'feeds')
+    >>> site(None, "news.jsonl#17")
+    'news.jsonl'
+    """
+    from urllib.parse import urlsplit
+
+    if isinstance(url, str) and url:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    text = str(source or "")
+    return text.split("#", 1)[0].split("/", 1)[0]
+
+
+def claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per distinct claim across articles: a price (kind price) or a response rate
+    of a product, with its value, unit and year of publication; how many articles and
+    distinct sites state it, its first and last publication dates, an example; and
+    ``disagreement``: another claim of the same product, year and unit (currency and per;
+    metric, timepoint and indication) has a value beyond the tolerance (PRICE_TOLERANCE
+    relative, RATE_TOLERANCE points). Disagreements first, then the most reported."""
+    facts = distinct(tables)
+    articles = tables["articles"].assign(
+        site=[
+            site(u, s)
+            for u, s in zip(tables["articles"]["url"], tables["articles"]["source"], strict=True)
+        ]
+    )
+    keep = ["article_id", "published", "site"]
+    frames = []
+    for table, keys in CLAIM_KEYS.items():
+        frame = facts[table]
+        if table == "prices":
+            frame = frame[frame["kind"] == "price"]
+        frame = frame[frame["product"].notna()].merge(articles[keep], on="article_id")
+        frame = frame.assign(year=frame["published"].dt.year.astype("Int64"))
+        grouped = frame.sort_values(
+            ["published", "article_id", "start"], na_position="last"
+        ).groupby(list(keys), dropna=False, sort=True)
+        claim = grouped.agg(
+            articles=("article_id", "nunique"),
+            sites=("site", "nunique"),
+            first_published=("published", "min"),
+            last_published=("published", "max"),
+            example=("sentence", "first"),
+            example_article=("article_id", "first"),
+        ).reset_index()
+        value = "amount" if table == "prices" else "percent"
+        claim = claim.assign(
+            table=table,
+            value=claim[value],
+            value_high=claim[f"{value}_high"],
+            unit=claim["currency"] if table == "prices" else claim["metric"],
+            disagreement=_disagreeing(claim, COMPARED[table], value, table),
+        )
+        frames.append(claim)
+    columns = [
+        "table",
+        "product",
+        "value",
+        "value_high",
+        "unit",
+        "per",
+        "timepoint",
+        "indication",
+        "year",
+        "articles",
+        "sites",
+        "first_published",
+        "last_published",
+        "disagreement",
+        "example",
+        "example_article",
+    ]
+    out = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+    out["year"] = out["year"].astype("Int64")
+    out["disagreement"] = out["disagreement"].astype(bool)
+    return out.sort_values(
+        ["disagreement", "articles", "product", "table", "year", "value"],
+        ascending=[False, False, True, True, True, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def _disagreeing(
+    claim: pd.DataFrame, compared: tuple[str, ...], value: str, table: str
+) -> list[bool]:
+    """Per claim: whether a claim of the same ``compared`` values (year known) states a
+    value beyond the tolerance."""
+    out = [False] * len(claim)
+    if claim.empty:
+        return out
+    for _, rows in claim[claim["year"].notna()].groupby(list(compared), dropna=False):
+        values = rows[value].tolist()
+        lo, hi = min(values), max(values)
+        apart = (hi - lo) > (PRICE_TOLERANCE * lo if table == "prices" else RATE_TOLERANCE)
+        if apart:
+            for index in rows.index:
+                out[claim.index.get_loc(index)] = True
+    return out
+
+
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON-ready records (dates as ISO strings, missing values as None)."""
     clean = frame.astype(object).where(frame.notna(), None)
