@@ -548,7 +548,7 @@ def _cell(value: Any) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "xlsx", "jsonl"]),
+    type=click.Choice(["csv", "xlsx", "jsonl", "sqlite"]),
     default="csv",
     show_default=True,
     help="File format of the export.",
@@ -557,19 +557,33 @@ def _cell(value: Any) -> str:
     "--dest",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder for csv/jsonl, file for xlsx (default: OUT/export or OUT/tables.xlsx).",
+    help="Folder for csv/jsonl, file for xlsx and sqlite (default: OUT/export, "
+    "OUT/tables.xlsx, OUT/tables.db).",
 )
 @click.option(
     "--distinct", is_flag=True, help="Fact tables with one row per distinct fact per article."
 )
 def export(out: Path, fmt: str, dest: Path | None, distinct: bool) -> None:
-    """Write every table as CSV files, JSON-lines files or the sheets of one Excel file.
+    """Write every table as CSV files, JSON-lines files, the sheets of one Excel file, or
+    one SQLite database (every table, distinct-fact views, the claims across articles, and
+    full-text search over the evidence: `datasette tables.db` browses it at any size).
 
     \b
     Examples:
       cartfacts export outputs --format csv
       cartfacts export outputs --format xlsx --dest tables.xlsx --distinct
+      cartfacts export outputs --format sqlite --dest tables.db && datasette tables.db
     """
+    if fmt == "sqlite":
+        from .export import write_sqlite
+
+        try:
+            path = write_sqlite(out, dest or out / "tables.db")
+        except CartfactsError as exc:
+            _fail(exc)
+            return
+        click.echo(f"wrote {path}")
+        return
     frames = _load(out, distinct=distinct)
     target = dest or (out / "tables.xlsx" if fmt == "xlsx" else out / "export")
     for path in _write_frames(frames, fmt, target):

@@ -123,3 +123,116 @@ def _write_jsonl(frame: Any, path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for record in as_records(frame):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# SQLite column types of Arrow types (dates and timestamps as ISO text, which SQLite's
+# date functions read)
+def _sqlite_type(arrow_type: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type) or pa.types.is_boolean(arrow_type):
+        return "INTEGER"
+    if pa.types.is_floating(arrow_type):
+        return "REAL"
+    return "TEXT"
+
+
+def _sqlite_value(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def write_sqlite(out: Path, dest: Path, batch_rows: int = 5000) -> Path:
+    """One SQLite file with every table of ``out`` (streamed part by part, never whole
+    in memory), a ``distinct_<table>`` view per fact table (one row per distinct fact per
+    article, with its mention count), the ``claims`` table (views.claims), and full-text
+    search over the evidence: ``evidence`` (every fact's table, id, article, text and
+    sentence) with the FTS5 index ``evidence_fts``, which datasette offers as a search
+    box. Written to a temporary file and renamed."""
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from .views import DISTINCT_KEYS, claims
+    from .write.tables import FACT_TABLES, TABLES, committed_parts, schema
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _replacing(dest) as tmp:
+            tmp.unlink()  # sqlite3 creates it
+            db = sqlite3.connect(tmp)
+            try:
+                for table in TABLES:
+                    fields = list(schema(table))
+                    names = [f.name for f in fields]
+                    columns = ", ".join(f'"{f.name}" {_sqlite_type(f.type)}' for f in fields)
+                    key = " PRIMARY KEY" if table == "articles" else ""
+                    db.execute(f'CREATE TABLE "{table}" ({columns}{key and ""})')
+                    insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" for _ in names)})'
+                    for part in committed_parts(out, table):
+                        reader = pq.ParquetFile(part)
+                        for batch in reader.iter_batches(batch_size=batch_rows):
+                            present = batch.schema.names
+                            rows = zip(
+                                *(
+                                    batch.column(n).to_pylist()
+                                    if n in present
+                                    else [None] * batch.num_rows
+                                    for n in names
+                                ),
+                                strict=True,
+                            )
+                            db.executemany(
+                                insert, ([_sqlite_value(v) for v in row] for row in rows)
+                            )
+                    if table in FACT_TABLES or table == "articles":
+                        db.execute(f'CREATE INDEX "{table}_article" ON "{table}" (article_id)')
+                for table, keys in DISTINCT_KEYS.items():
+                    group = ", ".join(f'"{k}"' for k in ("article_id", *keys) if k != "spelling")
+                    if table == "products":
+                        group += ", CASE WHEN product IS NULL THEN lower(text) END"
+                    # with one MIN() aggregate, SQLite takes the other columns from the row
+                    # holding the minimum: the first mention's evidence
+                    db.execute(
+                        f'CREATE VIEW "distinct_{table}" AS SELECT *, MIN(start) AS first_start, '
+                        f'COUNT(*) AS mentions FROM "{table}" GROUP BY {group}'
+                    )
+                db.execute(
+                    'CREATE TABLE evidence ("table" TEXT, fact_id TEXT, article_id TEXT, '
+                    "text TEXT, sentence TEXT, rule TEXT)"
+                )
+                for table in FACT_TABLES:
+                    db.execute(
+                        f"INSERT INTO evidence SELECT '{table}', fact_id, article_id, text, "
+                        f'sentence, rule FROM "{table}"'
+                    )
+                db.execute(
+                    "CREATE VIRTUAL TABLE evidence_fts USING FTS5(text, sentence, "
+                    "content=[evidence])"
+                )
+                db.execute(
+                    "INSERT INTO evidence_fts (rowid, text, sentence) "
+                    "SELECT rowid, text, sentence FROM evidence"
+                )
+                db.commit()
+                from .api import load
+
+                found = claims(load(out))
+                _frame_to_sqlite(db, "claims", found)
+                db.commit()
+            finally:
+                db.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise CartfactsError(errors.WRITE_FAILED.format(path=dest, detail=exc)) from None
+    return dest
+
+
+def _frame_to_sqlite(db: Any, name: str, frame: Any) -> None:
+    records = as_records(frame)
+    columns = list(frame.columns)
+    db.execute(f'CREATE TABLE "{name}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)})')
+    db.executemany(
+        f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in columns)})',
+        ([r[c] for c in columns] for r in records),
+    )

@@ -297,14 +297,21 @@ def part_names(out: Path, table: str) -> set[str]:
     return {p.name for p in folder.glob("part-*.parquet")}
 
 
-def read_table(out: Path, table: str) -> pa.Table:
-    """A whole table; for a fact table only the parts of committed batches (those with
-    an articles part), so a reader never sees the facts of a batch a crash cut short."""
+def committed_parts(out: Path, table: str) -> list[Path]:
+    """The part files of a table a reader may see, in name order: for a fact table only
+    those of committed batches (with an articles part), so a reader never sees the facts
+    of a batch a crash cut short."""
     folder = table_dir(out, table)
     files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     if table in FACT_TABLES:
         committed = part_names(out, "articles")
         files = [f for f in files if f.name in committed]
+    return files
+
+
+def read_table(out: Path, table: str) -> pa.Table:
+    """A whole table, from its committed parts (committed_parts)."""
+    files = committed_parts(out, table)
     if not files:
         return schema(table).empty_table()
     parts = [_read_part(f, None, schema(table)) for f in files]
