@@ -395,8 +395,21 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
     name, or by a known name ending it whose place and university agree; else one built
     from its parts."""
     entry = rules.english.chinese.get(chinese)
-    if entry is None:
-        entry = _known_ending(chinese, rules)
+    if entry is not None:
+        return known_name(entry, rules.english)
+    center = _MEDICAL_CENTER.match(chinese)
+    if center is not None and center.group("ordinal") in rules.ordinals:
+        # a numbered medical center of a known hospital (a hospital group's campus):
+        # 解放军总医院第一医学中心 -> Chinese PLA General Hospital First Medical Center
+        parent = rules.english.chinese.get(center.group("parent"))
+        if parent is not None:
+            ordinal = rules.ordinals[center.group("ordinal")]
+            # as the official names of such centers read (the gazetteer's fifth center)
+            display = f"The {ordinal} Medical Center of {parent.name.removeprefix('The ')}"
+            return HospitalName(
+                ("zh", parent.id, ordinal), display, parent.city, (ordinal,), "medical center"
+            )
+    entry = _known_ending(chinese, rules)
     if entry is not None:
         return known_name(entry, rules.english)
     parts = read_parts(chinese, rules)
@@ -413,12 +426,18 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
     return HospitalName(parsed.key, english, city or parsed.city, parsed.distinctive, parsed.head)
 
 
+# a known hospital's numbered medical center (第一医学中心)
+_MEDICAL_CENTER = re.compile(r"(?P<parent>.+?医院)第(?P<ordinal>.)医学中心$")
+
+
 def _known_ending(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
     """A gazetteer entry whose Chinese name ends this one ("上海仁济医院" ends in 仁济医院),
     when what stands before agrees with the entry: its characters all appear, in order,
     in another of the entry's names."""
-    for i in range(1, len(chinese) - 2):
-        entry = rules.english.chinese.get(chinese[i:])
+    center = _MEDICAL_CENTER.match(chinese)
+    end = center.end("parent") if center is not None else len(chinese)
+    for i in range(1, end - 2):
+        entry = rules.english.chinese.get(chinese[i:end])
         if entry is None:
             continue
         prefix = chinese[:i]
@@ -427,6 +446,97 @@ def _known_ending(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry |
             return entry
         return None
     return None
+
+
+def _unrelated_lead(chinese: str, rules: ChineseHospitalRules) -> int:
+    """How many leading characters of a candidate name stand before a known hospital's
+    name and are no part of it (介绍北京大学肿瘤医院: a verb): they name no place,
+    university or kind of hospital, and are not characters of the hospital's other names
+    (上海仁济医院 keeps 上海). 0 when the candidate ends in no known name."""
+    center = _MEDICAL_CENTER.match(chinese)
+    end = center.end("parent") if center is not None else len(chinese)
+    for i in range(1, end - 2):
+        entry = rules.english.chinese.get(chinese[i:end])
+        if entry is None:
+            continue
+        prefix = chinese[:i]
+        names = [n for n, e in rules.english.chinese.items() if e is entry]
+        if any(_in_order(prefix, n) for n in names):
+            return 0
+        tells = (rules.place, rules.university, rules.unknown_place, rules.unknown_university)
+        if any(p.search(prefix) for p in tells) or rules.kind.search(prefix):
+            return 0  # 长沙仁济医院 may be another hospital than Shanghai's
+        return i
+    return 0
+
+
+# where a list of names ends: clause punctuation (its items are joined by 、)
+_LIST_END = frozenset("，,。；;：:！？!?（）()【】《》\n")
+_ITEM = re.compile(r"[^、]+")
+# what ends the last item of a list: 等 (and what follows it: 等医学中心)
+_ITEM_TAIL = re.compile(r"等")
+# what may join the last two items (中荣与高荣)
+_ITEM_JOINS = "与和及"
+
+
+def _listed(
+    folded: str, found: list[HospitalMention], rules: ChineseHospitalRules
+) -> list[HospitalMention]:
+    """Hospitals written as items of a list that names a hospital (台大医院、马偕、奇美): an
+    item that is exactly a known hospital's Chinese name or short name (``chinese_short``
+    in the gazetteer, which names a hospital only so)."""
+    out: list[HospitalMention] = []
+    taken = [(f.start, f.end) for f in found]
+    seen: set[tuple[int, int]] = set()
+    for f in found:
+        lo, hi = f.start, f.end
+        while lo > 0 and folded[lo - 1] not in _LIST_END:
+            lo -= 1
+        while hi < len(folded) and folded[hi] not in _LIST_END:
+            hi += 1
+        if (lo, hi) in seen or "、" not in folded[lo:hi]:
+            continue
+        seen.add((lo, hi))
+        for item in _ITEM.finditer(folded, lo, hi):
+            a, b = item.span()
+            while a < b and folded[a].isspace():
+                a += 1
+            lead = rules.leading.match(folded, a, b)
+            if lead is not None:
+                a = lead.end()
+            tail = _ITEM_TAIL.search(folded, a, b)
+            if tail is not None:
+                b = tail.start()
+            while b > a and folded[b - 1].isspace():
+                b -= 1
+            for x, y, entry in _items(folded, a, b, rules):
+                if any(p < y and x < q for p, q in taken):
+                    continue
+                name = _entry_name(entry, rules)
+                out.append(HospitalMention(x, y, "hospital.zh_listed", name, folded[x:y]))
+                taken.append((x, y))
+    return out
+
+
+def _listed_entry(text: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
+    return rules.english.chinese_short.get(text) or rules.english.chinese.get(text)
+
+
+def _items(
+    folded: str, a: int, b: int, rules: ChineseHospitalRules
+) -> list[tuple[int, int, GazetteerEntry]]:
+    """The known hospitals an item folded[a:b] names (start, end, entry): itself, or the
+    two halves of "X与Y" when both are known names."""
+    whole = _listed_entry(folded[a:b], rules)
+    if whole is not None:
+        return [(a, b, whole)]
+    for i in range(a + 1, b - 1):
+        if folded[i] not in _ITEM_JOINS:
+            continue
+        left, right = _listed_entry(folded[a:i], rules), _listed_entry(folded[i + 1 : b], rules)
+        if left is not None and right is not None:
+            return [(a, i, left), (i + 1, b, right)]
+    return []
 
 
 def _in_order(chars: str, text: str) -> bool:
@@ -450,6 +560,7 @@ def find_chinese_hospitals(
             begin = _candidate(folded, start, m.end(), rules)
             if begin is None:
                 break  # 该医院, 多家医院: no name
+            begin += _unrelated_lead(folded[begin : m.end()], rules)
             chinese = folded[begin : m.end()]
             name = _identify(chinese, rules)
             if name is not None:
@@ -471,6 +582,7 @@ def find_chinese_hospitals(
             )
     kept = _longest(found)
     kept += _introduced(folded, kept, rules)
+    kept += _listed(folded, kept, rules)
     return sorted(kept, key=lambda f: (f.start, f.end))
 
 
@@ -488,7 +600,11 @@ def chinese_name(mention: HospitalMention, rules: ChineseHospitalRules) -> str |
 
 
 def _must(chinese: str, rules: ChineseHospitalRules) -> HospitalName:
-    entry = rules.english.chinese[chinese]
+    return _entry_name(rules.english.chinese[chinese], rules)
+
+
+def _entry_name(entry: GazetteerEntry, rules: ChineseHospitalRules) -> HospitalName:
+    """A gazetteer hospital as a name."""
     name = known_name(entry, rules.english)
     if name is None:  # an official name the English parser cannot read: keyed as is
         return HospitalName(("zh", entry.id), entry.name, entry.city, (), "hospital")

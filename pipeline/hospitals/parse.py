@@ -53,6 +53,9 @@ class HospitalRules:
     abbreviations: dict[str, GazetteerEntry] = field(default_factory=dict)
     # a known hospital's Chinese names, in simplified script -> its entry
     chinese: dict[str, GazetteerEntry] = field(default_factory=dict)
+    # short Chinese names (two characters and up: 北荣) that name a hospital only as an
+    # item of a list of hospitals
+    chinese_short: dict[str, GazetteerEntry] = field(default_factory=dict)
     # a token holding the last word of a head as the mention regex needs it (same case,
     # not after a letter, at a word's end): every name holds one
     head_word: re.Pattern[str] = re.compile("(?!)")
@@ -157,7 +160,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         check_keys(
             rec,
             file=gfile,
-            allowed={"id", "name", "city", "aliases", "abbreviations", "chinese"},
+            allowed={"id", "name", "city", "aliases", "abbreviations", "chinese", "chinese_short"},
             required={"id", "name"},
             line=line,
         )
@@ -180,6 +183,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                     line=line,
                 )
             rules.chinese.setdefault(chinese, entry)
+        for short in string_list(
+            rec.get("chinese_short", []), file=gfile, key="chinese_short", line=line
+        ):
+            rules.chinese_short.setdefault(short, entry)
         for alias in (
             entry.name,
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),

@@ -20,21 +20,34 @@ _LINE_SPACE = " \t\u00a0\u3000"
 _LONE_PUNCT = re.compile(r"\n\n?([.,;:!?\u3002\uff0c]+)(?=\n|$)")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _INNER_SPACES = re.compile(r"[ \t\u00a0\u3000]{2,}")
+# A reading in pinyin printed after a Chinese character, as some pages render ruby text
+# inline: 醫(yī)院, 萬(wàn). Only a single syllable with a tone mark counts, so that a
+# bracketed word (CAR-T (ai)) or an English gloss stays.
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_TONED = re.compile(f"[{_TONE}]")
+_RUBY = re.compile(
+    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff])[(（](?=[a-zü{_TONE}]*[{_TONE}])[a-zü{_TONE}]{{1,6}}[)）]"
+)
 
 
 def clean_text(raw: str) -> str:
-    """Normalise characters (NFC), newlines and white space; keep words and order.
+    """Normalise characters (NFC), newlines and white space, and drop readings in
+    pinyin printed after Chinese characters (ruby text); keep words and order.
 
     Each step first asks whether it has anything to do (``in`` is a fast scan), because
     most articles need few of them and every regex pass costs tens of microseconds.
 
     >>> clean_text("Price rose\\n    .\\n\\n\\n\\nNext  line ")
     'Price rose.\\n\\nNext line'
+    >>> clean_text("北京電力醫(yī)院，每針百萬(wàn)元（約）")
+    '北京電力醫院，每針百萬元（約）'
     """
     text = unicodedata.normalize("NFC", raw)
     if any(ch in text for ch in "\r\u2028\u2029\x85"):
         text = _NEWLINES.sub("\n", text)
     text = _CONTROL.sub("", text)
+    if _TONED.search(text):
+        text = _RUBY.sub("", text)
     # no blanks at either end of a line
     text = "\n".join(line.strip(_LINE_SPACE) for line in text.split("\n"))
     text = _LONE_PUNCT.sub(r"\1", text)
