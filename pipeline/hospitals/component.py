@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,7 +26,10 @@ class HospitalsComponent(RulesComponent):
         self.rules = load_hospitals(patterns)
         # names are looked for only around the last word of a head ("Hospital", "Center")
         # (or a known abbreviation: "PUMCH")
-        head_word, known = self.rules.head_word, frozenset(self.rules.abbreviations)
+        head_word = self.rules.head_word
+        # a known short name is asked of its last word ("MD Anderson": "Anderson"; the
+        # tokenizer splits "Dana-Farber" at its hyphen)
+        known = frozenset(re.split(r"[\s-]", a)[-1] for a in self.rules.abbreviations)
         self.trigger = register(
             self.nlp.vocab,
             lambda text: head_word.search(text) is not None or text.strip(".,;:()'\"") in known,

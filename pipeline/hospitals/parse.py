@@ -407,7 +407,10 @@ def _names(
     with its case repaired: same length, so offsets hold in ``text``)."""
     found = []
     for m in matches:
-        start = m.start() + _lead_length(m.group("core"), rules)
+        # "the University of Pennsylvania's Abramson Cancer Center": the possessive at the
+        # front completes the institution before it, which owns the hospital
+        owned = _INSTITUTION_OF.search(view, max(0, m.start() - 40), m.start()) is not None
+        start = m.start() + _lead_length(m.group("core"), rules, owned)
         parsed = parse_hospital(view[start : m.end()], rules)
         if parsed is None:
             # "the Provincial Cancer Hospital" ... "Henan Province": a name of type words
@@ -470,9 +473,22 @@ def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | 
     return found.pop() if len(found) == 1 else None
 
 
-def _lead_length(core: str, rules: HospitalRules) -> int:
+# the end of an institution's name that a possessive completes ("University of X's")
+_INSTITUTION_OF = re.compile(r"\b(?:University|College|Institute|School|Academy) of $")
+
+
+def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     """Characters at the front of a matched name that are not part of it: capitalised
-    lead words ("In", "Professor") and a person's name before "of" ("Huang of ...")."""
+    lead words ("In", "Professor"), a person's name before "of" ("Huang of ..."), and,
+    when the name follows "University of" (``owned``), the possessive that ends the
+    institution's name ("Pennsylvania's").
+
+    >>> r = default_hospitals()
+    >>> _lead_length("Pennsylvania's Abramson Cancer Center", r, owned=True)
+    15
+    >>> _lead_length("King's College Hospital", r)
+    0
+    """
     words = core.split(" ")
     keep = 0
     places = rules.cities.keys() | _COUNTRIES
@@ -495,6 +511,9 @@ def _lead_length(core: str, rules: HospitalRules) -> int:
         before = [w.lower() for w in words[keep:cut]]
         if before and not any(w in rules.generic or w in rules.ordinals for w in before):
             keep = cut + 1
+            owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
+    if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
+        keep += 1  # "University of Pennsylvania's": the owner of the name after it
     return len(" ".join(words[:keep])) + (1 if keep else 0)
 
 
