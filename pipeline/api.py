@@ -204,6 +204,8 @@ def run(
         raise CartfactsError(errors.UNKNOWN_ENGINE.format(engine=engine, known=", ".join(ENGINES)))
     if scheduler is not None and engine != "dask":
         raise CartfactsError(errors.SCHEDULER_NEEDS_DASK)
+    if source.exists() and source.resolve() == target.resolve():
+        raise CartfactsError(errors.INPUT_IS_OUTPUT.format(path=source))
     if not source.exists():
         raise CartfactsError(errors.INPUT_MISSING.format(path=source))
     if engine == "dask":

@@ -49,6 +49,12 @@ def main() -> None:
     help="Folder for the Parquet tables.",
 )
 @click.option(
+    "--parents",
+    is_flag=True,
+    help="Create the folders above --out too (otherwise a missing one is an error: a "
+    "misspelled path).",
+)
+@click.option(
     "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
 )
 @click.option(
@@ -110,6 +116,7 @@ def main() -> None:
 def run(
     input: Path,
     out: Path,
+    parents: bool,
     patterns: Path | None,
     overwrite: bool,
     reextract: bool,
@@ -142,6 +149,12 @@ def run(
     from tqdm import tqdm
 
     from .api import run as run_api
+
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError(errors.SCHEDULER_NEEDS_DASK)
+    parent = out.absolute().parent
+    if not out.exists() and not parent.exists() and not parents:
+        raise click.UsageError(errors.OUT_PARENT_MISSING.format(parent=parent))
 
     # no bar in a redirected log: carriage returns would fill it; in a terminal, a total
     # (counted first: a walk of the folder, JSONL lines counted) gives the ETA
@@ -195,14 +208,14 @@ def run(
     "--gold",
     default="tests/gold",
     show_default=True,
-    type=EXISTING_DIR,
-    help="Folder of gold JSON files.",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of gold JSON files (the project's, from its folder).",
 )
 @click.option(
     "--corpus",
     default="corpus",
     show_default=True,
-    type=EXISTING_DIR,
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder holding the articles.",
 )
 @click.option(
@@ -225,6 +238,12 @@ def evaluate(
       cartfacts evaluate
       cartfacts evaluate -v --min-f1 0.9
     """
+    for option, folder in (("--gold", gold), ("--corpus", corpus)):
+        if not folder.is_dir():
+            raise click.UsageError(
+                f"{option} {folder} does not exist here: run cartfacts evaluate from the "
+                "project folder (its tests/gold and corpus), or pass --gold and --corpus"
+            )
     from .evaluate import evaluate as evaluate_api
 
     try:
@@ -506,12 +525,12 @@ def summary(
                 click.echo(f"wrote {path}", err=True)
 
 
-def _print_tables(frames: dict[str, Any]) -> None:
+def _print_tables(frames: dict[str, Any], console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     # a pipe or a file gets wide lines, not a terminal's 80 columns
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = console or Console(width=None if sys.stdout.isatty() else 160)
     titles = {
         "products": "Products (distinct facts per article)",
         "prices": "Prices (kind price) with publication dates",
@@ -521,11 +540,19 @@ def _print_tables(frames: dict[str, Any]) -> None:
     }
     for name, frame in frames.items():
         table = Table(title=titles.get(name, name), show_lines=False)
-        for column in frame.columns:
-            numeric = frame[column].dtype.kind in "if"
-            table.add_column(str(column), justify="right" if numeric else "left")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(_cell(v) for v in row))
+        rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+        for i, column in enumerate(frame.columns):
+            numeric = frame[column].dtype.kind in "ifM"  # numbers and dates
+            # a number or a date is never cut or wrapped: text columns give way
+            widest = max((len(r[i]) for r in rows), default=0) if numeric else None
+            table.add_column(
+                str(column),
+                justify="right" if numeric else "left",
+                no_wrap=numeric,
+                min_width=widest,
+            )
+        for row_cells in rows:
+            table.add_row(*row_cells)
         if not len(frame):
             table.caption = "none"
         console.print(table)
@@ -584,7 +611,9 @@ def export(out: Path, fmt: str, dest: Path | None, distinct: bool) -> None:
             return
         click.echo(f"wrote {path}")
         return
-    frames = _load(out, distinct=distinct)
+    from .views import dated
+
+    frames = dated(_load(out, distinct=distinct))  # each fact with its article's date
     target = dest or (out / "tables.xlsx" if fmt == "xlsx" else out / "export")
     for path in _write_frames(frames, fmt, target):
         click.echo(f"wrote {path}")

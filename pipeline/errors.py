@@ -65,6 +65,14 @@ GOLD_ARTICLE_MISSING = "gold file {gold} names article {article}, which is not i
 UNKNOWN_LANGUAGE = "no pipeline for language {lang!r} (known: {known})"
 UNKNOWN_ENGINE = "unknown engine {engine!r} (known: {known})"
 SCHEDULER_NEEDS_DASK = "--scheduler needs --engine dask"
+INPUT_IS_OUTPUT = (
+    "{path} is both the input and --out: its tables are no articles; give the folder of "
+    "articles as INPUT and another folder as --out"
+)
+OUT_PARENT_MISSING = (
+    "the folder that would hold --out, {parent}, does not exist (a misspelling?); "
+    "pass --parents to create it"
+)
 DASK_MISSING = "the dask engine needs the optional extra: pip install 'cartfacts[dask]' ({detail})"
 DASK_UNREACHABLE = "cannot reach the Dask scheduler at {address}: {detail}"
 DASK_NO_WORKERS = "the Dask scheduler at {address} has no workers"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import io
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,15 +81,19 @@ def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:
             colours[label] = COLOURS["unresolved" if unresolved else table]
             spans.append(span)
     doc.spans[REVIEW_KEY] = spans
-    return str(
-        displacy.render(
-            doc,
-            style="span",
-            page=False,
-            jupyter=False,
-            options={"spans_key": REVIEW_KEY, "colors": colours},
+    with warnings.catch_warnings():
+        # an article with no facts is drawn as plain text; displaCy warns (W117) that it
+        # found no spans, which is no news here
+        warnings.filterwarnings("ignore", message=r"\[W117\]")
+        return str(
+            displacy.render(
+                doc,
+                style="span",
+                page=False,
+                jupyter=False,
+                options={"spans_key": REVIEW_KEY, "colors": colours},
+            )
         )
-    )
 
 
 REVIEW_KEY = "review"

@@ -46,6 +46,17 @@ def distinct(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+def dated(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with each fact row's article ``published`` date beside it (for sheets
+    read without a join)."""
+    articles = tables["articles"][["article_id", "published"]]
+    out = dict(tables)
+    for table in DISTINCT_KEYS:
+        if table in out and "published" not in out[table].columns:
+            out[table] = out[table].merge(articles, on="article_id", how="left")
+    return out
+
+
 def with_published(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """A fact table with each article's ``published`` date and ``source``."""
     return frame.merge(articles[["article_id", "published", "source"]], on="article_id")

@@ -82,3 +82,40 @@ def test_schema_prints_columns_and_descriptions():
     assert result.exit_code == 0
     assert "amount_usd" in result.output and "double" in result.output
     assert CliRunner().invoke(main, ["schema", "nope"]).exit_code == 2
+
+
+def _readme() -> str:
+    from conftest import CORPUS
+
+    return (CORPUS.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_names_every_column_of_every_table():
+    from pipeline.write.tables import TABLES
+
+    section = _readme().split("## Tables", 1)[1].split("\n## ", 1)[0]
+    shared = {"article_id", "fact_id", "start", "end", "text", "sentence", "rule"}
+    missing = [
+        f"{table}.{column.name}"
+        for table, columns in TABLES.items()
+        if table != "inputs"
+        for column in columns
+        if column.name not in shared and f"{column.name}" not in section
+    ]
+    assert missing == []
+
+
+def test_the_readme_notebook_snippet_gives_whole_years_and_counts_undated_rows(
+    tmp_path, monkeypatch, capsys
+):
+    import shutil
+
+    from conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    block = _readme().split("## In a notebook", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert str(namespace["year"].dtype) == "Int64"
+    assert "articles with no date" in capsys.readouterr().out

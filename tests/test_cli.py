@@ -5,8 +5,9 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, GOLD, SEED_ARTICLES
+from conftest import CORPUS, GOLD, SEED_ARTICLES, params
 
+import pipeline
 from pipeline.cli import main
 
 
@@ -97,3 +98,48 @@ def test_run_prints_a_summary_on_stdout_and_json_on_request(tmp_path):
     assert data["already"] > 0 and data["new_articles"] == 0
     assert data["tables"]["prices"].endswith("prices.parquet")
     assert set(data["coverage"]) == {"dated_articles", "prices", "prices_with_product"}
+
+
+@pytest.mark.parametrize("case", params("cli_usage.jsonl"))
+def test_a_command_line_that_cannot_work_stops_with_a_message(case, tmp_path):
+    if case.get("prepare"):
+        pipeline.run(CORPUS, tmp_path / "out")
+    args = [a.format(corpus=CORPUS, tmp=tmp_path) for a in case["args"]]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == case["code"], result.output
+    for word in case["message"]:
+        assert word in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "no-such-folder").exists(), "nothing created"
+
+
+def test_parents_creates_the_folders_above_out(tmp_path):
+    out = tmp_path / "a" / "b" / "out"
+    result = CliRunner().invoke(main, ["run", str(CORPUS), "--out", str(out), "--parents", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "articles.parquet").is_dir()
+
+
+def test_summary_in_a_narrow_terminal_keeps_numbers_whole(tmp_path):
+    from rich.console import Console
+
+    from pipeline.cli import _print_tables
+    from pipeline.views import product_summary
+
+    pipeline.run(CORPUS, tmp_path / "out")
+    frames = product_summary(pipeline.load(tmp_path / "out"))
+    console = Console(width=100, record=True)
+    _print_tables({"prices": frames["prices"]}, console)
+    shown = console.export_text()
+    for amount in frames["prices"]["amount"]:
+        assert f"{amount:,.0f}" in shown
+
+
+def test_a_report_of_an_article_without_facts_warns_nothing(tmp_path, recwarn):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Nothing here but words.", encoding="utf-8")
+    pipeline.run(tmp_path / "in", tmp_path / "out")
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "W117" not in result.output
+    assert not [w for w in recwarn if "W117" in str(w.message)]

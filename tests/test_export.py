@@ -59,8 +59,6 @@ def test_excel_cells_that_start_a_formula_are_text(hostile_out, tmp_path):
     assert {"'" + t for t in HOSTILE} <= {c.value for c in cells}
 
 
-# (the workbook the interrupted writer leaves open is collected with a warning)
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_interrupted_export_leaves_the_previous_file_whole(
     hostile_out, tmp_path, monkeypatch, fmt
@@ -77,7 +75,10 @@ def test_an_interrupted_export_leaves_the_previous_file_whole(
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing")
 
-    monkeypatch.setattr(pd.DataFrame, "to_excel" if fmt == "xlsx" else "to_csv", killed)
+    if fmt == "xlsx":  # killed once the workbook is written, before it replaces the old
+        monkeypatch.setattr("pipeline.export.os.replace", killed)
+    else:  # killed while the CSV file is written
+        monkeypatch.setattr(pd.DataFrame, "to_csv", killed)
     result = CliRunner().invoke(main, args)
     assert result.exit_code != 0
     assert written.read_bytes() == before
@@ -151,3 +152,15 @@ def test_datasette_browses_the_export(database):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_exported_fact_sheets_carry_the_publication_date(database, tmp_path):
+    import csv
+
+    out, _ = database
+    result = CliRunner().invoke(main, ["export", str(out), "--dest", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "prices.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all("published" in r for r in rows)
+    assert any(r["published"].startswith("20") for r in rows)

@@ -101,3 +101,12 @@ def test_verify_says_what_it_finds(clean, tmp_path):
     put_fault(out, "dates", "zero_byte")
     result = runner.invoke(main, ["verify", str(out)])
     assert result.exit_code == 1 and "damaged" in result.output and "Traceback" not in result.output
+
+
+def test_a_run_with_nothing_to_read_leaves_a_folder_the_next_run_accepts(tmp_path):
+    """A table with no rows gets an empty part of its own; it is ours."""
+    (tmp_path / "in").mkdir()
+    pipeline.run(tmp_path / "in", tmp_path / "out")
+    assert pipeline.api.verify(tmp_path / "out") == []
+    report = pipeline.run(CORPUS, tmp_path / "out")
+    assert report.articles > 0

@@ -171,12 +171,16 @@ def test_every_input_is_accounted_for_in_the_inputs_table(tmp_path):
     assert len(articles) == SEED_ARTICLES and articles["article_id"].is_unique
 
 
-def test_a_file_named_explicitly_of_an_unsupported_type_is_an_error_row(tmp_path):
-    pdf = tmp_path / "report.pdf"
+def test_a_file_named_explicitly_of_an_unsupported_type_is_passed_over_as_in_a_folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    pdf = tmp_path / "in" / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4 binary")
-    pipeline.run(pdf, tmp_path / "out")
-    row = pipeline.load(tmp_path / "out")["articles"].iloc[0]
-    assert row["status"] == "error" and "unsupported type .pdf" in row["error"]
+    alone = pipeline.run(pdf, tmp_path / "out")
+    in_folder = pipeline.run(tmp_path / "in", tmp_path / "out2")
+    assert alone.passed == in_folder.passed == {".pdf": 1}
+    assert (alone.articles, alone.errors) == (0, 0)
+    row = pipeline.load(tmp_path / "out")["inputs"].iloc[0]
+    assert row["status"] == "unsupported" and "unsupported type .pdf" in row["message"]
 
 
 def test_readers_never_see_the_facts_of_an_uncommitted_batch(tmp_path):

@@ -100,6 +100,11 @@ class PricesComponent(RulesComponent):
                     "amount_high": money.amount_high,
                     "currency": currency,
                     "amount_usd": to_usd(money.amount, currency, year, self.rules),
+                    "amount_high_usd": (
+                        None
+                        if money.amount_high is None
+                        else to_usd(money.amount_high, currency, year, self.rules)
+                    ),
                     "usd_rate_status": usd_rate_status(currency, year, self.rules),
                 }
             )

@@ -401,11 +401,19 @@ def read_articles(
     """Every article under ``root``, with publication lines read by ``patterns``; an
     input passed over (a special file, a link out of the folder, an unreadable folder)
     is an error row too, so every path seen is accounted for, and files that are no
-    articles go to ``passed`` (see discover). A file named explicitly whose type is not
-    read is an error row ("unsupported type .pdf")."""
+    articles go to ``passed`` (see discover), as does a file named explicitly whose
+    type is not read (".pdf"), as it would in a folder."""
     skipped: list[tuple[str, str]] = []
     if root.suffix.lower() not in SUFFIXES and root.is_file():
-        yield _failed(display_name(root.name), errors.UNSUPPORTED.format(kind=file_kind(root)))
+        # as the same file in a folder: passed over, not an article that failed
+        if passed is not None:
+            passed.append(
+                (
+                    display_name(root.name),
+                    "unsupported",
+                    errors.UNSUPPORTED.format(kind=file_kind(root)),
+                )
+            )
         return
     found = discover(
         root, follow_symlinks=follow_symlinks, skipped=skipped, passed=passed, exclude=exclude

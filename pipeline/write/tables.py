@@ -87,7 +87,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         _c("brand", STR, True, "brand name of the product"),
         _c("company", STR, True, "canonical name of the company behind the product"),
-        _c("method", STR, False, "how the name was resolved: alias, phonetic, coreference, ..."),
+        _c(
+            "method",
+            STR,
+            False,
+            "how the name was resolved: alias, chinese, phonetic, ... (README)",
+        ),
         _c("score", F64, False, "confidence of the resolution, 0..1"),
         _c("candidate", STR, True, "best candidate INN even when below the threshold"),
     ),
@@ -100,6 +105,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("qualifier", STR, True, "about, under, over, up to, from, ..."),
         _c("product", STR, True, "INN of the product the amount is stated for"),
         _c("amount_usd", F64, True, "amount in US dollars at the article's year"),
+        _c("amount_high_usd", F64, True, "amount_high in US dollars at the article's year"),
         _c(
             "usd_rate_status",
             STR,
@@ -332,9 +338,9 @@ def _read_part(
         raise CartfactsError(errors.PART_UNREADABLE.format(path=file, detail=exc)) from None
 
 
-# the names of the part files a run writes: a batch's (a hash of its article ids) and a
-# run's inputs part
-PART_NAME = re.compile(r"part-(?:inputs-)?[0-9a-f]{16}\.parquet")
+# the names of the part files a run writes: a batch's (a hash of its article ids), a
+# run's inputs part, and the empty part that gives a table with no rows its schema
+PART_NAME = re.compile(r"part-(?:(?:inputs-)?[0-9a-f]{16}|empty)\.parquet")
 
 
 @dataclass
