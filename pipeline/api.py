@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -272,9 +272,11 @@ def _run_locked(
             row = {"source": article.source, "article_id": article.article_id}
             unread = unread_id(article.source)
             if article.article_id != unread and unread in stored.current:
-                # this file could not be read before; its old error row goes
+                # this file could not be read before; its old error row goes, at the
+                # commit of the batch that holds this article (obsolete_parts)
                 superseded.add(unread)
                 stale.update(stored.supersede(unread))
+                article = replace(article, replaces=unread)
             if article.article_id in stored.current:
                 report.skipped += 1
                 inputs.append({**row, "status": "already"})

@@ -232,3 +232,41 @@ def test_a_file_unreadable_once_and_read_later_has_one_row(tmp_path):
     assert sorted(articles["source"]) == ["fine.txt", "late.txt"]
     assert set(articles["status"]) == {"ok"} and articles["article_id"].is_unique
     assert sorted(tables["prices"]["amount"]) == [1_000_000, 2_000_000]
+
+
+def test_an_error_row_is_replaced_atomically_with_the_row_that_replaces_it(tmp_path, monkeypatch):
+    """A run that reads a file which once failed is killed (a deterministic hook) after
+    the new row's batch is committed and before the old batch is removed: readers see
+    each article once, and the next run removes the old batch."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "fine.txt").write_text("It costs $1m in Shanghai.", encoding="utf-8")
+    os.mkfifo(folder / "late.txt")
+    out = tmp_path / "out"
+    pipeline.run(folder, out)
+    (folder / "late.txt").unlink()
+    (folder / "late.txt").write_text("Now it reads: $2m.", encoding="utf-8")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed before the old batch went")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("pipeline.api.remove_part", killed)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.run(folder, out)
+    tables = pipeline.load(out)
+    articles = tables["articles"]
+    assert articles["article_id"].is_unique and sorted(articles["source"]) == [
+        "fine.txt",
+        "late.txt",
+    ]
+    assert set(articles["status"]) == {"ok"}
+    assert sorted(tables["prices"]["amount"]) == [1_000_000, 2_000_000]
+    parts_before = len(list((out / "articles.parquet").glob("part-*.parquet")))
+    pipeline.run(folder, out)
+    assert len(list((out / "articles.parquet").glob("part-*.parquet"))) == parts_before - 1
+    again = pipeline.load(out)
+    assert again["articles"]["article_id"].is_unique and len(again["articles"]) == 2
+    assert sorted(again["prices"]["amount"]) == [1_000_000, 2_000_000]

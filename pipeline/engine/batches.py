@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ from ..nlp.facts import remember_text
 from ..read.ingest import Article
 from ..rules import Rules
 from ..write.rows import doc_rows
-from ..write.tables import FACT_TABLES, commit_parts, stage_part
+from ..write.tables import FACT_TABLES, SUPERSEDES, commit_parts, stage_part
 
 Rows = dict[str, list[dict[str, Any]]]
 Results = list[tuple[Article, Rows]]
@@ -179,7 +180,10 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
         counts[table] = len(rows)
         staged.append(stage_part(target, table, rows, part, rules=rules))
     articles = [{**a.row(), "rules": rules} for a, _ in results]
-    staged.append(stage_part(target, "articles", articles, part, rules=rules))
+    # error rows this batch replaces go with its commit (write.tables.obsolete_parts)
+    replaced = sorted(a.replaces for a, _ in results if a.replaces)
+    extra = {SUPERSEDES: json.dumps(replaced)} if replaced else None
+    staged.append(stage_part(target, "articles", articles, part, rules=rules, metadata=extra))
     commit_parts(staged)  # every file written first; then facts, then articles, renamed
     prices = [row for _, r in results for row in r["prices"] if row.get("kind") == "price"]
     return BatchSummary(

@@ -43,6 +43,9 @@ class Article:
     language: str | None = None
     # what reading had to repair or work around (bytes not UTF-8, an HTML fallback)
     warnings: str | None = None
+    # the id of the error row this article replaces (its file could not be read before);
+    # not a column: its batch's articles part records it (write.tables.obsolete_parts)
+    replaces: str | None = None
 
     def row(self) -> dict[str, object]:
         return {

@@ -18,6 +18,7 @@ from .tables import (
     TABLES,
     Inspection,
     inspect_parts,
+    obsolete_parts,
     part_names,
     read_parts,
     read_table,
@@ -121,6 +122,9 @@ class Stored:
     ) -> Stored:
         """``damaged``: part names of batches whose facts must be extracted again."""
         stored = cls()
+        for name in sorted(obsolete_parts(out)):
+            # replaced whole by a later batch (a run stopped before it removed them)
+            remove_part(out, name.removeprefix("part-").removesuffix(".parquet"))
         parts = list(read_parts(out, "articles", ["article_id", "rules"]))
         for name, part in parts:
             ids = part.column("article_id").to_pylist()

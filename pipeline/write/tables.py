@@ -9,6 +9,7 @@ renamed, so a crash never leaves a half-written part.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -176,12 +177,17 @@ TABLES: dict[str, tuple[Column, ...]] = {
 FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name not in ("articles", "inputs"))
 
 
-def schema(table: str, rules: str = "") -> pa.Schema:
+# metadata key of an articles part: the ids of the error rows its batch replaces
+SUPERSEDES = "supersedes"
+
+
+def schema(table: str, rules: str = "", extra: Mapping[str, str] | None = None) -> pa.Schema:
     """The table's pyarrow schema; ``rules`` (the digest of the rules that made a part's
-    facts) goes into its key-value metadata."""
+    facts) and ``extra`` go into its key-value metadata."""
     metadata = {"schema_version": SCHEMA_VERSION, "pipeline_version": __version__, "table": table}
     if rules:
         metadata["rules"] = rules
+    metadata.update(extra or {})
     return pa.schema([c.field() for c in TABLES[table]]).with_metadata(metadata)
 
 
@@ -190,7 +196,12 @@ def fact_id(article_id: str, table: str, start: int, end: int, rule: str, extra:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def to_arrow(table: str, rows: Sequence[Mapping[str, Any]], rules: str = "") -> pa.Table:
+def to_arrow(
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    rules: str = "",
+    metadata: Mapping[str, str] | None = None,
+) -> pa.Table:
     """Rows (dicts) to an Arrow table with the table's exact schema; extra keys are an error."""
     names = [c.name for c in TABLES[table]]
     for row in rows:
@@ -198,7 +209,7 @@ def to_arrow(table: str, rows: Sequence[Mapping[str, Any]], rules: str = "") -> 
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
     columns = {name: [row.get(name) for row in rows] for name in names}
-    return pa.table(columns, schema=schema(table, rules))
+    return pa.table(columns, schema=schema(table, rules, metadata))
 
 
 def table_dir(out: Path, table: str) -> Path:
@@ -215,7 +226,13 @@ def write_part(
 
 
 def stage_part(
-    out: Path, table: str, rows: Sequence[Mapping[str, Any]], part: str, *, rules: str = ""
+    out: Path,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    part: str,
+    *,
+    rules: str = "",
+    metadata: Mapping[str, str] | None = None,
 ) -> tuple[Path, Path]:
     """Write a part's rows to a hidden temporary file beside its place: (temporary, final).
     Nothing reads it until commit_parts renames it."""
@@ -223,7 +240,7 @@ def stage_part(
     target = folder / part_file(part)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        arrow = to_arrow(table, rows, rules)
+        arrow = to_arrow(table, rows, rules, metadata)
         # hidden and not *.parquet, so no Parquet reader or glob sees a file being written
         fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
         os.close(fd)
@@ -306,13 +323,73 @@ def part_names(out: Path, table: str) -> set[str]:
 def committed_parts(out: Path, table: str) -> list[Path]:
     """The part files of a table a reader may see, in name order: for a fact table only
     those of committed batches (with an articles part), so a reader never sees the facts
-    of a batch a crash cut short."""
+    of a batch a crash cut short; never those of an obsolete batch (obsolete_parts)."""
     folder = table_dir(out, table)
     files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     if table in FACT_TABLES:
         committed = part_names(out, "articles")
         files = [f for f in files if f.name in committed]
+    if table in FACT_TABLES or table == "articles":
+        obsolete = obsolete_parts(out)
+        files = [f for f in files if f.name not in obsolete]
     return files
+
+
+def obsolete_parts(out: Path) -> set[str]:
+    """Batches (part file names) that a later committed batch replaced whole: a batch
+    holding the error row of a file that has been read since (its id in a later articles
+    part's SUPERSEDES metadata) whose other articles all stand in other parts. The run
+    that read the file removes such a batch at its end; a run killed before that leaves
+    it, and readers skip it, so the replacement is atomic with the new batch's commit.
+    Reads footers, and article ids only where some part replaced an error row;
+    remembered per listing of the folder."""
+    folder = table_dir(out, "articles")
+    if not folder.is_dir():
+        return set()
+    listing = tuple(
+        sorted(
+            (e.name, e.stat().st_mtime_ns, e.stat().st_size)
+            for e in os.scandir(folder)
+            if e.name.startswith("part-") and e.name.endswith(".parquet")
+        )
+    )
+    key = (str(folder), listing)
+    if key not in _OBSOLETE:
+        if len(_OBSOLETE) > 16:
+            _OBSOLETE.clear()
+        _OBSOLETE[key] = _find_obsolete(folder, [name for name, _, _ in listing])
+    return set(_OBSOLETE[key])
+
+
+_OBSOLETE: dict[tuple[str, tuple[tuple[str, int, int], ...]], frozenset[str]] = {}
+
+
+def _find_obsolete(folder: Path, names: list[str]) -> frozenset[str]:
+    superseded: set[str] = set()
+    for name in names:
+        try:
+            metadata = pq.read_schema(folder / name).metadata or {}
+        except (OSError, pa.ArrowException):
+            continue  # a damaged part: inspect_parts reports it
+        if SUPERSEDES.encode() in metadata:
+            superseded.update(json.loads(metadata[SUPERSEDES.encode()]))
+    if not superseded:
+        return frozenset()
+    ids: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            column = pq.read_table(folder / name, columns=["article_id"]).column(0)
+        except (OSError, pa.ArrowException):
+            continue
+        ids[name] = set(column.to_pylist())
+    obsolete = set()
+    for name, held in ids.items():
+        if not held & superseded:
+            continue
+        elsewhere = set().union(*(other for n, other in ids.items() if n != name))
+        if held <= elsewhere | superseded:
+            obsolete.add(name)
+    return frozenset(obsolete)
 
 
 def read_table(out: Path, table: str) -> pa.Table:
