@@ -1065,6 +1065,9 @@ class _References:
     def __init__(self, text: str, years: list[_Year], rules: DateRules) -> None:
         self.years = years
         self.starts = [y.start for y in years]
+        # stated years that do not overlap one another end in the order they start, so
+        # the nearest before a point is the last one starting before it
+        self.ordered = all(a.end <= b.start for a, b in zip(years, years[1:], strict=False))
         breaks = [m.span() for m in rules.sentence_break.finditer(text)]
         self.break_starts = [b[0] for b in breaks]
         self.break_ends = [b[1] for b in breaks]
@@ -1081,6 +1084,29 @@ class _References:
         """The years starting in [lo, hi)."""
         return self.years[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
 
+    def nearest(self, lo: int, hi: int, start: int, end: int) -> _Year | None:
+        """Of the years starting in [lo, hi) but not inside [start, end), the nearest to
+        that span (distance to the year's end before it, to its start after it); of two
+        as near, the earlier. Looked up by position, not by reading every year."""
+        if not self.ordered:  # overlapping years: read them all
+            inside = [y for y in self.between(lo, hi) if not (start <= y.start < end)]
+            if not inside:
+                return None
+            return min(inside, key=lambda y: y.start - end if y.start >= end else start - y.end)
+        i_lo, i_s, i_e, i_hi = (bisect_left(self.starts, x) for x in (lo, start, end, hi))
+        before = self.years[i_s - 1] if i_s > i_lo else None
+        after = self.years[i_e] if i_e < i_hi else None
+        if before is None or (after is not None and after.start - end < start - before.end):
+            return after
+        return before
+
+    def last_before(self, start: int) -> _Year | None:
+        """The last year that starts and ends before ``start``."""
+        i = bisect_left(self.starts, start) - 1
+        while i >= 0 and self.years[i].end > start:
+            i -= 1
+        return self.years[i] if i >= 0 else None
+
 
 def _anchor(
     text: str, start: int, end: int, refs: _References, rules: DateRules, how: str
@@ -1090,9 +1116,8 @@ def _anchor(
     the other end of a range the date opens. None leaves the date to the publication
     date."""
     lo, hi = refs.sentence(start)
-    inside = [y for y in refs.between(lo, hi) if not (start <= y.start < end)]
-    if inside:
-        best = min(inside, key=lambda y: y.start - end if y.start >= end else start - y.end)
+    best = refs.nearest(lo, hi, start, end)
+    if best is not None:
         after = best.start >= end
         gap = text[end : best.start] if after else text[best.end : start]
         joined = rules.range_gap.fullmatch(gap) is not None
@@ -1100,7 +1125,7 @@ def _anchor(
             return Anchor(best.year, best.month, after, joined)
     if how == "range":
         return None
-    before = next((y for y in reversed(refs.between(0, start)) if y.end <= start), None)
+    before = refs.last_before(start)
     return Anchor(before.year, before.month) if before else None
 
 

@@ -14,6 +14,7 @@ which then goes through the English canonical key (parse.parse_hospital), so "�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -484,19 +485,21 @@ def _listed(
 ) -> list[HospitalMention]:
     """Hospitals written as items of a list that names a hospital (台大医院、马偕、奇美): an
     item that is exactly a known hospital's Chinese name or short name (``chinese_short``
-    in the gazetteer, which names a hospital only so)."""
-    out: list[HospitalMention] = []
-    taken = [(f.start, f.end) for f in found]
-    seen: set[tuple[int, int]] = set()
+    in the gazetteer, which names a hospital only so). Linear in the text: the list
+    bounds are found once, each list is read once."""
+    if "、" not in folded or not found:
+        return []
+    ends = [i for i, c in enumerate(folded) if c in _LIST_END]
+    lists = set()
     for f in found:
-        lo, hi = f.start, f.end
-        while lo > 0 and folded[lo - 1] not in _LIST_END:
-            lo -= 1
-        while hi < len(folded) and folded[hi] not in _LIST_END:
-            hi += 1
-        if (lo, hi) in seen or "、" not in folded[lo:hi]:
+        k = bisect_left(ends, f.start)
+        lists.add((ends[k - 1] + 1 if k else 0, ends[k] if k < len(ends) else len(folded)))
+    taken = sorted((f.start, f.end) for f in found)
+    taken_starts = [s for s, _ in taken]
+    out: list[HospitalMention] = []
+    for lo, hi in sorted(lists):
+        if folded.find("、", lo, hi) == -1:
             continue
-        seen.add((lo, hi))
         for item in _ITEM.finditer(folded, lo, hi):
             a, b = item.span()
             while a < b and folded[a].isspace():
@@ -509,12 +512,14 @@ def _listed(
                 b = tail.start()
             while b > a and folded[b - 1].isspace():
                 b -= 1
+            if b - a > LONGEST_NAME:
+                continue  # no name is this long: a clause, not an item
             for x, y, entry in _items(folded, a, b, rules):
-                if any(p < y and x < q for p, q in taken):
+                k = bisect_left(taken_starts, y)  # found mentions do not overlap
+                if k and taken[k - 1][1] > x:
                     continue
                 name = _entry_name(entry, rules)
                 out.append(HospitalMention(x, y, "hospital.zh_listed", name, folded[x:y]))
-                taken.append((x, y))
     return out
 
 
@@ -629,11 +634,22 @@ def _abbreviated(m: re.Match[str], rules: ChineseHospitalRules) -> HospitalName 
 
 
 def _longest(found: list[HospitalMention]) -> list[HospitalMention]:
-    """Of overlapping mentions, the longest (the first of equals)."""
+    """Of overlapping mentions, the longest (the first of equals). The kept mentions do
+    not overlap, so each new one is checked against its two neighbours by position."""
     kept: list[HospitalMention] = []
+    starts: list[int] = []  # of the kept mentions, in order; by_start follows it
+    by_start: list[HospitalMention] = []
     for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
-        if not any(k.start < f.end and f.start < k.end for k in kept):
-            kept.append(f)
+        i = bisect_left(starts, f.start)
+        before = by_start[i - 1] if i else None
+        after = by_start[i] if i < len(by_start) else None
+        if (before is not None and before.end > f.start) or (
+            after is not None and after.start < f.end
+        ):
+            continue
+        kept.append(f)
+        starts.insert(i, f.start)
+        by_start.insert(i, f)
     return kept
 
 

@@ -384,14 +384,18 @@ class ProductsComponent(RulesComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._known(doc)
-        taken = {(m.start, m.end) for m in mentions}
+        # the characters names already hold: a candidate over any of them is dropped (a
+        # mark per character keeps this linear however many names an article has)
+        taken = bytearray(len(text_of(doc)))
+        for m in mentions:
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
         pending: list[Candidate] = []
         # runs of capitalised words: spaced pinyin names and company names come from them
         runs = list(_CAPITALISED_RUN.finditer(text_of(doc)))
         for cand in self._candidates(doc, runs):
-            if any(s < cand.end and cand.start < e for s, e in taken):
+            if cand.end <= cand.start or taken.find(1, cand.start, cand.end) != -1:
                 continue
-            taken.add((cand.start, cand.end))
+            taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
             pending.append(cand)
         companies, near_companies = self._companies(doc, self._company_runs(text_of(doc), runs))
         company_ids = {c.product_id for c in companies}
