@@ -71,3 +71,13 @@ def assert_rows(rows: list[dict[str, Any]], expected: list[dict[str, Any]], text
                 )
             else:
                 assert g[key] == value, f"{text!r}: {key} {g[key]!r} != {value!r} (row {g})"
+
+
+@pytest.fixture(scope="session")
+def seed_out(tmp_path_factory):
+    """The bundled corpus run once into a folder; tests read it, or copy it to change it."""
+    import pipeline
+
+    folder = tmp_path_factory.mktemp("seed") / "out"
+    pipeline.run(CORPUS, folder)
+    return folder

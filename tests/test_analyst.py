@@ -13,10 +13,8 @@ from pipeline.cli import main
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("analyst") / "out"
-    pipeline.run(CORPUS, folder)
-    return folder
+def out(seed_out):
+    return seed_out
 
 
 def test_distinct_facts_count_mentions_once_per_article(out):
@@ -85,7 +83,6 @@ def test_schema_prints_columns_and_descriptions():
 
 
 def _readme() -> str:
-    from conftest import CORPUS
 
     return (CORPUS.parent / "README.md").read_text(encoding="utf-8")
 
@@ -109,8 +106,6 @@ def test_the_readme_notebook_snippet_gives_whole_years_and_counts_undated_rows(
     tmp_path, monkeypatch, capsys
 ):
     import shutil
-
-    from conftest import CORPUS
 
     shutil.copytree(CORPUS, tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)

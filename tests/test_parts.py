@@ -17,10 +17,8 @@ from pipeline.errors import CartfactsError
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory):
-    out = tmp_path_factory.mktemp("clean") / "out"
-    pipeline.run(CORPUS, out)
-    return out
+def clean(seed_out):
+    return seed_out
 
 
 def rows(out):

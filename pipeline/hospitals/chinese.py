@@ -435,40 +435,49 @@ def _known_ending(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry |
     """A gazetteer entry whose Chinese name ends this one ("上海仁济医院" ends in 仁济医院),
     when what stands before agrees with the entry: its characters all appear, in order,
     in another of the entry's names."""
-    center = _MEDICAL_CENTER.match(chinese)
-    end = center.end("parent") if center is not None else len(chinese)
-    for i in range(1, end - 2):
-        entry = rules.english.chinese.get(chinese[i:end])
-        if entry is None:
-            continue
-        prefix = chinese[:i]
-        names = [n for n, e in rules.english.chinese.items() if e is entry]
-        if any(_in_order(prefix, n) for n in names):
-            return entry
+    found = _ending_name(chinese, len(chinese), rules)
+    if found is None or not _prefix_belongs(chinese[: found[0]], found[1], rules):
         return None
-    return None
+    return found[1]
 
 
 def _unrelated_lead(chinese: str, rules: ChineseHospitalRules) -> int:
     """How many leading characters of a candidate name stand before a known hospital's
     name and are no part of it (介绍北京大学肿瘤医院: a verb): they name no place,
     university or kind of hospital, and are not characters of the hospital's other names
-    (上海仁济医院 keeps 上海). 0 when the candidate ends in no known name."""
+    (上海仁济医院 keeps 上海). 0 when the candidate ends in no known name (or in a known
+    hospital's numbered medical center)."""
     center = _MEDICAL_CENTER.match(chinese)
-    end = center.end("parent") if center is not None else len(chinese)
+    found = _ending_name(chinese, center.end("parent") if center else len(chinese), rules)
+    if found is None:
+        return 0
+    start, entry = found
+    prefix = chinese[:start]
+    if _prefix_belongs(prefix, entry, rules):
+        return 0
+    tells = (rules.place, rules.university, rules.unknown_place, rules.unknown_university)
+    if any(p.search(prefix) for p in tells) or rules.kind.search(prefix):
+        return 0  # 长沙仁济医院 may be another hospital than Shanghai's
+    return start
+
+
+def _ending_name(
+    chinese: str, end: int, rules: ChineseHospitalRules
+) -> tuple[int, GazetteerEntry] | None:
+    """The longest known name ending chinese[:end] after its first character: (where it
+    starts, its entry)."""
     for i in range(1, end - 2):
         entry = rules.english.chinese.get(chinese[i:end])
-        if entry is None:
-            continue
-        prefix = chinese[:i]
-        names = [n for n, e in rules.english.chinese.items() if e is entry]
-        if any(_in_order(prefix, n) for n in names):
-            return 0
-        tells = (rules.place, rules.university, rules.unknown_place, rules.unknown_university)
-        if any(p.search(prefix) for p in tells) or rules.kind.search(prefix):
-            return 0  # 长沙仁济医院 may be another hospital than Shanghai's
-        return i
-    return 0
+        if entry is not None:
+            return i, entry
+    return None
+
+
+def _prefix_belongs(prefix: str, entry: GazetteerEntry, rules: ChineseHospitalRules) -> bool:
+    """Whether the characters before a known name all appear, in order, in one of its
+    hospital's names (上海 in 上海交通大学医学院附属仁济医院)."""
+    names = [n for n, e in rules.english.chinese.items() if e is entry]
+    return any(_in_order(prefix, n) for n in names)
 
 
 # where a list of names ends: clause punctuation (its items are joined by 、)
