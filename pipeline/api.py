@@ -459,6 +459,44 @@ def count_inputs(
     return count_articles(Path(input), follow_symlinks=follow_symlinks, exclude=exclude)
 
 
+def with_aliases(
+    aliases: str | Path, folder: str | Path, patterns: str | Path | None = None
+) -> Path:
+    """A patterns folder (``folder``, made afresh) holding the rules of ``patterns`` and
+    the confirmed spellings of ``aliases``: a CSV as ``cartfacts names --csv`` writes
+    it, in which a row whose ``product`` column holds an INN (copy the candidate there to
+    accept it) makes its ``name`` an alias of that product. Its rules differ from the
+    others', so a run with it extracts again the articles made with other rules."""
+    import csv
+    import json
+    import shutil
+
+    from .rules import patterns_dir
+
+    source = Path(aliases)
+    try:
+        with source.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CartfactsError(errors.ALIASES_UNREADABLE.format(path=source, detail=exc)) from None
+    if rows and not {"name", "product"} <= set(rows[0]):
+        raise CartfactsError(errors.ALIASES_COLUMNS.format(path=source))
+    target = Path(folder)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(patterns_dir(patterns), target)
+    lines = [
+        json.dumps(
+            {"alias": r["name"].strip(), "product": r["product"].strip()}, ensure_ascii=False
+        )
+        for r in rows
+        if (r.get("product") or "").strip() and (r.get("name") or "").strip()
+    ]
+    (target / "aliases.jsonl").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    check_rules(target)  # a product no one knows fails here, naming the line
+    return target
+
+
 def verify(out: str | Path = "outputs") -> list[str]:
     """What a run into ``out`` would find and repair, a line each: parts that cannot be
     read or are missing (their articles would be extracted again), and files cartfacts

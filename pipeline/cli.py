@@ -58,6 +58,13 @@ def main() -> None:
     "--patterns", type=EXISTING_DIR, default=None, help="Use an edited copy of the patterns folder."
 )
 @click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A CSV of confirmed names (cartfacts names --csv, with the product column filled "
+    "for the names to accept): they resolve as aliases from this run on.",
+)
+@click.option(
     "--overwrite", is_flag=True, help="Start afresh instead of adding to existing tables."
 )
 @click.option(
@@ -118,6 +125,7 @@ def run(
     out: Path,
     parents: bool,
     patterns: Path | None,
+    aliases: Path | None,
     overwrite: bool,
     reextract: bool,
     batch_size: int,
@@ -155,6 +163,14 @@ def run(
     parent = out.absolute().parent
     if not out.exists() and not parent.exists() and not parents:
         raise click.UsageError(errors.OUT_PARENT_MISSING.format(parent=parent))
+    if aliases is not None:
+        from .api import with_aliases
+
+        try:
+            # the rules with the confirmed names, kept beside the tables
+            patterns = with_aliases(aliases, out / ".cartfacts-patterns", patterns)
+        except CartfactsError as exc:
+            _fail(exc)
 
     # no bar in a redirected log: carriage returns would fill it; in a terminal, a total
     # (counted first: a walk of the folder, JSONL lines counted) gives the ETA

@@ -65,6 +65,11 @@ GOLD_ARTICLE_MISSING = "gold file {gold} names article {article}, which is not i
 UNKNOWN_LANGUAGE = "no pipeline for language {lang!r} (known: {known})"
 UNKNOWN_ENGINE = "unknown engine {engine!r} (known: {known})"
 SCHEDULER_NEEDS_DASK = "--scheduler needs --engine dask"
+ALIASES_UNREADABLE = "cannot read the aliases file {path}: {detail}"
+ALIASES_COLUMNS = (
+    "{path} needs the columns name and product (as cartfacts names --csv writes them; "
+    "put a product's INN in the product column to accept a name)"
+)
 INPUT_IS_OUTPUT = (
     "{path} is both the input and --out: its tables are no articles; give the folder of "
     "articles as INPUT and another folder as --out"

@@ -37,3 +37,52 @@ def test_constructed_accuracy_and_no_wrong_negatives(kb):
     assert right / len(constructed) >= 0.95
     negatives = [c for c in cases if c["source"] == "negative"]
     assert [c["text"] for c in negatives if resolved(c, kb)[0] is not None] == []
+
+
+def test_names_an_analyst_confirms_resolve_in_the_next_run(tmp_path):
+    """cartfacts names --csv lists an unresolved name with its best candidate; with the
+    candidate copied into the product column, run --aliases resolves it as an alias."""
+    import csv
+
+    from click.testing import CliRunner
+
+    import pipeline
+    from pipeline.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "Doctors gave the patient Qurvalenza injection, a CAR-T therapy.", encoding="utf-8"
+    )
+    out, listing = tmp_path / "out", tmp_path / "names.csv"
+    runner = CliRunner()
+    assert (
+        runner.invoke(main, ["run", str(tmp_path / "in"), "--out", str(out), "-q"]).exit_code == 0
+    )
+    assert runner.invoke(main, ["names", str(out), "--csv", str(listing)]).exit_code == 0
+    with listing.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["name"] == "Qurvalenza")
+    assert row["candidate"] and not row["product"]
+    row["product"] = row["candidate"]  # the analyst accepts the candidate
+    with listing.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    args = ["run", str(tmp_path / "in"), "--out", str(out), "--aliases", str(listing), "-q"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    products = pipeline.load(out)["products"]
+    found = products[products["text"] == "Qurvalenza"].iloc[0]
+    assert (found["product"], found["method"]) == (row["candidate"], "alias")
+
+
+def test_an_alias_for_an_unknown_product_is_refused_with_its_line(tmp_path):
+    import pytest
+
+    import pipeline
+    from pipeline.errors import CartfactsError
+
+    listing = tmp_path / "names.csv"
+    listing.write_text("name,product\nQurvalenza,no such product\n", encoding="utf-8")
+    with pytest.raises(CartfactsError, match="aliases.jsonl, line 1.*unknown product"):
+        pipeline.api.with_aliases(listing, tmp_path / "rules")

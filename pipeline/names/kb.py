@@ -168,6 +168,7 @@ def load_kb(patterns: Rules) -> KB:
         for chinese in (p.chinese, p.chinese_brand):
             if chinese:
                 kb.chinese_names[chinese] = p.id
+    _curated_aliases(patterns, kb)
     for c in companies.values():
         for alias in c.aliases:
             kb.company_aliases.setdefault(alias.lower(), c.id)
@@ -183,6 +184,33 @@ def load_kb(patterns: Rules) -> KB:
         for start in (form[:3], consonant_start(form))
     )
     return kb
+
+
+# spellings an analyst confirmed for a product (cartfacts names --csv, then run --aliases):
+# optional, one JSON object per line: {"alias": ..., "product": INN or product id}
+ALIASES_FILE = "aliases.jsonl"
+
+
+def _curated_aliases(patterns: Rules, kb: KB) -> None:
+    """Add the confirmed spellings of ``aliases.jsonl`` (when the folder has one) as
+    aliases of their products."""
+    if ALIASES_FILE not in patterns.files:
+        return
+    file = patterns.path(ALIASES_FILE)
+    by_name = {p.id: p.id for p in kb.products.values()}
+    by_name.update({p.inn.lower(): p.id for p in kb.products.values() if p.inn})
+    for line, rec in patterns.jsonl(ALIASES_FILE):
+        check_keys(
+            rec, file=file, allowed={"alias", "product"}, required={"alias", "product"}, line=line
+        )
+        alias = expect(rec["alias"], str, file=file, key="alias", line=line).strip()
+        product = expect(rec["product"], str, file=file, key="product", line=line)
+        pid = by_name.get(product) or by_name.get(product.lower())
+        if pid is None:
+            raise PatternError(file, f"unknown product {product!r}", line=line, key="product")
+        if len(alias_key(alias)) >= 3:
+            kb.product_aliases[alias_key(alias)] = pid
+            kb.product_names[alias.lower()] = pid
 
 
 def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
