@@ -160,3 +160,17 @@ def test_renewing_the_vocabulary_changes_no_row(corpus_copy, tmp_path, monkeypat
         b = sorted(tables.table_dir(tmp_path / "renewed", table).glob("*.parquet"))
         assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b], table
     assert len(pipeline.load(tmp_path / "renewed")["prices"]) >= 6
+
+
+def test_a_run_with_nothing_to_extract_again_never_reads_stored_texts(tmp_path, monkeypatch):
+    """Stored texts are read only for articles to extract again, part by part: a re-run
+    that adds nothing reads no articles part whole (it read the whole table, texts
+    included, at the end of every run)."""
+    from pipeline.write import store
+
+    out = tmp_path / "out"
+    pipeline.run(CORPUS, out)
+    whole = []
+    monkeypatch.setattr(store, "read_part", lambda *a, **k: whole.append(a) or None)
+    report = pipeline.run(CORPUS, out)
+    assert report.articles == 0 and whole == []

@@ -11,18 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from .. import errors
 from ..errors import CartfactsError
 from ..read.ingest import Article
 from .tables import (
     TABLES,
     Inspection,
+    committed_parts,
     inspect_parts,
     obsolete_parts,
     part_names,
+    read_part,
     read_parts,
-    read_table,
     remove_part,
+    schema,
     table_dir,
     write_part,
 )
@@ -161,12 +165,22 @@ class Stored:
         return {a for ids in self.stale.values() for a in ids} - self.current
 
     def stored_articles(self, out: Path, ids: set[str]) -> Iterator[Article]:
-        """Articles as stored in ``out``, to extract again from their text."""
-        table = read_table(out, "articles")
-        for row in table.to_pylist():
-            if row["article_id"] in ids:
-                ids.discard(row["article_id"])
-                yield Article.from_row(row)
+        """Articles as stored in ``out``, to extract again from their text. Part by part,
+        and only the parts that hold one of ``ids`` are read whole: memory stays that of
+        one part however large the folder (reading the whole table, texts included, at
+        the end of every run took 370 MB at 10,000 articles)."""
+        if not ids:
+            return
+        for part in committed_parts(out, "articles"):
+            held = pq.read_table(part, columns=["article_id"]).column(0).to_pylist()
+            if not ids.intersection(held):
+                continue
+            for row in read_part(part, schema("articles")).to_pylist():
+                if row["article_id"] in ids:
+                    ids.discard(row["article_id"])
+                    yield Article.from_row(row)
+            if not ids:
+                return
 
 
 def input_row(row: dict[str, Any], article: Article, again: bool) -> dict[str, Any]:

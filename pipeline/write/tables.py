@@ -397,8 +397,13 @@ def read_table(out: Path, table: str) -> pa.Table:
     files = committed_parts(out, table)
     if not files:
         return schema(table).empty_table()
-    parts = [_read_part(f, None, schema(table)) for f in files]
+    parts = [read_part(f, schema(table)) for f in files]
     return pa.concat_tables(parts).replace_schema_metadata(schema(table).metadata)
+
+
+def read_part(file: Path, as_schema: pa.Schema) -> pa.Table:
+    """One whole part file as ``as_schema`` (columns an older part lacks as nulls)."""
+    return _read_part(file, None, as_schema)
 
 
 def _read_part(
