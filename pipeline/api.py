@@ -462,14 +462,18 @@ def count_inputs(
 def with_aliases(
     aliases: str | Path, folder: str | Path, patterns: str | Path | None = None
 ) -> Path:
-    """A patterns folder (``folder``, made afresh) holding the rules of ``patterns`` and
-    the confirmed spellings of ``aliases``: a CSV as ``cartfacts names --csv`` writes
-    it, in which a row whose ``product`` column holds an INN (copy the candidate there to
-    accept it) makes its ``name`` an alias of that product. Its rules differ from the
-    others', so a run with it extracts again the articles made with other rules."""
+    """A patterns folder holding the rules of ``patterns`` and the confirmed spellings of
+    ``aliases``: a CSV as ``cartfacts names --csv`` writes it, in which a row whose
+    ``product`` column holds an INN (copy the candidate there to accept it) makes its
+    ``name`` an alias of that product. Its rules differ from the others', so a run with it
+    extracts again the articles made with other rules. The folder is ``folder`` with a
+    digest of its content appended, made in a temporary folder and renamed into place,
+    so runs with the same or other alias files never write over each other's rules."""
     import csv
+    import hashlib
     import json
     import shutil
+    import tempfile
 
     from .rules import patterns_dir
 
@@ -481,19 +485,32 @@ def with_aliases(
         raise CartfactsError(errors.ALIASES_UNREADABLE.format(path=source, detail=exc)) from None
     if rows and not {"name", "product"} <= set(rows[0]):
         raise CartfactsError(errors.ALIASES_COLUMNS.format(path=source))
-    target = Path(folder)
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(patterns_dir(patterns), target)
-    lines = [
+    lines = "".join(
         json.dumps(
             {"alias": r["name"].strip(), "product": r["product"].strip()}, ensure_ascii=False
         )
+        + "\n"
         for r in rows
         if (r.get("product") or "").strip() and (r.get("name") or "").strip()
-    ]
-    (target / "aliases.jsonl").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    check_rules(target)  # a product no one knows fails here, naming the line
+    )
+    base = patterns_dir(patterns)
+    digest = hashlib.sha256((check_rules(base).digest + lines).encode()).hexdigest()[:12]
+    target = Path(f"{folder}-{digest}")
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".tmp-patterns-", dir=target.parent))
+        try:
+            shutil.copytree(base, staging, dirs_exist_ok=True)
+            (staging / "aliases.jsonl").write_text(lines, encoding="utf-8")
+            check_rules(staging)  # a product no one knows fails here, naming the line
+            try:
+                staging.rename(target)
+            except OSError:
+                if not target.is_dir():  # another run made the same folder first: fine
+                    raise
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
