@@ -368,15 +368,16 @@ def load(
 REVIEW_MARGIN = 0.05
 
 
-def unresolved_names(out: str | Path = "outputs") -> Any:
+def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None = None) -> Any:
     """The product mentions of an output folder that did not resolve, or resolved within
     REVIEW_MARGIN of the threshold, one row per spelling (case folded): count, best
-    candidate, best score, product (when resolved), example sentence; most frequent first."""
+    candidate, best score, product (when resolved), example sentence; most frequent first.
+    ``tables``: the folder's tables when the caller has loaded them already."""
     import pandas as pd
 
     from .names.kb import load_kb
 
-    products = load(out)["products"]
+    products = (tables if tables is not None else load(out))["products"]
     threshold = load_kb(check_rules(None)).translit.scoring["product_threshold"]
     weak = products[
         products["product"].isna()

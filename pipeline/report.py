@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .api import load
@@ -266,19 +267,29 @@ def write_report(
     if limit is not None:
         articles = articles.head(limit)
     facts = distinct(tables)
-    by_article: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    kept = set(articles["article_id"])
-    for table in LABELS:
-        frame = tables[table]
-        for row in frame[frame["article_id"].isin(kept)].to_dict("records"):
-            by_article.setdefault(row["article_id"], []).append((table, row))
+    # the rows of each fact table by article, as positions: a page's rows are turned
+    # into dicts only when its page is written, so memory holds one page's worth
+    positions = {table: tables[table].groupby("article_id", sort=False).indices for table in LABELS}
     stem = index.stem
     pages: dict[str, str] = {}
-    records = articles.to_dict("records")
-    chunks = [records[i : i + per_page] for i in range(0, len(records), per_page)] or [[]]
-    names = [f"{stem}-articles-{n + 1:04d}.html" for n in range(len(chunks))]
+    count = len(articles)
+    starts = list(range(0, count, per_page)) or [0]
+    names = [f"{stem}-articles-{n + 1:04d}.html" for n in range(len(starts))]
     products = sorted(tables["products"]["product"].dropna().unique())
-    for n, chunk in enumerate(chunks):
+    for n, first in enumerate(starts):
+        chunk = articles.iloc[first : first + per_page].to_dict("records")
+        # this page's fact rows, one slice per table, grouped by article
+        by_article: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for table in LABELS:
+            at = [
+                positions[table][a["article_id"]]
+                for a in chunk
+                if a["article_id"] in positions[table]
+            ]
+            if at:
+                rows = tables[table].iloc[np.concatenate(at)].to_dict("records")
+                for row in rows:
+                    by_article.setdefault(row["article_id"], []).append((table, row))
         sections = []
         for art in chunk:
             pages[art["article_id"]] = names[n]
@@ -286,18 +297,18 @@ def write_report(
         nav = (
             f"<nav><a href='{index.name}'>index</a>"
             + (f"<a href='{names[n - 1]}'>previous</a>" if n else "")
-            + (f"<a href='{names[n + 1]}'>next</a>" if n + 1 < len(chunks) else "")
-            + f"page {n + 1} of {len(chunks)}</nav>"
+            + (f"<a href='{names[n + 1]}'>next</a>" if n + 1 < len(starts) else "")
+            + f"page {n + 1} of {len(starts)}</nav>"
         )
         body = (
-            f"{nav}<h1>Articles {n * per_page + 1}-{n * per_page + len(chunk)}</h1>"
+            f"{nav}<h1>Articles {first + 1}-{first + len(chunk)}</h1>"
             f"<p>{_legend()}</p>{_filters(list(LABELS), products, len(chunk), 'articles')}"
             + "".join(sections)
             + f"{nav}<script>applyFilters()</script>"
         )
         (folder / names[n]).write_text(_page("cartfacts articles", body), encoding="utf-8")
     index.write_text(
-        _index(tables, facts, product_summary(tables), unresolved_names(out), pages, len(articles)),
+        _index(tables, facts, product_summary(tables), unresolved_names(out, tables), pages, count),
         encoding="utf-8",
     )
     return index
