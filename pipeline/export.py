@@ -16,6 +16,7 @@ from typing import Any
 from . import errors
 from .errors import CartfactsError
 from .views import as_records
+from .write.tables import FILE_MODE
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
@@ -62,16 +63,10 @@ def _replacing(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, FILE_MODE)  # as any file the user creates (mkstemp makes it 0600)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_frames(frames: dict[str, Any], fmt: str, dest: Path) -> list[Path]:
@@ -79,7 +74,7 @@ def write_frames(frames: dict[str, Any], fmt: str, dest: Path) -> list[Path]:
     one xlsx file ``dest``; the paths written. A failed write is a CartfactsError naming
     the path."""
     writers: dict[str, Callable[[Any, Path], None]] = {
-        "csv": lambda frame, path: for_spreadsheet(frame).to_csv(path, index=False),
+        "csv": _write_csv,
         "jsonl": _write_jsonl,
     }
     try:
@@ -113,10 +108,14 @@ def write_csv(frame: Any, path: Path) -> Path:
     """One DataFrame as a CSV file, neutralised and written atomically."""
     try:
         with _replacing(path) as tmp:
-            for_spreadsheet(frame).to_csv(tmp, index=False)
+            _write_csv(frame, tmp)
     except OSError as exc:
         raise CartfactsError(errors.WRITE_FAILED.format(path=path, detail=exc)) from None
     return path
+
+
+def _write_csv(frame: Any, path: Path) -> None:
+    for_spreadsheet(frame).to_csv(path, index=False)
 
 
 def _write_jsonl(frame: Any, path: Path) -> None:
