@@ -1,39 +1,123 @@
 """Which product a price or a rate is stated for: the one its sentence names, else the
-one its article is about, when it is about one product only."""
+one its article is about, when it is about one product only.
+
+In a sentence that names several products:
+- a "respectively" list pairs its products with its figures in order
+  ("A and B cost X and Y, respectively": X is A's);
+- a figure stated once for products named together ("A and B cost X") is about the
+  class, not one product, and takes none;
+- otherwise the product named nearest before the figure, in its own clause when one is
+  there ("A costs X, more than B, which costs Y": X is A's, Y is B's).
+
+``product_source`` says which: ``sentence``, ``respectively``, ``together`` (no product:
+the figure is stated for several), ``article``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+# words that say the figures of a sentence go with its list of names in order
+RESPECTIVELY = re.compile(r"(?i)\brespectively\b|分别|分別")
+# what may stand between two names of one list: "A and B", "A, B and C", "A or B",
+# a bracketed INN after a brand ("Kymriah (tisagenlecleucel) and Yescarta")
+_JOINED = re.compile(r"(?i)^(?:\s*\([^()]{0,60}\))?,?\s*(?:and|or|&|as well as|、|和|与|與|及)\s*$")
+# a clause break between the names and the figure: the figure is not the list's
+_BREAK = re.compile(r"[,;:，；：。]")
 
-def resolved_products(products: Iterable[Any]) -> list[tuple[int, str]]:
-    """(offset, INN) of the product facts (nlp.facts.Fact) that resolved to an INN."""
-    return [(f.start, str(f.values["product"])) for f in products if f.values.get("product")]
+
+# a product mention: (start, end, INN)
+Mention = tuple[int, int, str]
+
+
+def resolved_products(products: Iterable[Any]) -> list[Mention]:
+    """(start, end, INN) of the product facts (nlp.facts.Fact) that resolved to an INN."""
+    return [(f.start, f.end, str(f.values["product"])) for f in products if f.values.get("product")]
+
+
+def _names_in_order(mentions: Sequence[Mention]) -> list[str]:
+    """The distinct INNs of mentions, in the order they are first named."""
+    seen: list[str] = []
+    for _, _, inn in mentions:
+        if inn not in seen:
+            seen.append(inn)
+    return seen
 
 
 def link_product(
-    products: Sequence[tuple[int, str]], s0: int, s1: int, at: int
+    products: Sequence[Mention],
+    s0: int,
+    s1: int,
+    at: int,
+    *,
+    text: str = "",
+    figures: Sequence[int] = (),
 ) -> tuple[str | None, str | None]:
-    """(INN, where the link came from: "sentence" or "article") for a fact at offset
-    ``at`` in the sentence text[s0:s1]; ``products`` are (offset, INN) of the article's
-    resolved product mentions. In a sentence naming several products, the nearest one
-    before the fact wins (the nearest after it when none is before).
+    """(INN, where the link came from) for a fact at offset ``at`` in the sentence
+    text[s0:s1]; ``products`` are (start, end, INN) of the article's resolved product
+    mentions; ``figures`` are the offsets of every fact of its kind in the sentence
+    (with ``text``, they let a list be paired or seen to be stated together).
 
-    >>> link_product([(0, "a"), (50, "b")], 40, 80, 70)
+    >>> link_product([(0, 1, "a"), (50, 51, "b")], 40, 80, 70)
     ('b', 'sentence')
-    >>> link_product([(0, "a"), (5, "a")], 40, 80, 70)
+    >>> link_product([(0, 1, "a"), (5, 6, "a")], 40, 80, 70)
     ('a', 'article')
-    >>> link_product([(0, "a"), (5, "b")], 40, 80, 70)
+    >>> link_product([(0, 1, "a"), (5, 6, "b")], 40, 80, 70)
     (None, None)
+    >>> s = "A and B cost 1 and 2, respectively."
+    >>> link_product([(0, 1, "a"), (6, 7, "b")], 0, len(s), 19, text=s, figures=[13, 19])
+    ('b', 'respectively')
+    >>> s = "A and B cost 1 each."
+    >>> link_product([(0, 1, "a"), (6, 7, "b")], 0, len(s), 13, text=s, figures=[13])
+    (None, 'together')
     """
-    inside = [(start, inn) for start, inn in products if s0 <= start < s1]
+    inside = [p for p in products if s0 <= p[0] < s1]
     if inside:
         before = [p for p in inside if p[0] < at]
+        if text and figures and before:
+            paired = _respectively(inside, text, s0, s1, at, figures)
+            if paired is not None:
+                return paired, "respectively"
+            if _stated_together(before, text, figures):
+                return None, "together"
         if before:
-            return before[-1][1], "sentence"
-        return min(inside, key=lambda p: p[0] - at)[1], "sentence"
-    named = {inn for _, inn in products}
+            return before[-1][2], "sentence"
+        return min(inside, key=lambda p: p[0] - at)[2], "sentence"
+    named = {inn for _, _, inn in products}
     if len(named) == 1:
         return named.pop(), "article"
     return None, None
+
+
+def _respectively(
+    inside: Sequence[Mention],
+    text: str,
+    s0: int,
+    s1: int,
+    at: int,
+    figures: Sequence[int],
+) -> str | None:
+    """The product a "respectively" list pairs with the figure at ``at``: the names
+    before the first figure, in order, when there are as many as figures."""
+    if at not in figures or not RESPECTIVELY.search(text, s0, s1):
+        return None
+    listed = _names_in_order([p for p in inside if p[0] < figures[0]])
+    if len(listed) < 2 or len(listed) != len(figures):
+        return None
+    return listed[list(figures).index(at)]
+
+
+def _stated_together(before: Sequence[Mention], text: str, figures: Sequence[int]) -> bool:
+    """Whether the one figure of a sentence is stated for several products named as one
+    list just before it ("A and B cost X"): the last two names before it are different
+    and nothing but a joining word stands between them."""
+    if len(figures) != 1 or len(before) < 2:
+        return False
+    (_, first_end, first), (second, second_end, inn) = before[-2], before[-1]
+    return (
+        first != inn
+        and bool(_JOINED.match(text[first_end:second]))
+        and not _BREAK.search(text, second_end, figures[0])
+    )

@@ -24,6 +24,7 @@ from .parse import (
     load_money,
     local_currency,
     local_dollar,
+    plausible_price,
     to_usd,
     trigger_words,
     url_place_text,
@@ -64,17 +65,29 @@ class PricesComponent(RulesComponent):
         previous: tuple[Money, dict[str, Any]] | None = None
         held: tuple[tuple[int, int], str] = ((-1, -1), "")
         context = f"{text}\n{place}" if place else None  # a .jp page's ¥ is yen
-        for money in find_money(text, self.rules, context=context, spans=spans):
+        found = find_money(text, self.rules, context=context, spans=spans)
+        # an amount in brackets right after another is its equivalent, not a figure
+        bracketed = [
+            i > 0 and _BRACKETED.match(text[found[i - 1].end : money.start]) is not None
+            for i, money in enumerate(found)
+        ]
+        figures: dict[tuple[int, int], list[int]] = {}
+        for money, inside in zip(found, bracketed, strict=True):
+            if not inside:
+                figures.setdefault(sentences.at(money.start), []).append(money.start)
+        for money, inside in zip(found, bracketed, strict=True):
             bounds = sentences.at(money.start)
             if bounds != held[0]:  # one copy of a sentence for all its amounts
                 held = (bounds, text[bounds[0] : bounds[1]])
             (s0, s1), sentence = held
-            if previous and _BRACKETED.match(text[previous[0].end : money.start]):
+            if previous and inside:
                 values = dict(previous[1])
                 rule = "money.bracketed"
             else:
                 c = classify(sentence, money.start - s0, money.end - s0, self.rules)
-                product, source = link_product(products, s0, s1, money.start)
+                product, source = link_product(
+                    products, s0, s1, money.start, text=text, figures=figures[bounds]
+                )
                 values = {
                     "kind": c.kind,
                     "per": c.per,
@@ -94,6 +107,10 @@ class PricesComponent(RulesComponent):
                 currency = local  # a Taiwan page's 元 is TWD
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
                 currency = dollar  # an Australian page's $ is AUD
+            if values["kind"] == "price" and not plausible_price(
+                money.amount_high or money.amount, currency, values["per"], self.rules
+            ):
+                values["kind"] = "other"  # a deal's or a budget's size, a share price
             values.update(
                 {
                     "amount": money.amount,

@@ -129,6 +129,10 @@ class MoneyRules:
     scale_word: re.Pattern[str] = re.compile("(?!)")
     # units that name no currency of their own (元): a currency written before decides
     generic_suffixes: frozenset[str] = frozenset()
+    # the change words, lower case: a kind word that is one ("raised to") does not decide
+    change_words: frozenset[str] = frozenset()
+    # (lowest, highest) US dollars a price can be (price_bounds_usd)
+    price_bounds: tuple[float, float] = (0.0, float("inf"))
 
 
 @lru_cache(maxsize=8)
@@ -157,6 +161,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "dollar_places",
             "generic_suffixes",
             "not_therapy_heads",
+            "price_bounds_usd",
         },
         required={"currencies", "multipliers", "per", "kinds"},
     )
@@ -200,6 +205,8 @@ def load_money(patterns: Rules) -> MoneyRules:
     # 1,234,567.5 / 373 000 (a space, or a narrow or no-break one, between thousands) / 12.5
     number = (
         r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
+        # 1.200.000 / 475.000 (points between thousands, as much of Europe writes them)
+        r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.,])|\d{1,3}\.000(?![\d.,])"
         # (a full-width point in Chinese text: １．５万元)
         r"|\d+(?:[.．]\d+)?)"
     )
@@ -305,6 +312,8 @@ def load_money(patterns: Rules) -> MoneyRules:
         code: re.compile(r"(?<![A-Za-z])(?:" + alternation(words) + r")(?![A-Za-z])")
         for code, words in place_words.items()
     }
+    bounds = expect(data.get("price_bounds_usd", {}), dict, file=file, key="price_bounds_usd")
+    change_words = string_list(data.get("change_words", []), file=file, key="change_words")
     return MoneyRules(
         money=rules,
         prefix_codes=prefix_codes,
@@ -361,10 +370,9 @@ def load_money(patterns: Rules) -> MoneyRules:
         rate_status=rate_status,
         adjective_codes=adjective_codes,
         code_scales=code_scales,
+        change_words=frozenset(w.lower() for w in change_words),
         change_before=re.compile(
-            r"(?i)\b(?:"
-            + alternation(string_list(data.get("change_words", []), file=file, key="change_words"))
-            + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
+            r"(?i)\b(?:" + alternation(change_words) + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
         ),
         locale_currency={
             code: string_list(words, file=file, key=f"locale_currency.{code}")
@@ -379,7 +387,10 @@ def load_money(patterns: Rules) -> MoneyRules:
         ),
         therapy_after=re.compile(
             # up to three modifiers, none a function word ("from cell therapy" is not one)
-            r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with)\b)"
+            r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with|at|as"
+            # nor a word that starts another clause ("59 yuan and covers the drug")
+            r"|and|or|but|which|that|who|is|was|are|were|will|would|can|could|may|has|have|had"
+            r"|its|their|not)\b)"
             r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
             # not a place or body named after a therapy ("a $105 million treatment centre")
             r"(?![\s-]+(?:"
@@ -391,10 +402,16 @@ def load_money(patterns: Rules) -> MoneyRules:
         generic_suffixes=frozenset(
             string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
         ),
+        price_bounds=(float(bounds.get("low", 0.0)), float(bounds.get("high", float("inf")))),
     )
 
 
 # ---------------------------------------------------------------- pure parsing
+
+
+# the most times its low end a range's high end may be, when only the high end has a
+# scale and the low end reads as a whole amount ("999,000 to 1.2 million")
+RANGE_SPREAD = 20
 
 
 @dataclass(frozen=True)
@@ -405,6 +422,9 @@ class Money:
     amount: float
     amount_high: float | None
     currency: str
+
+
+_POINT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}\.000")
 
 
 def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, float | None]:
@@ -434,6 +454,8 @@ def _value_of(
     mult: float | None,
 ) -> tuple[float | None, float | None]:
     if n:
+        if mult is None and _POINT_THOUSANDS.fullmatch(n):
+            n = n.replace(".", "")
         return float(re.sub(r"[,\s]", "", n).replace("．", ".")), mult
     if w:
         value = words_to_number(w, rules.numbers)
@@ -554,7 +576,7 @@ _BETWEEN = re.compile(r"(?i)\bbetween\s+$")
 _AND = re.compile(r"^\s+and\s+$")
 # "from (around) X to (over) Y": the words around two amounts that make them one range
 _FROM = re.compile(r"(?i)\bfrom\s+(?:\w+\s+){0,2}$")
-_TO = re.compile(r"(?i)^\s+to\s+(?:\w+\s+){0,2}$")
+_TO = re.compile(r"(?i)^\s+(?:up\s+)?to\s+(?:\w+\s+){0,2}$")
 _WORD_TO = re.compile(r"(?i)\s+to\s+")
 
 
@@ -686,12 +708,21 @@ def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> M
     scale = rules.multipliers[after.lower()] if after else rules.code_scales.get(code)
     if scale is not None and low_mult is None and high_mult is None:
         low_mult = high_mult = scale
-    if high is not None and low_mult is None and high_mult is not None:
-        low_mult = high_mult  # "1.2 to 2 million": the multiplier covers both ends
-    amount = low * (low_mult or 1.0)
     amount_high = high * (high_mult or 1.0) if high is not None else None
+    # "1.2 to 2 million": the multiplier covers both ends, unless the low end is already
+    # of the high end's size ("999,000 to 1.2 million"; one too small is no range, below)
+    if (
+        amount_high is not None
+        and low_mult is None
+        and high_mult is not None
+        and (low * high_mult < amount_high or low * RANGE_SPREAD < amount_high)
+    ):
+        low_mult = high_mult
+    amount = low * (low_mult or 1.0)
     if amount_high is not None and amount_high <= amount:
-        return None  # "5-2" is not a range
+        # "5-2 million yuan" is not a range: the amount is its second number's
+        second = min(m.start(g) for g in ("n2", "w2", "z2") if m.groupdict().get(g))
+        return Money(second, m.end(), rule, round(amount_high, 6), None, currency)
     return Money(
         m.start(), m.end(), rule, round(amount, 6), amount_high and round(amount_high, 6), currency
     )
@@ -709,6 +740,11 @@ class Classification:
 KIND_REACH = 120
 KIND_MARGIN = 60
 
+
+# what a clause break between a kind word and an amount adds to their distance
+CLAUSE_COST = 40
+_CHANGE_AFTER = re.compile(r"\s+(?:to|from|by)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()—]|\b(?:which|while|but|whereas|although)\b")
 
 # characters read on each side of an amount for its qualifier, per unit and cues
 NEAR = 100
@@ -740,7 +776,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
             if cue in tail:
                 per = unit
                 break
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, int, str, float] | None = None
     # one pass over the lower-cased text near the amount (a case-blind regex per kind
     # cost 90 us); a word farther than KIND_REACH never decides, and the margin keeps
     # words cut at the edges of the piece out of reach too
@@ -759,20 +795,24 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
         ):
             continue
         if m_end <= start:
-            distance = float(start - m_end)
+            gap, distance = sentence[m_end:start], float(start - m_end)
         elif m_start >= end:
-            distance = (m_start - end) * 1.5 + 5
+            gap, distance = sentence[end:m_start], (m_start - end) * 1.5 + 5
         else:
             continue
+        # a word in the amount's own clause governs it before one past a clause break
+        rank = distance + CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap))
+        if m.group(0) in rules.change_words and _CHANGE_AFTER.match(near, m.end()):
+            continue  # "raised to $475,000": a change of the amount, not what it is
         priority, kind = rules.kinds[m.group(0)]
-        candidate = (distance, priority, kind)
+        candidate = (rank, priority, kind, distance)
         if best is None or candidate < best:
             best = candidate
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
     elif rules.therapy_after.match(after[:40]):
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
-    elif best is not None and best[0] <= KIND_REACH:
+    elif best is not None and best[3] <= KIND_REACH:
         kind = best[2]
     elif per is not None or _names_therapy(rules.therapy, sentence):
         kind = "price"
@@ -829,6 +869,28 @@ def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) ->
         return None
     rate = rules.rates.get(currency, {}).get(year)
     return None if rate is None else round(amount / rate, 2)
+
+
+def plausible_price(amount: float, currency: str, per: str | None, rules: MoneyRules) -> bool:
+    """Whether an amount can be what one therapy or service costs: not above the highest
+    price (a budget, a deal), nor below the lowest unless paid per a unit, at the
+    currency's latest rate. A currency with no rate is not judged.
+
+    >>> r = default_money()
+    >>> plausible_price(1.2e6, "CNY", None, r), plausible_price(3e9, "USD", None, r)
+    (True, False)
+    >>> plausible_price(59, "CNY", None, r), plausible_price(500, "CNY", "day", r)
+    (False, True)
+    """
+    if currency == "USD":
+        usd = amount
+    else:
+        by_year = rules.rates.get(currency)
+        if not by_year:
+            return True
+        usd = amount / by_year[max(by_year)]
+    low, high = rules.price_bounds
+    return usd <= high and (usd >= low or per is not None)
 
 
 def usd_rate_status(currency: str, year: int | None, rules: MoneyRules) -> str | None:

@@ -45,8 +45,11 @@ class RatesComponent(RulesComponent):
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading
+            figures = [s0 + r.start for r in facts_here]
             for r in facts_here:
-                product, source = link_product(products, s0, s1, s0 + r.start)
+                product, source = link_product(
+                    products, s0, s1, s0 + r.start, text=text, figures=figures
+                )
                 add_fact(
                     doc,
                     "response_rates",
