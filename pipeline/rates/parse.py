@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..nlp.scan import alternation, widen
 from ..nlp.scan import finditer as scan_finditer
-from ..rules import Rules, check_keys, load_patterns, open_json, section, string_list
+from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
@@ -97,6 +97,34 @@ TIMEPOINT_LENGTH = 40
 
 
 @dataclass(frozen=True)
+class State:
+    """A metric a clause states in words: every group has a word in it; with
+    ``negated``, a negation before the last group's word (or "-free" after it)."""
+
+    metric: str
+    groups: tuple[re.Pattern[str], ...]
+    negated: bool
+    over_metrics: bool
+
+    def said(self, clause: str, negation: re.Pattern[str]) -> tuple[int, int] | None:
+        """Where in ``clause`` the state's last word is, when the clause says it."""
+        last = None
+        for group in self.groups:
+            last = group.search(clause)
+            if last is None:
+                return None
+        if last is None:
+            return None
+        if (
+            not self.negated
+            or re.match(r"\w*[- ]?free\b", clause[last.end() :])
+            or negation.search(clause, 0, last.start()) is not None
+        ):
+            return last.span()
+        return None
+
+
+@dataclass(frozen=True)
 class RateRules:
     figure: re.Pattern[str]
     numbers: NumberWords
@@ -115,6 +143,9 @@ class RateRules:
     timepoint_not_after: re.Pattern[str]
     # blocker phrases that only lead a state ("of patients were"): the state after decides
     state_leads: frozenset[str]
+    # the states a figure's clause can say in words of no metric phrase (states in rates.json)
+    states: tuple[State, ...] = ()
+    negation: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -130,6 +161,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "timepoint",
             "indications",
             "case_sensitive_indications",
+            "states",
         },
         required={"metrics", "not_efficacy", "figure_context", "indications", "timepoint"},
     )
@@ -183,7 +215,8 @@ def load_rates(patterns: Rules) -> RateRules:
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
     tenths = "[" + "".join(k for k, v in numbers.chinese.items() if 0 < v < 10) + "]"
     figure = re.compile(
-        rf"(?<![A-Za-z0-9_.%/&?])(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        # (not the tail of "1.52%"; a point after a word is an abbreviation's: "vs.52%")
+        rf"(?<![A-Za-z0-9_%/&?])(?<![0-9]\.)(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
         rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|～|〜|to|到|至)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
         # Chinese: 百分之八十二点五; 八成五 (85%), 八成 (80%), not 一成不变 or 成为
         rf"|百分之(?P<zp>{numbers.chinese_regex()})"
@@ -213,6 +246,20 @@ def load_rates(patterns: Rules) -> RateRules:
     )
     units.update(zh_units)
     qualifiers = load_qualifiers(patterns)
+    states_data = expect(data.get("states", {}), dict, file=file, key="states")
+    states = tuple(
+        State(
+            str(item["metric"]),
+            tuple(
+                re.compile(r"(?i)(?<![A-Za-z])(?:" + alternation(group) + ")")
+                for group in item["all"]
+            ),
+            bool(item.get("negated", False)),
+            bool(item.get("over_metrics", False)),
+        )
+        for item in expect(states_data.get("items", []), list, file=file, key="states.items")
+    )
+    negations = string_list(states_data.get("negations", []), file=file, key="states.negations")
     return RateRules(
         figure=figure,
         numbers=numbers,
@@ -242,6 +289,10 @@ def load_rates(patterns: Rules) -> RateRules:
         state_leads=frozenset(
             _fold(x) for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
         ),
+        states=states,
+        negation=re.compile(r"(?i)(?<![A-Za-z])(?:" + alternation(negations) + r")(?![A-Za-z])")
+        if negations
+        else re.compile("(?!)"),
     )
 
 
@@ -410,6 +461,8 @@ def _timepoint(
             listed = metrics.between(modifies[0][0], own[0] + 1)
             if own not in listed or not _joined(listed, sentence):
                 continue
+        if t.start >= near[1] and _NEXT_CLAUSE.search(sentence, near[1], t.start):
+            continue  # "A was 83%, and the 6-month B was 71%": the next clause's
         distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
         if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
             best = (distance, t.value)
@@ -432,7 +485,7 @@ def find_rates(
     figs = [f for f in figures(sentence, rules, units) if not _skipped(sentence, f, rules)]
     if not figs:
         return []
-    metrics = rules.metrics.find(_masked(sentence))
+    metrics = [m for m in rules.metrics.find(_masked(sentence)) if not _population(m, sentence)]
     metrics += _elided(metrics, sentence, rules)
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
@@ -441,7 +494,12 @@ def find_rates(
     indications = _Spans(rules.indications.find(sentence))
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
-    assigned = _assign(figs, labelled, indications, sentence, respectively, rules)
+    assigned = _stated(
+        _assign(figs, labelled, indications, sentence, respectively, rules),
+        sentence,
+        labelled,
+        rules,
+    )
     paired = _paired_timepoints(assigned, sentence, rules, labelled)
     out = []
     for fig, metric, indication, rule, _group in assigned:
@@ -687,6 +745,96 @@ def _assign(
     return _versus(out, sentence)
 
 
+# what starts the next clause after a figure ("..., and the 6-month rate was ...")
+_NEXT_CLAUSE = re.compile(r"(?i)[;；。]|,\s*(?:and|while|but|whereas|whilst)\s")
+# a figure's clause ends at a clause break or a word that starts another clause
+_CLAUSE_END = re.compile(r"[;:,，；。]|\.(?:\s|$)|\b(?:but|while|whereas|although)\b")
+# the start of a clause a figure is the subject of: "(N%) of the patients were", "N% had",
+# "N(M%) patients achieved" (what it states follows)
+_PREDICATE = re.compile(
+    r"(?i)^\s*[)\]]?\s*(?:\([^()]{0,30}\)\s*)?"
+    r"(?:(?:of|among)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+"
+    r"|(?:[\w-]+\s+){0,2}?(?:patients|participants|subjects|people|children|adults)\s*)?"
+    r"(?:who\s+|that\s+)?(?:were|was|had|have|has|remained|remain|achieved|achieving|showed|"
+    r"saw|experienced|reached|attained|did|are|is|lived|survived|responded|respond|stayed|"
+    r"went|continued|became)\b"
+)
+# "58% high-risk patients": a share of the patients, not what happened to them
+_SHARE_OF_PATIENTS = re.compile(
+    r"(?i)^\s*(?:[\w-]+\s+){1,3}?(?:patients|participants|subjects|people|children|adults|"
+    r"women|men)\b"
+)
+# "among responders": the people a figure is about, not its metric
+_AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?$")
+
+
+def _population(metric: tuple[int, int, str], sentence: str) -> bool:
+    """Whether a metric phrase names people ("responders") a figure is taken among."""
+    return sentence[metric[0] : metric[1]].lower().endswith("responders") and bool(
+        _AMONG.search(sentence, max(0, metric[0] - 30), metric[0])
+    )
+
+
+def _state_of(
+    clause: str, at: int, named: list[tuple[int, int, str]], rules: RateRules, first: bool
+) -> tuple[int, int, str] | None:
+    """The metric a figure's clause (``clause``, at offset ``at`` of its sentence) states,
+    with where: a state that says more than a metric phrase, else the first metric phrase
+    named in it, else any state (``first``: the clause follows the figure, so its metric
+    phrases count)."""
+    for over in (True, False):
+        for state in rules.states:
+            where = state.over_metrics == over and state.said(clause, rules.negation)
+            if where:
+                same = [m for m in named if m[2] == state.metric]
+                return same[0] if same else (at + where[0], at + where[1], state.metric)
+        if over and first and named:
+            return named[0]
+    return None
+
+
+def _stated(
+    assigned: list[_Assigned], sentence: str, labelled: _Spans, rules: RateRules
+) -> list[_Assigned]:
+    """Each figure with the state its own clause says in words (states in rates.json):
+    the clause it is the subject of ("62% were alive and free of progression" is PFS,
+    "74% were still alive" OS), else, for a figure no metric governs, the clause that leads
+    to it ("a complete disappearance of tumours in 31%"). A figure followed by words
+    describing patients ("58% high-risk patients") that governs nothing is a share of
+    them, not a rate."""
+    out: list[_Assigned] = []
+    starts = [a[0].start for a in assigned]
+    for i, (fig, metric, indication, rule, index) in enumerate(assigned):
+        nxt = starts[i + 1] if i + 1 < len(assigned) else len(sentence)
+        stop = _CLAUSE_END.search(sentence, fig.end, nxt)
+        limit = stop.start() if stop else nxt
+        tail = sentence[fig.end : limit]
+        named = [
+            m
+            for m in labelled.between(fig.end, limit)
+            if m[1] <= limit and _fold(sentence[m[0] : m[1]]) not in rules.state_leads
+        ]
+        found = None
+        if _PREDICATE.match(tail):
+            found = _state_of(tail, fig.end, named, rules, first=True)
+        elif metric is None or metric[2] == "not_efficacy":
+            # the clause before it, since the previous figure (read within a reach, so a
+            # sentence of thousands of figures stays linear)
+            lo = max(fig.start - NEAREST_REACH, out[-1][0].end if out else 0, 0)
+            ends = [m.end() for m in _CLAUSE_END.finditer(sentence, lo, fig.start)]
+            lo = ends[-1] if ends else lo
+            found = _state_of(sentence[lo : fig.start], lo, [], rules, first=False)
+            if found is not None and metric is not None and found[0] < metric[1]:
+                found = None  # the words nearer the figure say it is no efficacy
+        if found is not None:
+            out.append((fig, found, indication, "rate.state", index))
+        elif rule in ("rate.nearest_metric",) and not named and _SHARE_OF_PATIENTS.match(tail):
+            out.append((fig, (fig.end, limit, "not_efficacy"), indication, "rate.share", index))
+        else:
+            out.append((fig, metric, indication, rule, index))
+    return out
+
+
 # what joins the two sides of a comparison ("71% vs 42%")
 _VERSUS = re.compile(
     r"(?i)^\s*[)\]]?\s*(?:vs\.?|versus|v\.|compared (?:with|to)|against|对比|對比|对|對)\s*[(\[]?\s*$"
@@ -785,7 +933,12 @@ def _governing(
 ) -> tuple[tuple[int, int, str] | None, None, str]:
     own = bracket_of(fig.start)
     if own is not None:
-        inside = [m for m in labelled.between(own[0], own[1]) if m[1] <= own[1]]
+        # (not one past a break after the figure: "(84% vs 67%; complete response, ...)")
+        inside = [
+            m
+            for m in labelled.between(own[0], own[1])
+            if m[1] <= own[1] and not (m[0] >= fig.end and _CLAUSE.search(sentence, fig.end, m[0]))
+        ]
         led = [m for m in inside if m[1] <= fig.start]
         if led and _METRIC_THEN.match(sentence[led[-1][1] : fig.start]):
             # "(overall response rate (ORR)=100%, complete response rate ...)": the
