@@ -14,7 +14,7 @@ from ..nlp.triggers import hits, register
 from ..rules import Rules
 from ..words.chinese import HAN
 from .chinese import LONGEST_NAME, chinese_name, find_chinese_hospitals, load_chinese_hospitals
-from .parse import find_hospitals, gazetteer_id, load_hospitals
+from .parse import SHOUTED_HEADS, find_hospitals, gazetteer_id, load_hospitals
 
 # characters around a head word in which a full name can stand (eight name words before
 # it, "affiliated to the ... University School of Medicine" after it)
@@ -30,9 +30,14 @@ class HospitalsComponent(RulesComponent):
         # a known short name is asked of its last word ("MD Anderson": "Anderson"; the
         # tokenizer splits "Dana-Farber" at its hyphen)
         known = frozenset(re.split(r"[\s-]", a)[-1] for a in self.rules.abbreviations)
+        shouted = SHOUTED_HEADS
         self.trigger = register(
             self.nlp.vocab,
-            lambda text: head_word.search(text) is not None or text.strip(".,;:()'\"") in known,
+            lambda text: (
+                head_word.search(text) is not None
+                or text.strip(".,;:()'\"") in known
+                or text in shouted
+            ),
         )
         # a head word in lower case ("hospital"): a name there only after a capitalised word
         lower = self.rules.lower_head_word
@@ -57,7 +62,10 @@ class HospitalsComponent(RulesComponent):
         lowered = [
             (start, end)
             for start, end in hits(doc, self.lower_trigger)
-            if any(m.end("head") == end for m in lower_head.finditer(text, max(0, start - 80), end))
+            if any(
+                end in (m.end("head"), m.end("ordinal"))
+                for m in lower_head.finditer(text, max(0, start - 80), end + 40)
+            )
         ]
         if lowered:
             heads = sorted([*heads, *lowered])

@@ -12,6 +12,7 @@ stable name from its key.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,6 +66,13 @@ class HospitalRules:
     lower_head: re.Pattern[str] = re.compile("(?!)")
     lower_parent: re.Pattern[str] = re.compile("(?!)")
     lower_head_word: re.Pattern[str] = re.compile("(?!)")
+    # province (lower case) -> its capital: a place in names that is no city
+    provinces: dict[str, str] = field(default_factory=dict)
+    # words before "of" that belong to the name ("Prince of Wales Hospital")
+    titles: frozenset[str] = frozenset()
+    # a name whose type word comes first ("Hôpital Saint-Louis", "Rigshospitalet")
+    lead_mention: re.Pattern[str] = re.compile("(?!)")
+    connectors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class HospitalName:
     city: str | None
     distinctive: tuple[str, ...]
     head: str
+    named_city: str | None = None  # a city written in the name ("Shanghai" of "Shanghai X")
 
 
 @lru_cache(maxsize=8)
@@ -90,17 +99,32 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "cities",
         "short_form_stop",
         "department_words",
+        "lead_heads",
+        "compound_heads",
+        "name_connectors",
+        "provinces",
+        "name_titles",
     }
-    data, file = open_json(patterns, FILE, allowed=keys, required=keys - {"department_words"})
+    optional = {
+        "department_words",
+        "lead_heads",
+        "compound_heads",
+        "name_connectors",
+        "provinces",
+        "name_titles",
+    }
+    data, file = open_json(patterns, FILE, allowed=keys, required=keys - optional)
     heads = string_list(data["heads"], file=file, key="heads")
-    cap = r"(?:[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
+    cap = r"(?:No\.\s?\d{1,2}|[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
     last_words = alternation([h.split()[-1] for h in heads])
     # ... except a head's last word that names the hospital's type before "Hospital"
     # ("Wuhan Center Hospital": 中心医院, a central hospital)
-    inner = rf"(?:(?!(?:{last_words})\b(?!\s+Hospital\b)){cap})"
+    # (and "Institute of", which may lead a hospital's name: _lead_length decides)
+    inner = rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+Hospital\b)){cap})"
     conn = r"(?:of|and|&|de|for|the)"
+    lead_words_all = string_list(data["lead_words"], file=file, key="lead_words")
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
     phead = alternation(string_list(data["parent_heads"], file=file, key="parent_heads"))
@@ -108,6 +132,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # "Huazhong University of Science and Technology": a parent head may go on with "of"
     of_tail = rf"(?:\s+of\s+{cap}(?:\s+(?:and|&)\s+{cap})*)?"
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?"
+    # a parent after a comma names itself: words before its head, or "University of X"
+    # (a bare "University" there starts another institution: ", University Health Network")
+    named_parent = (
+        rf"(?:(?:{cap}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})\s+of\s+{cap}"
+        rf"(?:\s+(?:and|&)\s+{cap})*)(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
+    )
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
@@ -118,17 +148,40 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         rf"|\s+of\s+(?:the\s+)?{words}"
         # "Tongji Hospital, Tongji Medical College, Huazhong University of Science and
         # Technology": a chain of parents, with or without a space after each comma
-        rf"|(?:,\s*{parent}){{1,3}}"
+        rf"|(?:,\s*{named_parent}){{1,3}}"
         rf"|\s+for\s+(?:Sick\s+)?{cap}"
-        rf"|\s+de\s+{cap})?"
+        rf"|\s+de\s+{cap}"
+        # "University Hospital Basel": a place after a name that is only its type
+        rf"|(?<=University Hospital)\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
+        rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b)))?"
     )
     cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
+    lead_heads = string_list(data.get("lead_heads", []), file=file, key="lead_heads")
+    compounds = string_list(data.get("compound_heads", []), file=file, key="compound_heads")
+    connectors = string_list(data.get("name_connectors", []), file=file, key="name_connectors")
+    # a capitalised word of a name that is no word leading the next clause ("Director")
+    name_word = rf"(?!(?:{alternation(lead_words_all)})\b){cap}"
+    # (a compound is more than the word: "Hospital" is no "...spital")
+    compound = rf"(?!Hospital\b)[A-Z]\w*(?:{alternation(compounds)})" if compounds else "(?!)"
+    lead = alternation(lead_heads) if lead_heads else "(?!)"
+    lead_mention = re.compile(
+        rf"(?<![\w'’])(?P<lead>{lead}|{compound})\b"
+        rf"(?P<rest>(?:(?:\s+(?:{alternation(connectors) or '(?!)'}))?\s+{name_word}){{0,5}})"
+    )
+    # the word that triggers reading a name: a head's last word, or a lead head's first
+    lead_first = alternation(sorted({h.split()[0] for h in lead_heads})) if lead_heads else "(?!)"
     rules = HospitalRules(
         mention=mention,
         heads=tuple(h.lower() for h in heads),
-        head_word=re.compile(rf"(?<![\w'’])(?:{last_words})\b"),
+        head_word=re.compile(rf"(?<![\w'’])(?:{last_words}|{lead_first}|{compound})\b"),
         lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
-        lower_head=re.compile(rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"),
+        lower_head=re.compile(
+            rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"
+            # "the first affiliated hospital of Zhejiang University": an ordinal name of a
+            # capitalised parent
+            rf"|\b(?P<ordinal>(?:{alternation([o for o in data['ordinals'] if o.isalpha()])})"
+            rf"\s+(?:affiliated\s+)?(?:people's\s+)?(?:{head.lower()}))\s+of\s+(?:the\s+)?[A-Z]"
+        ),
         lower_parent=re.compile(
             rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
             rf"(?P<parent>(?:[a-z][\w'’-]*\s+){{1,5}}?(?:{phead.lower()}))\b"
@@ -154,8 +207,16 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         department=frozenset(
             string_list(data.get("department_words", []), file=file, key="department_words")
         ),
+        lead_mention=lead_mention,
+        connectors=frozenset(connectors),
+        provinces={
+            str(k).lower(): str(v)
+            for k, v in expect(data.get("provinces", {}), dict, file=file, key="provinces").items()
+        },
+        titles=frozenset(string_list(data.get("name_titles", []), file=file, key="name_titles")),
     )
     gfile = patterns.path(GAZETTEER)
+    with_city: list[tuple[tuple[str, ...], GazetteerEntry]] = []
     for line, rec in patterns.jsonl(GAZETTEER):
         check_keys(
             rec,
@@ -192,8 +253,21 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
         ):
             parsed = parse_hospital(alias, rules)
-            if parsed is not None:
+            if parsed is None:
+                continue
+            if (
+                parsed.named_city
+                and parsed.named_city == entry.city
+                and parsed.key[-2:-1] != ("@",)
+            ):
+                # registered under the name without its city only once every name that
+                # writes no city is (below), and under the name with it now
+                with_city.append((parsed.key, entry))
+                rules.gazetteer.setdefault((*parsed.key, "@", parsed.named_city.lower()), entry)
+            else:
                 rules.gazetteer.setdefault(parsed.key, entry)
+    for key, entry in with_city:
+        rules.gazetteer.setdefault(key, entry)
     return rules
 
 
@@ -206,6 +280,9 @@ _POSSESSIVE_PARENT = re.compile(
 )
 
 
+_NUMBERED = re.compile(r"\bNo\.\s?(\d{1,2})\b")
+
+
 def _normalise(text: str, rules: HospitalRules) -> str:
     text = _SPACES.sub(" ", text.replace("’", "'")).strip(" ,.;:")
     # "Zhejiang University's First Affiliated Hospital" -> "First Affiliated Hospital of Zhejiang University"
@@ -214,7 +291,9 @@ def _normalise(text: str, rules: HospitalRules) -> str:
         text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
         text = old.sub(_case_keeping(new), text)
-    return text
+    # "No. 1 Hospital": the first
+    by_number = {n: w.title() for w, n in rules.ordinals.items() if w.isalpha()}
+    return _NUMBERED.sub(lambda m: by_number.get(int(m.group(1)), m.group(0)), text)
 
 
 def _case_keeping(new: str) -> Callable[[re.Match[str]], str]:
@@ -253,8 +332,8 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     words = core.split()
     while words and (words[0] in rules.lead or words[0].lower() == "the"):
         words.pop(0)
-    if not words:
-        return None
+    if not words or (" ".join(words).lower() in rules.heads and not tail):
+        return None  # "Clinic" alone names no clinic
     parent = None
     city = None
     extra_name: list[str] = []
@@ -268,6 +347,10 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             parent = rules.parent_tail.sub("", tail)
         elif tail.lower() in rules.cities:
             city = rules.cities[tail.lower()]
+        elif m.group("tail")[:1].isspace() and m.group("tail").lstrip()[:1].isupper():
+            # "University Hospital Basel": the place is the name's
+            city = rules.cities.get(tail.lower())
+            extra_name = [tail]
         elif m.group("tail").lstrip().startswith("de"):
             city = rules.cities.get(tail.lower())
             extra_name = ["de", tail]
@@ -277,7 +360,11 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     # "Chongqing University Cancer Hospital": the university is the parent.
     for i in range(len(words) - 1, 0, -1):
         prefix = " ".join(words[:i])
-        if rules.parent_head.search(prefix) and not rules.parent_head.search(" ".join(words)):
+        if (
+            rules.parent_head.search(prefix)
+            and not rules.parent_head.fullmatch(prefix)  # "University Hospital" is a type
+            and not rules.parent_head.search(" ".join(words))
+        ):
             parent = parent or rules.parent_tail.sub("", prefix)
             written = " ".join(words)
             words = words[i:]
@@ -285,6 +372,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             break
     lowered = [w.lower() for w in words]
     head = next((h for h in rules.heads if " ".join(lowered).endswith(h)), lowered[-1])
+
     if "affiliated" in lowered and lowered.index("affiliated") < len(lowered) - 1 - len(
         head.split()
     ):
@@ -329,6 +417,8 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         anchor = parent_key or (city or "").lower()
         key = ("generic", *type_words, "|", anchor, str(ordinal or ""))
         kept = [w for w in words if w.lower() not in rules.cities]
+        if len(kept) < len(words) and parent:
+            kept = words  # "Shandong Provincial Hospital": its place is part of its name
         display = " ".join(kept) + (f" of {parent}" if parent else "")
         if kept and kept[0].lower() in rules.ordinals:
             display = f"The {display}"  # "The First Affiliated Hospital of X University"
@@ -339,9 +429,23 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     else:
         return None
     entry = rules.gazetteer.get(key)
+    if (
+        distinctive
+        and named_city
+        and named_city.lower() not in rules.provinces  # (a province holds many cities)
+        and entry is not None
+        and entry.city not in (None, named_city)
+    ):
+        # "Shanghai Tongji Hospital" is not Wuhan's Tongji Hospital: a city written in
+        # the name that is not the known hospital's makes it another one
+        key = (*key, "@", named_city.lower())
+        entry = rules.gazetteer.get(key)
     if entry is not None:
-        return HospitalName(key, entry.name, entry.city or city, distinctive, head)
-    return HospitalName(key, display, city, distinctive, head)
+        return HospitalName(key, entry.name, entry.city or city, distinctive, head, named_city)
+    if city is not None and city.lower() in rules.provinces:
+        # a province is no city: a hospital it names is in its capital
+        city = rules.provinces[city.lower()] if named_city == city else None
+    return HospitalName(key, display, city, distinctive, head, named_city)
 
 
 def gazetteer_id(name: HospitalName, rules: HospitalRules) -> str | None:
@@ -369,11 +473,21 @@ def find_hospitals(
     """Hospital mentions of an article: full names (looked for only inside ``spans`` when
     given: windows around head words), then short forms and bracketed abbreviations of
     names it used."""
-    found: list[HospitalMention] = []
+    leads = (
+        rules.lead_mention.finditer(text)
+        if spans is None
+        else scan_finditer(rules.lead_mention, text, spans)
+    )
+    found = [h for m in leads if (h := _lead_named(m, rules)) is not None]
     names = (
         rules.mention.finditer(text) if spans is None else scan_finditer(rules.mention, text, spans)
     )
-    found.extend(_names(text, text, names, rules))
+    taken = [(h.start, h.end) for h in found]
+    found.extend(
+        h
+        for h in _names(text, text, names, rules)
+        if not any(s <= h.start and h.end <= e for s, e in taken)
+    )
     view = _case_repaired(text, rules, spans)
     if view is not None:
         # names that read only with machine translation's lower case repaired count when
@@ -387,7 +501,15 @@ def find_hospitals(
         found.extend(
             h
             for h in _names(view, text, again, rules, rule="hospital.case_repaired")
-            if gazetteer_id(h.name, rules) is not None
+            if (
+                gazetteer_id(h.name, rules) is not None
+                or _ordinal_of_parent(h.name)
+                # a shouted name whose place or university is named
+                or (
+                    text[h.start : h.end].isupper()
+                    and (h.name.named_city or h.name.key[0] == "generic")
+                )
+            )
             and not any(s < h.end and h.start < e for s, e in taken)
         )
     found.extend(_known_abbreviations(text, found, rules, spans))
@@ -424,6 +546,43 @@ def _names(
     return found
 
 
+def _ordinal_of_parent(name: HospitalName) -> bool:
+    """Whether a name is a numbered hospital of a university or city ("First Affiliated
+    Hospital of X University"): one hospital, even where its words were lower case."""
+    return name.key[0] == "generic" and name.key[-1] != ""
+
+
+def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | None:
+    """A name whose type word comes first ("Hôpital Saint-Louis", "Klinikum rechts der
+    Isar", "Rigshospitalet"): what follows the type word is its name."""
+    lead, rest = m.group("lead"), m.group("rest").split()
+    if lead.split()[-1].lower() in rules.connectors and not rest:
+        return None  # "Hospital de" with no name after it
+    while rest and rest[-1].lower() in rules.connectors:
+        rest.pop()
+    words = [*lead.split(), *rest]
+    if len(words) < 2 and not rules.lead_mention.fullmatch(lead):
+        return None
+    end = m.start() + len(" ".join(words)) if m.group(0).count("  ") == 0 else m.end()
+    folded = tuple(
+        unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().lower()
+        for w in words
+        if w.lower() not in rules.connectors
+    )
+    city = next((rules.cities[w.lower()] for w in rest if w.lower() in rules.cities), None)
+    name = HospitalName(("lead", *folded), " ".join(words), city, folded, folded[0])
+    return HospitalMention(m.start(), min(end, m.end()), "hospital.lead_name", name)
+
+
+# a name in capitals only ("WEST CHINA HOSPITAL OF SICHUAN UNIVERSITY"), read with its
+# case repaired (the component looks for names around these words too)
+SHOUTED_HEADS = frozenset({"HOSPITAL", "HOSPITALS", "CENTER", "CENTRE", "CLINIC", "INFIRMARY"})
+_SHOUTED = re.compile(
+    rf"\b(?:[A-Z][A-Z'’&.-]+\s+){{1,8}}(?:{'|'.join(sorted(SHOUTED_HEADS))})\b"
+    r"(?:\s+OF\s+(?:THE\s+)?(?:[A-Z][A-Z'’&.-]+)(?:\s+[A-Z][A-Z'’&.-]+){0,6})?"
+)
+
+
 def _case_repaired(
     text: str, rules: HospitalRules, spans: list[tuple[int, int]] | None
 ) -> str | None:
@@ -439,12 +598,18 @@ def _case_repaired(
     edits: list[tuple[int, int]] = []
     for lo, hi in windows:
         for m in rules.lower_head.finditer(text, lo, hi):
-            edits.append(m.span("head"))
+            edits.append(m.span("head") if m.group("head") else m.span("ordinal"))
         for m in rules.lower_parent.finditer(text, lo, hi):
             edits.append(m.span("parent"))
-    if not edits:
+    shouted = [m.span() for lo, hi in windows for m in _SHOUTED.finditer(text, lo, hi)]
+    if not edits and not shouted:
         return None
     chars = list(text)
+    for start, end in shouted:  # "PEKING UNIVERSITY PEOPLE'S HOSPITAL": title case
+        for w in re.finditer(r"[A-Z][A-Z'’-]*", text[start:end]):
+            word = w.group(0)
+            small = word.lower() if word in ("OF", "AND", "THE", "FOR", "DE") else word.title()
+            chars[start + w.start() : start + w.end()] = list(small.replace("’S", "’s"))
     for start, end in edits:
         for w in re.finditer(r"[a-z][\w'’-]*", text[start:end]):
             if w.group(0) not in ("of", "and", "the", "for", "de"):
@@ -493,6 +658,12 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     keep = 0
     places = rules.cities.keys() | _COUNTRIES
     while (
+        keep < len(words) - 2
+        and words[keep + 1][-2:] in ("'s", "’s")
+        and f"{words[keep]} {words[keep + 1][:-2]}".lower() in places
+    ):
+        keep += 2  # "Hong Kong's Queen Mary Hospital"
+    while (
         keep < len(words) - 1
         and (
             words[keep] in rules.lead
@@ -502,14 +673,32 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
         )
     ):
         keep += 2 if words[keep + 1] == "and" else 1
-    if any(w in rules.department for w in words[keep:-1]) and "of" in words[keep:-1]:
+    rest = words[keep:-1]
+    if rest[:2] == ["Institute", "of"] and "of" not in rest[2:] and ({"and", "&"} & set(rest)):
+        # "Institute of Hematology and Blood Diseases Hospital": one name
+        return len(" ".join(words[:keep])) + (1 if keep else 0)
+    departments = [
+        w
+        for i, w in enumerate(words[keep:-1], keep)
+        # ("X University School of Medicine ... Hospital": a school of a university is
+        # the hospital's parent, not a department)
+        if w in rules.department
+        and not (w == "School" and words[i - 1] in ("University", "College"))
+    ]
+    if departments and "of" in words[keep:-1]:
         # "Department of Hematology of West China Hospital": the name after the last "of"
         last_of = len(words) - 1 - words[::-1].index("of")
         return len(" ".join(words[: last_of + 1])) + 1
     if "of" in words[keep:-1]:
         cut = words.index("of", keep)
         before = [w.lower() for w in words[keep:cut]]
-        if before and not any(w in rules.generic or w in rules.ordinals for w in before):
+        if (
+            before
+            and not any(w in rules.generic or w in rules.ordinals for w in before)
+            and words[keep] not in rules.titles  # "Prince of Wales Hospital"
+            # "X University School of Medicine First Affiliated Hospital": the parent
+            and before[-1] not in ("school", "college", "faculty", "academy")
+        ):
             keep = cut + 1
             owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
     if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
