@@ -405,6 +405,8 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # "The Second Xiangya Hospital" is not "Xiangya Hospital"
         key = ("name", *distinctive, "|", head, *((str(ordinal),) if ordinal else ()))
         display = " ".join(words + extra_name)
+        if words[0].lower() in rules.ordinals:
+            display = f"The {display}"  # "The Second People's Hospital of Gansu Province"
     elif ordinal is not None and named_city:
         # "People's" is dropped: "Shenyang Sixth Hospital" and "Shenyang Sixth People's
         # Hospital" are one hospital; other type words ("Central") stay in the name.
@@ -445,6 +447,11 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     if city is not None and city.lower() in rules.provinces:
         # a province is no city: a hospital it names is in its capital
         city = rules.provinces[city.lower()] if named_city == city else None
+    elif city is None:
+        # "... Hospital of Hainan Province": the province's capital
+        city = next(
+            (rules.provinces[w.lower()] for w in extra_name if w.lower() in rules.provinces), None
+        )
     return HospitalName(key, display, city, distinctive, head, named_city)
 
 

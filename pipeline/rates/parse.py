@@ -555,12 +555,17 @@ _FIGURE_FIRST = re.compile(
     r"(?i:^\s*[)\]]?\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
     r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults|responders)\s+)?"
     r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
-    r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,1}?$)"
+    r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?"
+    r"(?:(?!(?:and|or|but|while)\b)[\w-]+\s+){0,1}?$)"
 )
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
 # figure, no "and" (in "a 24% CR rate and a 33% ORR" the CR rate is the 24%'s)
-_METRIC_THEN = re.compile(r"(?i)^(?![^,;%]*\b(?:and|or|with|while|whereas)\b)[^,;%，；]{0,60}$")
+# ("or better" belongs to the metric: "VGPR or better was seen in 90%")
+_METRIC_THEN = re.compile(
+    r"(?i)^(?![^,;%]*\b(?:and|or(?!\s+(?:better|higher|above|more)\b)|with|while|whereas)\b)"
+    r"[^,;%，；]{0,60}$"
+)
 # figures of one list: only commas, "and", "or" between them
 _LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)?\s*$")
 _CLAUSE = re.compile(r"[;:；：。]|\.\s")
