@@ -898,6 +898,8 @@ def _arabic(text: str) -> str:
     >>> _arabic("二○二一"), _arabic("十二"), _arabic("二十三"), _arabic("八"), _arabic("May")
     ('2021', '12', '23', '8', 'May')
     """
+    if text == "元":
+        return "1"  # 元月: the first month
     if not text or any(c not in _ZH_DIGITS and c != "十" for c in text):
         return text
     if "十" not in text:
@@ -1020,7 +1022,10 @@ def find_dates(
             dateline = rules.dateline_before.fullmatch(
                 text, 0, start
             ) and rules.dateline_after.match(text, end)
-            anchor = None if dateline else _anchor(text, start, end, refs, rules, rule.anchor)
+            # (a rule anchored on ranges only, as Chinese dates are, takes its sentence's
+            # year too when there is no publication date to fall back on)
+            how = rule.anchor if published is not None else "sentence"
+            anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
             value = resolve(rule.resolve, groups, published, rules, anchor)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))

@@ -213,9 +213,8 @@ def load_money(patterns: Rules) -> MoneyRules:
 
     zh_digits = numbers.chinese
     # 十, 一千多, 两百: Chinese numerals, which count only before a scale word (萬, 亿)
-    zh_number = (
-        "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+(?:多|余|餘)?"
-    )
+    # (with a decimal part: 七點三億, 七‧三億)
+    zh_number = "(?!)" if not zh_digits else numbers.chinese_regex() + "(?:多|余|餘)?"
     zh_tail = "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+"
 
     def amount(i: int) -> str:
