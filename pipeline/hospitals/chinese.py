@@ -410,7 +410,7 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
             return HospitalName(
                 ("zh", parent.id, ordinal), display, parent.city, (ordinal,), "medical center"
             )
-    entry = _known_ending(chinese, rules)
+    entry = _known_ending(chinese, rules) or _known_inside(chinese, rules)
     if entry is not None:
         return known_name(entry, rules.english)
     parts = read_parts(chinese, rules)
@@ -425,6 +425,15 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
     if known is not None:
         return known_name(known, rules.english)
     return HospitalName(parsed.key, english, city or parsed.city, parsed.distinctive, parsed.head)
+
+
+def _known_inside(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
+    """A gazetteer entry whose short name (one without a head: 丹娜法伯) stands inside a
+    name with a generic ending ("...丹娜法伯癌症中心")."""
+    for name, entry in rules.english.chinese.items():
+        if len(name) >= 4 and name in chinese and not name.endswith(tuple(rules.heads)):
+            return entry
+    return None
 
 
 # a known hospital's numbered medical center (第一医学中心)
