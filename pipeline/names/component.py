@@ -28,7 +28,7 @@ from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
 from ..rules import Rules
-from ..words.chinese import HAN, load_pinyin, readings
+from ..words.chinese import HAN, homophones, load_pinyin, readings
 from .contexts import Anchor, load_contexts
 from .kb import (
     KB,
@@ -132,6 +132,12 @@ class ProductsComponent(RulesComponent):
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
+        # the readings of each full Chinese company name of three characters or more
+        self.company_sounds = {
+            tuple(readings(name, self.pinyin)): (name, cid)
+            for name, cid in sorted(names.items())
+            if len(name) >= 3 and len(readings(name, self.pinyin)) == len(name)
+        }
         self.pinyin_word = lru_cache(maxsize=CACHE_LIMIT)(
             pinyin_word(frozenset(self.pinyin.values())).fullmatch
         )
@@ -237,16 +243,26 @@ class ProductsComponent(RulesComponent):
 
     def _chinese_companies(self, text: str) -> list[Mention]:
         """Companies by their Chinese names, in either script, with or without a legal
-        suffix (驯鹿生物科技有限公司), and by Latin names glued to Chinese text."""
+        suffix (驯鹿生物科技有限公司), and by Latin names glued to Chinese text; then names
+        written with one character of the same sound (复兴凯特 for 复星凯特)."""
         if not CJK.search(text):
             return []
-        return _in_chinese_text(
+        found = _in_chinese_text(
             text,
             self.kb.t2s,
             (self.chinese_companies, self.chinese_company_ids, "company.chinese", "chinese"),
             (self.latin_companies, self.kb.company_aliases, "company.alias", "alias"),
             keep=self.kb.companies,
         )
+        taken = [(m.start, m.end) for m in found]
+        folded = text.translate(self.kb.t2s)
+        for start, end, cid in homophones(folded, self.company_sounds, self.pinyin):
+            # (a name found inside it is a part of it: the longer name wins below)
+            if not any(s < end and start < e and not start <= s < e <= end for s, e in taken):
+                found.append(
+                    Mention(start, end, text[start:end], "company.homophone", cid, "homophone", 0.9)
+                )
+        return found
 
     def _context_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """The context Matcher's matches (match id, token start, token end), read in

@@ -73,3 +73,39 @@ def clause_break(gap: str) -> bool:
     return any(c in gap for c in "，；。") or (
         any(c in gap for c in ",;") and HAN.search(gap) is not None
     )
+
+
+_HAN_RUN = re.compile(HAN.pattern + "+")
+
+
+def homophones(
+    text: str, names: dict[tuple[str, ...], tuple[str, str]], table: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """(start, end, id) of each run of ``text`` that reads as a known name (``names``:
+    the readings of a name -> (the name, its id)) but is written with one other character
+    of the same sound: 复兴凯特 for 复星凯特. Names are read whole: of three characters
+    or more, inside runs of Chinese characters, the longest first at each place.
+
+    >>> names = {("fu", "xing", "kai", "te"): ("复星凯特", "fosun_kite")}
+    >>> table = {"复": "fu", "兴": "xing", "星": "xing", "凯": "kai", "特": "te"}
+    >>> homophones("由复兴凯特引进", names, table), homophones("复星凯特", names, table)
+    ([(1, 5, 'fosun_kite')], [])
+    """
+    lengths = sorted({len(k) for k in names}, reverse=True)
+    out: list[tuple[int, int, str]] = []
+    for run in _HAN_RUN.finditer(text):
+        chars = run.group(0)
+        sounds = [table.get(c, "") for c in chars]
+        i = 0
+        while i < len(chars):
+            for n in lengths:
+                found = names.get(tuple(sounds[i : i + n])) if i + n <= len(chars) else None
+                if found is None:
+                    continue
+                written = chars[i : i + n]
+                if sum(a != b for a, b in zip(written, found[0], strict=True)) == 1:
+                    out.append((run.start() + i, run.start() + i + n, found[1]))
+                    i += n - 1
+                    break
+            i += 1
+    return out
