@@ -40,6 +40,7 @@ from .kb import (
     resolve_product,
     score_products,
 )
+from .similarity import FAMILY_ENDINGS, MISSPELLED_SHORTEST, misspelled_name
 from .translit import Translit
 
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
@@ -47,6 +48,12 @@ CACHE_LIMIT = 50_000
 MATCHER_CALL_TOKENS = 10
 # a word long enough to be a transliterated generic name, in any case ("sedakiolunsis")
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
+# the capitalised word right before another, with one space or hyphen between
+_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)[ -]$")
+
+# a capitalised word that may be a misspelled brand name
+_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{4,15}(?![\w-])")
+
 # runs of capitalised words (company candidates) and the words inside a run
 # (a word's characters: letters and digits but not Chinese ones, which run on without a
 # space after a Latin name: "由Novartis研发")
@@ -132,6 +139,16 @@ class ProductsComponent(RulesComponent):
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
+        # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
+        brands = {
+            alias.replace("-", "").lower(): pid
+            for alias, pid in self.kb.product_names.items()
+            if alias.replace("-", "").isascii()
+            and alias.replace("-", "").isalpha()
+            and len(alias.replace("-", "")) >= MISSPELLED_SHORTEST
+            and not alias.lower().endswith(FAMILY_ENDINGS)
+        }
+        self.misspelled = lru_cache(maxsize=CACHE_LIMIT)(lambda word: misspelled_name(word, brands))
         # the readings of each full Chinese company name of three characters or more
         self.company_sounds = {
             tuple(readings(name, self.pinyin)): (name, cid)
@@ -229,6 +246,7 @@ class ProductsComponent(RulesComponent):
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
+        out += self._misspelled(text, [(m.start, m.end) for m in out])
         if CJK.search(text):
             # the PhraseMatcher misses names in Chinese text (no spaces between words)
             out += _in_chinese_text(
@@ -239,6 +257,30 @@ class ProductsComponent(RulesComponent):
                 keep=self.kb.products,
                 taken=[(m.start, m.end) for m in out],
             )
+        return out
+
+    def _misspelled(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        """Brand names written with a letter or two wrong ("Kymirah", "Caryvkti"): a
+        capitalised word that is no known name but one or two edits from exactly one
+        product's one-word name (similarity.misspelled_name)."""
+        out = []
+        for m in _CAPITALISED_WORD.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            found = self.misspelled(m.group(0))
+            if found is not None:
+                pid, score = found
+                out.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "product.misspelled",
+                        pid,
+                        "misspelled",
+                        score,
+                    )
+                )
         return out
 
     def _chinese_companies(self, text: str) -> list[Mention]:
@@ -333,12 +375,29 @@ class ProductsComponent(RulesComponent):
                     end = run.start() + len(spelled)
                     out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
         shape = self.kb.translit.name_shape
+        several = self._syllables
         for start, end in hits(doc, self.shaped):  # tokens holding such a word
             for m in _shaped_words(text, start, end, shape):
-                out.append(Candidate(m.start(), m.end(), m.group(0), "product.shape"))
+                begin = m.start()
+                # "Xidaki Aolunsai": a pinyin word before the stem word is its head
+                # (when it resolves the name better than the stem word alone does)
+                head = _WORD_BEFORE.search(text, max(0, begin - 24), begin)
+                if (
+                    head is not None
+                    and several is not None
+                    and several.fullmatch(head.group(1))
+                    and self._better_whole(text[head.start(1) : m.end()], m.group(0))
+                ):
+                    begin = head.start(1)
+                out.append(Candidate(begin, m.end(), text[begin : m.end()], "product.shape"))
         if CJK.search(text):
             out += self._chinese_generics(text)
         return out
+
+    def _better_whole(self, whole: str, part: str) -> bool:
+        """Whether ``whole`` resolves to a product, and no worse than ``part`` alone."""
+        a, b = self._resolve(whole), self._resolve(part)
+        return a.target_id is not None and a.score >= b.score
 
     def _chinese_generics(self, text: str) -> list[Candidate]:
         """Chinese generic names the knowledge base does not hold, by their shared ending

@@ -20,7 +20,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import OSA, Indel
 from rapidfuzz.process import cdist
 
 from .translit import Translit, letter_key, letters_only, phonetic_key, syllable_forms
@@ -168,3 +168,41 @@ def segment_score(words: list[str], parts: tuple[Part, ...], t: Translit) -> flo
         return 0.0
     tables = [part_scores(sorted({o[k] for o in options}), part, t) for k, part in enumerate(parts)]
     return max(sum(tables[k][o[k]] for k in range(n)) / n for o in options)
+
+
+# the shortest one-word name a misspelling is looked for (shorter names are too near
+# ordinary words)
+MISSPELLED_SHORTEST = 6
+
+
+# the endings every Chinese generic name shares (…仑赛: "-lunsai"): names ending so are
+# told apart by their heads (resolve_chinese_generic), never by an edit or two
+FAMILY_ENDINGS = ("lunsai", "lunse", "lunzai")
+
+
+def misspelled_name(word: str, names: dict[str, str]) -> tuple[str, float] | None:
+    """(id, similarity) of the one name ``word`` misspells: its first letter kept, one
+    edit away (two for a name of eight letters or more; a swap of neighbours is one), no
+    other product as near. ``names`` are lower-case one-word names -> product id.
+
+    >>> names = {"kymriah": "tisa", "carvykti": "cilta", "abecma": "ide"}
+    >>> misspelled_name("Kymirah", names), misspelled_name("Caryvkti", names)
+    (('tisa', 0.857), ('cilta', 0.875))
+    >>> misspelled_name("Kymriah", names), misspelled_name("Camera", names)
+    (None, None)
+    """
+    low = word.lower()
+    if low in names or low.endswith(FAMILY_ENDINGS):
+        return None  # (a generic name's stem is shared: its head decides, not one edit)
+    best: dict[str, int] = {}
+    for name, pid in names.items():
+        if name[0] != low[0] or abs(len(name) - len(low)) > 2:
+            continue
+        limit = 2 if len(name) >= 8 else 1
+        d = OSA.distance(low, name, score_cutoff=limit)
+        if d <= limit:
+            best[pid] = min(d, best.get(pid, d))
+    if len(best) != 1:
+        return None  # none, or two products as near: not resolved
+    pid, d = next(iter(best.items()))
+    return pid, round(1 - d / max(len(low), 1), 3)
