@@ -608,7 +608,12 @@ def _case_repaired(
             edits.append(m.span("head") if m.group("head") else m.span("ordinal"))
         for m in rules.lower_parent.finditer(text, lo, hi):
             edits.append(m.span("parent"))
-    shouted = [m.span() for lo, hi in windows for m in _SHOUTED.finditer(text, lo, hi)]
+    shouted = [
+        m.span()
+        for lo, hi in windows
+        if any(head in text[lo:hi] for head in SHOUTED_HEADS)  # (a cheap test first)
+        for m in _SHOUTED.finditer(text, lo, hi)
+    ]
     if not edits and not shouted:
         return None
     chars = list(text)

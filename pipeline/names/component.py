@@ -40,7 +40,7 @@ from .kb import (
     resolve_product,
     score_products,
 )
-from .similarity import FAMILY_ENDINGS, MISSPELLED_SHORTEST, misspelled_name
+from .similarity import FAMILY_ENDINGS, MISSPELLED_SHORTEST, by_initial, misspelled_name
 from .translit import Translit
 
 # resolutions remembered per spelling (least recently used go first), so memory stays bounded
@@ -140,14 +140,16 @@ class ProductsComponent(RulesComponent):
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
-        brands = {
-            alias.replace("-", "").lower(): pid
-            for alias, pid in self.kb.product_names.items()
-            if alias.replace("-", "").isascii()
-            and alias.replace("-", "").isalpha()
-            and len(alias.replace("-", "")) >= MISSPELLED_SHORTEST
-            and not alias.lower().endswith(FAMILY_ENDINGS)
-        }
+        brands = by_initial(
+            {
+                alias.replace("-", "").lower(): pid
+                for alias, pid in self.kb.product_names.items()
+                if alias.replace("-", "").isascii()
+                and alias.replace("-", "").isalpha()
+                and len(alias.replace("-", "")) >= MISSPELLED_SHORTEST
+                and not alias.lower().endswith(FAMILY_ENDINGS)
+            }
+        )
         self.misspelled = lru_cache(maxsize=CACHE_LIMIT)(lambda word: misspelled_name(word, brands))
         # the readings of each full Chinese company name of three characters or more
         self.company_sounds = {
@@ -264,8 +266,11 @@ class ProductsComponent(RulesComponent):
         capitalised word that is no known name but one or two edits from exactly one
         product's one-word name (similarity.misspelled_name)."""
         out = []
+        marks = bytearray(len(text))  # (a mark per character: linear in names and words)
+        for s, e in taken:
+            marks[s:e] = b"\x01" * (e - s)
         for m in _CAPITALISED_WORD.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if marks.find(1, m.start(), m.end()) != -1:
                 continue
             found = self.misspelled(m.group(0))
             if found is not None:

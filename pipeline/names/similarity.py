@@ -180,23 +180,33 @@ MISSPELLED_SHORTEST = 6
 FAMILY_ENDINGS = ("lunsai", "lunse", "lunzai")
 
 
-def misspelled_name(word: str, names: dict[str, str]) -> tuple[str, float] | None:
+def by_initial(names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Names grouped by their first letter, as misspelled_name reads them."""
+    out: dict[str, dict[str, str]] = {}
+    for name, pid in names.items():
+        out.setdefault(name[:1], {})[name] = pid
+    return out
+
+
+def misspelled_name(word: str, names: dict[str, dict[str, str]]) -> tuple[str, float] | None:
     """(id, similarity) of the one name ``word`` misspells: its first letter kept, one
     edit away (two for a name of eight letters or more; a swap of neighbours is one), no
-    other product as near. ``names`` are lower-case one-word names -> product id.
+    other product as near. ``names``: first letter -> lower-case one-word names ->
+    product id (by_initial).
 
-    >>> names = {"kymriah": "tisa", "carvykti": "cilta", "abecma": "ide"}
+    >>> names = by_initial({"kymriah": "tisa", "carvykti": "cilta", "abecma": "ide"})
     >>> misspelled_name("Kymirah", names), misspelled_name("Caryvkti", names)
     (('tisa', 0.857), ('cilta', 0.875))
     >>> misspelled_name("Kymriah", names), misspelled_name("Camera", names)
     (None, None)
     """
     low = word.lower()
-    if low in names or low.endswith(FAMILY_ENDINGS):
+    same_initial = names.get(low[:1], {})
+    if low in same_initial or low.endswith(FAMILY_ENDINGS):
         return None  # (a generic name's stem is shared: its head decides, not one edit)
     best: dict[str, int] = {}
-    for name, pid in names.items():
-        if name[0] != low[0] or abs(len(name) - len(low)) > 2:
+    for name, pid in same_initial.items():
+        if abs(len(name) - len(low)) > 2:
             continue
         limit = 2 if len(name) >= 8 else 1
         d = OSA.distance(low, name, score_cutoff=limit)
