@@ -51,9 +51,6 @@ _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 # the capitalised word right before another, with one space or hyphen between
 _WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)[ -]$")
 
-# a capitalised word that may be a misspelled brand name
-_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{4,15}(?![\w-])")
-
 # runs of capitalised words (company candidates) and the words inside a run
 # (a word's characters: letters and digits but not Chinese ones, which run on without a
 # space after a Latin name: "由Novartis研发")
@@ -151,6 +148,17 @@ class ProductsComponent(RulesComponent):
             }
         )
         self.misspelled = lru_cache(maxsize=CACHE_LIMIT)(lambda word: misspelled_name(word, brands))
+        # a word that misspells a brand, asked once per word of the vocabulary
+        self.misspelled_word = register(
+            nlp.vocab,
+            lambda text: (
+                MISSPELLED_SHORTEST - 2 <= len(text) <= 16
+                and text[:1].isupper()
+                and text[1:].islower()
+                and text.isalpha()
+                and self.misspelled(text) is not None
+            ),
+        )
         # the readings of each full Chinese company name of three characters or more
         self.company_sounds = {
             tuple(readings(name, self.pinyin)): (name, cid)
@@ -248,7 +256,7 @@ class ProductsComponent(RulesComponent):
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
-        out += self._misspelled(text, [(m.start, m.end) for m in out])
+        out += self._misspelled(doc, [(m.start, m.end) for m in out])
         if CJK.search(text):
             # the PhraseMatcher misses names in Chinese text (no spaces between words)
             out += _in_chinese_text(
@@ -261,30 +269,21 @@ class ProductsComponent(RulesComponent):
             )
         return out
 
-    def _misspelled(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Mention]:
         """Brand names written with a letter or two wrong ("Kymirah", "Caryvkti"): a
         capitalised word that is no known name but one or two edits from exactly one
         product's one-word name (similarity.misspelled_name)."""
         out = []
-        marks = bytearray(len(text))  # (a mark per character: linear in names and words)
-        for s, e in taken:
-            marks[s:e] = b"\x01" * (e - s)
-        for m in _CAPITALISED_WORD.finditer(text):
-            if marks.find(1, m.start(), m.end()) != -1:
-                continue
-            found = self.misspelled(m.group(0))
+        text = text_of(doc)
+        for start, end in hits(doc, self.misspelled_word):
+            if any(s < end and start < e for s, e in taken):
+                continue  # (rare: a misspelling is seldom inside a known name)
+            word = text[start:end]
+            found = self.misspelled(word)
             if found is not None:
                 pid, score = found
                 out.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        m.group(0),
-                        "product.misspelled",
-                        pid,
-                        "misspelled",
-                        score,
-                    )
+                    Mention(start, end, word, "product.misspelled", pid, "misspelled", score)
                 )
         return out
 
