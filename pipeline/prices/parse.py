@@ -740,6 +740,14 @@ KIND_REACH = 120
 KIND_MARGIN = 60
 
 
+# an amount a price noun is the subject of, in the amount's own clause ("the price
+# after insurance is about", "its list price of", "the cost per patient was")
+_PRICE_SUBJECT = re.compile(
+    r"(?i)\b(?:price|cost|fee|charge|bill)s?\b[^,;:.()]{0,50}?"
+    r"\b(?:is|was|are|were|of|at|reache[sd]|totals?|totall?ed|came to|comes to|amounts? to)\s+"
+    r"(?:[a-z]+\s+){0,2}$"
+)
+
 # what a clause break between a kind word and an amount adds to their distance
 CLAUSE_COST = 40
 _CHANGE_AFTER = re.compile(r"\s+(?:to|from|by)\b")
@@ -809,6 +817,8 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
             best = candidate
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
+    elif _PRICE_SUBJECT.search(before[-90:]):
+        kind = "price"  # "the price after insurance is X": the amount is what it costs
     elif rules.therapy_after.match(after[:40]):
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[3] <= KIND_REACH:
