@@ -381,9 +381,19 @@ def figures(
     return [f for f in out if 0 <= f.low <= 100 and (f.high is None or f.high <= 100)]
 
 
+# "by (about) N%" right before a figure: with a change verb before it, a change
+_BY = re.compile(r"(?i)\bby\s+(?:about\s+|around\s+|nearly\s+|more than\s+|over\s+|up to\s+)?$")
+# a negation right before a metric phrase: "did not respond" names no response
+_NEGATED = re.compile(r"(?i)(?:\bnot|\bno|\bnever|n't|\bfail(?:s|ed)? to)\s+(?:\w+\s+)?$")
+
+
 def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
     if rules.followed_skip.match(sentence[fig.end : fig.end + 30]):
         return True
+    lead = sentence[max(0, fig.start - 80) : fig.start]
+    by = _BY.search(lead)
+    if by is not None and rules.change_verbs.search(lead[: by.start()][-60:]):
+        return True  # "improved overall survival by 20%": a change, not a rate
     if rules.preceded_skip.search(sentence[max(0, fig.start - 30) : fig.start]):
         return True
     open_at = max(sentence.rfind("(", 0, fig.start), sentence.rfind("[", 0, fig.start))
@@ -485,7 +495,11 @@ def find_rates(
     figs = [f for f in figures(sentence, rules, units) if not _skipped(sentence, f, rules)]
     if not figs:
         return []
-    metrics = [m for m in rules.metrics.find(_masked(sentence)) if not _population(m, sentence)]
+    metrics = [
+        (m[0], m[1], "not_efficacy") if _NEGATED.search(sentence, max(0, m[0] - 24), m[0]) else m
+        for m in rules.metrics.find(_masked(sentence))
+        if not _population(m, sentence)
+    ]
     metrics += _elided(metrics, sentence, rules)
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
