@@ -108,13 +108,16 @@ class State:
 
     def said(self, clause: str, negation: re.Pattern[str]) -> tuple[int, int] | None:
         """Where in ``clause`` the state's last word is, when the clause says it."""
-        last = None
+        last = first = None
         for group in self.groups:
             last = group.search(clause)
             if last is None:
                 return None
-        if last is None:
+            first = first or last
+        if last is None or first is None:
             return None
+        if not self.negated and _NEGATED.search(clause, max(0, first.start() - 24), first.start()):
+            return None  # "were not MRD-negative", "not alive": the state denied
         if (
             not self.negated
             or re.match(r"\w*[- ]?free\b", clause[last.end() :])
