@@ -122,8 +122,13 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # ... except a head's last word that names the hospital's type before "Hospital"
     # ("Wuhan Center Hospital": 中心医院, a central hospital)
     # (and "Institute of", which may lead a hospital's name: _lead_length decides)
-    inner = rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+Hospital\b)){cap})"
-    conn = r"(?:of|and|&|de|for|the)"
+    # (nor the first word of a longer head that stands here: "Cancer Hospital & Institute")
+    longer = alternation(h for h in heads if " " in h)
+    inner = (
+        rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+Hospital\b))"
+        rf"(?!(?:{longer})\b){cap})"
+    )
+    conn = r"(?:of|and|&|de|for|the|affiliated)"
     lead_words_all = string_list(data["lead_words"], file=file, key="lead_words")
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
