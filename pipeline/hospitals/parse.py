@@ -285,6 +285,7 @@ _POSSESSIVE_PARENT = re.compile(
 )
 
 
+_INNER_AFFILIATED = re.compile(r"(?<=[A-Za-z] )affiliated(?= [A-Z])")
 _NUMBERED = re.compile(r"\bNo\.\s?(\d{1,2})\b")
 
 
@@ -296,6 +297,8 @@ def _normalise(text: str, rules: HospitalRules) -> str:
         text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
         text = old.sub(_case_keeping(new), text)
+    # "First affiliated Hospital": a type word inside a name, written as names write it
+    text = _INNER_AFFILIATED.sub("Affiliated", text)
     # "No. 1 Hospital": the first
     by_number = {n: w.title() for w, n in rules.ordinals.items() if w.isalpha()}
     return _NUMBERED.sub(lambda m: by_number.get(int(m.group(1)), m.group(0)), text)
