@@ -469,6 +469,8 @@ def _timepoint(
     lo, hi = max(0, near[0] - reach), near[1] + reach
     for t in timepoints(sentence, lo, hi, rules, metrics):
         modifies = metrics.between(t.end, t.end + 3)
+        if modifies and "," in sentence[t.end : modifies[0][0]]:
+            modifies = []  # "At 18 months, PFS was A and OS B": a frame for the clause
         if modifies and own is not None and modifies[0][:2] != own[:2]:
             # "1-year OS and PFS rates" is of both: a list from the metric it modifies
             listed = metrics.between(modifies[0][0], own[0] + 1)
