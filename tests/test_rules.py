@@ -93,7 +93,12 @@ def test_facts_are_spans_that_displacy_renders():
     doc = nlp(SEED)
     spans = {(s.label_, s.text, s.id_, s.kb_id_) for s in doc.spans["cartfacts"]}
     assert ("products", "Akilunsai", "product.ctx.injection", "axicabtagene ciloleucel") in spans
-    assert ("hospitals", "Ruijin Hospital", "hospital.name", "Ruijin Hospital") in spans
+    assert (
+        "hospitals",
+        "Ruijin Hospital",
+        "hospital.name",
+        "Ruijin Hospital, Shanghai Jiao Tong University School of Medicine",
+    ) in spans
     price = next(s for s in doc.spans["cartfacts"] if s.label_ == "prices")
     assert price._.cartfacts["amount"] == 1200000.0 and price.id_ == "money.suffixed"
     html = displacy.render(doc, style="span", options={"spans_key": "cartfacts"})

@@ -406,7 +406,9 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
         if parent is not None:
             ordinal = rules.ordinals[center.group("ordinal")]
             # as the official names of such centers read (the gazetteer's fifth center)
-            display = f"The {ordinal} Medical Center of {parent.name.removeprefix('The ')}"
+            # (of the hospital's own name, before the university a comma adds)
+            own = parent.name.split(",")[0].removeprefix("The ")
+            display = f"The {ordinal} Medical Center of {own}"
             return HospitalName(
                 ("zh", parent.id, ordinal), display, parent.city, (ordinal,), "medical center"
             )
