@@ -98,12 +98,6 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "lead_words",
         "cities",
         "short_form_stop",
-        "department_words",
-        "lead_heads",
-        "compound_heads",
-        "name_connectors",
-        "provinces",
-        "name_titles",
     }
     optional = {
         "department_words",
@@ -113,7 +107,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "provinces",
         "name_titles",
     }
-    data, file = open_json(patterns, FILE, allowed=keys, required=keys - optional)
+    data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
     cap = r"(?:No\.\s?\d{1,2}|[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
