@@ -136,6 +136,14 @@ class ProductsComponent(RulesComponent):
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
+        # companies whose name starts with an ordinary word ("Legend Biotech"): that word,
+        # capitalised and alone (not before another capitalised word)
+        common = self.kb.translit.common_words
+        self.maker_words = {
+            c.id: re.compile(rf"(?<![\w-]){re.escape(first)}(?![\w-])(?!\s+[A-Z])")
+            for c in self.kb.companies.values()
+            if (first := c.name.split()[0]).lower() in common and first[:1].isupper()
+        }
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         brands = by_initial(
             {
@@ -548,6 +556,7 @@ class ProductsComponent(RulesComponent):
             )
         mentions.sort(key=lambda m: (m.start, m.end))
         companies = self._supported_companies(companies, near_companies, mentions)
+        companies = self._makers_by_word(text_of(doc), companies, mentions)
         # a name that is a product's (a spaced brand: "Bei Nuo Da") is not also a company's
         named_products = [(m.start, m.end) for m in mentions if m.product_id]
         companies = [
@@ -603,6 +612,39 @@ class ProductsComponent(RulesComponent):
         if best > COMPANY_SYLLABLE_EDITS or len(nearest) != 1:
             return res
         return Resolution(res.text, nearest[0], "company", res.score, res.candidates)
+
+    def _makers_by_word(
+        self, text: str, companies: list[Mention], products: list[Mention]
+    ) -> list[Mention]:
+        """A company whose name starts with an ordinary word ("Legend" of Legend Biotech),
+        named by that word alone in an article that names one of its products: the word
+        is the company there (rule company.maker_word)."""
+        makers = {
+            cid
+            for m in products
+            if m.product_id in self.kb.products
+            for cid in self.kb.products[m.product_id or ""].companies
+            if cid in self.maker_words
+        }
+        if not makers:
+            return companies
+        taken = [(c.start, c.end) for c in companies]
+        added = []
+        for cid in sorted(makers):
+            for m in self.maker_words[cid].finditer(text):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    added.append(
+                        Mention(
+                            m.start(),
+                            m.end(),
+                            m.group(0),
+                            "company.maker_word",
+                            cid,
+                            "context",
+                            0.9,
+                        )
+                    )
+        return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
     def _supported_companies(
         self,
