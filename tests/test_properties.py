@@ -311,4 +311,6 @@ def test_context_matcher_windows_find_what_the_whole_doc_gives(nlp, text):
         if shape.search(m.group(0).lower())
     ]
     found = [(c.start, c.end) for c in products._candidates(doc, []) if c.rule == "product.shape"]
-    assert found == scanned
+    # (a candidate may take the pinyin word before its stem word: "Xidaki Aolunsai")
+    assert [end for _, end in found] == [end for _, end in scanned]
+    assert all(start <= s for (start, _), (s, _) in zip(found, scanned, strict=True))
