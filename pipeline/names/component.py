@@ -312,7 +312,7 @@ class ProductsComponent(RulesComponent):
         return out
 
     def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Mention]:
-        """Brand names written with a letter or two wrong ("Kymirah", "Caryvkti"): a
+        """Brand names written with a letter or two wrong ("Kymraih", "Carvytki"): a
         capitalised word that is no known name but one or two edits from exactly one
         product's one-word name (similarity.misspelled_name)."""
         out = []
@@ -332,7 +332,7 @@ class ProductsComponent(RulesComponent):
     def _chinese_companies(self, text: str) -> list[Mention]:
         """Companies by their Chinese names, in either script, with or without a legal
         suffix (驯鹿生物科技有限公司), and by Latin names glued to Chinese text; then names
-        written with one character of the same sound (复兴凯特 for 复星凯特)."""
+        written with one character of the same sound (药明巨糯 for 药明巨诺)."""
         if not CJK.search(text):
             return []
         found = _in_chinese_text(

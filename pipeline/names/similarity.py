@@ -195,7 +195,7 @@ def misspelled_name(word: str, names: dict[str, dict[str, str]]) -> tuple[str, f
     product id (by_initial).
 
     >>> names = by_initial({"kymriah": "tisa", "carvykti": "cilta", "abecma": "ide"})
-    >>> misspelled_name("Kymirah", names), misspelled_name("Caryvkti", names)
+    >>> misspelled_name("Kymraih", names), misspelled_name("Carvytki", names)
     (('tisa', 0.857), ('cilta', 0.875))
     >>> misspelled_name("Kymriah", names), misspelled_name("Camera", names)
     (None, None)

@@ -83,13 +83,13 @@ def homophones(
 ) -> list[tuple[int, int, str]]:
     """(start, end, id) of each run of ``text`` that reads as a known name (``names``:
     the readings of a name -> (the name, its id)) but is written with one other character
-    of the same sound: 复兴凯特 for 复星凯特. Names are read whole: of three characters
+    of the same sound: 药明巨糯 for 药明巨诺. Names are read whole: of three characters
     or more, inside runs of Chinese characters, the longest first at each place.
 
-    >>> names = {("fu", "xing", "kai", "te"): ("复星凯特", "fosun_kite")}
-    >>> table = {"复": "fu", "兴": "xing", "星": "xing", "凯": "kai", "特": "te"}
-    >>> homophones("由复兴凯特引进", names, table), homophones("复星凯特", names, table)
-    ([(1, 5, 'fosun_kite')], [])
+    >>> names = {("yao", "ming", "ju", "nuo"): ("药明巨诺", "jw")}
+    >>> table = {"药": "yao", "明": "ming", "巨": "ju", "诺": "nuo", "糯": "nuo"}
+    >>> homophones("由药明巨糯引进", names, table), homophones("药明巨诺", names, table)
+    ([(1, 5, 'jw')], [])
     """
     lengths = sorted({len(k) for k in names}, reverse=True)
     out: list[tuple[int, int, str]] = []
