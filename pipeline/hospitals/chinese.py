@@ -432,8 +432,9 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
 def _known_inside(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
     """A gazetteer entry whose short name (one without a head: 丹娜法伯) stands inside a
     name with a generic ending ("...丹娜法伯癌症中心")."""
+    heads = tuple(rules.heads)
     for name, entry in rules.english.chinese.items():
-        if len(name) >= 4 and name in chinese and not name.endswith(tuple(rules.heads)):
+        if len(name) >= 4 and name in chinese and not name.endswith(heads):
             return entry
     return None
 

@@ -30,13 +30,12 @@ class HospitalsComponent(RulesComponent):
         # a known short name is asked of its last word ("MD Anderson": "Anderson"; the
         # tokenizer splits "Dana-Farber" at its hyphen)
         known = frozenset(re.split(r"[\s-]", a)[-1] for a in self.rules.abbreviations)
-        shouted = SHOUTED_HEADS
         self.trigger = register(
             self.nlp.vocab,
             lambda text: (
                 head_word.search(text) is not None
                 or text.strip(".,;:()'\"") in known
-                or text in shouted
+                or text in SHOUTED_HEADS
             ),
         )
         # a head word in lower case ("hospital"): a name there only after a capitalised word

@@ -572,7 +572,8 @@ def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | Non
     words = [*lead.split(), *rest]
     if len(words) < 2 and not rules.lead_mention.fullmatch(lead):
         return None
-    end = m.start() + len(" ".join(words)) if m.group(0).count("  ") == 0 else m.end()
+    # the span ends with the last word kept (a trailing connector is left out)
+    end = m.start() + [w.end() for w in re.finditer(r"\S+", m.group(0))][len(words) - 1]
     folded = tuple(
         unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().lower()
         for w in words
@@ -580,7 +581,7 @@ def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | Non
     )
     city = next((rules.cities[w.lower()] for w in rest if w.lower() in rules.cities), None)
     name = HospitalName(("lead", *folded), " ".join(words), city, folded, folded[0])
-    return HospitalMention(m.start(), min(end, m.end()), "hospital.lead_name", name)
+    return HospitalMention(m.start(), end, "hospital.lead_name", name)
 
 
 # a name in capitals only ("WEST CHINA HOSPITAL OF SICHUAN UNIVERSITY"), read with its

@@ -179,14 +179,17 @@ class ProductsComponent(RulesComponent):
             if (first := c.name.split()[0]).lower() in common and first[:1].isupper()
         }
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
+        joined = (
+            (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()
+        )
         brands = by_initial(
             {
-                alias.replace("-", "").lower(): pid
-                for alias, pid in self.kb.product_names.items()
-                if alias.replace("-", "").isascii()
-                and alias.replace("-", "").isalpha()
-                and len(alias.replace("-", "")) >= MISSPELLED_SHORTEST
-                and not alias.lower().endswith(FAMILY_ENDINGS)
+                name: pid
+                for name, pid in joined
+                if name.isascii()
+                and name.isalpha()
+                and len(name) >= MISSPELLED_SHORTEST
+                and not name.endswith(FAMILY_ENDINGS)
             }
         )
         self.misspelled = lru_cache(maxsize=CACHE_LIMIT)(lambda word: misspelled_name(word, brands))

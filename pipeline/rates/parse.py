@@ -108,14 +108,15 @@ class State:
 
     def said(self, clause: str, negation: re.Pattern[str]) -> tuple[int, int] | None:
         """Where in ``clause`` the state's last word is, when the clause says it."""
-        last = first = None
+        hits: list[re.Match[str]] = []
         for group in self.groups:
-            last = group.search(clause)
-            if last is None:
+            hit = group.search(clause)
+            if hit is None:
                 return None
-            first = first or last
-        if last is None or first is None:
+            hits.append(hit)
+        if not hits:
             return None
+        first, last = hits[0], hits[-1]
         if not self.negated and _NEGATED.search(clause, max(0, first.start() - 24), first.start()):
             return None  # "were not MRD-negative", "not alive": the state denied
         if (
@@ -852,7 +853,7 @@ def _stated(
                 found = None  # the words nearer the figure say it is no efficacy
         if found is not None:
             out.append((fig, found, indication, "rate.state", index))
-        elif rule in ("rate.nearest_metric",) and not named and _SHARE_OF_PATIENTS.match(tail):
+        elif rule == "rate.nearest_metric" and not named and _SHARE_OF_PATIENTS.match(tail):
             out.append((fig, (fig.end, limit, "not_efficacy"), indication, "rate.share", index))
         else:
             out.append((fig, metric, indication, rule, index))
