@@ -539,7 +539,7 @@ def _listed(
                 k = bisect_left(taken_starts, y)  # found mentions do not overlap
                 if k and taken[k - 1][1] > x:
                     continue
-                name = _entry_name(entry, rules)
+                name = known_name(entry, rules.english)
                 out.append(HospitalMention(x, y, "hospital.zh_listed", name, folded[x:y]))
     return out
 
@@ -626,15 +626,7 @@ def chinese_name(mention: HospitalMention, rules: ChineseHospitalRules) -> str |
 
 
 def _must(chinese: str, rules: ChineseHospitalRules) -> HospitalName:
-    return _entry_name(rules.english.chinese[chinese], rules)
-
-
-def _entry_name(entry: GazetteerEntry, rules: ChineseHospitalRules) -> HospitalName:
-    """A gazetteer hospital as a name."""
-    name = known_name(entry, rules.english)
-    if name is None:  # an official name the English parser cannot read: keyed as is
-        return HospitalName(("zh", entry.id), entry.name, entry.city, (), "hospital")
-    return name
+    return known_name(rules.english.chinese[chinese], rules.english)
 
 
 def _abbreviated(m: re.Match[str], rules: ChineseHospitalRules) -> HospitalName | None:

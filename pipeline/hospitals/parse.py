@@ -21,11 +21,14 @@ from ..errors import PatternError
 from ..nlp.scan import alternation
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
+from ..words.chinese import load_pinyin
 
 FILE = "hospitals.json"
 GAZETTEER = "hospitals_gazetteer.jsonl"
 # a Chinese name of two characters ("华西", "高医") is too often part of other words
 CHINESE_SHORTEST = 3
+# the fewest letters by which a name's spelling alone finds a known hospital
+SPELLED_SHORTEST = 5
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ class HospitalRules:
     # a name whose type word comes first ("Hôpital Saint-Louis", "Rigshospitalet")
     lead_mention: re.Pattern[str] = re.compile("(?!)")
     connectors: frozenset[str] = frozenset()
+    # a known hospital by its name's letters and head (HospitalName.spelled) -> the key
+    # it is known by, and its entry
+    spelled: dict[tuple[str, str], tuple[tuple[str, ...], GazetteerEntry]] = field(
+        default_factory=dict
+    )
+    # words of one to six letters before a head's last word: where a name written
+    # syllable by syllable may stand ("Rui jin Hospital"); and the pinyin syllables
+    spaced: re.Pattern[str] = re.compile("(?!)")
+    syllables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,10 @@ class HospitalName:
     distinctive: tuple[str, ...]
     head: str
     named_city: str | None = None  # a city written in the name ("Shanghai" of "Shanghai X")
+    # the letters of the name's own words, places included and type words out, and its
+    # number if it has one: names whose syllables are written apart or together meet
+    # here ("Rui Jin", "Ruijin")
+    spelled: str = ""
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +125,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
-    cap = r"(?:No\.\s?\d{1,2}|[A-Z][\w'’\-]*|\d{1,3}(?:st|nd|rd|th)?)"
+    titles = string_list(data.get("name_titles", []), file=file, key="name_titles")
+    # a title written with its full stop is a word of the name ("St. Luke's Hospital")
+    dotted = alternation(t for t in titles if t.endswith(".")) or "(?!)"
+    cap = rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z][\w'’\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
     last_words = alternation([h.split()[-1] for h in heads])
@@ -140,6 +159,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
+    cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
     mention = re.compile(
         rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
@@ -152,9 +172,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         rf"|\s+de\s+{cap}"
         # "University Hospital Basel": a place after a name that is only its type
         rf"|(?<=University Hospital)\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
-        rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b)))?"
+        rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b))"
+        # "National Cancer Centre Singapore": a known city written after any head
+        rf"|\s+(?:{alternation(cities.values())})(?=\s*(?:[,.;:)]|$)|\s+[a-z]))?"
     )
-    cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
     lead_heads = string_list(data.get("lead_heads", []), file=file, key="lead_heads")
     compounds = string_list(data.get("compound_heads", []), file=file, key="compound_heads")
     connectors = string_list(data.get("name_connectors", []), file=file, key="name_connectors")
@@ -212,7 +233,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             str(k).lower(): str(v)
             for k, v in expect(data.get("provinces", {}), dict, file=file, key="provinces").items()
         },
-        titles=frozenset(string_list(data.get("name_titles", []), file=file, key="name_titles")),
+        titles=frozenset(titles),
+        spaced=re.compile(
+            rf"(?<![\w'’-])[A-Z][a-z]{{0,5}}(?:\s+[A-Za-z][a-z]{{0,5}}){{1,9}}"
+            rf"(?=\s+(?:{last_words})\b)"
+        ),
+        syllables=frozenset(load_pinyin(patterns).values()),
     )
     gfile = patterns.path(GAZETTEER)
     with_city: list[tuple[tuple[str, ...], GazetteerEntry]] = []
@@ -265,6 +291,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                 rules.gazetteer.setdefault((*parsed.key, "@", parsed.named_city.lower()), entry)
             else:
                 rules.gazetteer.setdefault(parsed.key, entry)
+            if len(parsed.spelled) >= SPELLED_SHORTEST:
+                rules.spelled.setdefault((parsed.spelled, parsed.head), (parsed.key, entry))
     for key, entry in with_city:
         rules.gazetteer.setdefault(key, entry)
     return rules
@@ -398,6 +426,11 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         and w not in {"of", "de", "the"}
     )
     parent_key = re.sub(r"[^a-z]", "", (parent or "").lower())
+    spelled = "".join(
+        re.sub(r"[^a-z]", "", w)
+        for w in lowered[: len(lowered) - len(head.split())]
+        if w not in rules.generic and w not in rules.ordinals and w not in {"of", "de", "the"}
+    ) + (f" {ordinal}" if ordinal else "")  # ("The Third Xiangya Hospital" is another)
     type_words = tuple(
         w
         for w in lowered
@@ -444,8 +477,13 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # the name that is not the known hospital's makes it another one
         key = (*key, "@", named_city.lower())
         entry = rules.gazetteer.get(key)
+    elif entry is None and distinctive and len(spelled) >= SPELLED_SHORTEST:
+        # "Rui Jin Hospital", "RuiJin Hospital": a known name with its syllables apart
+        key, entry = rules.spelled.get((spelled, head), (key, None))
     if entry is not None:
-        return HospitalName(key, entry.name, entry.city or city, distinctive, head, named_city)
+        return HospitalName(
+            key, entry.name, entry.city or city, distinctive, head, named_city, spelled
+        )
     if city is not None and city.lower() in rules.provinces:
         # a province is no city: a hospital it names is in its capital
         city = rules.provinces[city.lower()] if named_city == city else None
@@ -454,10 +492,12 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         city = next(
             (rules.provinces[w.lower()] for w in extra_name if w.lower() in rules.provinces), None
         )
-    return HospitalName(key, display, city, distinctive, head, named_city)
+    return HospitalName(key, display, city, distinctive, head, named_city, spelled)
 
 
 def gazetteer_id(name: HospitalName, rules: HospitalRules) -> str | None:
+    if name.key[0] == "known":
+        return name.key[1]
     entry = rules.gazetteer.get(name.key)
     return entry.id if entry else None
 
@@ -501,26 +541,31 @@ def find_hospitals(
     if view is not None:
         # names that read only with machine translation's lower case repaired count when
         # they are known hospitals (a lower-case "Shanghai hospital" is any hospital there)
-        taken = [(h.start, h.end) for h in found]
         again = (
             rules.mention.finditer(view)
             if spans is None
             else scan_finditer(rules.mention, view, spans)
         )
-        found.extend(
-            h
-            for h in _names(view, text, again, rules, rule="hospital.case_repaired")
-            if (
-                gazetteer_id(h.name, rules) is not None
+        for h in _names(view, text, again, rules, rule="hospital.case_repaired"):
+            known = gazetteer_id(h.name, rules) is not None
+            if not (
+                known
                 or _ordinal_of_parent(h.name)
                 # a shouted name whose place or university is named
                 or (
                     text[h.start : h.end].isupper()
                     and (h.name.named_city or h.name.key[0] == "generic")
                 )
-            )
-            and not any(s < h.end and h.start < e for s, e in taken)
-        )
+            ):
+                continue
+            overlaps = [f for f in found if f.start < h.end and h.start < f.end]
+            if known and all(h.start < f.start and f.end <= h.end for f in overlaps):
+                # a known name whose first words were lower case holds what was read of
+                # it without them ("Hospital, affiliated with X" of "Zhong shan Hospital")
+                found = [f for f in found if f not in overlaps]
+            elif overlaps:
+                continue
+            found.append(h)
     found.extend(_known_abbreviations(text, found, rules, spans))
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
@@ -543,7 +588,7 @@ def _names(
         owned = _INSTITUTION_OF.search(view, max(0, m.start() - 40), m.start()) is not None
         start = m.start() + _lead_length(m.group("core"), rules, owned)
         parsed = parse_hospital(view[start : m.end()], rules)
-        if parsed is None:
+        if parsed is None and view[start : m.end()].lower() not in rules.heads:
             # "the Provincial Cancer Hospital" ... "Henan Province": a name of type words
             # only is the one of the place its sentence names
             place = _place_near(text, start, m.end(), rules)
@@ -611,6 +656,8 @@ def _case_repaired(
             edits.append(m.span("head") if m.group("head") else m.span("ordinal"))
         for m in rules.lower_parent.finditer(text, lo, hi):
             edits.append(m.span("parent"))
+    for lo, hi in windows:
+        edits.extend(_spaced_syllables(text, lo, hi, rules))
     shouted = [
         m.span()
         for lo, hi in windows
@@ -630,6 +677,29 @@ def _case_repaired(
             if w.group(0) not in ("of", "and", "the", "for", "de"):
                 chars[start + w.start()] = chars[start + w.start()].upper()
     return "".join(chars)
+
+
+def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list[tuple[int, int]]:
+    """Lower-case pinyin syllables of a name written syllable by syllable before its head
+    ("Xiang ya Hospital"): the syllables right before the head, when one is lower case.
+
+    >>> r = default_hospitals()
+    >>> t = "He went to Xiang ya Hospital."
+    >>> [t[s:e] for s, e in _spaced_syllables(t, 0, len(t), r)]
+    ['ya']
+    """
+    out: list[tuple[int, int]] = []
+    for m in rules.spaced.finditer(text, lo, hi):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        syllables = []
+        for w in reversed(words):
+            if w.group(0).lower() not in rules.syllables:
+                break
+            syllables.append(w)
+        lower = [w for w in syllables if w.group(0).islower()]
+        if lower and len(syllables) > len(lower):
+            out.extend((m.start() + w.start(), m.start() + w.end()) for w in lower)
+    return out
 
 
 # countries that stand before "and" in front of a name ("UK and Shanghai Children's Hospital")
@@ -713,12 +783,31 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
             and words[keep] not in rules.titles  # "Prince of Wales Hospital"
             # "X University School of Medicine First Affiliated Hospital": the parent
             and before[-1] not in ("school", "college", "faculty", "academy")
+            and not _university_named(words[keep:], cut - keep)
         ):
             keep = cut + 1
             owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
     if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
         keep += 1  # "University of Pennsylvania's": the owner of the name after it
     return len(" ".join(words[:keep])) + (1 if keep else 0)
+
+
+def _university_named(words: list[str], of: int) -> bool:
+    """Whether "University of X" leads the name as one with it ("University of Utah
+    Cancer Center"), not as an owner written with a possessive ("University of X's Y")
+    nor as one of two institutions ("University of X and Y Hospital").
+
+    >>> _university_named("University of Utah Cancer Center".split(), 1)
+    True
+    >>> _university_named("University of Utah's Huntsman Cancer Institute".split(), 1)
+    False
+    """
+    after = words[of + 1 : -1]
+    return (
+        words[of - 1] in ("University", "College")
+        and not any(w[-2:] in ("'s", "’s") for w in after)
+        and not ({"and", "&"} & set(after))
+    )
 
 
 _ABBREVIATION = re.compile(
@@ -743,16 +832,16 @@ def _known_abbreviations(
         if any(s <= m.start() < e for s, e in taken):
             continue
         name = known_name(rules.abbreviations[m.group(0)], rules)
-        if name is not None:
-            out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
+        out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
     return out
 
 
-def known_name(entry: GazetteerEntry, rules: HospitalRules) -> HospitalName | None:
-    """The name of a gazetteer hospital, keyed as its official name is."""
+def known_name(entry: GazetteerEntry, rules: HospitalRules) -> HospitalName:
+    """The name of a gazetteer hospital, keyed as its official name is (by its id where
+    that name has no head word: "Charité – Universitätsmedizin Berlin")."""
     parsed = parse_hospital(entry.name, rules)
     if parsed is None:
-        return None
+        return HospitalName(("known", entry.id), entry.name, entry.city, (), "")
     return HospitalName(parsed.key, entry.name, entry.city, parsed.distinctive, parsed.head)
 
 
