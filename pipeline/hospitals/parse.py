@@ -200,7 +200,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             # "the first affiliated hospital of Zhejiang University": an ordinal name of a
             # capitalised parent
             rf"|\b(?P<ordinal>(?:{alternation([o for o in data['ordinals'] if o.isalpha()])})"
-            rf"\s+(?:affiliated\s+)?(?:people's\s+)?(?:{head.lower()}))\s+of\s+(?:the\s+)?[A-Z]"
+            rf"\s+(?:affiliated\s+)?(?:people's\s+)?(?:{head.lower()}))\s+of\s+(?:the\s+)?"
+            # (of a parent in capitals, or in lower case too: "... of zhejiang university")
+            rf"(?:[A-Z]|(?P<lparent>(?:[a-z][\w'’-]*\s+){{1,4}}?(?:{phead.lower()}))\b)"
         ),
         lower_parent=re.compile(
             rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
@@ -566,6 +568,7 @@ def find_hospitals(
             elif overlaps:
                 continue
             found.append(h)
+    found.extend(_shared_head(text, found, rules, spans))
     found.extend(_known_abbreviations(text, found, rules, spans))
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
@@ -654,6 +657,8 @@ def _case_repaired(
     for lo, hi in windows:
         for m in rules.lower_head.finditer(text, lo, hi):
             edits.append(m.span("head") if m.group("head") else m.span("ordinal"))
+            if m.group("lparent"):
+                edits.append(m.span("lparent"))
         for m in rules.lower_parent.finditer(text, lo, hi):
             edits.append(m.span("parent"))
     for lo, hi in windows:
@@ -863,6 +868,52 @@ def _abbreviations(text: str, found: list[HospitalMention]) -> list[HospitalMent
             if m.start() > h.start and not any(s <= m.start() < e for s, e in taken):
                 out.append(HospitalMention(m.start(), m.end(), "hospital.abbreviation", h.name))
                 taken.append((m.start(), m.end()))
+    return out
+
+
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
+# names that share one plural head written after the last ("the Ruijin and Renji
+# hospitals", "Huashan, Zhongshan or Renji hospitals")
+_SHARED_HEAD = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_NAME}(?:\s*,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME})"
+    r"\s+(?P<head>hospitals|Hospitals)\b"
+)
+
+
+def _shared_head(
+    text: str,
+    found: list[HospitalMention],
+    rules: HospitalRules,
+    spans: list[tuple[int, int]] | None,
+) -> list[HospitalMention]:
+    """Known hospitals named in a list before one plural head: each name with the head
+    is a name ("Renji Hospital"); a place before the head names no hospital ("Beijing and
+    Shanghai hospitals" are hospitals there), and an unknown name is left alone.
+
+    >>> r = default_hospitals()
+    >>> t = "Patients went to the Ruijin and Renji hospitals."
+    >>> [(t[h.start : h.end], h.name.display[:6]) for h in _shared_head(t, [], r, None)]
+    [('Ruijin', 'Ruijin'), ('Renji', 'Renji ')]
+    """
+    taken = [(h.start, h.end) for h in found]
+    places = rules.cities.keys() | rules.provinces.keys() | _COUNTRIES
+    out = []
+    matches = (
+        _SHARED_HEAD.finditer(text) if spans is None else scan_finditer(_SHARED_HEAD, text, spans)
+    )
+    for m in matches:
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        for name in re.finditer(_NAME, m.group("names")):
+            words = name.group(0).split()
+            if words[0] in rules.lead or any(w.lower() in places for w in words):
+                continue
+            parsed = parse_hospital(f"{name.group(0)} Hospital", rules)
+            if parsed is not None and gazetteer_id(parsed, rules) is not None:
+                start = m.start("names") + name.start()
+                out.append(
+                    HospitalMention(start, start + len(name.group(0)), "hospital.shared_head", parsed)
+                )
     return out
 
 
