@@ -322,9 +322,10 @@ def _one_of(value: Any, allowed: tuple[str, ...], file: str, key: str) -> str:
 
 
 def _holidays(raw: Any, file: str) -> dict[str, str | dict[str, str]]:
-    """Holiday names with the day of each: "MM-DD", or a table {year: "MM-DD"}."""
+    """Holiday names with the day of each: "MM-DD", a rule (``holiday_day``), or a table
+    {year: "MM-DD"}."""
     expect(raw, dict, file=file, key="holidays")
-    day = re.compile(r"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
+    day = re.compile(rf"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])|{_HOLIDAY_RULE.pattern}")
     out: dict[str, str | dict[str, str]] = {}
     for name, when in raw.items():
         if name.startswith("_"):
@@ -425,8 +426,10 @@ def resolve(
     DateValue(value='2022-06-03', granularity='day', relative=False)
     """
     groups = {k: _arabic(v) if isinstance(v, str) else v for k, v in groups.items()}
-    if groups.get("rel2") and not groups.get("rel"):  # a rule's second form ("the year after next")
-        groups["rel"] = groups["rel2"]
+    for key in ("rel", "day"):
+        # a rule's other forms name their groups key2, key3 ("the year after next")
+        if not groups.get(key):
+            groups[key] = groups.get(f"{key}2") or groups.get(f"{key}3")
     day = _day(groups.get("day"), rules)
     year = _year_of(groups.get("year"), rules)
     if (groups.get("day") and day is None) or (groups.get("year") and year is None):
@@ -743,21 +746,61 @@ def _week_weekday(p: Parts) -> DateValue | None:
 @resolver("ago_compound")
 def _ago_compound(p: Parts) -> DateValue | None:
     # "1 month and 21 days ago", "2 years 1 month 21 days ago": a day
-    published = p.published
-    if published is None:
+    if p.published is None:
         return None
-    months_back = days_back = 0
-    for n, unit in re.findall(r"(\w+) (year|month|week|day)s?", p.groups["offsets"].lower()):
-        count = _count(n, p.rules)
+    counted = _counted(p.groups["offsets"], p.rules)
+    if counted is None:
+        return None
+    return DateValue(_shifted(p.published, *counted, sign=-1).isoformat(), "day", True)
+
+
+@resolver("date_offset")
+def _date_offset(p: Parts) -> DateValue | None:
+    # "three weeks after": no date alone; find_dates counts it from the date after it
+    return None
+
+
+_OFFSET_PARTS = re.compile(r"(\w+) (year|month|fortnight|week|day)s?")
+
+
+def _counted(offsets: str, rules: DateRules) -> tuple[int, int] | None:
+    """Months and days an offset counts ("2 years 1 month 21 days" -> (25, 21))."""
+    months = days = 0
+    for n, unit in _OFFSET_PARTS.findall(offsets.lower()):
+        count = _count(n, rules)
         if count is None:
             return None
         if unit in ("year", "month"):
-            months_back += count * (12 if unit == "year" else 1)
+            months += count * (12 if unit == "year" else 1)
         else:
-            days_back += count * (7 if unit == "week" else 1)
-    y, m = _months_on(published, -months_back)
-    d = min(published.day, calendar.monthrange(y, m)[1])
-    return DateValue((date(y, m, d) - timedelta(days=days_back)).isoformat(), "day", True)
+            days += count * {"week": 7, "fortnight": 14}.get(unit, 1)
+    return months, days
+
+
+def _shifted(day: date, months: int, days: int, sign: int) -> date:
+    y, m = _months_on(day, sign * months)
+    d = min(day.day, calendar.monthrange(y, m)[1])
+    return date(y, m, d) + timedelta(days=sign * days)
+
+
+def _from_date(value: DateValue, offsets: str, before: bool, rules: DateRules) -> DateValue | None:
+    """A date counted from another ("two weeks after March 3, 2023" -> 2023-03-17): a day
+    from a day, a month from a month by whole months, a year from a year by whole years;
+    none where the count is finer than the date ("two weeks after 2022")."""
+    counted = _counted(offsets, rules)
+    if counted is None or "X" in value.value:
+        return None
+    months, days = counted
+    sign = -1 if before else 1
+    if value.granularity == "day":
+        shifted = _shifted(date.fromisoformat(value.value), months, days, sign)
+        return DateValue(shifted.isoformat(), "day", value.relative)
+    if value.granularity == "month" and not days:
+        first = date.fromisoformat(f"{value.value}-01")
+        return DateValue(_shift_month(first, sign * months), "month", value.relative)
+    if value.granularity == "year" and not days and not months % 12:
+        return DateValue(f"{int(value.value) + sign * months // 12:04d}", "year", value.relative)
+    return None
 
 
 def _year_or_relative(p: Parts) -> tuple[str, bool] | None:
@@ -799,21 +842,81 @@ def _part_of_year(p: Parts) -> DateValue | None:
     )
 
 
+_HOLIDAY_RULE = re.compile(
+    r"(?:easter|(?P<month>0[1-9]|1[0-2])/(?P<weekday>mon|tue|wed|thu|fri|sat|sun)/(?P<n>-1|[1-5]))"
+    r"(?P<days>[+-]\d{1,2})?"
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def holiday_day(rule: str, year: int) -> date:
+    """The day of a holiday by rule in a year: "easter" (Western Easter Sunday) or
+    "MM/weekday/n", the nth weekday of a month (-1: the last), each with a count of days.
+
+    >>> holiday_day("easter", 2024), holiday_day("easter-2", 2019)
+    (datetime.date(2024, 3, 31), datetime.date(2019, 4, 19))
+    >>> holiday_day("11/thu/4+1", 2010), holiday_day("05/mon/-1", 2023)
+    (datetime.date(2010, 11, 26), datetime.date(2023, 5, 29))
+    """
+    m = _HOLIDAY_RULE.fullmatch(rule)
+    if m is None:
+        raise ValueError(f"not a holiday rule: {rule!r}")
+    if m.group("month") is None:
+        # the Gregorian computus (Meeus/Jones/Butcher)
+        a, b, c = year % 19, year // 100, year % 100
+        d, e = divmod(b, 4)
+        g = (8 * b + 13) // 25
+        h = (19 * a + b - d - g + 15) % 30
+        i, k = divmod(c, 4)
+        ell = (32 + 2 * e + 2 * i - h - k) % 7
+        shift = (a + 11 * h + 19 * ell) // 433
+        month, day_ = divmod(h + ell - 7 * shift + 114, 31)
+        found = date(year, month, day_ + 1)
+    else:
+        month, n = int(m.group("month")), int(m.group("n"))
+        target = _WEEKDAYS.index(m.group("weekday"))
+        if n > 0:
+            first = date(year, month, 1)
+            found = first + timedelta(days=(target - first.weekday()) % 7 + 7 * (n - 1))
+        else:
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            found = last - timedelta(days=(last.weekday() - target) % 7)
+    return found + timedelta(days=int(m.group("days") or 0))
+
+
+def _holiday_in(when: str | dict[str, str], year: int) -> date | None:
+    """The day of a holiday in a year: fixed, by rule, or from its table by year."""
+    if isinstance(when, dict):
+        when = when.get(str(year), "")
+        if not when:
+            return None
+    if _HOLIDAY_RULE.fullmatch(when):
+        return holiday_day(when, year)
+    month, day_ = (int(x) for x in when.split("-"))
+    return date(year, month, day_) if _valid(year, month, day_) else None
+
+
 @resolver("holiday")
 def _holiday(p: Parts) -> DateValue | None:
-    # a holiday of a fixed day (国庆节 -> 10-01), or of a lunar one from the table of its
-    # dates by year; the year as written, relative, or the publication year
-    name = p.groups["holiday"].lower()
+    # a holiday of a fixed day (国庆节 -> 10-01), by rule (Easter), or of a lunar one from
+    # the table of its dates by year; the year as written, relative, or the publication
+    # year; "last Easter", "next Christmas": the nearest one before or after publication
+    when = p.rules.holidays.get(p.groups["holiday"].lower())
+    if when is None:
+        return None
+    nearest = (p.groups.get("near") or "").lower()
+    if nearest and p.published is not None:
+        later = nearest == "next"
+        for year in range(p.published.year - 1, p.published.year + 2)[:: 1 if later else -1]:
+            day_ = _holiday_in(when, year)
+            if day_ is not None and (day_ > p.published if later else day_ < p.published):
+                return DateValue(day_.isoformat(), "day", True)
+        return None
     shown = _year_or_relative(p)
-    if shown is None:
+    if shown is None or not shown[0].isdigit():
         return None
-    fixed = p.rules.holidays.get(name)
-    if isinstance(fixed, str):
-        return DateValue(f"{shown[0]}-{fixed}", "day", shown[1])
-    if fixed is None or not shown[0].isdigit():
-        return None
-    day_ = fixed.get(shown[0])
-    return DateValue(f"{shown[0]}-{day_}", "day", shown[1]) if day_ else None
+    day_ = _holiday_in(when, int(shown[0]))
+    return DateValue(day_.isoformat(), "day", shown[1]) if day_ else None
 
 
 @resolver("nth_weekday")
@@ -864,7 +967,7 @@ def _day(text: str | None, rules: DateRules) -> int | None:
 
 def _year_of(text: str | None, rules: DateRules) -> int | None:
     """A year in four digits, in two ("'87", "05/05/89": the nearer century, pivot
-    50), or in words ("nineteen ninety six")."""
+    50), or in words ("nineteen ninety six", 两千零四)."""
     if not text:
         return None
     text = text.strip().lstrip("'’")
@@ -872,7 +975,8 @@ def _year_of(text: str | None, rules: DateRules) -> int | None:
         if len(text) == 2:
             return 2000 + int(text) if int(text) < 50 else 1900 + int(text)
         return int(text)
-    return rules.numbers.year_value(text)
+    value = rules.numbers.year_value(text) or chinese_number(text, rules.numbers)
+    return int(value) if value else None
 
 
 _ZH_DIGITS = {
@@ -1030,6 +1134,46 @@ def find_dates(
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
         out.sort(key=lambda o: o.start)
+    return _counted_from(text, out, kept, rules)
+
+
+_BEFORE_ANCHOR = re.compile(r"\s+(?:the\s+)?")
+
+
+def _counted_from(
+    text: str,
+    found: list[DateMatch],
+    kept: list[tuple[int, int, DateRule, dict[str, Any]]],
+    rules: DateRules,
+) -> list[DateMatch]:
+    """Dates written as an offset from the date right after it ("3 days after January
+    12th") become the date counted; an offset from no date ("after the infusion") is
+    none."""
+    offsets = {
+        end: (start, groups) for start, end, rule, groups in kept if rule.resolve == "date_offset"
+    }
+    if not offsets:
+        return found
+    out = []
+    for match in found:
+        before = next(
+            (
+                end
+                for end in offsets
+                if end <= match.start and _BEFORE_ANCHOR.fullmatch(text, end, match.start)
+            ),
+            None,
+        )
+        if before is None:
+            out.append(match)
+            continue
+        start, groups = offsets[before]
+        earlier = groups["dir"].lower() in ("before", "prior to")
+        value = _from_date(match.value, groups["offsets"], earlier, rules)
+        if value is None:
+            out.append(match)  # the date counted from, as it is
+        else:
+            out.append(DateMatch(start, match.end, "date.offset_from_date", value))
     return out
 
 

@@ -912,7 +912,9 @@ def _shared_head(
             if parsed is not None and gazetteer_id(parsed, rules) is not None:
                 start = m.start("names") + name.start()
                 out.append(
-                    HospitalMention(start, start + len(name.group(0)), "hospital.shared_head", parsed)
+                    HospitalMention(
+                        start, start + len(name.group(0)), "hospital.shared_head", parsed
+                    )
                 )
     return out
 
