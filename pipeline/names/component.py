@@ -246,6 +246,9 @@ class ProductsComponent(RulesComponent):
         legal = alternation(w for w in t.corporate_suffixes if not w.isascii()) or "(?!)"
         # a legal suffix may follow a place in brackets: 药明巨诺（上海）有限公司
         legal = rf"(?:[（(][\u4e00-\u9fff]{{2,4}}[）)])?(?:{legal})"
+        # a company outside the knowledge base in Chinese text: industry words and a
+        # legal suffix after its name (X生物科技有限公司), found by the suffix, read back
+        self.open_chinese = re.compile(rf"(?:{industry})+{legal}")
         self.chinese_companies = re.compile(
             (rf"(?P<name>{guarded(names)})(?:(?:{industry})*{legal})?" if names else "(?!)")
             + (
@@ -921,6 +924,7 @@ class ProductsComponent(RulesComponent):
                     )
                 )
         found.extend(self._chinese_companies(doc_text))
+        found.extend(_open_chinese(doc_text, found, self.open_chinese, self.kb.translit))
         found.extend(self._lower_companies(doc_text))
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found), near
@@ -939,6 +943,130 @@ COMPANY_SYLLABLE_EDITS = 2
 
 # the id of a company outside the knowledge base: this prefix and its name
 OPEN_PREFIX = "open:"
+_BRACKET_OPEN = re.compile(r"\s*[（(]\s*")
+_BRACKET_CLOSE = re.compile(r"[^（()）]{0,40}[）)]")
+
+
+def _bracketed(text: str, end: int, found: list[Mention]) -> Mention | None:
+    """The known company named first in one of the (up to two) brackets right after
+    ``end``: "X公司（纳斯达克：ABC）（Name Bio）"."""
+    for _ in range(2):
+        bracket = _BRACKET_OPEN.match(text, end)
+        if bracket is None:
+            return None
+        named = next((f for f in found if f.start == bracket.end()), None)
+        if named is not None:
+            return named
+        close = _BRACKET_CLOSE.match(text, bracket.end())
+        if close is None:
+            return None
+        end = close.end()
+    return None
+
+
+# the characters read back from a Chinese company's industry word (a place and a name),
+# the most a name without a place has, and those taken where nothing marks its start
+CHINESE_NAME_LONGEST = 7
+CHINESE_NAME_MOST = 4
+CHINESE_NAME_SHORT = 2
+
+
+def _open_chinese(
+    text: str, found: list[Mention], suffix: re.Pattern[str], t: Translit
+) -> list[Mention]:
+    """Companies outside the knowledge base in Chinese text: the Han characters before
+    industry words and a legal suffix, back to a boundary character (的, 与, a mark) and
+    a place aside, name the company with its first industry word (杭州X生物科技有限公司:
+    X生物); where that name stands alone in the article, it names it too. Where a known
+    company stands, none is read.
+
+    >>> from pipeline.rules import load_patterns
+    >>> from pipeline.names.translit import load_translit
+    >>> t = load_translit(load_patterns())
+    >>> industry = "|".join(w for w in t.industry_words if not w.isascii())
+    >>> legal = "|".join(w for w in t.corporate_suffixes if not w.isascii())
+    >>> suffix = re.compile(f"(?:{industry})+(?:{legal})")
+    >>> [(m.text, m.product_id) for m in _open_chinese("由杭州澜星生物科技有限公司开发。澜星生物称", [], suffix, t)]
+    [('澜星生物科技有限公司', 'open:澜星生物'), ('澜星生物', 'open:澜星生物')]
+    """
+    if not CJK.search(text):
+        return []
+    taken = [(m.start, m.end) for m in found]
+    names: set[str] = set()
+    out = []
+    for m in suffix.finditer(text):
+        start = m.start()
+        while (
+            start > 0
+            and m.start() - start < CHINESE_NAME_LONGEST
+            and HAN.match(text[start - 1])
+            and text[start - 1] not in t.chinese_boundary
+        ):
+            start -= 1
+        window = text[start : m.start()]
+        at = max(
+            (window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=-1
+        )
+        if at >= 0:
+            start += at  # after a place: 杭州X生物
+        elif len(window) > CHINESE_NAME_MOST:
+            # no place and no boundary near: words of the sentence may run into the name,
+            # so only its shortest common form is taken (先行者X生物: X)
+            start = m.start() - CHINESE_NAME_SHORT
+        core = text[start : m.start()]
+        if len(core) < 2 or any(core.startswith(w) for w in t.open_chinese_not_names):
+            continue
+        if any(s < m.end() and start < e for s, e in taken):
+            continue
+        named = _bracketed(text, m.end(), found)
+        if named:
+            # "X生物技术公司（Name Biotech）": the known company its brackets name
+            out.append(
+                Mention(
+                    start,
+                    m.end(),
+                    text[start : m.end()],
+                    "company.bracketed",
+                    named.product_id,
+                    named.method,
+                    named.score,
+                )
+            )
+            continue
+        industry = next(
+            w for w in sorted(t.industry_words, key=len) if text.startswith(w, m.start())
+        )
+        name = core + industry
+        names.add(name)
+        out.append(
+            Mention(
+                start,
+                m.end(),
+                text[start : m.end()],
+                "company.open",
+                OPEN_PREFIX + name,
+                "open",
+                0.0,
+            )
+        )
+    for name in sorted(names):
+        # the name alone elsewhere ("X生物称"), outside the full names found
+        for hit in re.finditer(re.escape(name), text):
+            if not any(o.start <= hit.start() < o.end for o in out) and not any(
+                s <= hit.start() < e for s, e in taken
+            ):
+                out.append(
+                    Mention(
+                        hit.start(),
+                        hit.end(),
+                        name,
+                        "company.open",
+                        OPEN_PREFIX + name,
+                        "open",
+                        0.0,
+                    )
+                )
+    return sorted(out, key=lambda m: m.start)
 
 
 def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:

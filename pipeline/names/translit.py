@@ -82,6 +82,10 @@ class Translit:
     open_ends: frozenset[str] = frozenset()
     open_excluded: frozenset[str] = frozenset()
     open_leading: frozenset[str] = frozenset()
+    # ... in Chinese text: places a name may start with (杭州X生物科技有限公司 is X生物),
+    # and words before an industry word that name no company (中国生物科技公司)
+    open_chinese_places: tuple[str, ...] = ()
+    open_chinese_not_names: frozenset[str] = frozenset()
     # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
     therapy_words: tuple[str, ...] = ()
 
@@ -111,7 +115,12 @@ def load_translit(patterns: Rules) -> Translit:
     )
     key = section(data, "key", dict, file=file)
     open_spec = expect(data.get("open_companies", {}), dict, file=file, key="open_companies")
-    check_keys(open_spec, file=file, allowed={"ends", "not_in_name", "leading"}, required=set())
+    check_keys(
+        open_spec,
+        file=file,
+        allowed={"ends", "not_in_name", "leading", "chinese_places", "chinese_not_names"},
+        required=set(),
+    )
     check_keys(
         key, file=file, allowed={"digraphs", "letters", "soft_c"}, required={"digraphs", "letters"}
     )
@@ -200,6 +209,16 @@ def load_translit(patterns: Rules) -> Translit:
         open_ends=_lower_words(open_spec, "ends", file, "open_companies."),
         open_leading=_lower_words(open_spec, "leading", file, "open_companies."),
         open_excluded=_lower_words(open_spec, "not_in_name", file, "open_companies."),
+        open_chinese_places=string_list(
+            open_spec.get("chinese_places", []), file=file, key="open_companies.chinese_places"
+        ),
+        open_chinese_not_names=frozenset(
+            string_list(
+                open_spec.get("chinese_not_names", []),
+                file=file,
+                key="open_companies.chinese_not_names",
+            )
+        ),
     )
 
 
