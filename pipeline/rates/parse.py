@@ -119,6 +119,8 @@ class State:
         first, last = hits[0], hits[-1]
         if not self.negated and _NEGATED.search(clause, max(0, first.start() - 24), first.start()):
             return None  # "were not MRD-negative", "not alive": the state denied
+        if _WHO_HAD.search(clause, max(0, first.start() - 40), first.start()):
+            return None  # "patients with a response had ...": who, not what is measured
         if (
             not self.negated
             or re.match(r"\w*[- ]?free\b", clause[last.end() :])
@@ -244,7 +246,11 @@ def load_rates(patterns: Rules) -> RateRules:
     timepoint = re.compile(
         rf"(?i)(?<![\d.])(?:(?P<n1>{num_alt})(?P<sep>[- ])(?P<u1>{unit_alt})\b(?!\.\d)(?!\s+(?:later|after|ago))"
         rf"|\b(?:at|by|within)\s+(?:the\s+)?(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b"
-        rf"|\b(?:at|by|within)\s+(?:the\s+)?(?:first\s+)?(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b)"
+        rf"|\b(?:at|by|within)\s+(?:the\s+)?(?:first\s+)?(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b"
+        # "five years after treatment": counted from the therapy itself
+        rf"|(?<![\d.])(?P<n5>{num_alt})\s+(?P<u5>{unit_alt})\s+(?:after|post|following)\s+"
+        rf"(?:the\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+)?"
+        rf"(?:treatment|infusion|therapy|dosing|administration)\b)"
         # Chinese: 1年, 12个月, 第3个月, 两年 (not a calendar year: 2023年)
         rf"|(?<![\d.])(?P<n4>\d{{1,2}}|{numbers.chinese_regex()})\s*(?P<u4>{zh_alt})(?![前后後内內以来來间間底初])"
     )
@@ -436,8 +442,8 @@ def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Span
     for m in rules.timepoint.finditer(sentence, lo, hi):
         g = m.groupdict()
         listed = bool(out) and _LIST_GAP.match(sentence[out[-1].end : m.start()]) is not None
-        n = g["n1"] or g["n2"] or g["n3"] or g["n4"]
-        unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"] or g["u4"]).lower()]
+        n = g["n1"] or g["n2"] or g["n3"] or g["n4"] or g["n5"]
+        unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"] or g["u4"] or g["u5"]).lower()]
         value = _num(n, rules)
         if value is None or rules.timepoint_not_after.search(
             sentence, max(0, m.start() - 40), m.start()
@@ -791,10 +797,19 @@ _SHARE_OF_PATIENTS = re.compile(
 )
 # "among responders": the people a figure is about, not its metric
 _AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?$")
+# "patients with a complete response": people named by what they had
+_WHO_HAD = re.compile(
+    r"(?i)\b(?:patients|those|people|participants|subjects|children|adults)\s+"
+    r"(?:with|who\s+(?:had|achieved|reached|attained))\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?$"
+)
 
 
 def _population(metric: tuple[int, int, str], sentence: str) -> bool:
-    """Whether a metric phrase names people ("responders") a figure is taken among."""
+    """Whether a metric phrase names people a figure is taken among ("among responders",
+    "patients with a complete response") rather than what the figure measures."""
+    before = max(0, metric[0] - 40)
+    if _WHO_HAD.search(sentence, before, metric[0]):
+        return True
     return sentence[metric[0] : metric[1]].lower().endswith("responders") and bool(
         _AMONG.search(sentence, max(0, metric[0] - 30), metric[0])
     )
