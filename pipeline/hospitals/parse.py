@@ -75,6 +75,7 @@ class HospitalRules:
     titles: frozenset[str] = frozenset()
     # a name whose type word comes first ("Hôpital Saint-Louis", "Rigshospitalet")
     lead_mention: re.Pattern[str] = re.compile("(?!)")
+    lead_heads: frozenset[str] = frozenset()  # lower case
     connectors: frozenset[str] = frozenset()
     # a known hospital by its name's letters and head (HospitalName.spelled) -> the key
     # it is known by, and its entry
@@ -230,6 +231,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             string_list(data.get("department_words", []), file=file, key="department_words")
         ),
         lead_mention=lead_mention,
+        lead_heads=frozenset(h.lower() for h in lead_heads),
         connectors=frozenset(connectors),
         provinces={
             str(k).lower(): str(v)
@@ -618,8 +620,10 @@ def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | Non
     while rest and rest[-1].lower() in rules.connectors:
         rest.pop()
     words = [*lead.split(), *rest]
-    if len(words) < 2 and not rules.lead_mention.fullmatch(lead):
-        return None
+    if len(words) < 2 and (
+        lead.lower() in rules.lead_heads or not rules.lead_mention.fullmatch(lead)
+    ):
+        return None  # a type word alone ("Hôpital") names none; a compound does ("Rigshospitalet")
     # the span ends with the last word kept (a trailing connector is left out)
     end = m.start() + [w.end() for w in re.finditer(r"\S+", m.group(0))][len(words) - 1]
     folded = tuple(
