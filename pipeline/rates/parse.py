@@ -106,7 +106,7 @@ class State:
     negated: bool
     over_metrics: bool
 
-    def said(self, clause: str, negation: re.Pattern[str]) -> tuple[int, int] | None:
+    def said(self, clause: str, rules: RateRules) -> tuple[int, int] | None:
         """Where in ``clause`` the state's last word is, when the clause says it."""
         hits: list[re.Match[str]] = []
         for group in self.groups:
@@ -117,14 +117,16 @@ class State:
         if not hits:
             return None
         first, last = hits[0], hits[-1]
-        if not self.negated and _NEGATED.search(clause, max(0, first.start() - 24), first.start()):
+        if not self.negated and rules.negated.search(
+            clause, max(0, first.start() - 24), first.start()
+        ):
             return None  # "were not MRD-negative", "not alive": the state denied
         if _WHO_HAD.search(clause, max(0, first.start() - 40), first.start()):
             return None  # "patients with a response had ...": who, not what is measured
         if (
             not self.negated
             or re.match(r"\w*[- ]?free\b", clause[last.end() :])
-            or negation.search(clause, 0, last.start()) is not None
+            or rules.negation.search(clause, 0, last.start()) is not None
         ):
             return last.span()
         return None
@@ -151,7 +153,10 @@ class RateRules:
     state_leads: frozenset[str]
     # the states a figure's clause can say in words of no metric phrase (states in rates.json)
     states: tuple[State, ...] = ()
+    # a negation anywhere before a state's word; one right before a metric phrase (at
+    # most a word between: "did not respond", "failed to achieve a response")
     negation: re.Pattern[str] = re.compile("(?!)")
+    negated: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -300,9 +305,8 @@ def load_rates(patterns: Rules) -> RateRules:
             _fold(x) for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
         ),
         states=states,
-        negation=re.compile(r"(?i)(?<![A-Za-z])(?:" + alternation(negations) + r")(?![A-Za-z])")
-        if negations
-        else re.compile("(?!)"),
+        negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
+        negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
     )
 
 
@@ -393,8 +397,18 @@ def figures(
 
 # "by (about) N%" right before a figure: with a change verb before it, a change
 _BY = re.compile(r"(?i)\bby\s+(?:about\s+|around\s+|nearly\s+|more than\s+|over\s+|up to\s+)?$")
-# a negation right before a metric phrase: "did not respond" names no response
-_NEGATED = re.compile(r"(?i)(?:\bnot|\bno|\bnever|n't|\bfail(?:s|ed)? to)\s+(?:\w+\s+)?$")
+
+
+def _words(words: Iterable[str]) -> str:
+    """An alternation of words, each not inside a longer word (a word written after a
+    letter, "n't", may follow one); one that matches nothing for none."""
+    return (
+        "|".join(
+            (r"(?<![A-Za-z])" if w[:1].isalpha() else "") + re.escape(w)
+            for w in sorted(set(words), key=lambda w: (-len(w), w))
+        )
+        or "(?!)"
+    )
 
 
 def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
@@ -508,7 +522,9 @@ def find_rates(
     if not figs:
         return []
     metrics = [
-        (m[0], m[1], "not_efficacy") if _NEGATED.search(sentence, max(0, m[0] - 24), m[0]) else m
+        (m[0], m[1], "not_efficacy")
+        if rules.negated.search(sentence, max(0, m[0] - 24), m[0])
+        else m
         for m in rules.metrics.find(_masked(sentence))
         if not _population(m, sentence)
     ]
@@ -824,7 +840,7 @@ def _state_of(
     phrases count)."""
     for over in (True, False):
         for state in rules.states:
-            where = state.over_metrics == over and state.said(clause, rules.negation)
+            where = state.over_metrics == over and state.said(clause, rules)
             if where:
                 same = [m for m in named if m[2] == state.metric]
                 return same[0] if same else (at + where[0], at + where[1], state.metric)
