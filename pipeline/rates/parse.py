@@ -121,7 +121,7 @@ class State:
             clause, max(0, first.start() - 24), first.start()
         ):
             return None  # "were not MRD-negative", "not alive": the state denied
-        if _WHO_HAD.search(clause, max(0, first.start() - 40), first.start()):
+        if rules.who_had.search(clause, max(0, first.start() - 40), first.start()):
             return None  # "patients with a response had ...": who, not what is measured
         if (
             not self.negated
@@ -157,6 +157,13 @@ class RateRules:
     # most a word between: "did not respond", "failed to achieve a response")
     negation: re.Pattern[str] = re.compile("(?!)")
     negated: re.Pattern[str] = re.compile("(?!)")
+    # clause shapes built with the words for people (rates.json "people"): what stands
+    # between a figure and the metric it leads, a clause the figure is the subject of, a
+    # share of patients, the people a metric phrase names ("patients with a response")
+    figure_first: re.Pattern[str] = re.compile("(?!)")
+    predicate: re.Pattern[str] = re.compile("(?!)")
+    share_of_patients: re.Pattern[str] = re.compile("(?!)")
+    who_had: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -173,6 +180,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "indications",
             "case_sensitive_indications",
             "states",
+            "people",
         },
         required={"metrics", "not_efficacy", "figure_context", "indications", "timepoint"},
     )
@@ -275,6 +283,7 @@ def load_rates(patterns: Rules) -> RateRules:
         for item in expect(states_data.get("items", []), list, file=file, key="states.items")
     )
     negations = string_list(states_data.get("negations", []), file=file, key="states.negations")
+    people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
     return RateRules(
         figure=figure,
         numbers=numbers,
@@ -307,6 +316,10 @@ def load_rates(patterns: Rules) -> RateRules:
         states=states,
         negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
         negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
+        figure_first=re.compile(_FIGURE_FIRST.format(people=people)),
+        predicate=re.compile(_PREDICATE.format(people=people)),
+        share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
+        who_had=re.compile(_WHO_HAD.format(people=people)),
     )
 
 
@@ -526,7 +539,7 @@ def find_rates(
         if rules.negated.search(sentence, max(0, m[0] - 24), m[0])
         else m
         for m in rules.metrics.find(_masked(sentence))
-        if not _population(m, sentence)
+        if not _population(m, sentence, rules)
     ]
     metrics += _elided(metrics, sentence, rules)
     blockers = rules.not_efficacy.find(sentence)
@@ -587,18 +600,19 @@ def find_rates(
 # negativity"), blanked out so the phrase around it is found whole
 _ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
 # what may stand between a figure and the metric it leads ("46% of the patients
-# achieving a complete response", "94.7% (36/38) achieved MRD negativity")
-_FIGURE_FIRST = re.compile(
+# achieving a complete response", "94.7% (36/38) achieved MRD negativity"); {people} is
+# the words for people of rates.json
+_FIGURE_FIRST = (
     # Chinese: "63%（29例）的患者获得完全缓解"
-    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*的?(?:[^，,；;。%]{0,12}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
+    r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?(?:[^，,；;。%]{{0,12}}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
     r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
     r"取得了?)?\s*$|"
     # a figure in its own bracket is closed first: "15 (75%) with a complete response"
-    r"(?i:^\s*[)\]]?\s*(?:\([^()]{0,30}\)|\[[^\[\]]{0,30}\])?\s*"
-    r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|children|adults|responders)\s+)?"
+    r"(?i:^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)|\[[^\[\]]{{0,30}}\])?\s*"
+    r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){{0,3}}?(?:{people})\s+)?"
     r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
     r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?"
-    r"(?:(?!(?:and|or|but|while)\b)[\w-]+\s+){0,1}?$)"
+    r"(?:(?!(?:and|or|but|while)\b)[\w-]+\s+){{0,1}}?$)"
 )
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
@@ -798,33 +812,30 @@ _NEXT_CLAUSE = re.compile(r"(?i)[;；。]|,\s*(?:and|while|but|whereas|whilst)\s
 _CLAUSE_END = re.compile(r"[;:,，；。]|\.(?:\s|$)|\b(?:but|while|whereas|although)\b")
 # the start of a clause a figure is the subject of: "(N%) of the patients were", "N% had",
 # "N(M%) patients achieved" (what it states follows)
-_PREDICATE = re.compile(
-    r"(?i)^\s*[)\]]?\s*(?:\([^()]{0,30}\)\s*)?"
-    r"(?:(?:of|among)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+"
-    r"|(?:[\w-]+\s+){0,2}?(?:patients|participants|subjects|people|children|adults)\s*)?"
+_PREDICATE = (
+    r"(?i)^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
+    r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
+    r"|(?:[\w-]+\s+){{0,2}}?(?:{people})\s*)?"
     r"(?:who\s+|that\s+)?(?:were|was|had|have|has|remained|remain|achieved|achieving|showed|"
     r"saw|experienced|reached|attained|did|are|is|lived|survived|responded|respond|stayed|"
     r"went|continued|became)\b"
 )
 # "58% high-risk patients": a share of the patients, not what happened to them
-_SHARE_OF_PATIENTS = re.compile(
-    r"(?i)^\s*(?:[\w-]+\s+){1,3}?(?:patients|participants|subjects|people|children|adults|"
-    r"women|men)\b"
-)
+_SHARE_OF_PATIENTS = r"(?i)^\s*(?:[\w-]+\s+){{1,3}}?(?:{people})\b"
 # "among responders": the people a figure is about, not its metric
 _AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?$")
 # "patients with a complete response": people named by what they had
-_WHO_HAD = re.compile(
-    r"(?i)\b(?:patients|those|people|participants|subjects|children|adults)\s+"
+_WHO_HAD = (
+    r"(?i)\b(?:{people}|those)\s+"
     r"(?:with|who\s+(?:had|achieved|reached|attained))\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?$"
 )
 
 
-def _population(metric: tuple[int, int, str], sentence: str) -> bool:
+def _population(metric: tuple[int, int, str], sentence: str, rules: RateRules) -> bool:
     """Whether a metric phrase names people a figure is taken among ("among responders",
     "patients with a complete response") rather than what the figure measures."""
     before = max(0, metric[0] - 40)
-    if _WHO_HAD.search(sentence, before, metric[0]):
+    if rules.who_had.search(sentence, before, metric[0]):
         return True
     return sentence[metric[0] : metric[1]].lower().endswith("responders") and bool(
         _AMONG.search(sentence, max(0, metric[0] - 30), metric[0])
@@ -871,7 +882,7 @@ def _stated(
             if m[1] <= limit and _fold(sentence[m[0] : m[1]]) not in rules.state_leads
         ]
         found = None
-        if _PREDICATE.match(tail):
+        if rules.predicate.match(tail):
             found = _state_of(tail, fig.end, named, rules, first=True)
         elif metric is None or metric[2] == "not_efficacy":
             # the clause before it, since the previous figure (read within a reach, so a
@@ -884,7 +895,7 @@ def _stated(
                 found = None  # the words nearer the figure say it is no efficacy
         if found is not None:
             out.append((fig, found, indication, "rate.state", index))
-        elif rule == "rate.nearest_metric" and not named and _SHARE_OF_PATIENTS.match(tail):
+        elif rule == "rate.nearest_metric" and not named and rules.share_of_patients.match(tail):
             out.append((fig, (fig.end, limit, "not_efficacy"), indication, "rate.share", index))
         else:
             out.append((fig, metric, indication, rule, index))
@@ -1012,7 +1023,7 @@ def _governing(
     ]
     lead = None
     for m in after:
-        if _FIGURE_FIRST.match(sentence[fig.end : m[0]]):
+        if rules.figure_first.match(sentence[fig.end : m[0]]):
             if lead is None and _fold(sentence[m[0] : m[1]]) in rules.state_leads:
                 lead = m  # "80% of patients were ...": the state after it decides
                 continue
