@@ -57,40 +57,6 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+)[ -]$")
 _W = r"[^\W\u3000-\u9fff\uff00-\uffef]|['’.-]"
 _CAPITALISED_RUN = re.compile(rf"[A-Z](?:{_W})*(?:[ \t]+(?:[A-Z](?:{_W})*|&|\([A-Z](?:{_W})*\)))*")
 _RUN_WORD = re.compile(r"\S+")
-# capitalised English words that also cut into pinyin syllables ("In June"): never part
-# of a spaced pinyin name
-_NOT_PINYIN_WORDS = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "by",
-        "an",
-        "a",
-        "as",
-        "to",
-        "of",
-        "the",
-        "and",
-        "or",
-        "if",
-        "it",
-        "is",
-        "he",
-        "we",
-        "me",
-        "be",
-        "no",
-        "so",
-        "january",
-        "june",
-        "july",
-        "march",
-        "may",
-        "august",
-        "november",
-    ]
-)
 _NOT_LETTER = re.compile(r"[^a-z]")
 # a character a capitalised token must hold: a capital letter, or any non-ASCII one
 # (so the test never wrongly says no)
@@ -421,7 +387,7 @@ class ProductsComponent(RulesComponent):
                 words = spelled.replace("-", " ").split()
                 if (
                     2 <= len(words) <= 5
-                    and not any(w.lower() in _NOT_PINYIN_WORDS for w in words)
+                    and not any(w.lower() in self.kb.translit.not_pinyin_words for w in words)
                     and all(several.fullmatch(w) for w in words)
                     and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
                 ):

@@ -61,6 +61,9 @@ class Translit:
     soft_c_class: str
     name_shape: re.Pattern[str]
     drop_words: frozenset[str]
+    # capitalised English words that also cut into pinyin syllables ("In June"): never
+    # part of a spaced pinyin name
+    not_pinyin_words: frozenset[str]
     # one pinyin syllable, as a whole word ("Yi", "Kai", "Da" of a spaced brand)
     pinyin_syllable: re.Pattern[str] | None
     scoring: dict[str, Any]
@@ -128,7 +131,13 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         contexts,
         file=file,
-        allowed={"name_shape", "drop_words", "pinyin_syllable", "chinese_generic"},
+        allowed={
+            "name_shape",
+            "drop_words",
+            "pinyin_syllable",
+            "chinese_generic",
+            "not_pinyin_words",
+        },
         required={"name_shape"},
     )
     scoring = section(data, "scoring", dict, file=file)
@@ -178,6 +187,12 @@ def load_translit(patterns: Rules) -> Translit:
         else None,
         drop_words=frozenset(
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
+        ),
+        not_pinyin_words=frozenset(
+            w.lower()
+            for w in string_list(
+                contexts.get("not_pinyin_words", []), file=file, key="not_pinyin_words"
+            )
         ),
         scoring=scoring,
         inn_stems=tuple(
