@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import PatternError
-from ..nlp.scan import alternation, lowered, widen, windows
+from ..nlp.scan import alternation, guarded, lowered, widen, windows
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import (
     Rules,
@@ -95,7 +95,7 @@ class TriggerGroup:
     def in_word(self) -> re.Pattern[str]:
         """A trigger word that is a whole run of letters, or a trigger number: asked of
         one token by the component, of the whole lower-cased text by group_windows."""
-        parts = [rf"(?<![a-z])(?:{alternation(self.words)})(?![a-z])"] if self.words else []
+        parts = [rf"(?<![a-z]){guarded(self.words)}(?![a-z])"] if self.words else []
         if self.numbers is not None:
             parts.append(self.numbers.pattern)
         return re.compile("|".join(parts) or "(?!)")

@@ -878,10 +878,13 @@ def _abbreviations(text: str, found: list[HospitalMention]) -> list[HospitalMent
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
 # names that share one plural head written after the last ("the Ruijin and Renji
 # hospitals", "Huashan, Zhongshan or Renji hospitals")
+# (found by the plural head, then read back over the characters before it: the list
+# regex tried at every capital of a window cost more than all the rest of this step)
+_PLURAL_HEAD = re.compile(r"(?<=\s)[Hh]ospitals\b")
 _SHARED_HEAD = re.compile(
-    rf"(?<![\w'’-])(?P<names>{_NAME}(?:\s*,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME})"
-    r"\s+(?P<head>hospitals|Hospitals)\b"
+    rf"(?<![\w'’-])(?P<names>{_NAME}(?:\s*,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME})\s+$"
 )
+_LIST_REACH = 160
 
 
 def _shared_head(
@@ -902,11 +905,12 @@ def _shared_head(
     taken = [(h.start, h.end) for h in found]
     places = rules.cities.keys() | rules.provinces.keys() | _COUNTRIES
     out = []
-    matches = (
-        _SHARED_HEAD.finditer(text) if spans is None else scan_finditer(_SHARED_HEAD, text, spans)
+    heads = (
+        _PLURAL_HEAD.finditer(text) if spans is None else scan_finditer(_PLURAL_HEAD, text, spans)
     )
-    for m in matches:
-        if any(s < m.end() and m.start() < e for s, e in taken):
+    for head in heads:
+        m = _SHARED_HEAD.search(text, max(0, head.start() - _LIST_REACH), head.start())
+        if m is None or any(s < head.end() and m.start() < e for s, e in taken):
             continue
         for name in re.finditer(_NAME, m.group("names")):
             words = name.group(0).split()

@@ -107,8 +107,11 @@ def containing(words: Iterable[str], *, whole_words: bool = False) -> Callable[[
         parts.append(rf"(?<![a-z])(?:{alternation(short)})(?![a-z])")
     if whole:
         parts.append(rf"(?<![a-z])(?:{alternation(whole)})s?(?![a-z])")
-    # one compiled search per new word: a Python loop over the words cost 3.4 us
-    search = re.compile("|".join(parts) or "(?!)").search
+    # one compiled search per new word (a Python loop over the words cost 3.4 us), behind
+    # a lookahead on the words' first characters, which skips other positions at C speed
+    # (a third of the time of the currency question)
+    firsts = "".join(sorted({re.escape(w[0]) for w in needles}))
+    search = re.compile(f"(?=[{firsts}])(?:{'|'.join(parts)})" if parts else "(?!)").search
     return lambda text: search(text.lower()) is not None
 
 
