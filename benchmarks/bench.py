@@ -204,7 +204,6 @@ def ruler_seconds(texts: list[str], language: str = "en", patterns: int = 500) -
 
 _CHILD = """
 import json, resource, sys, time
-from pipeline.api import run
 
 
 def own_peak_mb():
@@ -221,11 +220,22 @@ def own_peak_mb():
 
 
 started = time.perf_counter()
-report = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), overwrite=True)
+if sys.argv[4] == "report":  # the review pages of the output folder
+    from pipeline.cli import main
+    try:
+        main(["report", sys.argv[2]])
+    except SystemExit as stop:
+        if stop.code:
+            raise
+    articles = 0
+else:  # a run: afresh ("new"), or again over the output it wrote ("again": nothing to do)
+    from pipeline.api import run
+    articles = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]),
+                   overwrite=sys.argv[4] == "new").articles
 seconds = time.perf_counter() - started
 # worker processes (--workers > 1): their ru_maxrss, an upper bound for the same reason
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "articles": report.articles, "peak_mb": own_peak_mb(),
+print(json.dumps({"seconds": seconds, "articles": articles, "peak_mb": own_peak_mb(),
                   "worker_peak_mb": workers}))
 """
 
@@ -286,9 +296,11 @@ def stage_seconds(folder: Path, language: str) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_pipeline(folder: Path, out: Path, workers: int) -> dict[str, float]:
+def run_pipeline(folder: Path, out: Path, workers: int, step: str = "new") -> dict[str, float]:
+    """Seconds and peak memory of one step in a fresh process: a run afresh ("new"), a
+    run again over its own output ("again", nothing left to do) or "report"."""
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(folder), str(out), str(workers)],
+        [sys.executable, "-c", _CHILD, str(folder), str(out), str(workers), step],
         capture_output=True,
         text=True,
         check=True,
@@ -309,10 +321,16 @@ def main(argv: list[str] | None = None) -> list[dict[str, float]]:
         default=NEW_WORDS,
         help="share of words replaced by made-up ones (default %(default)s)",
     )
+    parser.add_argument(
+        "--after",
+        action="store_true",
+        help="also the peak memory of a run again over the first run's output (nothing "
+        "to do) and of `cartfacts report` on it",
+    )
     args = parser.parse_args(argv)
     rows = []
     for n in args.articles:
-        rows += measure(n, args.workers, args.corpus, args.new_words, args.language)
+        rows += measure(n, args.workers, args.corpus, args.new_words, args.language, args.after)
     if len(args.articles) > 1:
         print("articles  workers  peak MB")
         for row in rows:
@@ -326,6 +344,7 @@ def measure(
     corpus: Path,
     new_words: float = NEW_WORDS,
     language: str = "en",
+    after: bool = False,
 ) -> list[dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -385,6 +404,12 @@ def measure(
                 + (f" (workers {r['worker_peak_mb']:.0f} MB)" if workers > 1 else "")
                 + f", {row['ratio_to_tokenizer']:.2f}x the yardstick"
             )
+        if after:
+            out = Path(tmp) / f"out{worker_counts[0]}"
+            for step, label in (("again", "run again, nothing to do"), ("report", "report")):
+                r = run_pipeline(folder, out, worker_counts[0], step)
+                rows[0][f"{step}_peak_mb"] = r["peak_mb"]
+                print(f"  {label}: {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
         if len(rows) > 1:
             print(
                 f"speed-up {rows[0]['seconds'] / rows[-1]['seconds']:.2f}x with {rows[-1]['workers']} workers"
