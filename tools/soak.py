@@ -13,7 +13,13 @@ It makes two corpora of made-up articles (benchmarks/bench.py's generator: A wit
    checked against the clean run and the kills go on in a fresh folder); then a run
    to the end, whose tables must equal the clean run's;
 3. a run of A and a run of B started together into one folder (``--wait``), whose
-   tables must equal the clean run of A then B.
+   tables must equal the clean run of A then B;
+4. faults, each in a copy of the clean run's folder: a part file someone else put in a
+   table folder (the run must stop, keep it byte for byte, and give the clean tables once
+   it is gone); a truncated and a deleted fact part (a run must repair them to the clean
+   tables); an input subfolder swapped for a symlink to a folder outside the input (nothing
+   of it read); an input that failed to read and reads again (its error row replaced, with
+   kills during the run that replaces it: the clean tables, no duplicate rows).
 
 The check after each step: every table reads, ``article_id`` is unique, no fact row
 belongs to an article missing from ``articles``, and (after a run that finished) each
@@ -26,8 +32,10 @@ result) and exits 1 on the first failed check.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +43,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,8 +97,9 @@ def tables_of(out: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def check(out: Path, reference: dict[str, pd.DataFrame] | None) -> str:
-    """The checks of the module docstring; an empty string when all hold."""
+def check(out: Path, reference: dict[str, pd.DataFrame] | None, history: bool = True) -> str:
+    """The checks of the module docstring; an empty string when all hold. ``history``:
+    the inputs parts too (not where a run read an input that later changed)."""
     if not (out / "articles.parquet").exists():
         return "" if reference is None else "no tables"  # killed before its first commit
     try:
@@ -107,6 +118,8 @@ def check(out: Path, reference: dict[str, pd.DataFrame] | None) -> str:
             return f"duplicate {name} rows"
     if reference is None:
         return ""
+    if not history:
+        return _same_tables(tables, reference)
     # each finished run wrote one inputs part (a run whose rows equal an earlier run's
     # writes the same part): in each, an input once, and every input in one of them; an
     # input is its path and the article it gave (two folders may hold one relative path)
@@ -133,11 +146,117 @@ def check(out: Path, reference: dict[str, pd.DataFrame] | None) -> str:
     extracted = tables["inputs"].query("status == 'new'").groupby(["source", "article_id"]).size()
     if len(extracted) and extracted.max() > 1:
         return "an input was extracted twice"
+    return _same_tables(tables, reference)
+
+
+def _same_tables(tables: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame]) -> str:
     for name in ("articles", *FACT_TABLES):
         got, want = tables[name], reference[name]
         if not got.equals(want):
             return f"{name}: {len(got)} rows, the clean run has {len(want)}"
     return ""
+
+
+def _copy_clean(work: Path, name: str) -> Path:
+    out = work / name
+    shutil.copytree(work / "ref_a", out)
+    return out
+
+
+def foreign_part(work: Path, a: Path, ref: dict[str, pd.DataFrame], rng: random.Random) -> str:
+    """A part file someone else put in a table folder: kept byte for byte, the run stops
+    with a message; once it is gone, a run gives the clean tables."""
+    out = _copy_clean(work, "foreign")
+    foreign = out / "prices.parquet" / "part-00000-theirs.parquet"
+    pq.write_table(pa.table({"note": ["not written by cartfacts"]}), foreign)
+    before = foreign.read_bytes()
+    done = subprocess.run(command([a], out), capture_output=True, text=True)
+    if done.returncode == 0:
+        return "a run into a folder holding someone else's part went on"
+    if not foreign.exists() or foreign.read_bytes() != before:
+        return "someone else's part was deleted or rewritten"
+    if str(foreign) not in done.stderr:
+        return f"the message does not name it: {done.stderr.strip()[-200:]}"
+    foreign.unlink()
+    run_to_end([a], out)
+    return check(out, ref)
+
+
+def damaged_parts(work: Path, a: Path, ref: dict[str, pd.DataFrame], rng: random.Random) -> str:
+    """A fact part truncated to half and another deleted: a run repairs both."""
+    out = _copy_clean(work, "damaged")
+    prices = sorted((out / "prices.parquet").glob("*.parquet"))
+    dates = sorted((out / "dates.parquet").glob("*.parquet"))
+    if not prices or not dates:
+        return "no parts to damage"
+    victim = rng.choice(prices)
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    rng.choice(dates).unlink()
+    run_to_end([a], out)
+    return check(out, ref)
+
+
+def symlink_swap(work: Path, a: Path, ref: dict[str, pd.DataFrame], rng: random.Random) -> str:
+    """An input subfolder swapped for a symlink to a folder outside the input, between
+    two runs: nothing of the outside folder is read."""
+    inputs, outside = work / "swap-in", work / "outside"
+    (inputs / "sub").mkdir(parents=True)
+    outside.mkdir()
+    for i, path in enumerate(sorted(a.glob("*.txt"))[:20]):
+        shutil.copy(path, inputs / "sub" / path.name if i % 2 else inputs / path.name)
+    marker = "Outsidefile Zebracorn Hospital"
+    (outside / "secret.txt").write_text(f"A page no run may read: {marker}.\n", encoding="utf-8")
+    out = work / "swap-out"
+    run_to_end([inputs], out)
+    shutil.rmtree(inputs / "sub")
+    (inputs / "sub").symlink_to(outside, target_is_directory=True)
+    run_to_end([inputs], out)
+    tables = pipeline.load(out)
+    if tables["articles"]["source"].astype(str).str.contains("secret").any():
+        return "a file outside the input was read"
+    if (tables["hospitals"]["text"].astype(str) == marker).any():
+        return "a fact from outside the input"
+    return ""
+
+
+def error_row_replaced(
+    work: Path, a: Path, ref: dict[str, pd.DataFrame], rng: random.Random
+) -> str:
+    """An input that cannot be read (a FIFO where a file was: an error row), then reads
+    again: killed runs while its row is replaced, then a run to the end, give the clean
+    run's tables (a file whose bytes changed is another article, kept as such)."""
+    out = work / "error-rows"
+    victim = sorted(a.glob("*.txt"))[rng.randrange(len(list(a.glob("*.txt"))))]
+    text = victim.read_bytes()
+    try:
+        victim.unlink()
+        os.mkfifo(victim)  # not a regular file: unread, an error row by its name
+        run_to_end([a], out)
+        if "error" not in set(pipeline.load(out)["articles"].get("status", [])):
+            return "the unread input gave no error row"
+    finally:
+        victim.unlink(missing_ok=True)
+        victim.write_bytes(text)
+    for _ in range(3):
+        proc = subprocess.Popen(command([a], out), stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=rng.uniform(1.0, 4.0))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        problem = check(out, None)
+        if problem:
+            return f"after a kill: {problem}"
+    run_to_end([a], out)
+    return check(out, ref, history=False)  # (an inputs part keeps the failed read)
+
+
+FAULTS = (
+    ("someone else's part in a table folder", foreign_part),
+    ("a truncated and a deleted fact part", damaged_parts),
+    ("an input subfolder swapped for a symlink", symlink_swap),
+    ("an error row replaced, with kills", error_row_replaced),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
         # the two runs may go in either order; each input is in inputs once
         problem = problem or check(out, ref_ab)
         report("runs of A and B together (--wait)", time.perf_counter() - started, problem)
+
+        for step, fault in FAULTS:
+            started = time.perf_counter()
+            problem = fault(work, a, ref_a, rng)
+            report(step, time.perf_counter() - started, problem)
         return 1 if failures else 0
 
 
