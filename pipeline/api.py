@@ -214,8 +214,9 @@ def run(
         require()
     rules = check_rules(patterns)  # every pattern file valid before anything is touched
     writable_output(target)
-    with locked(target, wait=wait, waiting=waiting):
+    with locked(target, wait=wait, waiting=waiting) as token:
         return _run_locked(
+            token,
             source,
             target,
             rules,
@@ -234,6 +235,7 @@ def run(
 
 
 def _run_locked(
+    token: str,
     source: Path,
     target: Path,
     rules: Rules,
@@ -302,7 +304,7 @@ def _run_locked(
         from .engine.dask import run_batches as dask_batches
 
         summaries = dask_batches(
-            batches(fresh(), batch_size), target, patterns_arg, workers, scheduler
+            batches(fresh(), batch_size), target, patterns_arg, workers, scheduler, token
         )
     else:
         from .engine.local import run_batches as local_batches

@@ -54,6 +54,10 @@ OUTPUT_LOCKED = (
     "another cartfacts run is writing to {path}; wait for it to finish, or use --wait to queue"
 )
 WAITING_FOR_LOCK = "waiting for the run writing to {path} to finish..."
+RUN_GONE = (
+    "not written: the run this batch was for no longer holds the lock of {path} (it ended, "
+    "or another run has started)"
+)
 OUTPUT_NOT_OURS = "{path} is not a cartfacts table folder; refusing to touch it"
 FOREIGN_FILES = (
     "{out} holds files cartfacts did not write, and a run never deletes or rewrites them: "

@@ -88,3 +88,34 @@ def test_missing_dask_is_a_clear_error(corpus, tmp_path, monkeypatch):
     with pytest.raises(CartfactsError, match=r"pip install 'cartfacts\[dask\]'"):
         pipeline.run(corpus, tmp_path / "out", engine="dask")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_lock_file_names_the_run_that_holds_it(tmp_path):
+    from pipeline.write.lock import holds_lock, locked
+
+    with locked(tmp_path) as token:
+        assert holds_lock(tmp_path, token)
+        assert not holds_lock(tmp_path, "0123456789abcdef")  # another run's token
+    assert not holds_lock(tmp_path, token)  # the run ended: nobody holds the lock
+    with locked(tmp_path) as later:
+        assert later != token and not holds_lock(tmp_path, token)
+
+
+def test_a_task_of_a_run_that_is_gone_writes_nothing(tmp_path):
+    """A Dask task of a dead client finishes after the next run took the output: its
+    batch is refused at the commit, and no part of it is left behind."""
+    from pipeline.engine.dask import extract_and_write_task
+    from pipeline.read.ingest import read_articles
+    from pipeline.write.lock import locked
+
+    out = tmp_path / "out"
+    out.mkdir()
+    batch = list(read_articles(CORPUS))[:2]
+    with locked(out) as dead:
+        pass  # the client that held it died
+    with locked(out) as live:
+        with pytest.raises(CartfactsError, match="no longer holds the lock"):
+            extract_and_write_task(batch, str(out), None, dead)
+        assert not [p for p in out.rglob("*") if p.is_file() and p.name != ".cartfacts.lock"]
+        summary = extract_and_write_task(batch, str(out), None, live)  # the live run's own
+        assert sum(summary.facts.values()) > 0 and (out / "articles.parquet").is_dir()

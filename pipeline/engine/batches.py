@@ -19,9 +19,11 @@ from spacy.language import Language
 
 from .. import errors
 from ..build import build_nlp, check_rules, outgrown
+from ..errors import CartfactsError
 from ..nlp.facts import remember_text
 from ..read.ingest import Article
 from ..rules import Rules
+from ..write.lock import holds_lock
 from ..write.rows import doc_rows
 from ..write.tables import FACT_TABLES, SUPERSEDES, commit_parts, stage_part
 
@@ -169,9 +171,13 @@ def batch_part(article_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(article_ids).encode()).hexdigest()[:16]
 
 
-def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
+def write_batch(
+    target: Path, results: Results, rules: str, token: str | None = None
+) -> BatchSummary:
     """Write one batch: a part per fact table first, the articles part last (the commit).
-    ``rules`` is the digest of the rules the facts came from, kept in every part."""
+    ``rules`` is the digest of the rules the facts came from, kept in every part. With
+    ``token`` (work of a run in another process), it commits only while that run holds
+    the output's lock."""
     part = batch_part(a.article_id for a, _ in results)
     counts = {}
     staged = []
@@ -184,6 +190,10 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
     replaced = sorted(a.replaces for a, _ in results if a.replaces)
     extra = {SUPERSEDES: json.dumps(replaced)} if replaced else None
     staged.append(stage_part(target, "articles", articles, part, rules=rules, metadata=extra))
+    if token is not None and not holds_lock(target, token):
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise CartfactsError(errors.RUN_GONE.format(path=target))
     commit_parts(staged)  # every file written first; then facts, then articles, renamed
     prices = [row for _, r in results for row in r["prices"] if row.get("kind") == "price"]
     return BatchSummary(
@@ -197,8 +207,14 @@ def write_batch(target: Path, results: Results, rules: str) -> BatchSummary:
 
 
 def extract_and_write(
-    articles: list[Article], target: Path, patterns: str | None, timeout: float | None = None
+    articles: list[Article],
+    target: Path,
+    patterns: str | None,
+    timeout: float | None = None,
+    token: str | None = None,
 ) -> BatchSummary:
-    """Extract one batch and write it, with the rules now in ``patterns``."""
+    """Extract one batch and write it, with the rules now in ``patterns`` (``token``: see
+    write_batch)."""
     rules = check_rules(patterns)
-    return write_batch(target, process_batch(articles, patterns, rules, timeout), rules.digest)
+    results = process_batch(articles, patterns, rules, timeout)
+    return write_batch(target, results, rules.digest, token)

@@ -27,9 +27,13 @@ IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT = "10s"
 
 
-def extract_and_write_task(batch: list[Any], target: str, patterns: str | None) -> Any:
-    """The task a worker runs: extract one batch and write its part files."""
-    return extract_and_write(batch, Path(target), patterns)
+def extract_and_write_task(
+    batch: list[Any], target: str, patterns: str | None, token: str | None = None
+) -> Any:
+    """The task a worker runs: extract one batch and write its part files, committing
+    only while the run of ``token`` holds the output's lock (a task of a client that
+    died, or of a run another has followed, writes nothing)."""
+    return extract_and_write(batch, Path(target), patterns, token=token)
 
 
 def require() -> None:
@@ -66,6 +70,7 @@ def run_batches(
     patterns: str | None,
     workers: int,
     scheduler: str | None,
+    token: str | None = None,
 ) -> Iterator[Any]:
     """Submit every batch, keeping a bounded number in flight; yield each batch's
     summary as it completes (completion order: the tables do not depend on it)."""
@@ -82,7 +87,9 @@ def run_batches(
         for batch in batches:
             # pure=False: a batch is a unit of work with side effects, never a cached value
             pending.add(
-                client.submit(extract_and_write_task, batch, str(target), patterns, pure=False)
+                client.submit(
+                    extract_and_write_task, batch, str(target), patterns, token, pure=False
+                )
             )
             in_flight += 1
             if in_flight >= limit:
