@@ -33,6 +33,7 @@ from .write.tables import (
     part_names,
     read_table,
     remove_part,
+    schema,
     table_dir,
     write_part,
 )
@@ -337,20 +338,30 @@ def _run_locked(
 
 
 def load(
-    out: str | Path = "outputs", *, distinct: bool = False, claims: bool = False
+    out: str | Path = "outputs",
+    *,
+    distinct: bool = False,
+    claims: bool = False,
+    texts: bool = True,
 ) -> dict[str, Any]:
     """Every table of an output folder as a pandas DataFrame, keyed by table name, with
     ``articles.published`` as datetime64 (so ``.dt.year`` works, as a DATE does in DuckDB
     and polars). With ``distinct``, each fact table has one row per distinct fact per
     article, with its ``mentions`` count and first evidence (views.distinct). With
     ``claims``, a ``claims`` table too: each distinct price or rate claim across articles,
-    with how many articles and sites state it and where sources disagree (views.claims)."""
+    with how many articles and sites state it and where sources disagree (views.claims).
+    With ``texts=False``, without the article texts and the sentences of fact rows
+    (products keep theirs, which name reviews quote): what a large folder's overview needs
+    (``write.tables.part_texts`` reads the texts of one batch)."""
     import pandas as pd
 
     folder = Path(out)
     if not table_dir(folder, "articles").is_dir():
         raise CartfactsError(errors.NO_TABLES.format(path=folder))
-    tables = {table: read_table(folder, table).to_pandas() for table in TABLES}
+    tables = {
+        table: read_table(folder, table, None if texts else _light_columns(table)).to_pandas()
+        for table in TABLES
+    }
     articles = tables["articles"]
     articles["published"] = pd.to_datetime(articles["published"])
     if claims:
@@ -364,6 +375,11 @@ def load(
     if claims:
         tables["claims"] = found
     return tables
+
+
+def _light_columns(table: str) -> list[str]:
+    heavy = {"text"} if table == "articles" else set() if table == "products" else {"sentence"}
+    return [c for c in schema(table).names if c not in heavy]
 
 
 # a resolved name this close to the threshold is listed for review too

@@ -8,14 +8,17 @@ from __future__ import annotations
 import html
 import io
 import warnings
-from functools import lru_cache
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .api import load
+from .build import outgrown
+from .write.tables import committed_parts, part_texts
 
 COLOURS = {
     "products": "#b8e0d2",
@@ -100,11 +103,20 @@ def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:
 REVIEW_KEY = "review"
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    import spacy
+# the blank pipeline that cuts article pages into tokens, and its vocabulary's size when
+# built: every page's words are interned in it, so it is built afresh past PAGE_VOCAB new
+# strings (an archive's words would all be kept)
+_BLANK: list[Any] = []
+PAGE_VOCAB = 50_000
 
-    return spacy.blank("en")
+
+def _tokenizer() -> Any:
+    if not _BLANK or outgrown(_BLANK[0], _BLANK[1], PAGE_VOCAB):
+        import spacy
+
+        nlp = spacy.blank("en")
+        _BLANK[:] = [nlp, len(nlp.vocab.strings)]
+    return _BLANK[0]
 
 
 def _svg(fig: Any) -> str:
@@ -259,7 +271,10 @@ def write_report(
     from .api import unresolved_names
     from .views import distinct, product_summary
 
-    tables = load(out)
+    # (no article texts and no fact sentences: a page reads its articles' texts from their
+    # batch parts, so memory holds one page's texts, not the archive's)
+    tables = load(out, texts=False)
+    texts = _Texts(Path(out))
     index = Path(target) if target else Path(out) / "report" / "index.html"
     folder = index.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -293,6 +308,7 @@ def write_report(
         sections = []
         for art in chunk:
             pages[art["article_id"]] = names[n]
+            art["text"] = texts.of(art["article_id"])
             sections.append(_article_section(art, by_article.get(art["article_id"], [])))
         nav = (
             f"<nav><a href='{index.name}'>index</a>"
@@ -312,6 +328,32 @@ def write_report(
         encoding="utf-8",
     )
     return index
+
+
+class _Texts:
+    """Article texts by id, read a batch part at a time and kept for the last few parts
+    (pages in source order mostly follow the parts, which hold batches of sources in
+    order)."""
+
+    KEPT = 4
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.part_of = {
+            aid: file.name
+            for file in committed_parts(out, "articles")
+            for aid in pq.read_table(file, columns=["article_id"]).column(0).to_pylist()
+        }
+        self.kept: OrderedDict[str, dict[str, str]] = OrderedDict()
+
+    def of(self, article_id: str) -> str:
+        part = self.part_of[article_id]
+        if part not in self.kept:
+            if len(self.kept) >= self.KEPT:
+                self.kept.popitem(last=False)
+            self.kept[part] = part_texts(self.out, part)
+        self.kept.move_to_end(part)
+        return self.kept[part][article_id]
 
 
 def _legend() -> str:

@@ -392,18 +392,32 @@ def _find_obsolete(folder: Path, names: list[str]) -> frozenset[str]:
     return frozenset(obsolete)
 
 
-def read_table(out: Path, table: str) -> pa.Table:
-    """A whole table, from its committed parts (committed_parts)."""
+def read_table(out: Path, table: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """A whole table, from its committed parts (committed_parts); ``columns``: only
+    those (the rest is never read)."""
+    whole = schema(table)
+    wanted = whole if columns is None else pa.schema([whole.field(c) for c in columns])
     files = committed_parts(out, table)
     if not files:
-        return schema(table).empty_table()
-    parts = [read_part(f, schema(table)) for f in files]
-    return pa.concat_tables(parts).replace_schema_metadata(schema(table).metadata)
+        return wanted.empty_table()
+    parts = [read_part(f, wanted) for f in files]
+    return pa.concat_tables(parts).replace_schema_metadata(whole.metadata)
+
+
+def part_texts(out: Path, part: str) -> dict[str, str]:
+    """The article texts of one committed articles part, by article id."""
+    data = read_part(
+        table_dir(out, "articles") / part,
+        pa.schema([schema("articles").field(c) for c in ("article_id", "text")]),
+    )
+    return dict(
+        zip(data.column("article_id").to_pylist(), data.column("text").to_pylist(), strict=True)
+    )
 
 
 def read_part(file: Path, as_schema: pa.Schema) -> pa.Table:
-    """One whole part file as ``as_schema`` (columns an older part lacks as nulls)."""
-    return _read_part(file, None, as_schema)
+    """One part file as ``as_schema``: its columns, those an older part lacks as nulls."""
+    return _read_part(file, lambda names: as_schema.names, as_schema)
 
 
 def _read_part(
