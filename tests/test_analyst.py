@@ -114,3 +114,13 @@ def test_the_readme_notebook_snippet_gives_whole_years_and_counts_undated_rows(
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     assert str(namespace["year"].dtype) == "Int64"
     assert "articles with no date" in capsys.readouterr().out
+
+
+def test_load_without_texts_leaves_only_the_heavy_columns_out(out):
+    whole, light = pipeline.load(out), pipeline.load(out, texts=False)
+    assert "text" not in light["articles"] and "sentence" not in light["prices"]
+    assert "sentence" in light["products"]  # name reviews quote it
+    for table, frame in light.items():
+        kept = list(frame.columns)
+        assert kept == [c for c in whole[table].columns if c in kept]
+        assert frame.equals(whole[table][kept]), table
