@@ -817,8 +817,12 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
             best = candidate
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
-    elif _PRICE_SUBJECT.search(before[-90:]):
-        kind = "price"  # "the price after insurance is X": the amount is what it costs
+    elif (subject := _PRICE_SUBJECT.search(before[-90:])) is not None and not (
+        best is not None and best[2] == "other" and best[3] <= len(before[-90:]) - subject.start()
+    ):
+        # "the price after insurance is X": the amount is what it costs (unless its
+        # subject is a cost that is no price: "the incremental cost ... was X")
+        kind = "price"
     elif rules.therapy_after.match(after[:40]):
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[3] <= KIND_REACH:
