@@ -28,7 +28,7 @@ from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
 from ..rules import Rules
-from ..words.chinese import HAN, homophones, load_pinyin, readings
+from ..words.chinese import han_run_start, homophones, load_pinyin, readings
 from .contexts import Anchor, load_contexts
 from .kb import (
     KB,
@@ -428,14 +428,7 @@ class ProductsComponent(RulesComponent):
         out = []
         for m in self.generic_ending.finditer(folded):
             fewest, most = t.chinese_endings[m.group("ending")]
-            lo = m.start()
-            while (
-                lo > 0
-                and m.start() - lo < most
-                and HAN.match(folded[lo - 1])
-                and folded[lo - 1] not in t.chinese_boundary
-            ):
-                lo -= 1
+            lo = han_run_start(folded, m.start(), most, t.chinese_boundary)
             # a head that resolves wins (the best, then the longest); else the longest,
             # since how an unknown name sounds says nothing about where it starts
             best: tuple[tuple[bool, float, int], int, Resolution] | None = None
@@ -961,14 +954,7 @@ def _open_chinese(
     names: set[str] = set()
     out = []
     for m in suffix.finditer(text):
-        start = m.start()
-        while (
-            start > 0
-            and m.start() - start < CHINESE_NAME_LONGEST
-            and HAN.match(text[start - 1])
-            and text[start - 1] not in t.chinese_boundary
-        ):
-            start -= 1
+        start = han_run_start(text, m.start(), CHINESE_NAME_LONGEST, t.chinese_boundary)
         window = text[start : m.start()]
         at = max(
             (window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=-1

@@ -17,6 +17,24 @@ PINYIN_FILE = "pinyin.json"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def han_run_start(text: str, end: int, most: int, boundary: frozenset[str]) -> int:
+    """Where a name ending at ``end`` may start: back over at most ``most`` Chinese
+    characters, not past a boundary character (的, 与, 、) or any other character.
+
+    >>> han_run_start("由澜星生物", 3, 6, frozenset("由的"))
+    1
+    """
+    start = end
+    while (
+        start > 0
+        and end - start < most
+        and HAN.match(text[start - 1])
+        and text[start - 1] not in boundary
+    ):
+        start -= 1
+    return start
+
+
 @lru_cache(maxsize=8)
 def load_variants(patterns: Rules) -> dict[int, str]:
     """The traditional -> simplified character table, one character for one (for
