@@ -157,6 +157,9 @@ class RateRules:
     # most a word between: "did not respond", "failed to achieve a response")
     negation: re.Pattern[str] = re.compile("(?!)")
     negated: re.Pattern[str] = re.compile("(?!)")
+    # a time of its own right after a figure that is no timepoint ("at final follow-up"):
+    # the figure takes none from nearby
+    untimed: re.Pattern[str] = re.compile("(?!)")
     # clause shapes built with the words for people (rates.json "people"): what stands
     # between a figure and the metric it leads, a clause the figure is the subject of, a
     # share of patients, the people a metric phrase names ("patients with a response")
@@ -247,7 +250,12 @@ def load_rates(patterns: Rules) -> RateRules:
         rf"|(?P<s>{fig}){unit})"
     )
     tp = section(data, "timepoint", dict, file=file)
-    check_keys(tp, file=file, allowed={"units", "chinese_units", "not_after"}, required={"units"})
+    check_keys(
+        tp,
+        file=file,
+        allowed={"units", "chinese_units", "not_after", "untimed"},
+        required={"units"},
+    )
     units = {k.lower(): v for k, v in tp["units"].items()}
     zh_units = {str(k): str(v) for k, v in tp.get("chinese_units", {}).items()}
     unit_alt = alternation(list(units))
@@ -308,6 +316,13 @@ def load_rates(patterns: Rules) -> RateRules:
         timepoint_not_after=re.compile(
             r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
             if tp.get("not_after")
+            else "(?!)"
+        ),
+        untimed=re.compile(
+            r"(?i)\s*(?:[(（][^()（）]{0,60}[)）]\s*)?(?:"
+            + alternation(tp.get("untimed", []))
+            + r")\b"
+            if tp.get("untimed")
             else "(?!)"
         ),
         state_leads=frozenset(
@@ -498,6 +513,8 @@ def _timepoint(
 ) -> str | None:
     """The timepoint nearest a figure and its metric ``own``; one written right before
     another metric ("3-year OS rate 58.9% and PFS rate 40.7%") is that metric's."""
+    if rules.untimed.match(sentence, near[1]):
+        return None  # "94% at final follow-up"
     best = None
     reach = TIMEPOINT_REACH + TIMEPOINT_LENGTH
     lo, hi = max(0, near[0] - reach), near[1] + reach
@@ -512,10 +529,53 @@ def _timepoint(
                 continue
         if t.start >= near[1] and _NEXT_CLAUSE.search(sentence, near[1], t.start):
             continue  # "A was 83%, and the 6-month B was 71%": the next clause's
+        if t.end <= near[0] and any(c in sentence[t.end : near[0]] for c in ";；"):
+            continue  # "A=95% at month 3; B=90%": the group before the semicolon's
         distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
         if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
             best = (distance, t.value)
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return _group_timepoint(sentence, near[1], rules, metrics) or _frame_timepoint(
+        sentence, near[0], rules, metrics
+    )
+
+
+def _group_timepoint(sentence: str, end: int, rules: RateRules, metrics: _Spans) -> str | None:
+    """The timepoint that closes the group a figure is in, past a timepoint's reach: a
+    group ends at a semicolon or at the bracket around it ("(ORR=95%, CRR=80% at month
+    3; ...)": both at month 3). A bracket opened after the figure is read through."""
+    depth, stop = 0, len(sentence)
+    for i in range(end, len(sentence)):
+        c = sentence[i]
+        if c in "(（":
+            depth += 1
+        elif c in ")）":
+            depth -= 1
+            if depth < 0:
+                stop = i
+                break
+        elif c in ";；" and depth == 0:
+            stop = i
+            break
+    if stop == len(sentence):
+        return None  # no group: the sentence goes on
+    found = timepoints(sentence, end, stop, rules, metrics)
+    if found and not sentence[found[-1].end : stop].strip(" ,."):
+        return found[-1].value
+    return None
+
+
+def _frame_timepoint(sentence: str, start: int, rules: RateRules, metrics: _Spans) -> str | None:
+    """A timepoint that opens the sentence as its frame ("At two years after infusion,
+    A was 43% and B 64%"): every figure of the sentence is at it."""
+    opening = timepoints(sentence, 0, min(start, TIMEPOINT_LENGTH), rules, metrics)
+    if not opening or sentence[: opening[0].start].strip():
+        return None
+    comma = sentence.find(",", opening[0].end, start)
+    if comma == -1 or metrics.between(opening[0].end, comma):
+        return None
+    return opening[0].value
 
 
 def find_rates(
