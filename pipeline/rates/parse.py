@@ -94,6 +94,9 @@ PHRASE_LONGEST = 80
 TIMEPOINT_REACH = 60
 # the longest timepoint expression ("at twenty-four months")
 TIMEPOINT_LENGTH = 40
+# the most characters from a figure to the end of its group (a semicolon, its bracket):
+# read no further, so a sentence of many figures stays linear
+GROUP_REACH = 200
 
 
 @dataclass(frozen=True)
@@ -546,7 +549,7 @@ def _group_timepoint(sentence: str, end: int, rules: RateRules, metrics: _Spans)
     group ends at a semicolon or at the bracket around it ("(ORR=95%, CRR=80% at month
     3; ...)": both at month 3). A bracket opened after the figure is read through."""
     depth, stop = 0, len(sentence)
-    for i in range(end, len(sentence)):
+    for i in range(end, min(len(sentence), end + GROUP_REACH)):
         c = sentence[i]
         if c in "(（":
             depth += 1
@@ -559,7 +562,7 @@ def _group_timepoint(sentence: str, end: int, rules: RateRules, metrics: _Spans)
             stop = i
             break
     if stop == len(sentence):
-        return None  # no group: the sentence goes on
+        return None  # no group within reach: the sentence goes on
     found = timepoints(sentence, end, stop, rules, metrics)
     if found and not sentence[found[-1].end : stop].strip(" ,."):
         return found[-1].value
