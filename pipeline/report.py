@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from .api import load
 from .build import outgrown
-from .write.tables import committed_parts, part_texts
+from .write.tables import article_ids_by_part, part_texts
 
 COLOURS = {
     "products": "#b8e0d2",
@@ -338,20 +337,15 @@ class _Texts:
     KEPT = 4
 
     def __init__(self, out: Path):
-        self.out = out
-        self.part_of = {
-            aid: file.name
-            for file in committed_parts(out, "articles")
-            for aid in pq.read_table(file, columns=["article_id"]).column(0).to_pylist()
-        }
-        self.kept: OrderedDict[str, dict[str, str]] = OrderedDict()
+        self.part_of = {aid: file for file, ids in article_ids_by_part(out) for aid in ids}
+        self.kept: OrderedDict[Path, dict[str, str]] = OrderedDict()
 
     def of(self, article_id: str) -> str:
         part = self.part_of[article_id]
         if part not in self.kept:
             if len(self.kept) >= self.KEPT:
                 self.kept.popitem(last=False)
-            self.kept[part] = part_texts(self.out, part)
+            self.kept[part] = part_texts(part)
         self.kept.move_to_end(part)
         return self.kept[part][article_id]
 

@@ -818,7 +818,8 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
     elif (subject := _PRICE_SUBJECT.search(before[-90:])) is not None and not (
-        best is not None and best[2] == "other" and best[3] <= len(before[-90:]) - subject.start()
+        # (the subject runs to the amount: a word within it is nearer than its length)
+        best is not None and best[2] == "other" and best[3] <= len(subject.group())
     ):
         # "the price after insurance is X": the amount is what it costs (unless its
         # subject is a cost that is no price: "the incremental cost ... was X")

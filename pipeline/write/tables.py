@@ -396,7 +396,7 @@ def read_table(out: Path, table: str, columns: Sequence[str] | None = None) -> p
     """A whole table, from its committed parts (committed_parts); ``columns``: only
     those (the rest is never read)."""
     whole = schema(table)
-    wanted = whole if columns is None else pa.schema([whole.field(c) for c in columns])
+    wanted = whole if columns is None else columns_schema(table, columns)
     files = committed_parts(out, table)
     if not files:
         return wanted.empty_table()
@@ -404,12 +404,23 @@ def read_table(out: Path, table: str, columns: Sequence[str] | None = None) -> p
     return pa.concat_tables(parts).replace_schema_metadata(whole.metadata)
 
 
-def part_texts(out: Path, part: str) -> dict[str, str]:
-    """The article texts of one committed articles part, by article id."""
-    data = read_part(
-        table_dir(out, "articles") / part,
-        pa.schema([schema("articles").field(c) for c in ("article_id", "text")]),
-    )
+def columns_schema(table: str, columns: Sequence[str]) -> pa.Schema:
+    """The table's schema narrowed to ``columns``, in their order."""
+    whole = schema(table)
+    return pa.schema([whole.field(c) for c in columns])
+
+
+def article_ids_by_part(out: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each committed articles part, in name order, with its article ids (only that
+    column is read: memory stays that of one id column however large the folder)."""
+    ids_only = columns_schema("articles", ["article_id"])
+    for file in committed_parts(out, "articles"):
+        yield file, read_part(file, ids_only).column(0).to_pylist()
+
+
+def part_texts(part: Path) -> dict[str, str]:
+    """The article texts of one articles part, by article id."""
+    data = read_part(part, columns_schema("articles", ["article_id", "text"]))
     return dict(
         zip(data.column("article_id").to_pylist(), data.column("text").to_pylist(), strict=True)
     )
