@@ -1154,20 +1154,16 @@ def _counted_from(
     }
     if not offsets:
         return found
+    ends = sorted(offsets)  # (kept matches do not overlap: one ends before the next)
     out = []
     for match in found:
-        before = next(
-            (
-                end
-                for end in offsets
-                if end <= match.start and _BEFORE_ANCHOR.fullmatch(text, end, match.start)
-            ),
-            None,
-        )
-        if before is None:
+        # only the offset ending nearest before the date can be joined to it (looked up,
+        # not read over: a storm of offsets stays linear)
+        i = bisect_right(ends, match.start) - 1
+        if i < 0 or not _BEFORE_ANCHOR.fullmatch(text, ends[i], match.start):
             out.append(match)
             continue
-        start, groups = offsets[before]
+        start, groups = offsets[ends[i]]
         earlier = groups["dir"].lower() in ("before", "prior to")
         value = _from_date(match.value, groups["offsets"], earlier, rules)
         if value is None:
