@@ -14,6 +14,7 @@ from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
 from ..errors import PatternError
+from ..nlp.tokenizer import LEXEME_ATTRS
 from ..rules import Rules, check_keys, compile_regex
 
 CONTEXTS_FILE = "product_contexts.jsonl"
@@ -40,6 +41,12 @@ class ContextRule:
     label: str
     pattern: list[dict[str, Any]]
     anchor: Anchor
+
+
+# what a pattern token may test: the word itself, its length, and the word attributes
+# the pipeline computes (a blank pipeline has no tags or lemmas, and a new word gets only
+# LEXEME_ATTRS: any other test would quietly never hold)
+_TOKEN_KEYS = LEXEME_ATTRS | {"ORTH", "TEXT", "LENGTH", "OP"}
 
 
 @lru_cache(maxsize=8)
@@ -71,6 +78,16 @@ def load_contexts(patterns: Rules) -> tuple[ContextRule, ...]:
             or not all(isinstance(t, dict) for t in pattern)
         ):
             raise PatternError(file, "expected a list of token objects", line=line, key="pattern")
+        for i, token in enumerate(pattern):
+            unread = sorted(k for k in token if k not in _TOKEN_KEYS)
+            if unread:
+                raise PatternError(
+                    file,
+                    f"token {i} reads {', '.join(unread)}, which the pipeline does not"
+                    f" compute (it computes {', '.join(sorted(_TOKEN_KEYS - {'OP'}))})",
+                    line=line,
+                    key="pattern",
+                )
         for where, regex in _token_regexes(pattern):
             # spaCy compiles these itself: the same check as every rule file's regexes
             compile_regex(regex, file=file, key=f"pattern{where}", line=line)

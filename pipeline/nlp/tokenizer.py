@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.attrs import IDS
 from spacy.language import Language, create_tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 # spaCy's affix splitting is quadratic in the length of a whitespace-free run of
 # punctuation (12,000 characters took 25 s); a run longer than this stays one token.
@@ -31,6 +33,36 @@ def guard_long_tokens(tokenizer: Any) -> None:
         return len(text) > LONGEST_TOKEN or previous(text) is not None
 
     tokenizer.token_match = token_match
+
+
+# The word attributes that our code and token patterns (patterns/product_contexts.jsonl)
+# read. spaCy computes some twenty for every new word it meets, with a Python function
+# each (its shape, prefix and suffix are new strings too); those we never read took a
+# fifth of the tokenizer's time on text with new words. A token pattern that asks for
+# another one is refused when the rules load (names.contexts). LANG is spaCy's own:
+# ``vocab.lang`` reads it.
+LEXEME_ATTRS = frozenset(
+    {
+        "LANG",
+        "LOWER",
+        "IS_ALPHA",
+        "IS_DIGIT",
+        "IS_LOWER",
+        "IS_PUNCT",
+        "IS_SPACE",
+        "IS_STOP",
+        "IS_TITLE",
+        "IS_UPPER",
+        "LIKE_NUM",
+    }
+)
+
+
+def keep_lexeme_attrs(vocab: Vocab) -> None:
+    """Compute only LEXEME_ATTRS for each new word of ``vocab`` (the others read 0)."""
+    kept = {IDS[name] for name in LEXEME_ATTRS}
+    getters = vocab.lex_attr_getters  # type: ignore[attr-defined]
+    vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in kept}  # type: ignore[attr-defined]
 
 
 # an opening bracket glued to the word before it: "Carteyva(R)", "CT053[5]" (a mark or a
@@ -128,6 +160,7 @@ def make_tokenizer() -> Callable[[Language], CachingTokenizer]:
     """The language's own tokenizer, guarded and wrapped in the cache."""
 
     def create(nlp: Language) -> CachingTokenizer:
+        keep_lexeme_attrs(nlp.vocab)
         tokenizer = create_tokenizer()(nlp)
         split_glued_brackets(nlp, tokenizer)
         guard_long_tokens(tokenizer)
@@ -214,6 +247,7 @@ def make_chinese_tokenizer() -> Callable[[Language], ChineseTokenizer]:
     """Chinese characters one by one, other runs by the English tokenizer."""
 
     def create(nlp: Language) -> ChineseTokenizer:
+        keep_lexeme_attrs(nlp.vocab)
         english = spacy.blank(
             "en", config={"nlp": {"tokenizer": {"@tokenizers": "cartfacts.tokenizer.v1"}}}
         )

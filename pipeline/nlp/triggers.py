@@ -53,7 +53,9 @@ class Questions:
         return found
 
     def __call__(self, text: str) -> bool:
-        return bool(self.which(text))
+        # the flag of a new word: asked once per word, so nothing is remembered (which
+        # questions said yes is asked again only for the few flagged words)
+        return any(ask(text) for ask in self.asks)
 
 
 def _questions(vocab: Vocab) -> Questions | None:
