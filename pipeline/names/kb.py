@@ -114,6 +114,9 @@ class KB:
     company_aliases_cs: dict[str, str] = field(default_factory=dict)
     chinese_names: dict[str, str] = field(default_factory=dict)  # chinese -> product/company id
     company_first_forms: frozenset[str] = frozenset()
+    # the companies a spelling may be scored against, by how it starts (Company.starts):
+    # a spelling is compared with those only, not with every company
+    companies_by_start: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # str.translate table: traditional Chinese characters -> simplified (zh_variants.json)
     t2s: dict[int, str] = field(default_factory=dict)
 
@@ -183,6 +186,11 @@ def load_kb(patterns: Rules) -> KB:
         for form in c.forms
         for start in (form[:3], consonant_start(form))
     )
+    by_start: dict[str, list[str]] = {}
+    for c in companies.values():
+        for start in sorted(c.starts):
+            by_start.setdefault(start, []).append(c.id)
+    kb.companies_by_start = {start: tuple(ids) for start, ids in by_start.items()}
     return kb
 
 
@@ -647,9 +655,8 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
     words = split_words(core)
     opening = {letters[:3], consonant_start(letters)}
     scored: list[tuple[str, float]] = []
-    for c in kb.companies.values():
-        if not opening & c.starts:
-            continue
+    ids = sorted({cid for start in opening for cid in kb.companies_by_start.get(start, ())})
+    for c in (kb.companies[cid] for cid in ids):
         best = _best_form(letters, c.forms)
         if len(c.parts) == 1:
             best = max(best, max(part_scores([letters], c.parts[0], t).values()))
