@@ -13,8 +13,11 @@ import json
 import os
 import re
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +211,55 @@ def to_arrow(
         unknown = set(row) - set(names)
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
-    columns = {name: [row.get(name) for row in rows] for name in names}
-    return pa.table(columns, schema=schema(table, rules, metadata))
+    full = schema(table, rules, metadata)
+    columns = [arrow_column([row.get(f.name) for row in rows], f.type, f.name) for f in full]
+    return pa.Table.from_arrays(columns, schema=full)
+
+
+_EPOCH = date(1970, 1, 1)
+# the Python array codes of the fixed-width column types (date32: days since 1970)
+_FIXED = {pa.int32(): "i", pa.float64(): "d", pa.date32(): "i"}
+
+
+def arrow_column(values: Sequence[Any], type: pa.DataType, name: str = "") -> pa.Array:
+    """One column of ``type`` (string, int32, double, bool, date32; None is null), the
+    same array ``pa.array(values, type)`` gives, built from its buffers: ``pa.array``
+    imports pandas (60 MB and 0.3 s a process) to ask whether the values are a pandas
+    object, and writing tables needs nothing of pandas. A value of the wrong type is a
+    TypeError naming the column, as with ``pa.array``."""
+    n = len(values)
+    valid = [v is not None for v in values]
+    nulls = n - sum(valid)
+    bitmap = pa.py_buffer(_bits(valid)) if nulls else None
+    try:
+        if type == pa.string():
+            data = [b"" if v is None else v.encode("utf-8") for v in values]
+            offsets = array("i", accumulate(map(len, data), initial=0))
+            buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+        elif type == pa.bool_():
+            buffers = [bitmap, pa.py_buffer(_bits([v is True for v in values]))]
+            if any(v is not None and not isinstance(v, bool) for v in values):
+                raise TypeError("expected bool")
+        elif type == pa.date32():
+            days = array("i", [0 if v is None else (v - _EPOCH).days for v in values])
+            buffers = [bitmap, pa.py_buffer(days)]
+        elif type in _FIXED:
+            fixed = array(_FIXED[type], [0 if v is None else v for v in values])
+            buffers = [bitmap, pa.py_buffer(fixed)]
+        else:
+            return pa.array(values, type=type)
+    except (AttributeError, TypeError, OverflowError) as exc:
+        raise TypeError(f"column {name}: {type} expected ({exc})") from None
+    return pa.Array.from_buffers(type, n, buffers, null_count=nulls)
+
+
+def _bits(flags: Sequence[bool]) -> bytes:
+    """Flags packed into Arrow's bitmap: eight a byte, the first in the lowest bit."""
+    out = bytearray((len(flags) + 7) // 8)
+    for i, flag in enumerate(flags):
+        if flag:
+            out[i >> 3] |= 1 << (i & 7)
+    return bytes(out)
 
 
 def table_dir(out: Path, table: str) -> Path:
@@ -438,11 +488,29 @@ def _read_part(
 ) -> pa.Table:
     """One part file, the columns ``pick`` chooses from those it holds (all: None); a
     part that cannot be read is an error naming it (``cartfacts verify`` says more)."""
+    # (pq.read_table goes through pyarrow.dataset, which imports pandas: 60 MB and 0.3 s
+    # for a run that needs nothing of it)
     try:
-        columns = pick(pq.read_schema(file).names) if pick is not None else None
-        return pq.read_table(file, columns=columns, schema=as_schema)
+        with pq.ParquetFile(file) as part:
+            held = part.schema_arrow.names
+            columns = pick(held) if pick is not None else None
+            table = part.read(
+                columns=None if columns is None else [c for c in columns if c in held]
+            )
+        return table if as_schema is None else _conform(table, as_schema)
     except (OSError, pa.ArrowException) as exc:
         raise CartfactsError(errors.PART_UNREADABLE.format(path=file, detail=exc)) from None
+
+
+def _conform(table: pa.Table, as_schema: pa.Schema) -> pa.Table:
+    """``table`` with the columns of ``as_schema``, in its order and types; a column it
+    lacks (a part written before the column was added) is all nulls."""
+    held = set(table.column_names)
+    columns = [
+        table.column(f.name).cast(f.type) if f.name in held else pa.nulls(len(table), f.type)
+        for f in as_schema
+    ]
+    return pa.Table.from_arrays(columns, schema=as_schema)
 
 
 # the names of the part files a run writes: a batch's (a hash of its article ids), a
