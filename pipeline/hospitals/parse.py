@@ -798,7 +798,40 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
             owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
     if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
         keep += 1  # "University of Pennsylvania's": the owner of the name after it
+    elif _owner_of_name(words[keep:], rules):
+        keep += 1  # "Emory's Winship Cancer Institute": the hospital has a name of its own
     return len(" ".join(words[:keep])) + (1 if keep else 0)
+
+
+# words that name a kind of institution, not one institution
+_INSTITUTION_WORDS = frozenset({"college", "university", "school", "academy", "research"})
+
+
+def _owner_of_name(words: list[str], rules: HospitalRules) -> bool:
+    """Whether the first word is a one-word owner in the possessive before a name that
+    has a proper word of its own ("Stanford's Lucile Packard Children's Hospital"), not
+    one that needs its owner ("Fudan's Affiliated Hospital") nor a name of its own that
+    starts so ("King's College Hospital", "Children's Mercy Hospital").
+
+    >>> r = default_hospitals()
+    >>> _owner_of_name("Emory's Winship Cancer Institute".split(), r)
+    True
+    >>> _owner_of_name("King's College Hospital".split(), r), _owner_of_name("Duke's Cancer Institute".split(), r)
+    (False, False)
+    """
+    if len(words) < 3 or words[0][-2:] not in ("'s", "’s") or words[0].lower() in rules.generic:
+        return False
+    rest = words[1:-1]
+    if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
+        return False  # "Guy's and St Thomas' Hospital": one name
+    kinds = rules.generic | _INSTITUTION_WORDS | {w for h in rules.heads for w in h.split()}
+    return any(
+        w[:1].isupper()
+        and w[-2:] not in ("'s", "’s")
+        and w.lower() not in kinds
+        and w.lower() not in rules.ordinals
+        for w in rest
+    )
 
 
 def _university_named(words: list[str], of: int) -> bool:
