@@ -62,7 +62,7 @@ class HospitalsComponent(RulesComponent):
             (start, end)
             for start, end in hits(doc, self.lower_trigger)
             if any(
-                end in (m.end("head"), m.end("ordinal"))
+                end in (m.end("head"), m.end("ordinal"), m.end("owned"))
                 for m in lower_head.finditer(text, max(0, start - 80), end + 40)
             )
         ]

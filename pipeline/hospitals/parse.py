@@ -191,6 +191,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     )
     # the word that triggers reading a name: a head's last word, or a lead head's first
     lead_first = alternation(sorted({h.split()[0] for h in lead_heads})) if lead_heads else "(?!)"
+    ordinal_words = alternation([o for o in data["ordinals"] if o.isalpha()])
+    owner_before = "|".join(
+        f"(?<={parent}{mark}s )" for parent in ("University", "College") for mark in "'’"
+    )
     rules = HospitalRules(
         mention=mention,
         heads=tuple(h.lower() for h in heads),
@@ -200,10 +204,13 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"
             # "the first affiliated hospital of Zhejiang University": an ordinal name of a
             # capitalised parent
-            rf"|\b(?P<ordinal>(?:{alternation([o for o in data['ordinals'] if o.isalpha()])})"
+            rf"|\b(?P<ordinal>(?:{ordinal_words})"
             rf"\s+(?:affiliated\s+)?(?:people's\s+)?(?:{head.lower()}))\s+of\s+(?:the\s+)?"
             # (of a parent in capitals, or in lower case too: "... of zhejiang university")
             rf"(?:[A-Z]|(?P<lparent>(?:[a-z][\w'’-]*\s+){{1,4}}?(?:{phead.lower()}))\b)"
+            # "Soochow University's first affiliated hospital": the parent before it
+            rf"|(?:{owner_before})(?P<owned>(?:{ordinal_words})\s+(?:affiliated\s+)?"
+            rf"(?:people's\s+)?(?:{head.lower()}))\b"
         ),
         lower_parent=re.compile(
             rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
@@ -660,7 +667,7 @@ def _case_repaired(
     edits: list[tuple[int, int]] = []
     for lo, hi in windows:
         for m in rules.lower_head.finditer(text, lo, hi):
-            edits.append(m.span("head") if m.group("head") else m.span("ordinal"))
+            edits.append(m.span(next(g for g in ("head", "ordinal", "owned") if m.group(g))))
             if m.group("lparent"):
                 edits.append(m.span("lparent"))
         for m in rules.lower_parent.finditer(text, lo, hi):
