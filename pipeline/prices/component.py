@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
-from ..nlp.link import link_product, resolved_products
+from ..nlp.link import Mention, link_product, resolved_products
 from ..nlp.scan import widen
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register
@@ -84,9 +84,15 @@ class PricesComponent(RulesComponent):
                 values = dict(previous[1])
                 rule = "money.bracketed"
             else:
-                c = classify(sentence, money.start - s0, money.end - s0, self.rules)
                 product, source = link_product(
                     products, s0, s1, money.start, text=text, figures=figures[bounds]
+                )
+                c = classify(
+                    sentence,
+                    money.start - s0,
+                    money.end - s0,
+                    self.rules,
+                    _after_name(products, text, money.start),
                 )
                 values = {
                     "kind": c.kind,
@@ -128,6 +134,17 @@ class PricesComponent(RulesComponent):
             add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
             previous = (money, values)
         return doc
+
+
+# an opening bracket after a name: "Yescarta ($373,000)"
+_OPENING = re.compile(r"\s?[(（]\s?")
+
+
+def _after_name(products: list[Mention], text: str, start: int) -> bool:
+    """Whether the amount at ``start`` opens a bracket right after a product's name."""
+    return any(
+        0 < start - end <= 3 and _OPENING.fullmatch(text, end, start) for _, end, _ in products
+    )
 
 
 @Language.factory("cartfacts_prices", default_config={"patterns": ""}, requires=["doc._.cartfacts"])

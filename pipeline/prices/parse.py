@@ -764,8 +764,12 @@ def _names_therapy(therapy: re.Pattern[str], sentence: str) -> bool:
     return therapy.search(sentence) is not None
 
 
-def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classification:
-    """kind, per and qualifier of the amount at sentence[start:end], from nearby words."""
+def classify(
+    sentence: str, start: int, end: int, rules: MoneyRules, product: bool = False
+) -> Classification:
+    """kind, per and qualifier of the amount at sentence[start:end], from nearby words.
+    ``product``: the amount stands in brackets right after a product's name, so with no
+    word that says what it is, it is that product's price ("Yescarta ($373,000) and ...")."""
     # only the words near the amount count: slicing the whole sentence per amount made a
     # sentence of thousands of amounts quadratic
     before, after = sentence[max(0, start - NEAR) : start], sentence[end : end + NEAR]
@@ -828,7 +832,7 @@ def classify(sentence: str, start: int, end: int, rules: MoneyRules) -> Classifi
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[3] <= KIND_REACH:
         kind = best[2]
-    elif per is not None or _names_therapy(rules.therapy, sentence):
+    elif per is not None or product or _names_therapy(rules.therapy, sentence):
         kind = "price"
     else:
         kind = "other"
