@@ -285,7 +285,9 @@ def load_rates(patterns: Rules) -> RateRules:
         State(
             str(item["metric"]),
             tuple(
-                re.compile(r"(?i)(?<![A-Za-z])(?:" + alternation(group) + ")")
+                # (a word may go on: "respond" holds "responded", not "respondents",
+                # the people a survey asked)
+                re.compile(r"(?i)(?<![A-Za-z])(?:" + alternation(group) + r")(?!ents?\b)")
                 for group in item["all"]
             ),
             bool(item.get("negated", False)),
