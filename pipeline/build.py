@@ -54,7 +54,7 @@ COMPONENTS = (
 # their lexeme and tokenizer cache entry: 40 MB). Each renewal costs about 0.5 s (building,
 # then tokenizing with a cold cache for a while); news brings some 70 new strings an
 # article, so this is one renewal per 1,400 articles.
-VOCAB_GROWTH = 100_000
+VOCAB_GROWTH = 60_000
 
 
 def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:

@@ -170,6 +170,8 @@ class RateRules:
     predicate: re.Pattern[str] = re.compile("(?!)")
     share_of_patients: re.Pattern[str] = re.compile("(?!)")
     who_had: re.Pattern[str] = re.compile("(?!)")
+    # what follows a word that describes the people ("relapsed or refractory patients")
+    describes: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -340,6 +342,7 @@ def load_rates(patterns: Rules) -> RateRules:
         predicate=re.compile(_PREDICATE.format(people=people)),
         share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
         who_had=re.compile(_WHO_HAD.format(people=people)),
+        describes=re.compile(_DESCRIBES.format(people=people)),
     )
 
 
@@ -610,7 +613,12 @@ def find_rates(
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
     metrics = _restated(metrics, sentence)
-    labelled = _Spans(metrics + [b for b in blockers if not inside.covering(b[0])])
+    blockers = [
+        b
+        for b in blockers
+        if not inside.covering(b[0]) and not rules.describes.match(sentence, b[1])
+    ]
+    labelled = _Spans(metrics + blockers)
     indications = _Spans(rules.indications.find(sentence))
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
@@ -885,10 +893,17 @@ _PREDICATE = (
     r"saw|experienced|reached|attained|did|are|is|lived|survived|responded|respond|stayed|"
     r"went|continued|became)\b"
 )
-# "58% high-risk patients": a share of the patients, not what happened to them
-_SHARE_OF_PATIENTS = r"(?i)^\s*(?:[\w-]+\s+){{1,3}}?(?:{people})\b"
+# "58% high-risk patients": a share of the patients, not what happened to them ("44% in
+# younger patients" is a rate among them)
+_SHARE_OF_PATIENTS = r"(?i)^\s*(?!(?:in|among|across|for)\s)(?:[\w-]+\s+){{1,3}}?(?:{people})\b"
 # "among responders": the people a figure is about, not its metric
 _AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?$")
+# "relapsed/refractory B-ALL patients", "relapsed or refractory disease": a word before
+# the people or their disease describes them; it is not what a figure measures
+_DESCRIBES = (
+    r"(?i)(?:\s*(?:/|,|\bor\b|\band\b)\s*[\w-]+)?\s+(?:[\w/-]+\s+){{0,3}}?"
+    r"(?:{people}|disease|cancers?|lymphomas?|leukaemias?|leukemias?|myelomas?)\b"
+)
 # "patients with a complete response": people named by what they had
 _WHO_HAD = (
     r"(?i)\b(?:{people}|those)\s+"
