@@ -884,6 +884,7 @@ class ProductsComponent(RulesComponent):
                 )
         found.extend(self._chinese_companies(doc_text))
         found.extend(_open_chinese(doc_text, found, self.open_chinese, self.kb.translit))
+        found.extend(_bare_chinese(doc_text, found, self.kb.translit))
         found.extend(self._lower_companies(doc_text))
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found), near
@@ -1110,6 +1111,66 @@ def _chinese_company_names(kb: KB) -> tuple[dict[str, str], dict[str, str]]:
         stem: next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1 and stem not in names
     }
     return names, unique
+
+
+# 公司 (company) right after a Chinese character: a name may stand before it with no
+# industry word (由X公司研发)
+_BARE_COMPANY = re.compile(r"(?<=[\u4e00-\u9fff])公司")
+BARE_NAME_SHORTEST = 3
+# a punctuation mark or a blank: where a name may start
+_MARK = re.compile(r"[\s\u3000-\u303f\uff00-\uffef,.;:!?\"'“”‘’()]")
+
+
+def _bare_chinese(text: str, found: list[Mention], t: Translit) -> list[Mention]:
+    """Companies outside the knowledge base named by 公司 alone (由博X公司开发): three or
+    four Han characters right after a boundary character (由, 与, 的, a mark; not a
+    digit: 7月加入公司), a place before them aside, none of the words that are no name
+    (该, 一家, 上市) and no verb at their end (加入公司). Two
+    characters before 公司 are most often a word (美国公司, 有关公司), so they name none.
+    Without a boundary that near, a clause may run into the name, so none is read.
+
+    >>> from pipeline.rules import load_patterns
+    >>> from pipeline.names.translit import load_translit
+    >>> t = load_translit(load_patterns())
+    >>> [(m.text, m.product_id) for m in _bare_chinese("由澜星泰公司开发，该公司称", [], t)]
+    [('澜星泰公司', 'open:澜星泰')]
+    """
+    if "公司" not in text:
+        return []
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for m in _BARE_COMPANY.finditer(text):
+        start = han_run_start(text, m.start(), CHINESE_NAME_MOST + 1, t.chinese_boundary)
+        window = text[start : m.start()]
+        at = max((window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=0)
+        core = window[at:]
+        if (
+            len(window) > CHINESE_NAME_MOST
+            or len(core) < BARE_NAME_SHORTEST
+            or any(core.startswith(w) for w in t.open_chinese_not_names)
+            or any(core.endswith(w) for w in t.industry_words)
+            or core.endswith(t.open_chinese_not_ends)
+            or (
+                start > 0
+                and text[start - 1] not in t.chinese_boundary
+                and not _MARK.match(text[start - 1])
+            )
+            or any(s < m.end() and start < e for s, e in taken)
+        ):
+            continue
+        begin = start + at
+        out.append(
+            Mention(
+                begin,
+                m.end(),
+                text[begin : m.end()],
+                "company.open",
+                OPEN_PREFIX + core,
+                "open",
+                0.0,
+            )
+        )
+    return out
 
 
 NameFinder = tuple[re.Pattern[str], dict[str, str], str, str]  # regex, name -> id, rule, method

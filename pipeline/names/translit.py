@@ -89,6 +89,8 @@ class Translit:
     # and words before an industry word that name no company (中国生物科技公司)
     open_chinese_places: tuple[str, ...] = ()
     open_chinese_not_names: frozenset[str] = frozenset()
+    # words that end no company's name before 公司: verbs of a clause (加入公司, 收购公司)
+    open_chinese_not_ends: tuple[str, ...] = ()
     # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
     therapy_words: tuple[str, ...] = ()
 
@@ -121,7 +123,14 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         open_spec,
         file=file,
-        allowed={"ends", "not_in_name", "leading", "chinese_places", "chinese_not_names"},
+        allowed={
+            "ends",
+            "not_in_name",
+            "leading",
+            "chinese_places",
+            "chinese_not_names",
+            "chinese_not_name_ends",
+        },
         required=set(),
     )
     check_keys(
@@ -233,6 +242,11 @@ def load_translit(patterns: Rules) -> Translit:
                 file=file,
                 key="open_companies.chinese_not_names",
             )
+        ),
+        open_chinese_not_ends=string_list(
+            open_spec.get("chinese_not_name_ends", []),
+            file=file,
+            key="open_companies.chinese_not_name_ends",
         ),
     )
 
