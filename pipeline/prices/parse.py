@@ -221,7 +221,8 @@ def load_money(patterns: Rules) -> MoneyRules:
         # "1.2 million", "1.2m", "$475K", "120万", "one million", "1.2-million"
         # a compound Chinese amount goes on after its scale: 3349万3407, 九萬五千
         return (
-            rf"(?:(?P<n{i}>{number})|(?P<w{i}>{wordnum})|(?P<z{i}>{zh_number}))"
+            # (300多万元, 50余万元: "some" before a Chinese scale word)
+            rf"(?:(?P<n{i}>{number})(?:[多余餘](?=[万萬亿億]))?|(?P<w{i}>{wordnum})|(?P<z{i}>{zh_number}))"
             rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z])"
             rf"(?P<t{i}>(?<=[万萬])(?:\d{{1,4}}(?![\d.,．])|{zh_tail})(?![万萬亿億]))?)?"
         )
@@ -577,6 +578,7 @@ _AND = re.compile(r"^\s+and\s+$")
 _FROM = re.compile(r"(?i)\bfrom\s+(?:\w+\s+){0,2}$")
 _TO = re.compile(r"(?i)^\s+(?:up\s+)?to\s+(?:\w+\s+){0,2}$")
 _WORD_TO = re.compile(r"(?i)\s+to\s+")
+_ZH_TO = re.compile(r"^\s*[至到~～—-]\s*$")
 
 
 def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
@@ -606,7 +608,9 @@ def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Mo
             gap, lead = text[last.end : money.start], text[max(0, last.start - 30) : last.start]
             between = _AND.match(gap) and _BETWEEN.search(lead[-12:])
             from_to = _TO.match(gap) and _FROM.search(lead) and not rules.change_before.search(lead)
-            if between or from_to:
+            # 100万元至150万元 (a change says its verb: 从120万元降至99万元)
+            joined = _ZH_TO.match(gap) and not rules.change_before.search(lead)
+            if between or from_to or joined:
                 rule = "money.between" if between else "money.from_to"
                 out[-1] = Money(
                     last.start, money.end, rule, last.amount, money.amount, last.currency
@@ -688,6 +692,10 @@ def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
     return out
 
 
+# two neighbouring Chinese digits before a unit: an approximate range (六七十, 三四百)
+_APPROXIMATE_PAIR = re.compile(r"([一二两三四五六七八])([二三四五六七八九])([十百千]?)")
+
+
 def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> Money | None:
     low, low_mult = _value(m, 1, rules)
     if low is None:
@@ -717,6 +725,13 @@ def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> M
         and (low * high_mult < amount_high or low * RANGE_SPREAD < amount_high)
     ):
         low_mult = high_mult
+    pair = _APPROXIMATE_PAIR.fullmatch(m.groupdict().get("z1") or "")
+    if pair is not None and high is None:
+        # 六七十万元: "sixty or seventy" ten-thousands, a range
+        low, high = (chinese_number(pair.group(d) + pair.group(3), rules.numbers) for d in (1, 2))
+        if low is None or high is None or high <= low:
+            return None
+        amount_high = high * (low_mult or 1.0)
     amount = low * (low_mult or 1.0)
     if amount_high is not None and amount_high <= amount:
         # "5-2 million yuan" is not a range: the amount is its second number's
