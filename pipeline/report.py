@@ -1,13 +1,13 @@
 """A self-contained HTML review page of an output folder: counts, charts (inline SVG via
-matplotlib), and every article with its facts highlighted by displaCy, the normalised
-value and the rule in each label, unresolved product names marked; filters in inline JS.
+matplotlib), and every article as written with its facts marked by character offset (a
+small label after each, the normalised value and the rule on hover, the article's facts
+listed beside it), unresolved product names marked; filters in inline JS.
 No network: CSS, JS and images are all in the page."""
 
 from __future__ import annotations
 
 import html
 import io
-import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from .api import load
-from .build import outgrown
 from .write.tables import article_ids_by_part, part_texts
 
 COLOURS = {
@@ -64,58 +63,61 @@ def _present(value: Any) -> bool:
 
 
 def article_html(text: str, facts: list[tuple[str, dict[str, Any]]]) -> str:
-    """One article's text with its facts as displaCy spans (overlapping facts stack, none
-    is dropped), each labelled with its table, normalised value and rule."""
-    from spacy import displacy
-
-    doc = _tokenizer().make_doc(text)
-    spans, colours = [], {}
-    for table, row in sorted(facts, key=lambda f: (f[1]["start"], -f[1]["end"], f[0])):
-        unresolved = table == "products" and not row.get("product")
-        # displaCy puts labels into the page as they are: a rule id or an INN from an
-        # edited patterns folder must not become markup
-        label = html.escape(
-            f"{LABELS[table]}: {fact_value(table, row)} · {row['rule']}", quote=False
+    """One article's text as written (paragraphs and line breaks kept, character offsets,
+    no tokens), each fact marked where it stands with a compact label after its words
+    (displaCy's entity style), its value and rule on hover; facts that overlap split the
+    text between them, so none is dropped. Labels stand in the line, so they never cover
+    a word."""
+    marks = sorted(
+        (
+            (max(0, int(row["start"])), min(len(text), int(row["end"])), table, row)
+            for table, row in facts
+        ),
+        key=lambda m: (m[0], -m[1], m[2]),
+    )
+    marks = [m for m in marks if m[0] < m[1]]
+    cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+    out: list[str] = []
+    active: list[tuple[int, int, str, dict[str, Any]]] = []
+    following = 0
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        while following < len(marks) and marks[following][0] <= lo:
+            active.append(marks[following])
+            following += 1
+        active = [m for m in active if m[1] > lo]
+        piece = html.escape(text[lo:hi], quote=False)
+        if not active:
+            out.append(piece)
+            continue
+        inner = min(active, key=lambda m: (m[1] - m[0], m[2]))  # the most specific fact
+        unresolved = inner[2] == "products" and not inner[3].get("product")
+        colour = COLOURS["unresolved" if unresolved else inner[2]]
+        hover = html.escape(
+            "\n".join(f"{LABELS[t]}: {fact_value(t, r)} · {r['rule']}" for _, _, t, r in active),
+            quote=False,
+        ).replace('"', "&quot;")  # (the attribute is in double quotes)
+        labels = "".join(
+            f"<span class='lab'>{LABELS[t]}</span>" for _, end, t, _ in active if end == hi
         )
-        span = doc.char_span(
-            int(row["start"]), int(row["end"]), label=label, alignment_mode="expand"
+        out.append(
+            f"<mark class='f' style='background:{colour}' title=\"{hover}\">{piece}{labels}</mark>"
         )
-        if span is not None:
-            colours[label] = COLOURS["unresolved" if unresolved else table]
-            spans.append(span)
-    doc.spans[REVIEW_KEY] = spans
-    with warnings.catch_warnings():
-        # an article with no facts is drawn as plain text; displaCy warns (W117) that it
-        # found no spans, which is no news here
-        warnings.filterwarnings("ignore", message=r"\[W117\]")
-        return str(
-            displacy.render(
-                doc,
-                style="span",
-                page=False,
-                jupyter=False,
-                options={"spans_key": REVIEW_KEY, "colors": colours},
-            )
-        )
+    return f"<div class='text'>{''.join(out)}</div>"
 
 
-REVIEW_KEY = "review"
-
-
-# the blank pipeline that cuts article pages into tokens, and its vocabulary's size when
-# built: every page's words are interned in it, so it is built afresh past PAGE_VOCAB new
-# strings (an archive's words would all be kept)
-_BLANK: list[Any] = []
-PAGE_VOCAB = 50_000
-
-
-def _tokenizer() -> Any:
-    if not _BLANK or outgrown(_BLANK[0], _BLANK[1], PAGE_VOCAB):
-        import spacy
-
-        nlp = spacy.blank("en")
-        _BLANK[:] = [nlp, len(nlp.vocab.strings)]
-    return _BLANK[0]
+def facts_list(facts: list[tuple[str, dict[str, Any]]]) -> str:
+    """The article's facts beside its text: kind, value, evidence and rule, in text order."""
+    rows = "".join(
+        f"<tr><td><span class='key' style='background:{COLOURS[t]}'>{LABELS[t]}</span></td>"
+        f"<td>{html.escape(fact_value(t, r), quote=False)}</td>"
+        f"<td>{html.escape(str(r['text']), quote=False)}</td>"
+        f"<td class='rule'>{html.escape(str(r['rule']), quote=False)}</td></tr>"
+        for t, r in sorted(facts, key=lambda f: (int(f[1]["start"]), f[0]))
+    )
+    return (
+        "<aside class='facts'><table><thead><tr><th>fact</th><th>value</th><th>evidence</th>"
+        f"<th>rule</th></tr></thead><tbody>{rows}</tbody></table></aside>"
+    )
 
 
 def _svg(fig: Any) -> str:
@@ -127,8 +129,7 @@ def _svg(fig: Any) -> str:
 
 def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Prices per product over publication year (USD, whole years, dollar figures) and
-    response rates per metric and indication (the median of the distinct figures), as
-    inline SVG."""
+    the distinct response rates per metric (a dot each, the median marked), as inline SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -164,15 +165,23 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
         )
     out.append(_svg(fig))
     plt.close(fig)
-    rates = tables["response_rates"]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    if not rates.empty:
-        keyed = rates.assign(indication=rates["indication"].fillna("indication not stated"))
-        medians = keyed.groupby(["metric", "indication"])["percent"].median().unstack()
-        medians.plot.barh(ax=ax)
-        ax.legend(fontsize=6, title="indication", title_fontsize=7)
-    ax.set_title("Response rates: median percent per metric and indication (distinct figures)")
+    rates = tables["response_rates"].dropna(subset=["percent"])
+    # a dot plot: one row per metric, every distinct figure a dot, the median a bar (bars
+    # per metric and indication were too thin to read, and their legend covered them)
+    metrics = sorted(rates["metric"].dropna().unique()) if not rates.empty else []
+    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.42 * max(1, len(metrics))))
+    rng = np.random.default_rng(0)  # the same jitter every time: the page is deterministic
+    for row, metric in enumerate(metrics):
+        values = rates.loc[rates["metric"] == metric, "percent"].to_numpy(dtype=float)
+        ax.scatter(values, row + rng.uniform(-0.18, 0.18, len(values)), s=12, alpha=0.55)
+        ax.plot([np.median(values)] * 2, [row - 0.3, row + 0.3], color="black", linewidth=2)
+    ax.set_yticks(range(len(metrics)))
+    ax.set_yticklabels([f"{m} ({int((rates['metric'] == m).sum())})" for m in metrics], fontsize=8)
+    ax.set_xlim(0, max(100.0, float(rates["percent"].max()) + 2) if metrics else 100)
+    ax.set_title("Response rates: each distinct figure, the median as a bar (figures per metric)")
     ax.set_xlabel("percent")
+    if not metrics:
+        ax.text(0.5, 0.5, "no response rate", ha="center", va="center", transform=ax.transAxes)
     out.append(_svg(fig))
     plt.close(fig)
     return out
@@ -205,7 +214,32 @@ function sortBy(th) {
 }
 """
 
-_STYLE = """body{font-family:sans-serif;max-width:1150px;margin:auto;padding:1em}
+# system fonts only (the page stays self-contained), Chinese-capable ones before the generic
+# family: a machine whose default sans-serif has no CJK glyphs still finds one it has
+_FONTS = (
+    'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",'
+    '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",'
+    '"Microsoft YaHei","WenQuanYi Micro Hei","WenQuanYi Zen Hei","Droid Sans Fallback",sans-serif'
+)
+# how an article's text and its marks look (the pages, and pipeline.render in a notebook)
+_ARTICLE_STYLE = (
+    """.text{font-family:"""
+    + _FONTS
+    + """;white-space:pre-wrap;line-height:2;
+overflow-wrap:anywhere} mark.f{padding:.15em .2em;border-radius:.3em;color:inherit}
+.lab{font-size:.62em;font-weight:600;letter-spacing:.03em;margin-left:.35em;padding:0 .3em;
+border-radius:.25em;background:rgba(255,255,255,.7);vertical-align:.1em;white-space:nowrap}"""
+)
+_STYLE = (
+    "body{font-family:"
+    + _FONTS
+    + ";max-width:1300px;margin:auto;padding:1em}"
+    + _ARTICLE_STYLE
+    + """
+.doc{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5em;align-items:start}
+aside.facts td{vertical-align:top} aside.facts .rule{color:#666;font-size:80%}"""
+)
+_STYLE += """
 section.article{border-top:1px solid #ccc;margin-top:1.5em} .meta{color:#666;font-size:90%}
 .err{color:#b00} .key{padding:2px 6px;margin-right:4px;border-radius:3px}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 8px;font-size:90%}
@@ -360,13 +394,14 @@ def _article_section(art: dict[str, Any], facts: list[tuple[str, dict[str, Any]]
     names = sorted({t for t, _ in facts})
     prods = sorted({str(r["product"]) for t, r in facts if t == "products" and r.get("product")})
     body = (
-        article_html(art["text"], facts)
+        f"<div class='doc'>{article_html(art['text'], facts)}{facts_list(facts)}</div>"
         if art["status"] == "ok"
         else f"<p class='err'>{html.escape(str(art['error']))}</p>"
     )
     published = art["published"].date() if _present(art["published"]) else "unknown"
     return (
         f"<section class='article item' id='a-{art['article_id']}' data-tables='{' '.join(names)}' "
+        f"lang='{'zh' if art.get('language') == 'zh' else 'en'}' "
         f"data-products='{html.escape('|'.join(prods))}'>"
         f"<h2>{html.escape(str(art['title'] or art['source']))}</h2>"
         f"<p class='meta'>{html.escape(art['source'])} · published {published} · "
@@ -432,18 +467,29 @@ def _index(
     if len(fact_frame) > FACT_ROWS:
         note = f"<p>The first {FACT_ROWS:,} of {len(fact_frame):,} distinct facts; `cartfacts export` gives all.</p>"
         fact_frame = fact_frame.head(FACT_ROWS)
+    # each fact's article by its title (its source when it has none), not by its id
+    names = {
+        a["article_id"]: str(a["title"])
+        if _present(a["title"]) and a["title"]
+        else str(a["source"])
+        for a in articles[["article_id", "title", "source"]].to_dict("records")
+    }
     items = []
     for record in fact_frame.to_dict("records"):
         link = pages.get(record["article_id"])
         aid = html.escape(record["article_id"])
-        target = f"<a href='{link}#a-{aid}'>{aid}</a>" if link else aid
+        name = html.escape(names.get(record["article_id"], record["article_id"]), quote=False)
+        target = f"<a href='{link}#a-{aid}' title='{aid}'>{name}</a>" if link else name
         items.append(
             f"<tr class='item' data-tables='{record['table']}' data-products=''>"
             f"<td>{target}</td><td>{record['table']}</td><td>{html.escape(record['value'])}</td>"
             f"<td>{record['mentions']}</td><td>{html.escape(str(record['evidence']))}</td>"
             f"<td>{html.escape(str(record['rule']))}</td></tr>"
         )
-    head = "".join(f"<th onclick='sortBy(this)'>{c}</th>" for c in fact_frame.columns)
+    head = "".join(
+        f"<th onclick='sortBy(this)'>{'article' if c == 'article_id' else c}</th>"
+        for c in fact_frame.columns
+    )
     first_pages = sorted(set(pages.values()))
     page_links = " ".join(f"<a href='{p}'>{i + 1}</a>" for i, p in enumerate(first_pages))
     body = (
@@ -475,7 +521,8 @@ def render(text: str, published: str | None = None) -> Highlighted:
 
     rows = extract(text, published)
     facts = [(t, r) for t in LABELS for r in rows[t]]
-    return Highlighted(article_html(rows["articles"][0]["text"], facts))
+    page = article_html(rows["articles"][0]["text"], facts)
+    return Highlighted(f"<style>{_ARTICLE_STYLE}</style>{page}")
 
 
 __all__ = ["render", "write_report"]

@@ -158,3 +158,68 @@ def test_filters_work_in_headless_chromium(page, tmp_path):
     dom = headless(tmp_path, "--dump-dom", probe.as_uri())
     shown, total = map(int, dom.split("<title>shown:", 1)[1].split("</title>")[0].split(":of:"))
     assert 0 < shown < total  # the search kept the articles naming Shenyang, hid the others
+
+
+# In the page: every label's box against every other label's and every word's (text
+# nodes outside labels, one box per line they take), and whether a Chinese character is
+# drawn with a font that has it (its pixels differ from a private-use character's, which
+# no font draws: the empty box); the answers go into the title.
+_LAYOUT_PROBE = """<script>
+const boxes = el => Array.from(el.getClientRects());
+const cross = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+  && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+const labels = Array.from(document.querySelectorAll('.lab'));
+const words = [];
+for (const text of document.querySelectorAll('.text')) {
+  const walk = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode;
+    if (!node.textContent.trim() || node.parentElement.closest('.lab')) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    words.push(...range.getClientRects());
+  }
+}
+let overlaps = 0;
+labels.forEach((label, i) => boxes(label).forEach(box => {
+  overlaps += words.filter(w => cross(box, w)).length;
+  labels.slice(i + 1).forEach(other => boxes(other).forEach(o => { if (cross(box, o)) overlaps++; }));
+}));
+const drawn = ch => { const c = document.createElement('canvas'); c.width = c.height = 40;
+  const g = c.getContext('2d');
+  g.font = '32px ' + getComputedStyle(document.querySelector('.text') || document.body).fontFamily;
+  g.fillText(ch, 2, 34); return Array.from(g.getImageData(0, 0, 40, 40).data).join(','); };
+const cjk = drawn('\\u6CBB') !== drawn('\\uE000') && drawn('\\u6CBB') !== drawn('\\u6D77');
+document.title = 'labels:' + labels.length + ':words:' + words.length + ':overlaps:' + overlaps
+  + ':cjk:' + cjk;
+</script></body>"""
+
+
+def layout(page_file, tmp_path):
+    """(labels, text boxes, overlaps, CJK drawn) of an article page in headless Chromium."""
+    probe = tmp_path / f"probe-{page_file.name}"
+    html = page_file.read_text(encoding="utf-8").replace("</body>", _LAYOUT_PROBE)
+    probe.write_text(html, encoding="utf-8")
+    dom = headless(tmp_path, "--window-size=1300,4000", "--dump-dom", probe.as_uri())
+    fields = dom.split("<title>labels:", 1)[1].split("</title>")[0].split(":")
+    return int(fields[0]), int(fields[2]), int(fields[4]), fields[6] == "true"
+
+
+def test_labels_never_cover_text_in_headless_chromium(page, tmp_path):
+    for articles in sorted(page.parent.glob("index-articles-*.html")):
+        labels, words, overlaps, _ = layout(articles, tmp_path)
+        assert labels > 20 and words > labels, (labels, words)
+        assert overlaps == 0, f"{overlaps} label boxes overlap text or labels in {articles.name}"
+
+
+def test_chinese_text_is_drawn_with_a_real_font(page, tmp_path):
+    if not (
+        shutil.which("fc-list")
+        and subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip()
+    ):
+        pytest.skip("no font with Chinese glyphs (.ci/run installs fonts-wqy-microhei)")
+    chinese = next(
+        p
+        for p in sorted(page.parent.glob("index-articles-*.html"))
+        if "lang='zh'" in p.read_text(encoding="utf-8")
+    )
+    assert layout(chinese, tmp_path)[3], "Chinese characters drawn as empty boxes"
