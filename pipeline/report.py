@@ -357,7 +357,14 @@ def write_report(
         )
         (folder / names[n]).write_text(_page("cartfacts articles", body), encoding="utf-8")
     index.write_text(
-        _index(tables, facts, product_summary(tables), unresolved_names(out, tables), pages, count),
+        _index(
+            tables,
+            facts,
+            product_summary(tables, facts),
+            unresolved_names(out, tables),
+            pages,
+            count,
+        ),
         encoding="utf-8",
     )
     return index
@@ -447,9 +454,15 @@ def _index(
             {"measure": "articles with pages below", "value": shown_articles},
         ]
     )
-    rows = []
+    # only the facts the table shows are made into rows (a large archive has hundreds of
+    # thousands of distinct facts)
+    total = sum(len(facts[table]) for table in LABELS)
+    rows: list[dict[str, Any]] = []
     for table in LABELS:
-        for record in facts[table].to_dict("records"):
+        left = FACT_ROWS - len(rows)
+        if left <= 0:
+            break
+        for record in facts[table].head(left).to_dict("records"):
             rows.append(
                 {
                     "article_id": record["article_id"],
@@ -464,9 +477,8 @@ def _index(
         rows, columns=["article_id", "table", "value", "mentions", "evidence", "rule"]
     )
     note = ""
-    if len(fact_frame) > FACT_ROWS:
-        note = f"<p>The first {FACT_ROWS:,} of {len(fact_frame):,} distinct facts; `cartfacts export` gives all.</p>"
-        fact_frame = fact_frame.head(FACT_ROWS)
+    if total > FACT_ROWS:
+        note = f"<p>The first {FACT_ROWS:,} of {total:,} distinct facts; `cartfacts export` gives all.</p>"
     # each fact's article by its title (its source when it has none), not by its id
     names = {
         a["article_id"]: str(a["title"])

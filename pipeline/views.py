@@ -62,11 +62,14 @@ def with_published(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(articles[["article_id", "published", "source"]], on="article_id")
 
 
-def product_summary(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def product_summary(
+    tables: dict[str, pd.DataFrame], facts: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
     """Per product (INN): its prices (kind price) in the stated currency and in USD with
     publication dates and sources; its response rates by metric, indication and
-    timepoint; the hospitals of the articles that name it; its first and last dates."""
-    facts = distinct(tables)
+    timepoint; the hospitals of the articles that name it; its first and last dates.
+    ``facts``: ``distinct(tables)`` when the caller has it already."""
+    facts = distinct(tables) if facts is None else facts
     articles = tables["articles"]
     products = facts["products"].dropna(subset=["product"])
     per_article = products[["article_id", "product"]].drop_duplicates()
