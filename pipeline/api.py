@@ -8,16 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any
 
 from . import errors
-from .build import MAX_CHARS, check_rules
-from .engine.batches import BatchSummary, batches, process, shared_nlp
 from .errors import CartfactsError
 from .read.ingest import Article, article_id, make_article, read_articles, unread_id
-from .rules import Rules
+from .rules import Rules, load_patterns
 from .write.lock import locked
 from .write.store import (
     Stored,
@@ -37,6 +33,15 @@ from .write.tables import (
     table_dir,
     write_part,
 )
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from .engine.batches import BatchSummary
+
+# (spaCy and the pipeline's components are imported by the functions that extract: reading
+# the tables, summaries, reports and exports need none of them, and spaCy costs 70 MB and
+# half a second a process)
 
 BATCH_SIZE = 200
 ENGINES = ("local", "dask")
@@ -150,6 +155,9 @@ def extract(
         if published is None:
             raise CartfactsError(errors.BAD_PUBLISHED_ARGUMENT.format(value=value))
     data = text.encode("utf-8")
+    from .build import MAX_CHARS, check_rules
+    from .engine.batches import process, shared_nlp
+
     rules = check_rules(patterns)
     article = make_article(
         data, text, "<text>", published=published, max_chars=MAX_CHARS, patterns=rules
@@ -213,6 +221,8 @@ def run(
         from .engine.dask import require
 
         require()
+    from .build import check_rules
+
     rules = check_rules(patterns)  # every pattern file valid before anything is touched
     writable_output(target)
     with locked(target, wait=wait, waiting=waiting) as token:
@@ -252,6 +262,9 @@ def _run_locked(
     article_timeout: float | None,
     started: float,
 ) -> RunReport:
+    from .build import MAX_CHARS
+    from .engine.batches import batches
+
     found = prepare_output(target, overwrite)
     report = RunReport(out=target, rules=rules.digest, repaired=found.lines())
     stored = Stored.read(target, rules.digest, reextract, repair(target, found))
@@ -396,7 +409,7 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
     from .names.kb import load_kb
 
     products = (tables if tables is not None else load(out))["products"]
-    threshold = load_kb(check_rules(None)).translit.scoring["product_threshold"]
+    threshold = load_kb(load_patterns(None)).translit.scoring["product_threshold"]
     weak = products[
         products["product"].isna()
         | ((products["method"] != "alias") & (products["score"] < threshold + REVIEW_MARGIN))
@@ -445,6 +458,7 @@ def normalize(
 ) -> list[Normalized]:
     """How product (or, with ``company``, company) spellings resolve against the
     knowledge base of ``patterns``, out of context; ``extract`` resolves them in context."""
+    from .build import check_rules
     from .names.kb import load_kb, resolve_company, resolve_product
 
     kb = load_kb(check_rules(patterns))
@@ -494,6 +508,7 @@ def with_aliases(
     import shutil
     import tempfile
 
+    from .build import check_rules
     from .rules import patterns_dir
 
     source = Path(aliases)

@@ -14,7 +14,7 @@ GOLD_FILES = sorted(GOLD.glob("*.json"))
 @pytest.mark.parametrize("table", TABLES)
 @pytest.mark.parametrize("gold_file", GOLD_FILES, ids=[g.stem for g in GOLD_FILES])
 def test_gold_table(gold_file, table, nlp):
-    from pipeline.api import process
+    from pipeline.engine.batches import process
 
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
     article = next(read_file(CORPUS / gold["article"], gold["article"]))

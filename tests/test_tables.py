@@ -98,3 +98,20 @@ def test_a_run_does_not_import_pandas(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-1] == "False"
+
+
+def test_reading_the_tables_does_not_import_spacy(tmp_path):
+    # load, summaries, reports and exports read tables: spaCy (70 MB, half a second) is
+    # for extracting only
+    from pipeline.api import run
+
+    run(CORPUS, tmp_path / "out")
+    script = (
+        "import sys; from pipeline.api import load, unresolved_names; "
+        "from pipeline.views import distinct, product_summary; import pipeline.report; "
+        f"t = load({str(tmp_path / 'out')!r}); product_summary(t, distinct(t)); "
+        f"unresolved_names({str(tmp_path / 'out')!r}, t); print('spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "False"
