@@ -50,11 +50,13 @@ COMPONENTS = (
 )
 
 
-# new strings a pipeline may intern before it is built afresh (about 400 bytes each with
-# their lexeme and tokenizer cache entry: 40 MB). Each renewal costs about 0.5 s (building,
-# then tokenizing with a cold cache for a while); news brings some 70 new strings an
-# article, so this is one renewal per 1,400 articles.
-VOCAB_GROWTH = 60_000
+# new strings a pipeline may intern before it is built afresh (with their lexemes, the
+# tokenizer's caches and the name caches, about 1 KB each: 45 MB). Each renewal costs
+# about 0.5 s (building, then tokenizing with a cold cache for a while); the benchmark's
+# text brings some 57 new strings an article, so this is one renewal per 800 articles
+# (2-3% of a run's time). Peak memory of 20,000 benchmark articles: 354 MB at 100,000,
+# 303 MB at 60,000, 277 MB at 45,000.
+VOCAB_GROWTH = 45_000
 
 
 def outgrown(nlp: Language, built_with: int, growth: int | None = None) -> bool:
