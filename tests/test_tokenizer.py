@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import build_nlp
-from pipeline.nlp.tokenizer import CachingTokenizer, guard_long_tokens, split_glued_brackets
+from pipeline.nlp.tokenizer import CachingTokenizer, infix_finditer, long_token_match
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,8 +24,9 @@ def stock():
     nlp = spacy.blank("en")
     # the pipeline splits a bracket glued to a name and keeps very long runs whole; so
     # does this one
-    split_glued_brackets(nlp, nlp.tokenizer)
-    guard_long_tokens(nlp.tokenizer)
+    # (set on spaCy's own tokenizer afterwards: the pipeline gives them when it builds one)
+    nlp.tokenizer.infix_finditer = infix_finditer(nlp)
+    nlp.tokenizer.token_match = long_token_match(nlp.tokenizer.token_match)
     return nlp.tokenizer
 
 

@@ -78,8 +78,9 @@ def register(vocab: Vocab, question: Callable[[str], bool]) -> int:
         return 0
     questions.asks.append(question)
     questions._answers.clear()
-    for lexeme in vocab:  # words seen before this question came
-        lexeme.set_flag(questions.flag, questions(lexeme.orth_))
+    for lexeme in vocab:  # words seen before this question came: the flag of each holds
+        if question(lexeme.orth_):  # the others' answers already, so only it is asked
+            lexeme.set_flag(questions.flag, True)
     return len(questions.asks) - 1
 
 
