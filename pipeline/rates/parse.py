@@ -901,7 +901,10 @@ _AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\
 # "relapsed/refractory B-ALL patients", "relapsed or refractory disease": a word before
 # the people or their disease describes them; it is not what a figure measures
 _DESCRIBES = (
-    r"(?i)(?:\s*(?:/|,|\bor\b|\band\b)\s*[\w-]+)?\s+(?:[\w/-]+\s+){{0,3}}?"
+    r"(?i)(?:\s*(?:/|\bor\b|\band\b)\s*(?:refractory|resistant|recurrent|relapsing)\b)?"
+    # (words between that start a clause or count people: "25% relapsed and two patients")
+    r"\s+(?:(?!(?:and|or|but|while|whereas|then|the|a|an|of|in|who|that|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten)\b)[a-z][\w/-]*\s+){{0,3}}?"
     r"(?:{people}|disease|cancers?|lymphomas?|leukaemias?|leukemias?|myelomas?)\b"
 )
 # "patients with a complete response": people named by what they had
