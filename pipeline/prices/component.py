@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, facts, text_of
-from ..nlp.link import Mention, link_product, resolved_products
+from ..nlp.link import link_product, resolved_products
 from ..nlp.scan import widen
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register
@@ -57,6 +57,7 @@ class PricesComponent(RulesComponent):
             return doc
         sentences = Sentences(doc)
         products = resolved_products(facts(doc, "products"))
+        name_ends = {end for _, end, _ in products}
         published = doc.user_data.get("published")
         place = url_place_text(doc.user_data.get("url"), self.rules)
         local = local_currency(text, self.rules, place)
@@ -92,7 +93,7 @@ class PricesComponent(RulesComponent):
                     money.start - s0,
                     money.end - s0,
                     self.rules,
-                    _after_name(products, text, money.start),
+                    _after_name(name_ends, text, money.start),
                 )
                 values = {
                     "kind": c.kind,
@@ -140,10 +141,13 @@ class PricesComponent(RulesComponent):
 _OPENING = re.compile(r"\s?[(（]\s?")
 
 
-def _after_name(products: list[Mention], text: str, start: int) -> bool:
-    """Whether the amount at ``start`` opens a bracket right after a product's name."""
+def _after_name(name_ends: set[int], text: str, start: int) -> bool:
+    """Whether the amount at ``start`` opens a bracket right after a product's name (one
+    of ``name_ends``): looked up by position, so an article of many names and amounts
+    stays linear."""
     return any(
-        0 < start - end <= 3 and _OPENING.fullmatch(text, end, start) for _, end, _ in products
+        start - gap in name_ends and _OPENING.fullmatch(text, start - gap, start)
+        for gap in (1, 2, 3)
     )
 
 
