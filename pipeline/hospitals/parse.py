@@ -38,6 +38,10 @@ class GazetteerEntry:
     city: str | None
 
 
+# words that name a kind of institution, not one institution
+_INSTITUTION_WORDS = frozenset({"college", "university", "school", "academy", "research"})
+
+
 @dataclass(frozen=True)
 class HospitalRules:
     mention: re.Pattern[str]
@@ -76,6 +80,8 @@ class HospitalRules:
     # a name whose type word comes first ("Hôpital Saint-Louis", "Rigshospitalet")
     lead_mention: re.Pattern[str] = re.compile("(?!)")
     lead_heads: frozenset[str] = frozenset()  # lower case
+    # words that name a kind of institution, not one (generic words, head words, college)
+    kind_words: frozenset[str] = frozenset()
     connectors: frozenset[str] = frozenset()
     # a known hospital by its name's letters and head (HospitalName.spelled) -> the key
     # it is known by, and its entry
@@ -239,6 +245,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         ),
         lead_mention=lead_mention,
         lead_heads=frozenset(h.lower() for h in lead_heads),
+        kind_words=frozenset(
+            {w.lower() for w in data["generic_words"]}
+            | _INSTITUTION_WORDS
+            | {w.lower() for h in heads for w in h.split()}
+        ),
         connectors=frozenset(connectors),
         provinces={
             str(k).lower(): str(v)
@@ -810,10 +821,6 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     return len(" ".join(words[:keep])) + (1 if keep else 0)
 
 
-# words that name a kind of institution, not one institution
-_INSTITUTION_WORDS = frozenset({"college", "university", "school", "academy", "research"})
-
-
 def _owner_of_name(words: list[str], rules: HospitalRules) -> bool:
     """Whether the first word is a one-word owner in the possessive before a name that
     has a proper word of its own ("Stanford's Lucile Packard Children's Hospital"), not
@@ -831,11 +838,10 @@ def _owner_of_name(words: list[str], rules: HospitalRules) -> bool:
     rest = words[1:-1]
     if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
         return False  # "Guy's and St Thomas' Hospital": one name
-    kinds = rules.generic | _INSTITUTION_WORDS | {w for h in rules.heads for w in h.split()}
     return any(
         w[:1].isupper()
         and w[-2:] not in ("'s", "’s")
-        and w.lower() not in kinds
+        and w.lower() not in rules.kind_words
         and w.lower() not in rules.ordinals
         for w in rest
     )
