@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +358,14 @@ def write_report(
             + f"{nav}<script>applyFilters()</script>"
         )
         (folder / names[n]).write_text(_page("cartfacts articles", body), encoding="utf-8")
+    # each fact's article by its title (its source when it has none), not by its id
+    titles = {
+        a["article_id"]: str(a["title"])
+        if _present(a["title"]) and a["title"]
+        else str(a["source"])
+        for a in tables["articles"][["article_id", "title", "source"]].to_dict("records")
+    }
+    fact_pages, first_facts = write_fact_pages(folder, stem, facts, titles, pages)
     index.write_text(
         _index(
             tables,
@@ -364,6 +374,8 @@ def write_report(
             unresolved_names(out, tables),
             pages,
             count,
+            fact_pages,
+            first_facts,
         ),
         encoding="utf-8",
     )
@@ -424,6 +436,8 @@ def _index(
     unresolved: pd.DataFrame,
     pages: dict[str, str],
     shown_articles: int,
+    fact_pages: list[str],
+    first_facts: list[str],
 ) -> str:
     articles = tables["articles"]
     counts = pd.DataFrame(
@@ -454,53 +468,13 @@ def _index(
             {"measure": "articles with pages below", "value": shown_articles},
         ]
     )
-    # only the facts the table shows are made into rows (a large archive has hundreds of
-    # thousands of distinct facts)
     total = sum(len(facts[table]) for table in LABELS)
-    rows: list[dict[str, Any]] = []
-    for table in LABELS:
-        left = FACT_ROWS - len(rows)
-        if left <= 0:
-            break
-        for record in facts[table].head(left).to_dict("records"):
-            rows.append(
-                {
-                    "article_id": record["article_id"],
-                    "table": table,
-                    "value": fact_value(table, record),
-                    "mentions": record["mentions"],
-                    "evidence": record["text"],
-                    "rule": record["rule"],
-                }
-            )
-    fact_frame = pd.DataFrame(
-        rows, columns=["article_id", "table", "value", "mentions", "evidence", "rule"]
-    )
-    note = ""
-    if total > FACT_ROWS:
-        note = f"<p>The first {FACT_ROWS:,} of {total:,} distinct facts; `cartfacts export` gives all.</p>"
-    # each fact's article by its title (its source when it has none), not by its id
-    names = {
-        a["article_id"]: str(a["title"])
-        if _present(a["title"]) and a["title"]
-        else str(a["source"])
-        for a in articles[["article_id", "title", "source"]].to_dict("records")
-    }
-    items = []
-    for record in fact_frame.to_dict("records"):
-        link = pages.get(record["article_id"])
-        aid = html.escape(record["article_id"])
-        name = html.escape(names.get(record["article_id"], record["article_id"]), quote=False)
-        target = f"<a href='{link}#a-{aid}' title='{aid}'>{name}</a>" if link else name
-        items.append(
-            f"<tr class='item' data-tables='{record['table']}' data-products=''>"
-            f"<td>{target}</td><td>{record['table']}</td><td>{html.escape(record['value'])}</td>"
-            f"<td>{record['mentions']}</td><td>{html.escape(str(record['evidence']))}</td>"
-            f"<td>{html.escape(str(record['rule']))}</td></tr>"
-        )
-    head = "".join(
-        f"<th onclick='sortBy(this)'>{'article' if c == 'article_id' else c}</th>"
-        for c in fact_frame.columns
+    links = " ".join(f"<a href='{p}'>{i + 1}</a>" for i, p in enumerate(fact_pages))
+    note = (
+        f"<p>{total:,} distinct facts on {len(fact_pages)} pages of {FACT_ROWS:,}: {links}. "
+        "The first page:</p>"
+        if len(fact_pages) > 1
+        else ""
     )
     first_pages = sorted(set(pages.values()))
     page_links = " ".join(f"<a href='{p}'>{i + 1}</a>" for i, p in enumerate(first_pages))
@@ -512,11 +486,78 @@ def _index(
         f"<h2>Prices per product</h2>{_table(summary['prices'])}"
         f"<h2>Names that did not resolve, or barely</h2>{_table(unresolved.head(200))}"
         f"<h2>Article pages</h2><p>{page_links}</p>"
-        f"<h2>Distinct facts</h2>{note}{_filters(list(LABELS), [], len(fact_frame), 'facts')}"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(items)}</tbody></table>"
-        "<script>applyFilters()</script>"
+        f"<h2>Distinct facts</h2>{note}{_fact_table(first_facts)}"
     )
     return _page("cartfacts review", body)
+
+
+_FACT_COLUMNS = ("article", "table", "value", "mentions", "evidence", "rule")
+
+
+def _fact_rows(
+    facts: dict[str, pd.DataFrame], names: dict[str, str], pages: dict[str, str]
+) -> Iterator[str]:
+    """The table row of every distinct fact, table by table, made a slice at a time (a
+    large archive has hundreds of thousands)."""
+    for table in LABELS:
+        frame = facts[table]
+        for first in range(0, len(frame), FACT_ROWS):
+            for record in frame.iloc[first : first + FACT_ROWS].to_dict("records"):
+                aid = str(record["article_id"])
+                link = pages.get(aid)
+                name = html.escape(names.get(aid, aid), quote=False)
+                target = (
+                    f"<a href='{link}#a-{html.escape(aid)}' title='{html.escape(aid)}'>{name}</a>"
+                    if link
+                    else name
+                )
+                yield (
+                    f"<tr class='item' data-tables='{table}' data-products=''>"
+                    f"<td>{target}</td><td>{table}</td>"
+                    f"<td>{html.escape(fact_value(table, record), quote=False)}</td>"
+                    f"<td>{record['mentions']}</td>"
+                    f"<td>{html.escape(str(record['text']), quote=False)}</td>"
+                    f"<td>{html.escape(str(record['rule']), quote=False)}</td></tr>"
+                )
+
+
+def _fact_table(rows: list[str]) -> str:
+    head = "".join(f"<th onclick='sortBy(this)'>{c}</th>" for c in _FACT_COLUMNS)
+    return (
+        f"{_filters(list(LABELS), [], len(rows), 'facts')}"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<script>applyFilters()</script>"
+    )
+
+
+def write_fact_pages(
+    folder: Path,
+    stem: str,
+    facts: dict[str, pd.DataFrame],
+    names: dict[str, str],
+    pages: dict[str, str],
+) -> tuple[list[str], list[str]]:
+    """Every distinct fact, FACT_ROWS to a page (``stem``-facts-0001.html ...), each
+    searchable and sortable: the pages' names and the first page's rows (the index
+    shows them)."""
+    total = sum(len(facts[table]) for table in LABELS)
+    written = [f"{stem}-facts-{n + 1:04d}.html" for n in range(max(1, -(-total // FACT_ROWS)))]
+    rows = _fact_rows(facts, names, pages)
+    first: list[str] = []
+    for n, name in enumerate(written):  # one page's rows in memory at a time
+        chunk = list(itertools.islice(rows, FACT_ROWS))
+        first = first or chunk
+        nav = (
+            f"<nav><a href='{stem}.html'>index</a>"
+            + (f"<a href='{written[n - 1]}'>previous</a>" if n else "")
+            + (f"<a href='{written[n + 1]}'>next</a>" if n + 1 < len(written) else "")
+            + f"facts page {n + 1} of {len(written)}</nav>"
+        )
+        (folder / name).write_text(
+            _page("cartfacts facts", f"{nav}<h1>Distinct facts</h1>{_fact_table(chunk)}{nav}"),
+            encoding="utf-8",
+        )
+    return written, first
 
 
 class Highlighted(str):

@@ -223,3 +223,19 @@ def test_chinese_text_is_drawn_with_a_real_font(page, tmp_path):
         if "lang='zh'" in p.read_text(encoding="utf-8")
     )
     assert layout(chinese, tmp_path)[3], "Chinese characters drawn as empty boxes"
+
+
+def test_every_distinct_fact_is_on_a_facts_page(tmp_path, monkeypatch):
+    import pipeline.report as report
+    from pipeline.views import distinct
+
+    monkeypatch.setattr(report, "FACT_ROWS", 20)
+    pipeline.run(CORPUS, tmp_path / "out")
+    index = write_report(tmp_path / "out", tmp_path / "review" / "index.html")
+    pages = sorted(index.parent.glob("index-facts-*.html"))
+    facts = distinct(pipeline.load(tmp_path / "out"))
+    total = sum(len(facts[t]) for t in report.LABELS)
+    assert len(pages) == -(-total // 20) > 1
+    rows = [p.read_text(encoding="utf-8").count("<tr class='item'") for p in pages]
+    assert sum(rows) == total and max(rows) == 20
+    assert all(p.name in index.read_text(encoding="utf-8") for p in pages)
