@@ -1,5 +1,6 @@
 """The review page: content for the seed run, and a look at it in headless Chromium."""
 
+import re
 import shutil
 import subprocess
 
@@ -239,3 +240,10 @@ def test_every_distinct_fact_is_on_a_facts_page(tmp_path, monkeypatch):
     rows = [p.read_text(encoding="utf-8").count("<tr class='item'") for p in pages]
     assert sum(rows) == total and max(rows) == 20
     assert all(p.name in index.read_text(encoding="utf-8") for p in pages)
+
+
+def test_pages_show_no_nan_nor_markdown_quotes(page):
+    # a missing value is an empty cell, and a page is HTML, not Markdown
+    text = re.sub(r"(?s)<script>.*?</script>", "", every_page(page))
+    assert ">nan<" not in text and ">NaN<" not in text and ">NaT<" not in text
+    assert "`" not in text and "None</td>" not in text
