@@ -175,7 +175,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         # "Tongji Hospital, Tongji Medical College, Huazhong University of Science and
         # Technology": a chain of parents, with or without a space after each comma
         rf"|(?:,\s*{named_parent}){{1,3}}"
-        rf"|\s+for\s+(?:Sick\s+)?{cap}"
+        # "for (Sick) Children": a word, not the therapy's code ("for CAR-T therapy")
+        rf"|\s+for\s+(?:Sick\s+)?[A-Z][a-z][\w'’-]*"
         rf"|\s+de\s+{cap}"
         # "University Hospital Basel": a place after a name that is only its type
         rf"|(?<=University Hospital)\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
