@@ -215,6 +215,13 @@ class ProductsComponent(RulesComponent):
         # a company outside the knowledge base in Chinese text: industry words and a
         # legal suffix after its name (X生物科技有限公司), found by the suffix, read back
         self.open_chinese = re.compile(rf"(?:{industry})+{legal}")
+        # ... and one with no legal suffix, known by what a company does next (X医药宣布)
+        bare = t.open_chinese_unsuffixed
+        self.unsuffixed = re.compile(
+            rf"(?<=[\u4e00-\u9fff])(?P<word>{alternation(bare[0])})(?={alternation(bare[1])})"
+            if bare[0] and bare[1]
+            else "(?!)"
+        )
         self.chinese_companies = re.compile(
             (rf"(?P<name>{guarded(names)})(?:(?:{industry})*{legal})?" if names else "(?!)")
             + (
@@ -885,6 +892,7 @@ class ProductsComponent(RulesComponent):
         found.extend(self._chinese_companies(doc_text))
         found.extend(_open_chinese(doc_text, found, self.open_chinese, self.kb.translit))
         found.extend(_bare_chinese(doc_text, found, self.kb.translit))
+        found.extend(_bare_chinese(doc_text, found, self.kb.translit, self.unsuffixed, 2))
         found.extend(self._lower_companies(doc_text))
         # a longer name wins over a short alias inside it ("WuXi Juno" over "Juno")
         return _longest(found), near
@@ -1121,13 +1129,21 @@ BARE_NAME_SHORTEST = 3
 _MARK = re.compile(r"[\s\u3000-\u303f\uff00-\uffef,.;:!?\"'“”‘’()]")
 
 
-def _bare_chinese(text: str, found: list[Mention], t: Translit) -> list[Mention]:
+def _bare_chinese(
+    text: str,
+    found: list[Mention],
+    t: Translit,
+    ends: re.Pattern[str] = _BARE_COMPANY,
+    shortest: int = BARE_NAME_SHORTEST,
+) -> list[Mention]:
     """Companies outside the knowledge base named by 公司 alone (由博X公司开发): three or
     four Han characters right after a boundary character (由, 与, 的, a mark; not a
     digit: 7月加入公司), a place before them aside, none of the words that are no name
     (该, 一家, 上市) and no verb at their end (加入公司). Two
     characters before 公司 are most often a word (美国公司, 有关公司), so they name none.
     Without a boundary that near, a clause may run into the name, so none is read.
+    ``ends``: what follows the name (公司 by default; an industry word before a verb,
+    恒X医药宣布, keeps the word in the name), and ``shortest`` its fewest characters.
 
     >>> from pipeline.rules import load_patterns
     >>> from pipeline.names.translit import load_translit
@@ -1135,18 +1151,16 @@ def _bare_chinese(text: str, found: list[Mention], t: Translit) -> list[Mention]
     >>> [(m.text, m.product_id) for m in _bare_chinese("由澜星泰公司开发，该公司称", [], t)]
     [('澜星泰公司', 'open:澜星泰')]
     """
-    if "公司" not in text:
-        return []
     taken = [(m.start, m.end) for m in found]
     out = []
-    for m in _BARE_COMPANY.finditer(text):
+    for m in ends.finditer(text):
         start = han_run_start(text, m.start(), CHINESE_NAME_MOST + 1, t.chinese_boundary)
         window = text[start : m.start()]
         at = max((window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=0)
         core = window[at:]
         if (
             len(window) > CHINESE_NAME_MOST
-            or len(core) < BARE_NAME_SHORTEST
+            or len(core) < shortest
             or any(core.startswith(w) for w in t.open_chinese_not_names)
             or any(core.endswith(w) for w in t.industry_words)
             or core.endswith(t.open_chinese_not_ends)
@@ -1165,7 +1179,7 @@ def _bare_chinese(text: str, found: list[Mention], t: Translit) -> list[Mention]
                 m.end(),
                 text[begin : m.end()],
                 "company.open",
-                OPEN_PREFIX + core,
+                OPEN_PREFIX + core + (m.groupdict().get("word") or ""),
                 "open",
                 0.0,
             )

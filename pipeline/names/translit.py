@@ -91,6 +91,9 @@ class Translit:
     open_chinese_not_names: frozenset[str] = frozenset()
     # words that end no company's name before 公司: verbs of a clause (加入公司, 收购公司)
     open_chinese_not_ends: tuple[str, ...] = ()
+    # industry words that name a company with no legal suffix, and what may follow them
+    # then (恒X医药宣布): (words, followers)
+    open_chinese_unsuffixed: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
     therapy_words: tuple[str, ...] = ()
 
@@ -120,6 +123,12 @@ def load_translit(patterns: Rules) -> Translit:
     )
     key = section(data, "key", dict, file=file)
     open_spec = expect(data.get("open_companies", {}), dict, file=file, key="open_companies")
+    unsuffixed = expect(
+        open_spec.get("chinese_unsuffixed", {}),
+        dict,
+        file=file,
+        key="open_companies.chinese_unsuffixed",
+    )
     check_keys(
         open_spec,
         file=file,
@@ -130,6 +139,7 @@ def load_translit(patterns: Rules) -> Translit:
             "chinese_places",
             "chinese_not_names",
             "chinese_not_name_ends",
+            "chinese_unsuffixed",
         },
         required=set(),
     )
@@ -247,6 +257,18 @@ def load_translit(patterns: Rules) -> Translit:
             open_spec.get("chinese_not_name_ends", []),
             file=file,
             key="open_companies.chinese_not_name_ends",
+        ),
+        open_chinese_unsuffixed=(
+            string_list(
+                unsuffixed.get("words", []),
+                file=file,
+                key="open_companies.chinese_unsuffixed.words",
+            ),
+            string_list(
+                unsuffixed.get("followed_by", []),
+                file=file,
+                key="open_companies.chinese_unsuffixed.followed_by",
+            ),
         ),
     )
 
