@@ -451,11 +451,11 @@ def report(out: Path, target: Path | None, limit: int | None, per_page: int) -> 
     click.echo(f"wrote {path} and its article pages")
 
 
-def _load(out: Path, *, distinct: bool = False) -> dict[str, Any]:
+def _load(out: Path, *, distinct: bool = False, texts: bool = True) -> dict[str, Any]:
     from .api import load
 
     try:
-        return load(out, distinct=distinct)
+        return load(out, distinct=distinct, texts=texts)
     except CartfactsError as exc:
         _fail(exc)
         raise  # (not reached: _fail exits)
@@ -524,7 +524,7 @@ def summary(
                 f"article statements; {disagreeing} where sources disagree"
             )
     else:
-        frames = product_summary(_load(out))
+        frames = product_summary(_load(out, texts=False))  # (no texts or sentences in it)
     if as_json:
         click.echo(
             json.dumps({k: as_records(v) for k, v in frames.items()}, ensure_ascii=False, indent=1)
