@@ -487,9 +487,13 @@ def _ending_name(
 
 def _prefix_belongs(prefix: str, entry: GazetteerEntry, rules: ChineseHospitalRules) -> bool:
     """Whether the characters before a known name all appear, in order, in one of its
-    hospital's names (上海 in 上海交通大学医学院附属仁济医院)."""
+    hospital's names (上海 in 上海交通大学医学院附属仁济医院), or name the hospital's own
+    city (香港 before 玛丽医院, a Hong Kong hospital)."""
     names = [n for n, e in rules.english.chinese.items() if e is entry]
-    return any(_in_order(prefix, n) for n in names)
+    if any(_in_order(prefix, n) for n in names):
+        return True
+    place = rules.places.get(prefix) or rules.places.get(prefix.removesuffix("市"))
+    return place is not None and entry.city is not None and place.city == entry.city
 
 
 # where a list of names ends: clause punctuation (its items are joined by 、)
