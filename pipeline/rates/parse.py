@@ -889,9 +889,12 @@ _PREDICATE = (
     r"(?i)^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
     r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
     r"|(?:[\w-]+\s+){{0,2}}?(?:{people})\s*)?"
-    r"(?:who\s+|that\s+)?(?:were|was|had|have|has|remained|remain|achieved|achieving|showed|"
-    r"saw|experienced|reached|attained|did|are|is|lived|survived|responded|respond|stayed|"
-    r"went|continued|became)\b"
+    r"(?:who\s+|that\s+)?"
+    # ("50% of patients can achieve long-term survival": a verb after a modal)
+    r"(?:(?:can|could|may|might|will|would)\s+(?:still\s+|now\s+)?(?:be\s+)?)?"
+    r"(?:were|was|had|have|has|remained|remain|achieved|achieving|achieve|showed|show|"
+    r"saw|experienced|reached|reach|attained|attain|did|are|is|lived|live|survived|survive|"
+    r"responded|respond|stayed|stay|went|go|continued|became|become|cured)\b"
 )
 # "58% high-risk patients": a share of the patients, not what happened to them ("44% in
 # younger patients" is a rate among them)
