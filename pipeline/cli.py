@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,21 @@ def main() -> None:
       cartfacts normalize "Akilunza injection" "WuXi Giant Nuo"
       cartfacts report outputs           # HTML review page
     """
+    _arrow_memory_pool()
+
+
+def _arrow_memory_pool() -> None:
+    """Arrow's allocator for this command's process: jemalloc where pyarrow has it, which
+    hands freed memory back sooner than its default (`report` of 20,000 articles 509 ->
+    420 MB peak, `summary` 394 -> 280 MB, a run 237 -> 226 MB); a pool the user chose
+    (ARROW_DEFAULT_MEMORY_POOL) wins. Only the command line does this: a notebook's
+    process keeps its own."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+
+    if "jemalloc" in pa.supported_memory_backends():
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 @main.command()

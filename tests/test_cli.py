@@ -143,3 +143,21 @@ def test_a_report_of_an_article_without_facts_warns_nothing(tmp_path, recwarn):
     assert result.exit_code == 0, result.output
     assert "W117" not in result.output
     assert not [w for w in recwarn if "W117" in str(w.message)]
+
+
+def test_commands_use_jemalloc_unless_the_user_chose_a_pool(monkeypatch):
+    import pyarrow as pa
+
+    from pipeline.cli import _arrow_memory_pool
+
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        _arrow_memory_pool()
+        assert pa.default_memory_pool().backend_name == before.backend_name
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        _arrow_memory_pool()
+        if "jemalloc" in pa.supported_memory_backends():
+            assert pa.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pa.set_memory_pool(before)
