@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz.distance import OSA, Indel
-from rapidfuzz.process import cdist
+from rapidfuzz.process import cdist, extractOne
 
 from .translit import Translit, letter_key, letters_only, phonetic_key, syllable_forms
 
@@ -126,20 +128,26 @@ def make_part(
     return Part(forms, tuple(phonetic_key(f, t) for f in forms), renderings, weight)
 
 
+def _best(piece: str, choices: Sequence[str]) -> float:
+    """The best normalised Indel similarity of ``piece`` to any of ``choices``, rounded to
+    float32 as the similarity matrix (``cdist``) of earlier versions gave it, so scores and
+    their ties are unchanged. One piece at a time: ``cdist`` cost some 15 us a call to set
+    up its matrix, most of this function's time for the one or two pieces it gets."""
+    found = extractOne(piece, choices, scorer=Indel.normalized_similarity)
+    return float(np.float32(found[1])) if found else 0.0
+
+
 def part_scores(pieces: list[str], part: Part, t: Translit) -> dict[str, float]:
     """Each piece's best similarity to the part, as letters, as sound or as a rendering."""
     if not pieces or not part.forms:
         return dict.fromkeys(pieces, 0.0)
-    by_letters = cdist(pieces, part.forms, scorer=Indel.normalized_similarity).max(axis=1)
-    keys = [letter_key(p, t) for p in pieces]  # pieces are letters already
-    by_sound = cdist(keys, part.keys, scorer=Indel.normalized_similarity).max(axis=1)
-    out = {p: max(float(a), float(b)) for p, a, b in zip(pieces, by_letters, by_sound, strict=True)}
+    # (pieces are letters already, so letter_key is their key)
+    out = {p: max(_best(p, part.forms), _best(letter_key(p, t), part.keys)) for p in pieces}
     # the renderings (thousands per part) only for a piece already somewhat alike
-    near = [p for p, score in out.items() if score >= RENDERING_GATE]
-    if part.renderings and near:
-        rendered = cdist(near, part.renderings, scorer=Indel.normalized_similarity).max(axis=1)
-        for p, r in zip(near, rendered, strict=True):
-            out[p] = max(out[p], part.weight * float(r))
+    if part.renderings:
+        for p, score in out.items():
+            if score >= RENDERING_GATE:
+                out[p] = max(score, part.weight * _best(p, part.renderings))
     return out
 
 
