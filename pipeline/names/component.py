@@ -939,6 +939,12 @@ CHINESE_NAME_MOST = 4
 CHINESE_NAME_SHORT = 2
 
 
+def _after_place(window: str, t: Translit) -> int:
+    """Where a company's name starts after the place that leads it in ``window``
+    (杭州X生物: after 杭州), -1 when no place of ``open_chinese_places`` stands there."""
+    return max((window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=-1)
+
+
 def _open_chinese(
     text: str, found: list[Mention], suffix: re.Pattern[str], t: Translit
 ) -> list[Mention]:
@@ -965,9 +971,7 @@ def _open_chinese(
     for m in suffix.finditer(text):
         start = han_run_start(text, m.start(), CHINESE_NAME_LONGEST, t.chinese_boundary)
         window = text[start : m.start()]
-        at = max(
-            (window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=-1
-        )
+        at = _after_place(window, t)
         if at >= 0:
             start += at  # after a place: 杭州X生物
         elif len(window) > CHINESE_NAME_MOST:
@@ -1151,12 +1155,14 @@ def _bare_chinese(
     >>> [(m.text, m.product_id) for m in _bare_chinese("由澜星泰公司开发，该公司称", [], t)]
     [('澜星泰公司', 'open:澜星泰')]
     """
+    if not CJK.search(text):
+        return []
     taken = [(m.start, m.end) for m in found]
     out = []
     for m in ends.finditer(text):
         start = han_run_start(text, m.start(), CHINESE_NAME_MOST + 1, t.chinese_boundary)
         window = text[start : m.start()]
-        at = max((window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=0)
+        at = max(0, _after_place(window, t))
         core = window[at:]
         if (
             len(window) > CHINESE_NAME_MOST
