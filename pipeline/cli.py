@@ -41,7 +41,7 @@ def main() -> None:
 def _arrow_memory_pool() -> None:
     """Arrow's allocator for this command's process: jemalloc where pyarrow has it, which
     hands freed memory back sooner than its default (`report` of 20,000 articles 509 ->
-    420 MB peak, `summary` 394 -> 280 MB, a run 237 -> 226 MB); a pool the user chose
+    420 MB peak, `summary` 394 -> 296 MB, a run 237 -> 226 MB); a pool the user chose
     (ARROW_DEFAULT_MEMORY_POOL) wins. Only the command line does this: a notebook's
     process keeps its own."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):

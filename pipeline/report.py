@@ -59,6 +59,13 @@ def fact_value(table: str, row: dict[str, Any]) -> str:
     return str(row["company"])
 
 
+def article_name(article: dict[str, Any]) -> str:
+    """How a page names an article: its title, or its source when it has none (a missing
+    title read back from Parquet is None or NaN, never shown as "nan")."""
+    title = article.get("title")
+    return str(title) if _present(title) and title else str(article["source"])
+
+
 def _present(value: Any) -> bool:
     """Not None, NaN or NaT."""
     return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
@@ -239,13 +246,12 @@ _STYLE = (
     + _ARTICLE_STYLE
     + """
 .doc{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5em;align-items:start}
-aside.facts td{vertical-align:top} aside.facts .rule{color:#666;font-size:80%}"""
-)
-_STYLE += """
+aside.facts td{vertical-align:top} aside.facts .rule{color:#666;font-size:80%}
 section.article{border-top:1px solid #ccc;margin-top:1.5em} .meta{color:#666;font-size:90%}
 .err{color:#b00} .key{padding:2px 6px;margin-right:4px;border-radius:3px}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 8px;font-size:90%}
 th{cursor:pointer;background:#f4f4f4} .charts svg{max-width:100%;height:auto} nav a{margin-right:1em}"""
+)
 
 # articles per article page, and rows of the index's fact table
 PAGE_ARTICLES = 100
@@ -360,9 +366,7 @@ def write_report(
         (folder / names[n]).write_text(_page("cartfacts articles", body), encoding="utf-8")
     # each fact's article by its title (its source when it has none), not by its id
     titles = {
-        a["article_id"]: str(a["title"])
-        if _present(a["title"]) and a["title"]
-        else str(a["source"])
+        a["article_id"]: article_name(a)
         for a in tables["articles"][["article_id", "title", "source"]].to_dict("records")
     }
     fact_pages, first_facts = write_fact_pages(folder, stem, facts, titles, pages)
@@ -422,7 +426,7 @@ def _article_section(art: dict[str, Any], facts: list[tuple[str, dict[str, Any]]
         f"<section class='article item' id='a-{art['article_id']}' data-tables='{' '.join(names)}' "
         f"lang='{'zh' if art.get('language') == 'zh' else 'en'}' "
         f"data-products='{html.escape('|'.join(prods))}'>"
-        f"<h2>{html.escape(str(art['title'] or art['source']))}</h2>"
+        f"<h2>{html.escape(article_name(art))}</h2>"
         f"<p class='meta'>{html.escape(art['source'])} · published {published} · "
         f"language {art.get('language') or '?'} · status {art['status']} · {len(facts)} facts</p>"
         f"{body}</section>"

@@ -247,3 +247,11 @@ def test_pages_show_no_nan_nor_markdown_quotes(page):
     text = re.sub(r"(?s)<script>.*?</script>", "", every_page(page))
     assert ">nan<" not in text and ">NaN<" not in text and ">NaT<" not in text
     assert "`" not in text and "None</td>" not in text
+
+
+@pytest.mark.parametrize("title", [None, float("nan"), ""])
+def test_an_article_without_a_title_is_named_by_its_source(title):
+    from pipeline.report import article_name
+
+    assert article_name({"title": title, "source": "news/a.txt"}) == "news/a.txt"
+    assert article_name({"title": "A title", "source": "news/a.txt"}) == "A title"
