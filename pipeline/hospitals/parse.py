@@ -39,7 +39,6 @@ class GazetteerEntry:
 
 
 # words that name a kind of institution, not one institution
-_INSTITUTION_WORDS = frozenset({"college", "university", "school", "academy", "research"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,9 @@ class HospitalRules:
     lead_heads: frozenset[str] = frozenset()  # lower case
     # words that name a kind of institution, not one (generic words, head words, college)
     kind_words: frozenset[str] = frozenset()
+    # countries (lower case): places, like cities, that stand before "and" in front of a
+    # name ("UK and Shanghai Children's Hospital")
+    countries: frozenset[str] = frozenset()
     connectors: frozenset[str] = frozenset()
     # a known hospital by its name's letters and head (HospitalName.spelled) -> the key
     # it is known by, and its entry
@@ -129,6 +131,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "name_connectors",
         "provinces",
         "name_titles",
+        "institution_words",
+        "countries",
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
@@ -248,10 +252,18 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         lead_heads=frozenset(h.lower() for h in lead_heads),
         kind_words=frozenset(
             {w.lower() for w in data["generic_words"]}
-            | _INSTITUTION_WORDS
+            | {
+                w.lower()
+                for w in string_list(
+                    data.get("institution_words", []), file=file, key="institution_words"
+                )
+            }
             | {w.lower() for h in heads for w in h.split()}
         ),
         connectors=frozenset(connectors),
+        countries=frozenset(
+            w.lower() for w in string_list(data.get("countries", []), file=file, key="countries")
+        ),
         provinces={
             str(k).lower(): str(v)
             for k, v in expect(data.get("provinces", {}), dict, file=file, key="provinces").items()
@@ -730,10 +742,6 @@ def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list
     return out
 
 
-# countries that stand before "and" in front of a name ("UK and Shanghai Children's Hospital")
-_COUNTRIES = frozenset({"uk", "us", "usa", "china", "india", "japan", "spain", "korea"})
-
-
 def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
     """The one city or province named within 150 characters of a mention, in its
     sentence."""
@@ -769,7 +777,7 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     """
     words = core.split(" ")
     keep = 0
-    places = rules.cities.keys() | _COUNTRIES
+    places = rules.cities.keys() | rules.countries
     while (
         keep < len(words) - 2
         and words[keep + 1][-2:] in ("'s", "’s")
@@ -950,7 +958,7 @@ def _shared_head(
     [('Ruijin', 'Ruijin'), ('Renji', 'Renji ')]
     """
     taken = [(h.start, h.end) for h in found]
-    places = rules.cities.keys() | rules.provinces.keys() | _COUNTRIES
+    places = rules.cities.keys() | rules.provinces.keys() | rules.countries
     out = []
     heads = (
         _PLURAL_HEAD.finditer(text) if spans is None else scan_finditer(_PLURAL_HEAD, text, spans)
