@@ -189,6 +189,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "case_sensitive_indications",
             "states",
             "people",
+            "disease_words",
         },
         required={"metrics", "not_efficacy", "figure_context", "indications", "timepoint"},
     )
@@ -299,6 +300,10 @@ def load_rates(patterns: Rules) -> RateRules:
     )
     negations = string_list(states_data.get("negations", []), file=file, key="states.negations")
     people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
+    diseases = (
+        alternation(string_list(data.get("disease_words", []), file=file, key="disease_words"))
+        or "(?!)"
+    )
     return RateRules(
         figure=figure,
         numbers=numbers,
@@ -342,7 +347,7 @@ def load_rates(patterns: Rules) -> RateRules:
         predicate=re.compile(_PREDICATE.format(people=people)),
         share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
         who_had=re.compile(_WHO_HAD.format(people=people)),
-        describes=re.compile(_DESCRIBES.format(people=people)),
+        describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
     )
 
 
@@ -908,7 +913,7 @@ _DESCRIBES = (
     # (words between that start a clause or count people: "25% relapsed and two patients")
     r"\s+(?:(?!(?:and|or|but|while|whereas|then|the|a|an|of|in|who|that|one|two|three|four|"
     r"five|six|seven|eight|nine|ten)\b)[a-z][\w/-]*\s+){{0,3}}?"
-    r"(?:{people}|disease|cancers?|lymphomas?|leukaemias?|leukemias?|myelomas?)\b"
+    r"(?:{people}|(?:{diseases})s?)\b"
 )
 # "patients with a complete response": people named by what they had
 _WHO_HAD = (
