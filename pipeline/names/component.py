@@ -136,14 +136,30 @@ class ProductsComponent(RulesComponent):
         names, stems = _chinese_company_names(self.kb)
         self.chinese_company_ids = {**stems, **names}
         self.pinyin = load_pinyin(patterns)
-        # companies whose name starts with an ordinary word ("Legend Biotech"): that word,
-        # capitalised and alone (not before another capitalised word)
+        # companies whose name starts with an ordinary word ("Legend Biotech"), and their
+        # short names ("Bristol"): those words, alone (not before another capitalised word)
         common = self.kb.translit.common_words
         self.maker_words = {
-            c.id: re.compile(rf"(?<![\w-]){re.escape(first)}(?![\w-])(?!\s+[A-Z])")
+            c.id: re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])(?!\s+[A-Z])")
             for c in self.kb.companies.values()
-            if (first := c.name.split()[0]).lower() in common and first[:1].isupper()
+            if (
+                words := [
+                    *c.short_names,
+                    *(first for first in c.name.split()[:1] if first.lower() in common),
+                ]
+            )
+            and any(w[:1].isupper() for w in words)
         }
+        self.short_names = frozenset(n for c in self.kb.companies.values() for n in c.short_names)
+        t = self.kb.translit
+        # what makes a short name the company: a word right after it ("Bristol said"), or
+        # a joiner between it and another company ("Legend and Janssen")
+        self.company_after = re.compile(
+            rf"(?:['’]s)?\s+(?:{alternation(t.company_after) or '(?!)'})\b"
+        )
+        marks = alternation(j for j in t.company_joiners if not j.isalpha()) or "(?!)"
+        words = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
+        self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{words})\b\s*)?")
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         joined = (
             (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()
@@ -624,8 +640,10 @@ class ProductsComponent(RulesComponent):
         self, text: str, companies: list[Mention], products: list[Mention]
     ) -> list[Mention]:
         """A company whose name starts with an ordinary word ("Legend" of Legend Biotech),
-        named by that word alone in an article that names one of its products: the word
-        is the company there (rule company.maker_word)."""
+        or its short name ("Bristol"), named by that word alone in an article that names
+        one of its products: the word is the company there (rule company.maker_word). A
+        short name is the company also where a company's context says so (_company_context,
+        rule company.short_name)."""
         makers = {
             cid
             for m in products
@@ -633,25 +651,55 @@ class ProductsComponent(RulesComponent):
             for cid in self.kb.products[m.product_id or ""].companies
             if cid in self.maker_words
         }
-        if not makers:
+        if self.short_names and any(n in text for n in self.short_names):
+            askers = self.maker_words.keys()  # (a cheap test first: most text names none)
+        else:
+            askers = makers
+        if not askers:
             return companies
         taken = [(c.start, c.end) for c in companies]
         added = []
-        for cid in sorted(makers):
+        for cid in sorted(askers):
             for m in self.maker_words[cid].finditer(text):
+                if cid in makers:
+                    rule = "company.maker_word"
+                elif m.group(0) in self.short_names and self._company_context(text, m, companies):
+                    rule = "company.short_name"
+                else:
+                    continue
                 if not any(s < m.end() and m.start() < e for s, e in taken):
                     added.append(
                         Mention(
                             m.start(),
                             m.end(),
                             m.group(0),
-                            "company.maker_word",
+                            rule,
                             cid,
                             "context",
                             0.9,
                         )
                     )
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
+
+    def _company_context(self, text: str, m: re.Match[str], companies: list[Mention]) -> bool:
+        """Whether a company's context follows a word (company_context.after: "Bristol
+        said") or joins it to another company named beside it ("Legend and Janssen")."""
+        if self.company_after.match(text, m.end()):
+            return True
+        joined = self.company_joined.fullmatch
+        return any(
+            (
+                c.end <= m.start()
+                and text[c.end : m.start()].strip()
+                and joined(text, c.end, m.start())
+            )
+            or (
+                m.end() <= c.start
+                and text[m.end() : c.start].strip()
+                and joined(text, m.end(), c.start)
+            )
+            for c in companies
+        )
 
     def _supported_companies(
         self,

@@ -82,6 +82,9 @@ class Company:
     chinese: str | None
     forms: tuple[str, ...]
     chinese_aliases: tuple[str, ...] = ()
+    # what news calls the company for short when the word is also an ordinary word or a
+    # place ("Bristol", "Legend"): the company only where a company's context says so
+    short_names: tuple[str, ...] = ()
     # the letter forms of each part of the Chinese name that is not an industry word
     # (生物 "bio", 医药 "pharma"), in order; one tuple of forms per part
     parts: tuple[Part, ...] = ()
@@ -146,7 +149,16 @@ _PRODUCT_KEYS = {
     "status",
     "prices",
 }
-_COMPANY_KEYS = {"id", "name", "aliases", "aliases_cs", "chinese", "chinese_aliases", "segments"}
+_COMPANY_KEYS = {
+    "id",
+    "name",
+    "aliases",
+    "aliases_cs",
+    "short_names",
+    "chinese",
+    "chinese_aliases",
+    "segments",
+}
 _SEGMENT_KEYS = {"chinese", "pinyin", "english"}
 
 
@@ -259,6 +271,9 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             aliases=aliases,
             aliases_cs=string_list(
                 rec.get("aliases_cs", []), file=file, key="aliases_cs", line=line
+            ),
+            short_names=string_list(
+                rec.get("short_names", []), file=file, key="short_names", line=line
             ),
             chinese=_opt_str(rec.get("chinese"), file=file, key="chinese", line=line),
             chinese_aliases=string_list(

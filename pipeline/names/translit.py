@@ -96,6 +96,10 @@ class Translit:
     open_chinese_unsuffixed: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
     therapy_words: tuple[str, ...] = ()
+    # what makes a company's short name ("Bristol") the company: words right after it
+    # ("said", "shares") and words that join it to another company named beside it
+    company_after: tuple[str, ...] = ()
+    company_joiners: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -118,6 +122,7 @@ def load_translit(patterns: Rules) -> Translit:
             "place_words",
             "open_companies",
             "therapy_words",
+            "company_context",
         },
         required={"initials", "finals", "meanings", "key", "product_contexts", "scoring"},
     )
@@ -143,6 +148,10 @@ def load_translit(patterns: Rules) -> Translit:
         },
         required=set(),
     )
+    company_context = expect(
+        data.get("company_context", {}), dict, file=file, key="company_context"
+    )
+    check_keys(company_context, file=file, allowed={"_comment", "after", "joiners"}, required=set())
     check_keys(
         key, file=file, allowed={"digraphs", "letters", "soft_c"}, required={"digraphs", "letters"}
     )
@@ -240,6 +249,12 @@ def load_translit(patterns: Rules) -> Translit:
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
         ),
         therapy_words=string_list(data.get("therapy_words", []), file=file, key="therapy_words"),
+        company_after=string_list(
+            company_context.get("after", []), file=file, key="company_context.after"
+        ),
+        company_joiners=string_list(
+            company_context.get("joiners", []), file=file, key="company_context.joiners"
+        ),
         open_ends=_lower_words(open_spec, "ends", file, "open_companies."),
         open_leading=_lower_words(open_spec, "leading", file, "open_companies."),
         open_excluded=_lower_words(open_spec, "not_in_name", file, "open_companies."),
