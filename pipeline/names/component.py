@@ -155,7 +155,8 @@ class ProductsComponent(RulesComponent):
         # what makes a short name the company: a word right after it ("Bristol said"), or
         # a joiner between it and another company ("Legend and Janssen")
         self.company_after = re.compile(
-            rf"(?:['’]s)?\s+(?:{alternation(t.company_after) or '(?!)'})\b"
+            rf"(?:['’]s)?(?:\s*{t.company_ticker.pattern}"
+            rf"|\s+(?:{alternation(t.company_after) or '(?!)'})\b)"
         )
         marks = alternation(j for j in t.company_joiners if not j.isalpha()) or "(?!)"
         words = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
@@ -683,7 +684,8 @@ class ProductsComponent(RulesComponent):
 
     def _company_context(self, text: str, m: re.Match[str], companies: list[Mention]) -> bool:
         """Whether a company's context follows a word (company_context.after: "Bristol
-        said") or joins it to another company named beside it ("Legend and Janssen")."""
+        said"; its ticker: "Legend (LEGN)") or joins it to another company named beside it
+        ("Legend and Janssen")."""
         if self.company_after.match(text, m.end()):
             return True
         joined = self.company_joined.fullmatch

@@ -100,6 +100,7 @@ class Translit:
     # ("said", "shares") and words that join it to another company named beside it
     company_after: tuple[str, ...] = ()
     company_joiners: tuple[str, ...] = ()
+    company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
 
 
 @lru_cache(maxsize=8)
@@ -151,7 +152,12 @@ def load_translit(patterns: Rules) -> Translit:
     company_context = expect(
         data.get("company_context", {}), dict, file=file, key="company_context"
     )
-    check_keys(company_context, file=file, allowed={"_comment", "after", "joiners"}, required=set())
+    check_keys(
+        company_context,
+        file=file,
+        allowed={"_comment", "after", "joiners", "ticker"},
+        required=set(),
+    )
     check_keys(
         key, file=file, allowed={"digraphs", "letters", "soft_c"}, required={"digraphs", "letters"}
     )
@@ -254,6 +260,9 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         company_joiners=string_list(
             company_context.get("joiners", []), file=file, key="company_context.joiners"
+        ),
+        company_ticker=compile_regex(
+            company_context.get("ticker", "(?!)"), file=file, key="company_context.ticker"
         ),
         open_ends=_lower_words(open_spec, "ends", file, "open_companies."),
         open_leading=_lower_words(open_spec, "leading", file, "open_companies."),
