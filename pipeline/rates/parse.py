@@ -120,10 +120,11 @@ class State:
         if not hits:
             return None
         first, last = hits[0], hits[-1]
-        if not self.negated and rules.negated.search(
-            clause, max(0, first.start() - 24), first.start()
+        if not self.negated and (
+            rules.negated.search(clause, max(0, first.start() - 24), first.start())
+            or rules.negation.search(clause, max(0, first.start() - 3), first.start())
         ):
-            return None  # "were not MRD-negative", "not alive": the state denied
+            return None  # "were not MRD-negative", "not alive", 未能存活: the state denied
         if rules.who_had.search(clause, max(0, first.start() - 40), first.start()):
             return None  # "patients with a response had ...": who, not what is measured
         if (
@@ -891,7 +892,11 @@ _CLAUSE_END = re.compile(r"[;:,，；。]|\.(?:\s|$)|\b(?:but|while|whereas|alth
 # the start of a clause a figure is the subject of: "(N%) of the patients were", "N% had",
 # "N(M%) patients achieved" (what it states follows)
 _PREDICATE = (
-    r"(?i)^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
+    # Chinese: the people the figure is a share of, then their clause ("三成患者在三年内未出现
+    # 疾病进展", "60%的患者仍然存活"): the clause's state words decide
+    r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?[^，,；;。%\s]{{0,12}}?"
+    r"(?:患者|病人|受试者|受試者|患儿|患兒|病童|病例)|"
+    r"(?i:^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
     r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
     r"|(?:[\w-]+\s+){{0,2}}?(?:{people})\s*)?"
     r"(?:who\s+|that\s+)?"
@@ -899,7 +904,7 @@ _PREDICATE = (
     r"(?:(?:can|could|may|might|will|would)\s+(?:still\s+|now\s+)?(?:be\s+)?)?"
     r"(?:were|was|had|have|has|remained|remain|achieved|achieving|achieve|showed|show|"
     r"saw|experienced|reached|reach|attained|attain|did|are|is|lived|live|survived|survive|"
-    r"responded|respond|stayed|stay|went|go|continued|became|become|cured)\b"
+    r"responded|respond|stayed|stay|went|go|continued|became|become|cured)\b)"
 )
 # "58% high-risk patients": a share of the patients, not what happened to them ("44% in
 # younger patients" is a rate among them)
