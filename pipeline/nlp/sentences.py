@@ -2,7 +2,8 @@
 
 spaCy's ``doc.sents`` builds a Token object per token on every call, which cost more than
 all our rules together; the rules only need character bounds. A line break ends a
-sentence (titles and captions have no period); . ! ? end one unless they close an
+sentence (titles and captions have no period) unless the line goes on in lower case
+after a word or a comma (a wrapped line); . ! ? end one unless they close an
 abbreviation listed in patterns/sentences.json.
 """
 
@@ -33,6 +34,21 @@ _BREAK = re.compile(
     r"|[\u3002\uff01\uff1f]"
 )
 _PUNCT = ".!?\u3002\uff01\uff1f"
+
+
+def _wrapped(text: str, m: re.Match[str], end: int) -> bool:
+    """Whether a single line break only wraps a sentence ("a complete disappearance of\n
+    cancer in 22%"): the line goes on in lower case after a word or a comma. A title or a
+    caption is followed by a capital letter or a blank line, so it still ends there."""
+    return (
+        m.group(0).count("\n") == 1
+        and m.end() < len(text)
+        and "a" <= text[m.end()] <= "z"
+        and end > 0
+        and (text[end - 1].isalnum() or text[end - 1] in ",;")
+    )
+
+
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
@@ -47,6 +63,8 @@ def split(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
 
     >>> split("Dr. Li said so. Prices fell.\\nNext", frozenset({"Dr"}))
     [(0, 15), (16, 28), (29, 33)]
+    >>> split("Prices fell\\nfor a wrapped line.\\nA Title\\nThe text", frozenset())
+    [(0, 31), (32, 39), (40, 48)]
     """
     bounds = []
     start = len(text) - len(text.lstrip())
@@ -62,6 +80,8 @@ def split(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
             end = m.start()
             while end > start and text[end - 1].isspace():  # blanks before the line break
                 end -= 1
+            if _wrapped(text, m, end):
+                continue
         if end > start:
             bounds.append((start, end))
         start = m.end()
