@@ -344,7 +344,7 @@ def load_rates(patterns: Rules) -> RateRules:
         states=states,
         negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
         negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
-        figure_first=re.compile(_FIGURE_FIRST.format(people=people)),
+        figure_first=re.compile(_FIGURE_FIRST.format(people=people, word=_LIST_WORD)),
         predicate=re.compile(_PREDICATE.format(people=people)),
         share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
         who_had=re.compile(_WHO_HAD.format(people=people)),
@@ -689,10 +689,14 @@ _FIGURE_FIRST = (
     # a figure in its own bracket is closed first: "15 (75%) with a complete response"
     r"(?i:^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)|\[[^\[\]]{{0,30}}\])?\s*"
     r"(?:(?:of|among)\s+(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){{0,3}}?(?:{people})\s+)?"
-    r"(?:who\s+)?(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
-    r"obtain\w*|got|remained|were|was|develop\w*)?\s*(?:an?\s+|the\s+)?"
-    r"(?:(?!(?:and|or|but|while)\b)[\w-]+\s+){{0,1}}?$)"
+    r"(?:who\s+)?(?:(?:achiev\w*|reach\w*|attain\w*|had|have|having|with|experienc\w*|show\w*|"
+    r"obtain\w*|got|remained|were|was|develop\w*)\s*(?:an?\s+|the\s+)?"
+    # (after a verb, a list of words that describe the metric: "rapid, deep and durable")
+    r"(?:{word}(?:,\s+{word}){{0,3}}(?:,?\s+(?:and|or)\s+|,\s+))?|(?:an?\s+|the\s+)?)"
+    r"(?:{word}\s+){{0,1}}?$)"
 )
+# a word that may stand in such a list (not one that joins clauses)
+_LIST_WORD = r"(?!(?:and|or|but|while)\b)[\w-]+"
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
 # figure, no "and" (in "a 24% CR rate and a 33% ORR" the CR rate is the 24%'s)
@@ -888,7 +892,11 @@ def _assign(
 # what starts the next clause after a figure ("..., and the 6-month rate was ...")
 _NEXT_CLAUSE = re.compile(r"(?i)[;；。]|,\s*(?:and|while|but|whereas|whilst)\s")
 # a figure's clause ends at a clause break or a word that starts another clause
-_CLAUSE_END = re.compile(r"[;:,，；。]|\.(?:\s|$)|\b(?:but|while|whereas|although)\b")
+# (not the comma of a list of words: "achieved rapid, deep and durable responses")
+_CLAUSE_END = re.compile(
+    r"[;:，；。]|,(?!\s+[A-Za-z-]+,?\s+(?:and|or)\s+[A-Za-z-]+\s+[A-Za-z-]+)"
+    r"|\.(?:\s|$)|\b(?:but|while|whereas|although)\b"
+)
 # the start of a clause a figure is the subject of: "(N%) of the patients were", "N% had",
 # "N(M%) patients achieved" (what it states follows)
 _PREDICATE = (
@@ -1115,7 +1123,10 @@ def _governing(
     after = [
         m
         for m in labelled.between(fig.end, fig.end + 91)
+        # (a comma of a list of words that describe the metric breaks no clause: "had
+        # rapid, deep and durable responses")
         if not clause_break(sentence[fig.end : m[0]])
+        or rules.figure_first.match(sentence[fig.end : m[0]])
     ]
     lead = None
     for m in after:
