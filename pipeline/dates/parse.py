@@ -805,9 +805,12 @@ def _from_date(value: DateValue, offsets: str, before: bool, rules: DateRules) -
 
 def _year_or_relative(p: Parts) -> tuple[str, bool] | None:
     """The year a part of a year belongs to: written ("2024"), relative ("this year",
-    今年, against the publication date) or, with neither, the publication year."""
+    今年, against the publication date), else the reference time's ("the second quarter
+    of 2022 and ... the third quarter") or, with none, the publication year."""
     if p.year is not None:
         return f"{p.year:04d}", False
+    if p.anchor is not None and not p.groups.get("rel"):
+        return f"{p.anchor.year:04d}", False
     offset = p.offset(p.rules.relative_years) if p.groups.get("rel") else 0
     if offset is None:
         return None
