@@ -140,15 +140,15 @@ class ProductsComponent(RulesComponent):
         # short names ("Bristol"): those words, alone (not before another capitalised word)
         common = self.kb.translit.common_words
         self.maker_words = {
-            c.id: re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])(?!\s+[A-Z])")
+            c.id: re.compile(rf"(?<![\w-])(?:{alternation(short)})(?![\w-])(?!\s+[A-Z])")
             for c in self.kb.companies.values()
             if (
-                words := [
+                short := [
                     *c.short_names,
                     *(first for first in c.name.split()[:1] if first.lower() in common),
                 ]
             )
-            and any(w[:1].isupper() for w in words)
+            and any(w[:1].isupper() for w in short)
         }
         self.short_names = frozenset(n for c in self.kb.companies.values() for n in c.short_names)
         t = self.kb.translit
@@ -159,8 +159,8 @@ class ProductsComponent(RulesComponent):
             rf"|\s+(?:{alternation(t.company_after) or '(?!)'})\b)"
         )
         marks = alternation(j for j in t.company_joiners if not j.isalpha()) or "(?!)"
-        words = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
-        self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{words})\b\s*)?")
+        joining = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
+        self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{joining})\b\s*)?")
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         joined = (
             (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()
@@ -652,10 +652,9 @@ class ProductsComponent(RulesComponent):
             for cid in self.kb.products[m.product_id or ""].companies
             if cid in self.maker_words
         }
-        if self.short_names and any(n in text for n in self.short_names):
-            askers = self.maker_words.keys()  # (a cheap test first: most text names none)
-        else:
-            askers = makers
+        # (a cheap test first: most text names no short name)
+        short_named = self.short_names and any(n in text for n in self.short_names)
+        askers = set(self.maker_words) if short_named else makers
         if not askers:
             return companies
         taken = [(c.start, c.end) for c in companies]
