@@ -144,6 +144,10 @@ class DateRules:
     # what may stand before and after a dateline, the date that opens a text
     dateline_before: re.Pattern[str] = re.compile("(?!)")
     dateline_after: re.Pattern[str] = re.compile("(?!)")
+    # words that put a date without its year ahead of the publication date or behind it
+    # ("will launch in May", "was approved in May"): tense.future and tense.past
+    future: re.Pattern[str] = re.compile("(?!)")
+    past: re.Pattern[str] = re.compile("(?!)")
 
 
 _RULE_KEYS = {"id", "regex", "resolve", "span_group", "emit", "near", "anchor"}
@@ -207,6 +211,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "last_part_words",
             "anchored_resolvers",
             "anchor",
+            "tense",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -293,7 +298,20 @@ def load_dates(patterns: Rules) -> DateRules:
             data.get("anchored_resolvers", []), file=file, key="anchored_resolvers"
         ),
         **_anchor_rules(data.get("anchor", {}), file, parts),
+        **_tense_rules(data.get("tense", {}), file),
     )
+
+
+def _tense_rules(raw: Any, file: str) -> dict[str, re.Pattern[str]]:
+    """The regexes of the words of each tense: whole words (or Chinese characters)."""
+    expect(raw, dict, file=file, key="tense")
+    check_keys(raw, file=file, allowed={"_comment", "future", "past"}, within="tense")
+    out = {}
+    for key in ("future", "past"):
+        words = string_list(raw.get(key, []), file=file, key=f"tense.{key}")
+        if words:
+            out[key] = re.compile(rf"(?i)(?<![A-Za-z'])(?:{alternation(words)})(?![A-Za-z])")
+    return out
 
 
 _ANCHOR_KEYS = ("bare_year", "sentence_break", "range_gap", "dateline_before", "dateline_after")
@@ -385,6 +403,7 @@ class Parts:
     day: int | None
     year: int | None
     anchor: Anchor | None = None
+    tense: str | None = None  # "future" or "past": what the date's sentence says
 
     @property
     def pub_year(self) -> int | None:
@@ -414,6 +433,7 @@ def resolve(
     published: date | None,
     rules: DateRules,
     anchor: Anchor | None = None,
+    tense: str | None = None,
 ) -> DateValue | None:
     """Turn the groups of one rule match into a TIMEX3-style value.
 
@@ -434,7 +454,7 @@ def resolve(
     year = _year_of(groups.get("year"), rules)
     if (groups.get("day") and day is None) or (groups.get("year") and year is None):
         return None
-    parts = Parts(groups, published, rules, _month(groups, rules), day, year, anchor)
+    parts = Parts(groups, published, rules, _month(groups, rules), day, year, anchor, tense)
     value = RESOLVERS[kind](parts)
     # a value with no known part ("last year" in an undated article) says nothing
     if value is None or not value.value.strip("X-"):
@@ -603,7 +623,19 @@ def _month_only(p: Parts) -> DateValue | None:
         return None
     if p.anchor is not None:
         return DateValue(f"{p.anchor.year_for(p.month):04d}-{p.month:02d}", "month", False)
-    return DateValue(f"{_year(p.pub_year, 0)}-{p.month:02d}", "month", True)
+    if p.published is None:
+        return DateValue(f"XXXX-{p.month:02d}", "month", True)
+    # the year that puts the month nearest the publication date ("September" in a
+    # January article is last year's), the publication year on a tie; on its side of
+    # the publication date when the sentence's tense says which ("will launch in May")
+    pub, month = p.published.year * 12 + p.published.month - 1, p.month - 1
+    years = [p.published.year + k for k in (0, -1, 1)]
+    if p.tense == "future":
+        years = [y for y in years if y * 12 + month >= pub]
+    elif p.tense == "past":
+        years = [y for y in years if y * 12 + month <= pub]
+    y = min(years, key=lambda y: abs(y * 12 + month - pub))
+    return DateValue(f"{y:04d}-{p.month:02d}", "month", True)
 
 
 @resolver("day_only")
@@ -1133,11 +1165,31 @@ def find_dates(
             # year too when there is no publication date to fall back on)
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
-            value = resolve(rule.resolve, groups, published, rules, anchor)
+            tense = _tense(text, start, refs, rules) if anchor is None and published else None
+            value = resolve(rule.resolve, groups, published, rules, anchor, tense)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
         out.sort(key=lambda o: o.start)
     return _counted_from(text, out, kept, rules)
+
+
+def _tense(text: str, start: int, refs: _References, rules: DateRules) -> str | None:
+    """What the clause of a date says of its time: "future" when it holds a word of the
+    future ("will", "plans to"), else "past" when it holds one of the past ("was",
+    "approved"), else None."""
+    lo, hi = refs.sentence(start)
+    # (the date's own clause: "approved in May, and will launch in June" has two)
+    cut = [m.end() for m in _CLAUSE_CUT.finditer(text, lo, start)]
+    lo = cut[-1] if cut else lo
+    after = _CLAUSE_CUT.search(text, start, hi)
+    hi = after.start() if after else hi
+    if rules.future.search(text, lo, hi):
+        return "future"
+    return "past" if rules.past.search(text, lo, hi) else None
+
+
+# where a clause ends inside a sentence
+_CLAUSE_CUT = re.compile(r"[,;:，；：]|\b(?:and|but|while|whereas|which|after|before)\b")
 
 
 _BEFORE_ANCHOR = re.compile(r"\s+(?:the\s+)?")
