@@ -742,9 +742,16 @@ def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list
     return out
 
 
+# a place written right after a name ("Union Hospital in Wuhan", "..., Wuhan")
+_PLACE_AFTER = re.compile(r"(?:\s+in|,)\s+([A-Z][a-z]+)\b")
+
+
 def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
-    """The one city or province named within 150 characters of a mention, in its
-    sentence."""
+    """The city written right after a mention, else the one city or province named
+    within 150 characters of it, in its sentence."""
+    after = _PLACE_AFTER.match(text, end)
+    if after is not None and after.group(1).lower() in rules.cities:
+        return rules.cities[after.group(1).lower()]
     lo = max(text.rfind(". ", 0, start) + 1, start - 150)
     hi = text.find(". ", end)
     window = text[lo : min(hi if hi != -1 else len(text), end + 150)]
