@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..nlp.scan import alternation, guarded
 from ..nlp.scan import finditer as scan_finditer
@@ -85,6 +86,9 @@ class ChineseHospitalRules:
     short_form: re.Pattern[str]
     abbreviation: re.Pattern[str]
     known: re.Pattern[str]
+    # a known hospital's short name (chinese_short: 北荣) right before one of its
+    # departments or staff (血液科, 医师): the hospital
+    short_department: re.Pattern[str] = re.compile("(?!)")
 
 
 _KEYS = {
@@ -121,7 +125,9 @@ def _known_names(names: list[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=8)
 def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
-    data, file = open_json(patterns, FILE, allowed=_KEYS, required=_KEYS)
+    data, file = open_json(
+        patterns, FILE, allowed=_KEYS | {"short_before_department"}, required=_KEYS
+    )
     english = load_hospitals(patterns)
     heads = {str(k): str(v) for k, v in section(data, "heads", dict, file=file).items()}
     kinds: dict[str, tuple[str, bool]] = {}
@@ -206,6 +212,27 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
             else "(?!)"
         ),
         known=_known_names(list(english.chinese)),
+        short_department=_short_department(
+            data.get("short_before_department"), list(english.chinese_short), data, file
+        ),
+    )
+
+
+def _short_department(
+    department: Any, shorts: list[str], data: dict[str, Any], file: str
+) -> re.Pattern[str]:
+    """A short name at a boundary (not inside a word: after a character that is not
+    Chinese, or a boundary character) right before what ``department`` matches."""
+    if department is None or not shorts:
+        return re.compile("(?!)")
+    after = compile_regex(
+        expect(department, str, file=file, key="short_before_department"),
+        file=file,
+        key="short_before_department",
+    )
+    boundary = re.escape(str(data["boundary_characters"]))
+    return re.compile(
+        rf"(?:(?<![\u4e00-\u9fff])|(?<=[{boundary}]))(?:{guarded(shorts)})(?={after.pattern})"
     )
 
 
@@ -548,6 +575,23 @@ def _listed(
     return out
 
 
+def _in_department(
+    folded: str, found: list[HospitalMention], rules: ChineseHospitalRules
+) -> list[HospitalMention]:
+    """Known hospitals named by their short name before one of their departments or
+    staff (北荣血液科, 高医医师; rules.short_department)."""
+    out = []
+    for m in rules.short_department.finditer(folded):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        entry = rules.english.chinese_short[m.group(0)]
+        name = known_name(entry, rules.english)
+        out.append(
+            HospitalMention(m.start(), m.end(), "hospital.zh_short_department", name, m.group(0))
+        )
+    return out
+
+
 def _listed_entry(text: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
     return rules.english.chinese_short.get(text) or rules.english.chinese.get(text)
 
@@ -613,6 +657,7 @@ def find_chinese_hospitals(
     kept = _longest(found)
     kept += _introduced(folded, kept, rules)
     kept += _listed(folded, kept, rules)
+    kept += _in_department(folded, kept, rules)
     return sorted(kept, key=lambda f: (f.start, f.end))
 
 

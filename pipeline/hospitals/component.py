@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import widen
+from ..nlp.scan import CJK, widen
 from ..nlp.triggers import hits, register
 from ..rules import Rules
 from ..words.chinese import HAN
@@ -71,7 +71,8 @@ class HospitalsComponent(RulesComponent):
         spans = widen(heads, WINDOW, WINDOW, len(text))
         found = find_hospitals(text, self.rules, spans) if spans else []
         chinese = widen(hits(doc, self.chinese_trigger), LONGEST_NAME, 0, len(text))
-        if chinese:
+        # (Chinese text with no head may still name a hospital by its short name: 北荣血液科)
+        if chinese or CJK.search(text):
             taken = [(h.start, h.end) for h in found]
             found += [
                 h
