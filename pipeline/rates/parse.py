@@ -616,6 +616,8 @@ def find_rates(
         if not _population(m, sentence, rules)
     ]
     metrics += _elided(metrics, sentence, rules)
+    timed, metric_times = _timed(metrics, sentence, rules)
+    metrics += timed
     blockers = rules.not_efficacy.find(sentence)
     inside = _Spans(metrics)
     metrics = _restated(metrics, sentence)
@@ -635,6 +637,13 @@ def find_rates(
         rules,
     )
     paired = _paired_timepoints(assigned, sentence, rules, labelled)
+    if metric_times:
+        # a metric a list of timepoints shares has its own timepoint, and the other
+        # items of its list have none of theirs ("" here)
+        timed_lists = {a[4] for a in assigned if a[1] in metric_times}
+        for fig, metric, _ind, _rule, index in assigned:
+            if index in timed_lists:
+                paired[fig] = metric_times.get(metric, "") if metric else ""
     out = []
     for fig, metric, indication, rule, _group in assigned:
         if metric is None:
@@ -660,8 +669,9 @@ def find_rates(
                 fig.low,
                 fig.high,
                 metric_name,
-                paired.get(fig)
-                or _timepoint(
+                (paired[fig] or None)
+                if fig in paired
+                else _timepoint(
                     sentence,
                     (min(near[0], fig.start), max(near[1], fig.end)),
                     rules,
@@ -1091,6 +1101,59 @@ def _elided(
             out.append((m.start(1), m.end(1), found[0][2]))
             pos = m.start(1)
     return out
+
+
+# a number whose unit the next timepoint of its list gives: "6-" of "6- and 12-month"
+_SUSPENDED = re.compile(r"(?<![\w.-])(\d{1,3})-(?=\s*(?:,|and\b|or\b))")
+
+
+def _timed(
+    metrics: list[tuple[int, int, str]], sentence: str, rules: RateRules
+) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int, str], str]]:
+    """Metrics that a list of timepoints shares: in "1-year and 2-year OS rates" (or "6-
+    and 12-month PFS") each timepoint but the last stands for one more metric of the same
+    kind, so a list of figures pairs with them in order. The new metrics (at their
+    timepoint's place) and the timepoint of each.
+
+    >>> r = default_rates()
+    >>> s = "The 6- and 12-month PFS rates were 70% and 55%."
+    >>> added, times = _timed(r.metrics.find(s), s, r)
+    >>> added, sorted(times.values())
+    ([(4, 6, 'progression-free survival')], ['12-month', '6-month'])
+    """
+    if len(metrics) == 0 or rules.timepoint_hint.search(sentence) is None:
+        return [], {}
+    added: list[tuple[int, int, str]] = []
+    times: dict[tuple[int, int, str], str] = {}
+    empty = _Spans([])
+    for start, _end, label in metrics:
+        lo = max(0, start - 80)
+        items = [(t.start, t.end, t.value) for t in timepoints(sentence, lo, start, rules, empty)]
+        items += [
+            (m.start(), m.end(), m.group(1)) for m in _SUSPENDED.finditer(sentence, lo, start)
+        ]
+        items.sort()
+        # the chain of items that ends right before the metric, joined as a list
+        if not items or sentence[items[-1][1] : start].strip(" -"):
+            continue
+        chain = [items[-1]]
+        for item in reversed(items[:-1]):
+            if not _LIST_GAP.match(sentence[item[1] : chain[0][0]]):
+                break
+            chain.insert(0, item)
+        if len(chain) < 2:
+            continue
+        unit = chain[-1][2].split("-", 1)[1] if "-" in chain[-1][2] else None
+        for a, b, value in chain[:-1]:
+            if value.isdigit():  # a suspended number takes the last item's unit
+                if unit is None:
+                    break
+                value = f"{value}-{unit}"
+            metric = (a, b, label)
+            added.append(metric)
+            times[metric] = value
+        times[(start, _end, label)] = chain[-1][2]
+    return added, times
 
 
 def _governing(
