@@ -543,6 +543,12 @@ def _timepoint(
                 continue
         if t.start >= near[1] and _NEXT_CLAUSE.search(sentence, near[1], t.start):
             continue  # "A was 83%, and the 6-month B was 71%": the next clause's
+        if (
+            t.start >= near[1]
+            and metrics.between(near[1], t.start)
+            and rules.figure.search(sentence, near[1], t.start)
+        ):
+            continue  # "63% achieving A and 42% achieving B within 3 months": B's
         if t.end <= near[0] and any(c in sentence[t.end : near[0]] for c in ";；"):
             continue  # "A=95% at month 3; B=90%": the group before the semicolon's
         distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
