@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..errors import PatternError
@@ -410,12 +410,12 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     if tail:
         if rules.parent_head.search(tail):
             parent = rules.parent_tail.sub("", tail)
-        elif tail.lower() in rules.cities:
-            city = rules.cities[tail.lower()]
         elif m.group("tail")[:1].isspace() and m.group("tail").lstrip()[:1].isupper():
             # "University Hospital Basel": the place is the name's
             city = rules.cities.get(tail.lower())
             extra_name = [tail]
+        elif tail.lower() in rules.cities:
+            city = rules.cities[tail.lower()]
         elif m.group("tail").lstrip().startswith("de"):
             city = rules.cities.get(tail.lower())
             extra_name = ["de", tail]
@@ -632,8 +632,22 @@ def _names(
                 parsed = parse_hospital(f"{place} {view[start : m.end()]}", rules)
         if parsed is None:
             continue
-        found.append(HospitalMention(start, m.end(), rule, parsed))
+        found.append(HospitalMention(start, m.end(), rule, _placed(parsed, text, m.end(), rules)))
     return found
+
+
+def _placed(name: HospitalName, text: str, end: int, rules: HospitalRules) -> HospitalName:
+    """A name with the city written right after it ("Necker Hospital in Paris"): its city
+    when it had none; a known hospital of another city ("Queen Elizabeth Hospital in
+    Birmingham" is not Hong Kong's) is another hospital, named as written."""
+    place = _place_after(text, end, rules)
+    if place is None or place == name.city or place.lower() in rules.provinces:
+        return name
+    if name.city is None:
+        return replace(name, city=place)
+    if name.named_city is None and name.distinctive and rules.gazetteer.get(name.key):
+        return replace(name, key=(*name.key, "@", place.lower()), city=place)
+    return name
 
 
 def _ordinal_of_parent(name: HospitalName) -> bool:
@@ -743,15 +757,24 @@ def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list
 
 
 # a place written right after a name ("Union Hospital in Wuhan", "..., Wuhan")
-_PLACE_AFTER = re.compile(r"(?:\s+in|,)\s+([A-Z][a-z]+)\b")
+_PLACE_AFTER = re.compile(r"(?:\s+in|,)\s+([A-Z][^\W\d_]+)(?:\s+([A-Z][^\W\d_]+))?")
+
+
+def _place_after(text: str, end: int, rules: HospitalRules) -> str | None:
+    """The known city written right after a name (one or two words: "in São Paulo")."""
+    m = _PLACE_AFTER.match(text, end)
+    if m is None:
+        return None
+    two = f"{m.group(1)} {m.group(2)}".lower() if m.group(2) else None
+    return rules.cities.get(two or "") or rules.cities.get(m.group(1).lower())
 
 
 def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
     """The city written right after a mention, else the one city or province named
     within 150 characters of it, in its sentence."""
-    after = _PLACE_AFTER.match(text, end)
-    if after is not None and after.group(1).lower() in rules.cities:
-        return rules.cities[after.group(1).lower()]
+    after = _place_after(text, end, rules)
+    if after is not None:
+        return after
     lo = max(text.rfind(". ", 0, start) + 1, start - 150)
     hi = text.find(". ", end)
     window = text[lo : min(hi if hi != -1 else len(text), end + 150)]
