@@ -146,11 +146,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # ... except a head's last word that names the hospital's type before "Hospital"
     # ("Wuhan Center Hospital": 中心医院, a central hospital)
     # (and "Institute of", which may lead a hospital's name: _lead_length decides)
-    # (nor the first word of a longer head that stands here: "Cancer Hospital & Institute")
+    # (nor the first word of a longer head that stands here: "Cancer Hospital & Institute",
+    # unless "Hospital" follows that head: "National Cancer Center Hospital")
     longer = alternation(h for h in heads if " " in h)
     inner = (
         rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+Hospital\b))"
-        rf"(?!(?:{longer})\b){cap})"
+        rf"(?!(?:{longer})\b(?!\s+Hospital\b)){cap})"
     )
     conn = r"(?:of|and|&|de|for|the|affiliated)"
     lead_words_all = string_list(data["lead_words"], file=file, key="lead_words")
@@ -353,7 +354,7 @@ def _normalise(text: str, rules: HospitalRules) -> str:
     if possessive:
         text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
-        text = old.sub(_case_keeping(new), text)
+        text = old.sub(_case_keeping(new, text, rules.heads), text)
     # "First affiliated Hospital": a type word inside a name, written as names write it
     text = _INNER_AFFILIATED.sub("Affiliated", text)
     # "No. 1 Hospital": the first
@@ -361,8 +362,19 @@ def _normalise(text: str, rules: HospitalRules) -> str:
     return _NUMBERED.sub(lambda m: by_number.get(int(m.group(1)), m.group(0)), text)
 
 
-def _case_keeping(new: str) -> Callable[[re.Match[str]], str]:
-    return lambda m: _same_case(m.group(0), new)
+def _case_keeping(new: str, text: str, heads: Iterable[str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a synonym in the case of what it replaces; a phrase whose
+    first word ends a head with the word before it stays ("Cancer Center Hospital" is no
+    "Central Hospital": "Cancer Center" is a head)."""
+
+    def replace_one(m: re.Match[str]) -> str:
+        word = m.group(0).split()[0].lower()
+        before = text[: m.start()].split()[-1:]
+        if " " in m.group(0) and before and f"{before[0].lower()} {word}" in heads:
+            return m.group(0)
+        return _same_case(m.group(0), new)
+
+    return replace_one
 
 
 def _same_case(original: str, new: str) -> str:
