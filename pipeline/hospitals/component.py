@@ -29,7 +29,9 @@ class HospitalsComponent(RulesComponent):
         head_word = self.rules.head_word
         # a known short name is asked of its last word ("MD Anderson": "Anderson"; the
         # tokenizer splits "Dana-Farber" at its hyphen)
-        known = frozenset(re.split(r"[\s-]", a)[-1] for a in self.rules.abbreviations)
+        known = frozenset(
+            re.split(r"[\s-]", a)[-1].strip(".,;:()'\"") for a in self.rules.abbreviations
+        )
         self.trigger = register(
             self.nlp.vocab,
             lambda text: (

@@ -315,6 +315,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         ):
             parsed = parse_hospital(alias, rules)
             if parsed is None:
+                # a name the mention regex cannot read ("Tata Memorial Centre", "LMU
+                # Klinikum") is known as written, as an abbreviation is
+                rules.abbreviations.setdefault(alias, entry)
                 continue
             if (
                 parsed.named_city
@@ -524,8 +527,9 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # the name that is not the known hospital's makes it another one
         key = (*key, "@", named_city.lower())
         entry = rules.gazetteer.get(key)
-    elif entry is None and distinctive and len(spelled) >= SPELLED_SHORTEST:
+    elif entry is None and distinctive and not extra_name and len(spelled) >= SPELLED_SHORTEST:
         # "Rui Jin Hospital", "RuiJin Hospital": a known name with its syllables apart
+        # (not one with words of its own after the head: "University Hospital of Bonn")
         key, entry = rules.spelled.get((spelled, head), (key, None))
     if entry is not None:
         return HospitalName(
@@ -688,6 +692,9 @@ def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | Non
         for w in words
         if w.lower() not in rules.connectors
     )
+    known = rules.abbreviations.get(" ".join(words))
+    if known is not None:  # "Rigshospitalet", a gazetteer name as written
+        return HospitalMention(m.start(), end, "hospital.lead_name", known_name(known, rules))
     city = next((rules.cities[w.lower()] for w in rest if w.lower() in rules.cities), None)
     name = HospitalName(("lead", *folded), " ".join(words), city, folded, folded[0])
     return HospitalMention(m.start(), end, "hospital.lead_name", name)
