@@ -204,6 +204,14 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # the word that triggers reading a name: a head's last word, or a lead head's first
     lead_first = alternation(sorted({h.split()[0] for h in lead_heads})) if lead_heads else "(?!)"
     ordinal_words = alternation([o for o in data["ordinals"] if o.isalpha()])
+    # type words that may lead a name in lower case ("the children's hospital of X")
+    kinds = alternation(
+        w.lower()
+        for w in data["generic_words"]
+        if w[:1].isalpha()
+        and w.lower()
+        not in {"of", "and", "the", "hospital", "center", "institute", "medicine", "blood"}
+    )
     owner_before = "|".join(
         f"(?<={parent}{mark}s )" for parent in ("University", "College") for mark in "'’"
     )
@@ -214,10 +222,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
         lower_head=re.compile(
             rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"
-            # "the first affiliated hospital of Zhejiang University": an ordinal name of a
+            # "the first affiliated hospital of Zhejiang University", "the children's
+            # hospital of Fudan University": ordinals and type words before a head, of a
             # capitalised parent
-            rf"|\b(?P<ordinal>(?:{ordinal_words})"
-            rf"\s+(?:affiliated\s+)?(?:people's\s+)?(?:{head.lower()}))\s+of\s+(?:the\s+)?"
+            rf"|\b(?P<ordinal>(?:(?:{ordinal_words}|{kinds})\s+){{1,3}}"
+            rf"(?:{head.lower()}))\s+of\s+(?:the\s+)?"
             # (of a parent in capitals, or in lower case too: "... of zhejiang university")
             rf"(?:[A-Z]|(?P<lparent>(?:[a-z][\w'’-]*\s+){{1,4}}?(?:{phead.lower()}))\b)"
             # "Soochow University's first affiliated hospital": the parent before it
@@ -602,6 +611,7 @@ def find_hospitals(
             if not (
                 known
                 or _ordinal_of_parent(h.name)
+                or _kind_of_university(h.name)
                 # a shouted name whose place or university is named
                 or (
                     text[h.start : h.end].isupper()
@@ -648,21 +658,27 @@ def _names(
                 parsed = parse_hospital(f"{place} {view[start : m.end()]}", rules)
         if parsed is None:
             continue
-        found.append(HospitalMention(start, m.end(), rule, _placed(parsed, text, m.end(), rules)))
+        written = view[start : m.end()]
+        found.append(
+            HospitalMention(start, m.end(), rule, _placed(parsed, text, m.end(), rules, written))
+        )
     return found
 
 
-def _placed(name: HospitalName, text: str, end: int, rules: HospitalRules) -> HospitalName:
+def _placed(
+    name: HospitalName, text: str, end: int, rules: HospitalRules, written: str
+) -> HospitalName:
     """A name with the city written right after it ("Necker Hospital in Paris"): its city
     when it had none; a known hospital of another city ("Queen Elizabeth Hospital in
-    Birmingham" is not Hong Kong's) is another hospital, named as written."""
+    Birmingham" is not Hong Kong's) is another hospital, named as ``written``."""
     place = _place_after(text, end, rules)
     if place is None or place == name.city or place.lower() in rules.provinces:
         return name
     if name.city is None:
         return replace(name, city=place)
     if name.named_city is None and name.distinctive and rules.gazetteer.get(name.key):
-        return replace(name, key=(*name.key, "@", place.lower()), city=place)
+        display = _SPACES.sub(" ", written).strip(" ,.;:")
+        return replace(name, key=(*name.key, "@", place.lower()), display=display, city=place)
     return name
 
 
@@ -670,6 +686,16 @@ def _ordinal_of_parent(name: HospitalName) -> bool:
     """Whether a name is a numbered hospital of a university or city ("First Affiliated
     Hospital of X University"): one hospital, even where its words were lower case."""
     return name.key[0] == "generic" and name.key[-1] != ""
+
+
+def _kind_of_university(name: HospitalName) -> bool:
+    """Whether a name is a university's hospital of one kind ("Children's Hospital of
+    Fudan University", "the cancer hospital of X University"): one hospital too."""
+    if name.key[0] != "generic" or "|" not in name.key:
+        return False
+    bar = name.key.index("|")
+    kinds = [w for w in name.key[1:bar] if w != name.head]
+    return bool(kinds) and any(p in name.key[bar + 1] for p in ("university", "college"))
 
 
 def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | None:
