@@ -677,8 +677,10 @@ def _placed(
     if name.city is None:
         return replace(name, city=place)
     if name.named_city is None and name.distinctive and rules.gazetteer.get(name.key):
-        display = _SPACES.sub(" ", written).strip(" ,.;:")
-        return replace(name, key=(*name.key, "@", place.lower()), display=display, city=place)
+        key = (*name.key, "@", place.lower())
+        entry = rules.gazetteer.get(key)  # "Tongji Hospital ... in Shanghai": Shanghai's
+        display = entry.name if entry else _SPACES.sub(" ", written).strip(" ,.;:")
+        return replace(name, key=key, display=display, city=place)
     return name
 
 
