@@ -403,7 +403,7 @@ class Parts:
     day: int | None
     year: int | None
     anchor: Anchor | None = None
-    tense: str | None = None  # "future" or "past": what the date's sentence says
+    tense: str | None = None  # "future" or "past": what the date's clause says (_tense)
 
     @property
     def pub_year(self) -> int | None:

@@ -37,9 +37,10 @@ _PUNCT = ".!?\u3002\uff01\uff1f"
 
 
 def _wrapped(text: str, m: re.Match[str], end: int) -> bool:
-    """Whether a single line break only wraps a sentence ("a complete disappearance of\n
-    cancer in 22%"): the line goes on in lower case after a word or a comma. A title or a
-    caption is followed by a capital letter or a blank line, so it still ends there."""
+    """Whether a single line break only wraps a sentence (a line ending "a complete
+    disappearance of", the next "cancer in 22%"): the line goes on in lower case after a
+    word or a comma. A title or a caption is followed by a capital letter or a blank
+    line, so it still ends there."""
     return (
         m.group(0).count("\n") == 1
         and m.end() < len(text)

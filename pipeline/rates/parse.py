@@ -1127,7 +1127,7 @@ def _timed(
     >>> added, sorted(times.values())
     ([(4, 6, 'progression-free survival')], ['12-month', '6-month'])
     """
-    if len(metrics) == 0 or rules.timepoint_hint.search(sentence) is None:
+    if not metrics or rules.timepoint_hint.search(sentence) is None:
         return [], {}
     added: list[tuple[int, int, str]] = []
     times: dict[tuple[int, int, str], str] = {}
