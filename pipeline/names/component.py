@@ -657,17 +657,23 @@ class ProductsComponent(RulesComponent):
         askers = set(self.maker_words) if short_named else makers
         if not askers:
             return companies
-        taken = [(c.start, c.end) for c in companies]
+        # the characters company names hold, a mark each (linear however many names)
+        taken = bytearray(len(text))
+        for c in companies:
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        starts, ends = sorted(c.start for c in companies), sorted(c.end for c in companies)
         added = []
         for cid in sorted(askers):
             for m in self.maker_words[cid].finditer(text):
                 if cid in makers:
                     rule = "company.maker_word"
-                elif m.group(0) in self.short_names and self._company_context(text, m, companies):
+                elif m.group(0) in self.short_names and self._company_context(
+                    text, m, starts, ends
+                ):
                     rule = "company.short_name"
                 else:
                     continue
-                if not any(s < m.end() and m.start() < e for s, e in taken):
+                if taken.find(1, m.start(), m.end()) == -1:
                     added.append(
                         Mention(
                             m.start(),
@@ -681,25 +687,25 @@ class ProductsComponent(RulesComponent):
                     )
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
-    def _company_context(self, text: str, m: re.Match[str], companies: list[Mention]) -> bool:
+    def _company_context(
+        self, text: str, m: re.Match[str], starts: list[int], ends: list[int]
+    ) -> bool:
         """Whether a company's context follows a word (company_context.after: "Bristol
         said"; its ticker: "Legend (LEGN)") or joins it to another company named beside it
-        ("Legend and Janssen")."""
+        ("Legend and Janssen"): the nearest company mention before it ends, or the
+        nearest after it starts, across a joiner (``starts``, ``ends``: the mentions'
+        offsets, sorted; two lookups, so a text of many names stays linear)."""
         if self.company_after.match(text, m.end()):
             return True
         joined = self.company_joined.fullmatch
-        return any(
-            (
-                c.end <= m.start()
-                and text[c.end : m.start()].strip()
-                and joined(text, c.end, m.start())
-            )
-            or (
-                m.end() <= c.start
-                and text[m.end() : c.start].strip()
-                and joined(text, m.end(), c.start)
-            )
-            for c in companies
+        i = bisect_right(ends, m.start()) - 1
+        if i >= 0 and text[ends[i] : m.start()].strip() and joined(text, ends[i], m.start()):
+            return True
+        j = bisect_left(starts, m.end())
+        return (
+            j < len(starts)
+            and bool(text[m.end() : starts[j]].strip())
+            and joined(text, m.end(), starts[j]) is not None
         )
 
     def _supported_companies(
