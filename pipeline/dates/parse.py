@@ -1178,7 +1178,9 @@ def _tense(text: str, start: int, refs: _References, rules: DateRules) -> str | 
     future ("will", "plans to"), else "past" when it holds one of the past ("was",
     "approved"), else None."""
     lo, hi = refs.sentence(start)
-    # (the date's own clause: "approved in May, and will launch in June" has two)
+    # (the date's own clause: "approved in May, and will launch in June" has two; read
+    # within TENSE_REACH, so a sentence of thousands of dates stays linear)
+    lo, hi = max(lo, start - TENSE_REACH), min(hi, start + TENSE_REACH)
     cut = [m.end() for m in _CLAUSE_CUT.finditer(text, lo, start)]
     lo = cut[-1] if cut else lo
     after = _CLAUSE_CUT.search(text, start, hi)
@@ -1188,6 +1190,8 @@ def _tense(text: str, start: int, refs: _References, rules: DateRules) -> str | 
     return "past" if rules.past.search(text, lo, hi) else None
 
 
+# the most characters of a date's clause read on each side for its tense
+TENSE_REACH = 160
 # where a clause ends inside a sentence
 _CLAUSE_CUT = re.compile(r"[,;:，；：]|\b(?:and|but|while|whereas|which|after|before)\b")
 
@@ -1263,6 +1267,15 @@ class _References:
     position (an article of many dates stays linear)."""
 
     def __init__(self, text: str, years: list[_Year], rules: DateRules) -> None:
+        # a bare year inside a stated date ("2021" of "March 5, 2021") says nothing the
+        # date does not, and a kept pair would make the years overlap (read all, below)
+        years = sorted(years, key=lambda y: (y.start, -y.end))
+        kept: list[_Year] = []
+        for y in years:
+            if kept and kept[-1].start <= y.start and y.end <= kept[-1].end:
+                continue
+            kept.append(y)
+        years = kept
         self.years = years
         self.starts = [y.start for y in years]
         # stated years that do not overlap one another end in the order they start, so
