@@ -581,8 +581,11 @@ def _in_department(
     """Known hospitals named by their short name before one of their departments or
     staff (北荣血液科, 高医医师; rules.short_department)."""
     out = []
+    taken = bytearray(len(folded))  # a mark per character names hold: linear
+    for f in found:
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
     for m in rules.short_department.finditer(folded):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+        if taken.find(1, m.start(), m.end()) != -1:
             continue
         entry = rules.english.chinese_short[m.group(0)]
         name = known_name(entry, rules.english)
