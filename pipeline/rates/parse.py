@@ -694,12 +694,16 @@ def find_rates(
 # a short bracket right after a phrase: its abbreviation ("minimal residual disease (MRD)
 # negativity"), blanked out so the phrase around it is found whole
 _ABBREVIATION = re.compile(r"\s?\([A-Za-z][\w/+-]{0,9}\)")
+# the Chinese words for the people a figure is a share of (患者, 受试者, 患儿 ...)
+_CHINESE_PEOPLE = "患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例"
 # what may stand between a figure and the metric it leads ("46% of the patients
 # achieving a complete response", "94.7% (36/38) achieved MRD negativity"); {people} is
 # the words for people of rates.json
 _FIGURE_FIRST = (
     # Chinese: "63%（29例）的患者获得完全缓解"
-    r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?(?:[^，,；;。%]{{0,12}}?(?:患者|病人|受试者|受試者|患儿|患兒|病童|儿童|兒童|病例))?"
+    r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?(?:[^，,；;。%]{{0,12}}?(?:"
+    + _CHINESE_PEOPLE
+    + r"))?"
     r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
     r"取得了?)?\s*$|"
     # a figure in its own bracket is closed first: "15 (75%) with a complete response"
@@ -919,7 +923,7 @@ _PREDICATE = (
     # Chinese: the people the figure is a share of, then their clause ("三成患者在三年内未出现
     # 疾病进展", "60%的患者仍然存活"): the clause's state words decide
     r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?[^，,；;。%\s]{{0,12}}?"
-    r"(?:患者|病人|受试者|受試者|患儿|患兒|病童|病例)|"
+    r"(?:" + _CHINESE_PEOPLE + r")|"
     r"(?i:^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
     r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
     r"|(?:[\w-]+\s+){{0,2}}?(?:{people})\s*)?"
