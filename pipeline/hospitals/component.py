@@ -32,11 +32,17 @@ class HospitalsComponent(RulesComponent):
         known = frozenset(
             re.split(r"[\s-]", a)[-1].strip(".,;:()'\"") for a in self.rules.abbreviations
         )
+        # a word that ends a name whose head is left out ("Children's"; the tokenizer may
+        # split its possessive off: both pieces are asked)
+        implied = self.rules.implied_words | {
+            w.removesuffix("'s").removesuffix("’s") for w in self.rules.implied_words
+        }
         self.trigger = register(
             self.nlp.vocab,
             lambda text: (
                 head_word.search(text) is not None
                 or text.strip(".,;:()'\"") in known
+                or text in implied  # "Seattle Children's"
                 or text in SHOUTED_HEADS
             ),
         )

@@ -84,6 +84,10 @@ class HospitalRules:
     # countries (lower case): places, like cities, that stand before "and" in front of a
     # name ("UK and Shanghai Children's Hospital")
     countries: frozenset[str] = frozenset()
+    # a name that ends in one of these words with no head after it ("Seattle Children's"):
+    # the hospital the words name with "Hospital" after them
+    implied: re.Pattern[str] = re.compile("(?!)")
+    implied_words: frozenset[str] = frozenset()
     connectors: frozenset[str] = frozenset()
     # a known hospital by its name's letters and head (HospitalName.spelled) -> the key
     # it is known by, and its entry
@@ -133,10 +137,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "name_titles",
         "institution_words",
         "countries",
+        "implied_heads",
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
     titles = string_list(data.get("name_titles", []), file=file, key="name_titles")
+    implied = string_list(data.get("implied_heads", []), file=file, key="implied_heads")
     # a title written with its full stop is a word of the name ("St. Luke's Hospital")
     dotted = alternation(t for t in titles if t.endswith(".")) or "(?!)"
     cap = rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z][\w'’\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
@@ -144,13 +150,14 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # Hospital" is two names, not one
     last_words = alternation([h.split()[-1] for h in heads])
     # ... except a head's last word that names the hospital's type before "Hospital"
-    # ("Wuhan Center Hospital": 中心医院, a central hospital)
+    # ("Wuhan Center Hospital": 中心医院, a central hospital), and "Hospital" before
+    # "Medical Center" ("Cincinnati Children's Hospital Medical Center")
     # (and "Institute of", which may lead a hospital's name: _lead_length decides)
     # (nor the first word of a longer head that stands here: "Cancer Hospital & Institute",
     # unless "Hospital" follows that head: "National Cancer Center Hospital")
     longer = alternation(h for h in heads if " " in h)
     inner = (
-        rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+Hospital\b))"
+        rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+(?:Hospital|Medical\s+Cent(?:er|re))\b))"
         rf"(?!(?:{longer})\b(?!\s+Hospital\b)){cap})"
     )
     conn = r"(?:of|and|&|de|for|the|affiliated)"
@@ -274,6 +281,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         countries=frozenset(
             w.lower() for w in string_list(data.get("countries", []), file=file, key="countries")
         ),
+        implied=_implied(implied, heads),
+        implied_words=frozenset(implied),
         provinces={
             str(k).lower(): str(v)
             for k, v in expect(data.get("provinces", {}), dict, file=file, key="provinces").items()
@@ -576,6 +585,50 @@ class HospitalMention:
     chinese: str | None = None
 
 
+def _implied(words: Iterable[str], heads: Iterable[str]) -> re.Pattern[str]:
+    """One to three capitalised words ("and" between them) before an implied head, with
+    no head or capitalised word after it ("Seattle Children's", "Brigham and Women's")."""
+    words = list(words)
+    if not words:
+        return re.compile("(?!)")
+    after = alternation([h.split()[0].lower() for h in heads] + ["health", "medical"])
+    return re.compile(
+        r"(?<![\w'’.-])(?P<name>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,2})"
+        rf"\s+(?:and\s+)?(?P<implied>{alternation(words)})(?![\w'’-])"
+        rf"(?!\s+[A-Z])(?!\s+(?i:{after})\b)"
+    )
+
+
+def _implied_heads(
+    text: str,
+    found: list[HospitalMention],
+    rules: HospitalRules,
+    spans: list[tuple[int, int]] | None,
+) -> list[HospitalMention]:
+    """Names whose head the news leaves out ("treated at Seattle Children's"): read with
+    "Hospital" after them; a name that parses to no particular hospital is none."""
+    matches = (
+        rules.implied.finditer(text) if spans is None else scan_finditer(rules.implied, text, spans)
+    )
+    taken = bytearray(len(text))  # a mark per character names hold: linear
+    for h in found:
+        taken[h.start : h.end] = b"\x01" * (h.end - h.start)
+    out = []
+    for m in matches:
+        words = m.group("name").split()
+        while words and (words[0] in rules.lead or words[0].lower() == "the"):
+            words.pop(0)
+        if not words or taken.find(1, m.start(), m.end()) != -1:
+            continue
+        start = m.end() - len(" ".join(words)) - len(m.group("implied")) - 1
+        if text[start : m.start("implied")].split() != words:
+            start = m.start("name")  # (words apart by more than one space: keep them all)
+        name = parse_hospital(f"{text[start : m.end()]} Hospital", rules)
+        if name is not None and (name.distinctive or name.named_city):
+            out.append(HospitalMention(start, m.end(), "hospital.implied_head", name))
+    return out
+
+
 def find_hospitals(
     text: str, rules: HospitalRules, spans: list[tuple[int, int]] | None = None
 ) -> list[HospitalMention]:
@@ -628,6 +681,7 @@ def find_hospitals(
                 continue
             found.append(h)
     found.extend(_shared_head(text, found, rules, spans))
+    found.extend(_implied_heads(text, found, rules, spans))
     found.extend(_known_abbreviations(text, found, rules, spans))
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
