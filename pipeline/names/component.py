@@ -790,11 +790,20 @@ class ProductsComponent(RulesComponent):
         best: tuple[int, int, Resolution] | None = None
         near: tuple[int, int, Resolution] | None = None
         if any(_may_start_company(w, firsts) for w in run.split()):
-            words = [_trim_word(run, w.start(), w.end()) for w in _RUN_WORD.finditer(run)]
+            raw = list(_RUN_WORD.finditer(run))
+            words = [_trim_word(run, w.start(), w.end()) for w in raw]
+            # a word with the full stop of a sentence ("Biologics. In") ends any name
+            # that holds it; an abbreviation's or a corporate suffix's stop does not
+            stops = [
+                i
+                for i, w in enumerate(raw)
+                if w.group(0).endswith(".") and not self._abbreviated(w.group(0))
+            ]
             for i, (ws, we) in enumerate(words):
                 if not _may_start_company(run[ws:we], firsts):
                     continue
-                for j in range(min(len(words), i + 5), i, -1):
+                last = next((k + 1 for k in stops if k >= i), len(words))
+                for j in range(min(last, i + 5), i, -1):
                     end = words[j - 1][1]
                     res = self._resolve_company(run[ws:end])
                     # the longest name that resolves ("Fosun Kate", not "Fosun")
@@ -812,6 +821,17 @@ class ProductsComponent(RulesComponent):
                     ):
                         near = (ws, end, res)
         return best, (None if best else near)
+
+    def _abbreviated(self, word: str) -> bool:
+        """Whether a word's full stop is an abbreviation's ("Co.", "Inc.", "U.S.", "J."),
+        not a sentence's."""
+        t = self.kb.translit
+        return (
+            word.lower() in t.corporate_suffixes
+            or word.lower().rstrip(".") in t.corporate_suffixes
+            or len(word.rstrip(".")) <= 2
+            or "." in word[:-1]
+        )
 
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
         product = self.kb.products.get(m.product_id or "")
@@ -1148,7 +1168,7 @@ def pinyin_word(syllables: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?:{one})(?:{one})+")
 
 
-_WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’)]*$")
+_WORD_TAIL = re.compile(r"(?:['’]s)?[.,;:!?\"”’')]*$")
 
 
 def _shaped_words(
