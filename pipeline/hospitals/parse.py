@@ -545,6 +545,12 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # the name that is not the known hospital's makes it another one
         key = (*key, "@", named_city.lower())
         entry = rules.gazetteer.get(key)
+    elif entry is not None and entry.city and (place := _place_of(extra_name, rules)):
+        if place != entry.city:
+            # "the Tumor Hospital of Henan Province" is no hospital of Nanjing: a place
+            # named after the head that is not the known hospital's makes it another one
+            key = (*key, "@", place.lower())
+            entry = rules.gazetteer.get(key)
     elif entry is None and distinctive and not extra_name and len(spelled) >= SPELLED_SHORTEST:
         # "Rui Jin Hospital", "RuiJin Hospital": a known name with its syllables apart
         # (not one with words of its own after the head: "University Hospital of Bonn")
@@ -562,6 +568,17 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             (rules.provinces[w.lower()] for w in extra_name if w.lower() in rules.provinces), None
         )
     return HospitalName(key, display, city, distinctive, head, named_city, spelled)
+
+
+def _place_of(words: list[str], rules: HospitalRules) -> str | None:
+    """The city that the words after a head name ("of Henan Province": its capital)."""
+    for w in words:
+        low = w.lower()
+        if low in rules.provinces:
+            return rules.provinces[low]
+        if low in rules.cities:
+            return rules.cities[low]
+    return None
 
 
 def gazetteer_id(name: HospitalName, rules: HospitalRules) -> str | None:
