@@ -551,9 +551,15 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             # named after the head that is not the known hospital's makes it another one
             key = (*key, "@", place.lower())
             entry = rules.gazetteer.get(key)
-    elif entry is None and distinctive and not extra_name and len(spelled) >= SPELLED_SHORTEST:
+    elif (
+        entry is None
+        and distinctive
+        and len(spelled) >= SPELLED_SHORTEST
+        and not all(w in rules.kind_words for w in lowered[: len(lowered) - len(head.split())])
+    ):
         # "Rui Jin Hospital", "RuiJin Hospital": a known name with its syllables apart
-        # (not one with words of its own after the head: "University Hospital of Bonn")
+        # (a name of kind words only before its head is no spelling of one: "University
+        # Hospital of Bonn")
         key, entry = rules.spelled.get((spelled, head), (key, None))
     if entry is not None:
         return HospitalName(
