@@ -630,9 +630,7 @@ def _implied_heads(
 ) -> list[HospitalMention]:
     """Names whose head the news leaves out ("treated at Seattle Children's"): read with
     "Hospital" after them; a name that parses to no particular hospital is none."""
-    matches = (
-        rules.implied.finditer(text) if spans is None else scan_finditer(rules.implied, text, spans)
-    )
+    matches = scan_finditer(rules.implied, text, spans)
     taken = bytearray(len(text))  # a mark per character names hold: linear
     for h in found:
         taken[h.start : h.end] = b"\x01" * (h.end - h.start)
@@ -658,15 +656,9 @@ def find_hospitals(
     """Hospital mentions of an article: full names (looked for only inside ``spans`` when
     given: windows around head words), then short forms and bracketed abbreviations of
     names it used."""
-    leads = (
-        rules.lead_mention.finditer(text)
-        if spans is None
-        else scan_finditer(rules.lead_mention, text, spans)
-    )
+    leads = scan_finditer(rules.lead_mention, text, spans)
     found = [h for m in leads if (h := _lead_named(m, rules)) is not None]
-    names = (
-        rules.mention.finditer(text) if spans is None else scan_finditer(rules.mention, text, spans)
-    )
+    names = scan_finditer(rules.mention, text, spans)
     taken = [(h.start, h.end) for h in found]
     found.extend(
         h
@@ -677,11 +669,7 @@ def find_hospitals(
     if view is not None:
         # names that read only with machine translation's lower case repaired count when
         # they are known hospitals (a lower-case "Shanghai hospital" is any hospital there)
-        again = (
-            rules.mention.finditer(view)
-            if spans is None
-            else scan_finditer(rules.mention, view, spans)
-        )
+        again = scan_finditer(rules.mention, view, spans)
         for h in _names(view, text, again, rules, rule="hospital.case_repaired"):
             known = gazetteer_id(h.name, rules) is not None
             if not (
@@ -1046,7 +1034,7 @@ def _known_abbreviations(
     regex = re.compile(rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?![\w-])")
     taken = [(h.start, h.end) for h in found]
     out = []
-    for m in regex.finditer(text) if spans is None else scan_finditer(regex, text, spans):
+    for m in scan_finditer(regex, text, spans):
         if any(s <= m.start() < e for s, e in taken):
             continue
         name = known_name(rules.abbreviations[m.group(0)], rules)
@@ -1114,9 +1102,7 @@ def _shared_head(
     taken = [(h.start, h.end) for h in found]
     places = rules.cities.keys() | rules.provinces.keys() | rules.countries
     out = []
-    heads = (
-        _PLURAL_HEAD.finditer(text) if spans is None else scan_finditer(_PLURAL_HEAD, text, spans)
-    )
+    heads = scan_finditer(_PLURAL_HEAD, text, spans)
     for head in heads:
         m = _SHARED_HEAD.search(text, max(0, head.start() - _LIST_REACH), head.start())
         if m is None or any(s < head.end() and m.start() < e for s, e in taken):

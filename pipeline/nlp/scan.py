@@ -77,11 +77,15 @@ WORD_CARRY = 64
 
 
 def finditer(
-    regex: re.Pattern[str], text: str, spans: list[tuple[int, int]]
+    regex: re.Pattern[str], text: str, spans: list[tuple[int, int]] | None
 ) -> Iterator[re.Match[str]]:
-    """Matches of regex inside the windows, each once, in order. A window that ends
-    inside a word is carried to the word's end: the regex engine takes a window's end for
-    the end of the text, so "Jun" cut from "Juno" would end in a word boundary."""
+    """Matches of regex inside the windows, each once, in order (``spans`` None: the whole
+    text). A window that ends inside a word is carried to the word's end: the regex engine
+    takes a window's end for the end of the text, so "Jun" cut from "Juno" would end in a
+    word boundary."""
+    if spans is None:
+        yield from regex.finditer(text)
+        return
     last_end = -1
     length = len(text)
     for start, end in spans:

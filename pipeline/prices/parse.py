@@ -515,7 +515,7 @@ def find_money(
     """
     found = []
     for order, (rule, regex) in enumerate(rules.money):
-        for m in regex.finditer(text) if spans is None else scan_finditer(regex, text, spans):
+        for m in scan_finditer(regex, text, spans):
             found.append((m.start(), -(m.end() - m.start()), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     out: list[Money] = []
