@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..nlp.scan import alternation, guarded
+from ..nlp.scan import alternation, guarded, marked
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, compile_regex, expect, open_json, section, string_list
 from ..words.chinese import HAN, load_pinyin, load_variants, romanised
@@ -581,9 +581,7 @@ def _in_department(
     """Known hospitals named by their short name before one of their departments or
     staff (北荣血液科, 高医医师; rules.short_department)."""
     out = []
-    taken = bytearray(len(folded))  # a mark per character names hold: linear
-    for f in found:
-        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
+    taken = marked(((f.start, f.end) for f in found), len(folded))
     for m in rules.short_department.finditer(folded):
         if taken.find(1, m.start(), m.end()) != -1:
             continue

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..nlp.scan import alternation
+from ..nlp.scan import alternation, marked
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import load_pinyin
@@ -608,6 +608,9 @@ class HospitalMention:
     chinese: str | None = None
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _implied(words: Iterable[str], heads: Iterable[str]) -> re.Pattern[str]:
     """One to three capitalised words ("and" between them) before an implied head, with
     no head or capitalised word after it ("Seattle Children's", "Brigham and Women's")."""
@@ -631,19 +634,16 @@ def _implied_heads(
     """Names whose head the news leaves out ("treated at Seattle Children's"): read with
     "Hospital" after them; a name that parses to no particular hospital is none."""
     matches = scan_finditer(rules.implied, text, spans)
-    taken = bytearray(len(text))  # a mark per character names hold: linear
-    for h in found:
-        taken[h.start : h.end] = b"\x01" * (h.end - h.start)
+    taken = marked(((h.start, h.end) for h in found), len(text))
     out = []
     for m in matches:
-        words = m.group("name").split()
-        while words and (words[0] in rules.lead or words[0].lower() == "the"):
+        # the name starts after the words that lead a sentence ("The", "At")
+        words = list(_WORD.finditer(text, m.start("name"), m.end("name")))
+        while words and (words[0].group() in rules.lead or words[0].group().lower() == "the"):
             words.pop(0)
         if not words or taken.find(1, m.start(), m.end()) != -1:
             continue
-        start = m.end() - len(" ".join(words)) - len(m.group("implied")) - 1
-        if text[start : m.start("implied")].split() != words:
-            start = m.start("name")  # (words apart by more than one space: keep them all)
+        start = words[0].start()
         name = parse_hospital(f"{text[start : m.end()]} Hospital", rules)
         if name is not None and (name.distinctive or name.named_city):
             out.append(HospitalMention(start, m.end(), "hospital.implied_head", name))

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import CJK, alternation, guarded
+from ..nlp.scan import CJK, alternation, guarded, marked
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
@@ -497,9 +497,7 @@ class ProductsComponent(RulesComponent):
         mentions = self._known(doc)
         # the characters names already hold: a candidate over any of them is dropped (a
         # mark per character keeps this linear however many names an article has)
-        taken = bytearray(len(text_of(doc)))
-        for m in mentions:
-            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+        taken = marked(((m.start, m.end) for m in mentions), len(text_of(doc)))
         pending: list[Candidate] = []
         # runs of capitalised words: spaced pinyin names and company names come from them
         runs = list(_CAPITALISED_RUN.finditer(text_of(doc)))
@@ -657,10 +655,7 @@ class ProductsComponent(RulesComponent):
         askers = set(self.maker_words) if short_named else makers
         if not askers:
             return companies
-        # the characters company names hold, a mark each (linear however many names)
-        taken = bytearray(len(text))
-        for c in companies:
-            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        taken = marked(((c.start, c.end) for c in companies), len(text))
         starts, ends = sorted(c.start for c in companies), sorted(c.end for c in companies)
         added = []
         for cid in sorted(askers):

@@ -72,6 +72,20 @@ def widen(
     return out
 
 
+def marked(spans: Iterable[tuple[int, int]], length: int) -> bytearray:
+    """A mark (1) on each of ``length`` characters that one of ``spans`` holds; a span
+    [s, e) touches one where ``marks.find(1, s, e) != -1``. Linear however many spans
+    there are (testing each new span against every old one was quadratic).
+
+    >>> marked([(1, 3)], 5).find(1, 2, 4), marked([(1, 3)], 5).find(1, 3, 5)
+    (2, -1)
+    """
+    marks = bytearray(length)
+    for start, end in spans:
+        marks[start:end] = b"\x01" * (end - start)
+    return marks
+
+
 # the most characters a window's end is carried to finish a word
 WORD_CARRY = 64
 
