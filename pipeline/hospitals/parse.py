@@ -145,7 +145,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     implied = string_list(data.get("implied_heads", []), file=file, key="implied_heads")
     # a title written with its full stop is a word of the name ("St. Luke's Hospital")
     dotted = alternation(t for t in titles if t.endswith(".")) or "(?!)"
-    cap = rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z][\w'’\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
+    # (and a person's initial inside a name: "Robert H. Lurie Cancer Center")
+    cap = (
+        rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][\w'’\-]*"
+        rf"|\d{{1,3}}(?:st|nd|rd|th)?)"
+    )
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
     # Hospital" is two names, not one
     last_words = alternation([h.split()[-1] for h in heads])
@@ -350,8 +354,14 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                 rules.gazetteer.setdefault(parsed.key, entry)
             if len(parsed.spelled) >= SPELLED_SHORTEST:
                 rules.spelled.setdefault((parsed.spelled, parsed.head), (parsed.key, entry))
+    # a name written without its city is a known hospital only where one city has it
+    # ("Chang Gung Memorial Hospital" is three, in Taipei, Kaohsiung and Taoyuan)
+    cities_of: dict[tuple[str, ...], set[str]] = {}
     for key, entry in with_city:
-        rules.gazetteer.setdefault(key, entry)
+        cities_of.setdefault(key, set()).add(entry.id)
+    for key, entry in with_city:
+        if len(cities_of[key]) == 1:
+            rules.gazetteer.setdefault(key, entry)
     return rules
 
 
@@ -534,16 +544,20 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     else:
         return None
     entry = rules.gazetteer.get(key)
+    at_city = (*key, "@", named_city.lower()) if named_city else key
     if (
         distinctive
         and named_city
         and named_city.lower() not in rules.provinces  # (a province holds many cities)
-        and entry is not None
-        and entry.city not in (None, named_city)
+        and (
+            (entry is not None and entry.city not in (None, named_city))
+            or (entry is None and at_city in rules.gazetteer)
+        )
     ):
         # "Shanghai Tongji Hospital" is not Wuhan's Tongji Hospital: a city written in
-        # the name that is not the known hospital's makes it another one
-        key = (*key, "@", named_city.lower())
+        # the name that is not the known hospital's makes it another one (and where
+        # several cities have a hospital of that name, the city's is the one)
+        key = at_city
         entry = rules.gazetteer.get(key)
     elif entry is not None and entry.city and (place := _place_of(extra_name, rules)):
         if place != entry.city:
@@ -967,35 +981,44 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
             owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
     if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
         keep += 1  # "University of Pennsylvania's": the owner of the name after it
-    elif _owner_of_name(words[keep:], rules):
-        keep += 1  # "Emory's Winship Cancer Institute": the hospital has a name of its own
+    else:
+        # "Emory's Winship Cancer Institute": the hospital has a name of its own
+        keep += _owner_of_name(words[keep:], rules)
     return len(" ".join(words[:keep])) + (1 if keep else 0)
 
 
-def _owner_of_name(words: list[str], rules: HospitalRules) -> bool:
-    """Whether the first word is a one-word owner in the possessive before a name that
-    has a proper word of its own ("Stanford's Lucile Packard Children's Hospital"), not
-    one that needs its owner ("Fudan's Affiliated Hospital") nor a name of its own that
-    starts so ("King's College Hospital", "Children's Mercy Hospital").
+def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
+    """The words of an owner in the possessive (one to three, the last ending in 's or
+    s') before a name that has a proper word of its own ("Stanford's Lucile Packard
+    Children's Hospital", "Penn Medicine's Abramson Cancer Center"), or 0: not before
+    one that needs its owner ("Fudan's Affiliated Hospital") nor in a name of its own
+    that is written so ("King's College Hospital", "Children's Mercy Hospital").
 
     >>> r = default_hospitals()
     >>> _owner_of_name("Emory's Winship Cancer Institute".split(), r)
-    True
-    >>> _owner_of_name("King's College Hospital".split(), r), _owner_of_name("Duke's Cancer Institute".split(), r)
-    (False, False)
+    1
+    >>> _owner_of_name("Big Valley Health's Ann Doe Cancer Center".split(), r)
+    3
+    >>> [_owner_of_name(n.split(), r) for n in ("King's College Hospital", "Duke's Cancer Institute", "Brigham and Women's Hospital")]
+    [0, 0, 0]
     """
-    if len(words) < 3 or words[0][-2:] not in ("'s", "’s") or words[0].lower() in rules.generic:
-        return False
-    rest = words[1:-1]
-    if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
-        return False  # "Guy's and St Thomas' Hospital": one name
-    return any(
-        w[:1].isupper()
-        and w[-2:] not in ("'s", "’s")
-        and w.lower() not in rules.kind_words
-        and w.lower() not in rules.ordinals
-        for w in rest
-    )
+    for i, word in enumerate(words[: min(3, len(words) - 2)]):
+        if word.lower() in rules.generic or word.lower() in rules.connectors:
+            return 0
+        if not word.endswith(("'s", "’s", "s'", "s’")):
+            continue
+        rest = words[i + 1 : -1]
+        if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
+            return 0  # "Guy's and St Thomas' Hospital": one name
+        proper = any(
+            w[:1].isupper()
+            and not w.endswith(("'s", "’s"))
+            and w.lower() not in rules.kind_words
+            and w.lower() not in rules.ordinals
+            for w in rest
+        )
+        return i + 1 if proper else 0
+    return 0
 
 
 def _university_named(words: list[str], of: int) -> bool:
@@ -1028,14 +1051,18 @@ def _known_abbreviations(
     rules: HospitalRules,
     spans: list[tuple[int, int]] | None,
 ) -> list[HospitalMention]:
-    """A gazetteer hospital named by its abbreviation alone ("PUMCH")."""
+    """A gazetteer hospital named by its abbreviation alone ("PUMCH"), except as the
+    owner of a name found right after it ("NYU Langone's Perlmutter Cancer Center")."""
     if not rules.abbreviations:
         return []
     regex = re.compile(rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?![\w-])")
     taken = [(h.start, h.end) for h in found]
+    owned = {h.start for h in found}
     out = []
     for m in scan_finditer(regex, text, spans):
         if any(s <= m.start() < e for s, e in taken):
+            continue
+        if text[m.end() : m.end() + 2] in ("'s", "’s") and m.end() + 3 in owned:
             continue
         name = known_name(rules.abbreviations[m.group(0)], rules)
         out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
