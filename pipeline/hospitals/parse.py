@@ -710,7 +710,42 @@ def find_hospitals(
     found.extend(_known_abbreviations(text, found, rules, spans))
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
-    return sorted(_shared_cities(found), key=lambda h: (h.start, h.end))
+    return sorted(
+        _shared_cities(_bracketed_names(text, found, rules)), key=lambda h: (h.start, h.end)
+    )
+
+
+_BRACKET_OPEN = re.compile(r"\s*[(（]\s*(?:(?:the|formerly|also known as|now)\s+)*")
+_BRACKET_CLOSE = re.compile(r"\s*[)）]")
+
+
+def _bracketed_names(
+    text: str, found: list[HospitalMention], rules: HospitalRules
+) -> list[HospitalMention]:
+    """A hospital's other name in brackets right after it ("X Provincial Hospital (the
+    First Affiliated Hospital of Y University)") is the same hospital: both take the
+    known one's name (the first one's when both or neither are known).
+
+    >>> r = default_hospitals()
+    >>> t = "Anhui Provincial Hospital (the First Affiliated Hospital of Anhui Medical University) said"
+    >>> len({h.name.key for h in find_hospitals(t, r)})
+    1
+    """
+    by_start = {h.start: i for i, h in enumerate(found)}
+    out = list(found)
+    for i, h in enumerate(found):
+        opening = _BRACKET_OPEN.match(text, h.end)
+        if opening is None or opening.end() == h.end or opening.end() not in by_start:
+            continue
+        j = by_start[opening.end()]
+        other = found[j]
+        if not _BRACKET_CLOSE.match(text, other.end):
+            continue
+        known_first = gazetteer_id(h.name, rules) is not None
+        name = other.name if not known_first and gazetteer_id(other.name, rules) else h.name
+        out[i] = replace(h, name=name)
+        out[j] = replace(other, name=name)
+    return out
 
 
 def _names(
@@ -988,7 +1023,7 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
 
 
 def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
-    """The words of an owner in the possessive (one to three, the last ending in 's or
+    """The words of an owner in the possessive (up to seven, the last ending in 's or
     s') before a name that has a proper word of its own ("Stanford's Lucile Packard
     Children's Hospital", "Penn Medicine's Abramson Cancer Center"), or 0: not before
     one that needs its owner ("Fudan's Affiliated Hospital") nor in a name of its own
@@ -999,14 +1034,16 @@ def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
     1
     >>> _owner_of_name("Big Valley Health's Ann Doe Cancer Center".split(), r)
     3
+    >>> _owner_of_name("Medical University of Inland Province's Ann Doe Cancer Center".split(), r)
+    5
     >>> [_owner_of_name(n.split(), r) for n in ("King's College Hospital", "Duke's Cancer Institute", "Brigham and Women's Hospital")]
     [0, 0, 0]
     """
-    for i, word in enumerate(words[: min(3, len(words) - 2)]):
-        if word.lower() in rules.generic or word.lower() in rules.connectors:
-            return 0
+    for i, word in enumerate(words[: min(7, len(words) - 2)]):
         if not word.endswith(("'s", "’s", "s'", "s’")):
             continue
+        if word.lower() in rules.generic or word.lower().rstrip("'’s") in rules.generic:
+            return 0  # "Seattle Children's Hospital": a type word of the name
         rest = words[i + 1 : -1]
         if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
             return 0  # "Guy's and St Thomas' Hospital": one name
