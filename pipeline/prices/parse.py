@@ -111,6 +111,9 @@ class MoneyRules:
     therapy_after: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
+    # a difference of amounts ("cut by $50,000", "$100,000 cheaper"): not a price
+    difference_before: re.Pattern[str] = re.compile("(?!)")
+    difference_after: re.Pattern[str] = re.compile("(?!)")
     # currency -> words whose presence in an article makes its bare 元/萬 that currency
     locale_currency: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
@@ -154,6 +157,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "kinds",
             "therapy_words",
             "change_words",
+            "difference_after",
             "range_qualifiers",
             "other_units",
             "locale_currency",
@@ -372,7 +376,22 @@ def load_money(patterns: Rules) -> MoneyRules:
         code_scales=code_scales,
         change_words=frozenset(w.lower() for w in change_words),
         change_before=re.compile(
-            r"(?i)\b(?:" + alternation(change_words) + r")\s+(?:\w+\s+){0,2}from\s+(?:\w+\s+){0,2}$"
+            r"(?i)\b(?:"
+            + alternation(change_words)
+            + r")\s+(?:\w+\s+){0,2}(?:from|by)\s+(?:\w+\s+){0,2}$"
+        ),
+        difference_before=re.compile(
+            r"(?i)\b(?:" + alternation(change_words) + r")\s+(?:\w+\s+){0,2}by\s+(?:\w+\s+){0,2}$"
+        ),
+        difference_after=re.compile(
+            r"(?i)\s+(?:"
+            + (
+                alternation(
+                    string_list(data.get("difference_after", []), file=file, key="difference_after")
+                )
+                or "(?!)"
+            )
+            + r")\b"
         ),
         locale_currency={
             code: string_list(words, file=file, key=f"locale_currency.{code}")
@@ -696,13 +715,36 @@ def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
 _APPROXIMATE_PAIR = re.compile(r"([一二两三四五六七八])([二三四五六七八九])([十百千]?)")
 
 
+# the characters before an ambiguous unit ("pounds") read for a word of money
+MONEY_WORD_REACH = 60
+
+
+def _money_said(m: re.Match[str], low: float, rules: MoneyRules) -> bool:
+    """Whether an amount in a unit that may be no money ("282,000 pounds") is money all
+    the same: a thousand or more, after a word that says what money is (costs, paid,
+    reimbursed: a kind keyword) in its clause.
+
+    >>> r = default_money()
+    >>> [[x.amount for x in find_money(t, r)] for t in ("It costs 282,000 pounds.", "He weighed 150 pounds.")]
+    [[282000.0], []]
+    """
+    if low < 1000:
+        return False
+    before = m.string[max(0, m.start() - MONEY_WORD_REACH) : m.start()]
+    return rules.kind_words.search(lowered(re.split(r"[.;:!?]", before)[-1])) is not None
+
+
 def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> Money | None:
     low, low_mult = _value(m, 1, rules)
     if low is None:
         return None
     high, high_mult = _value(m, 2, rules)
     suf = (m.groupdict().get("suf") or "").lower()
-    if suf in rules.needs_multiplier and not (low_mult or high_mult):
+    if (
+        suf in rules.needs_multiplier
+        and not (low_mult or high_mult)
+        and not _money_said(m, low, rules)
+    ):
         return None
     currency = _currency(m, rule, context, rules)
     if currency is None:
@@ -836,6 +878,8 @@ def classify(
             best = candidate
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
+    elif rules.difference_before.search(before[-60:]) or rules.difference_after.match(after[:40]):
+        kind = "other"  # "cut the price by $50,000", "$100,000 cheaper than": a difference
     elif (subject := _PRICE_SUBJECT.search(before[-90:])) is not None and not (
         # (the subject runs to the amount: a word within it is nearer than its length)
         best is not None and best[2] == "other" and best[3] <= len(subject.group())
