@@ -524,9 +524,13 @@ def _timepoint(
     rules: RateRules,
     metrics: _Spans,
     own: tuple[int, int, str] | None,
+    figure: int | None = None,
 ) -> str | None:
-    """The timepoint nearest a figure and its metric ``own``; one written right before
-    another metric ("3-year OS rate 58.9% and PFS rate 40.7%") is that metric's."""
+    """The timepoint nearest a figure (starting at ``figure``) and its metric ``own``;
+    one written right before another metric ("3-year OS rate 58.9% and PFS rate 40.7%")
+    is that metric's, and one in a group before a semicolon is that group's, also where
+    the figure shares the metric named there ("A was 71% at 3 months; at 6 months, 60%")."""
+    figure = near[0] if figure is None else figure
     if rules.untimed.match(sentence, near[1]):
         return None  # "94% at final follow-up"
     best = None
@@ -549,7 +553,7 @@ def _timepoint(
             and rules.figure.search(sentence, near[1], t.start)
         ):
             continue  # "63% achieving A and 42% achieving B within 3 months": B's
-        if t.end <= near[0] and any(c in sentence[t.end : near[0]] for c in ";；"):
+        if t.end <= figure and any(c in sentence[t.end : figure] for c in ";；"):
             continue  # "A=95% at month 3; B=90%": the group before the semicolon's
         distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
         if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
@@ -683,6 +687,7 @@ def find_rates(
                     rules,
                     labelled,
                     metric,
+                    fig.start,
                 ),
                 indication,
                 qualifier,
@@ -1006,8 +1011,17 @@ def _stated(
             if m[1] <= limit and _fold(sentence[m[0] : m[1]]) not in rules.state_leads
         ]
         found = None
+        adjective = _STATE_NOUN.match(tail)
         if rules.predicate.match(tail):
             found = _state_of(tail, fig.end, named, rules, first=True)
+        elif (
+            (metric is None or metric[2] == "not_efficacy")
+            and adjective is not None
+            and _ARTICLE_BEFORE.search(sentence, max(0, fig.start - 6), fig.start)
+        ):
+            # "a 95% response in the first patients": the figure describes the state
+            # word after it
+            found = _state_of(adjective.group(), fig.end, [], rules, first=False)
         elif metric is None or metric[2] == "not_efficacy":
             # the clause before it, since the previous figure (read within a reach, so a
             # sentence of thousands of figures stays linear)
@@ -1024,6 +1038,11 @@ def _stated(
         else:
             out.append((fig, metric, indication, rule, index))
     return out
+
+
+# a figure used as an adjective: "a 95% response", "an 80% remission"
+_ARTICLE_BEFORE = re.compile(r"(?i)\ban?\s+$")
+_STATE_NOUN = re.compile(r"\s*[\w-]+")
 
 
 # what joins the two sides of a comparison ("71% vs 42%")
