@@ -161,6 +161,21 @@ class ProductsComponent(RulesComponent):
         marks = alternation(j for j in t.company_joiners if not j.isalpha()) or "(?!)"
         joining = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
         self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{joining})\b\s*)?")
+        # a known company's Chinese stem alone (科济 of 科济药业) in Chinese text, before a
+        # word of its context (the Chinese words of company_context: 科济宣布, 传奇与杨森),
+        # or before any word a company does next (X的) where the article names its product
+        # (a stem that is a place or an ordinary word is none: 华东, 精准)
+        not_names = {*t.open_chinese_places, *t.open_chinese_not_names}
+        self.chinese_short_ids = {s: cid for s, cid in stems.items() if s not in not_names}
+        chinese_after = [w for w in t.company_after if CJK.search(w)]
+        self.chinese_joiners = tuple(j for j in t.company_joiners if CJK.search(j))
+        follow = [*chinese_after, *self.chinese_joiners, *t.open_chinese_unsuffixed[1]]
+        self.chinese_short = (
+            re.compile(rf"(?:{guarded(self.chinese_short_ids)})(?={alternation(follow)})")
+            if self.chinese_short_ids and follow
+            else None
+        )
+        self.chinese_after = re.compile(alternation(chinese_after) or "(?!)")
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         joined = (
             (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()
@@ -579,6 +594,7 @@ class ProductsComponent(RulesComponent):
         mentions.sort(key=lambda m: (m.start, m.end))
         companies = self._supported_companies(companies, near_companies, mentions)
         companies = self._makers_by_word(text_of(doc), companies, mentions)
+        companies = self._chinese_short_names(text_of(doc), companies, mentions)
         # a name that is a product's (a spaced brand: "Bei Nuo Da") is not also a company's
         named_products = [(m.start, m.end) for m in mentions if m.product_id]
         companies = [
@@ -680,6 +696,48 @@ class ProductsComponent(RulesComponent):
                             0.9,
                         )
                     )
+        return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
+
+    def _chinese_short_names(
+        self, text: str, companies: list[Mention], products: list[Mention]
+    ) -> list[Mention]:
+        """A known company's Chinese stem alone (科济 of 科济药业) where a company's context
+        follows it (科济宣布), a joiner joins it to a company named beside it (传奇与杨森,
+        杨森和传奇), or the article names one of its products (驯鹿的伊基奥仑赛): rule
+        company.chinese_short."""
+        if self.chinese_short is None or not CJK.search(text):
+            return companies
+        folded = text.translate(self.kb.t2s)
+        makers = {
+            cid
+            for m in products
+            if m.product_id in self.kb.products
+            for cid in self.kb.products[m.product_id or ""].companies
+        }
+        taken = marked(((c.start, c.end) for c in companies), len(text))
+        starts, ends = {c.start for c in companies}, {c.end for c in companies}
+        added = []
+        for m in self.chinese_short.finditer(folded):
+            if taken.find(1, m.start(), m.end()) != -1:
+                continue
+            cid = self.chinese_short_ids[m.group(0)]
+            joined = any(
+                (folded.startswith(j, m.end()) and m.end() + len(j) in starts)
+                or (folded.endswith(j, 0, m.start()) and m.start() - len(j) in ends)
+                for j in self.chinese_joiners
+            )
+            if cid in makers or joined or self.chinese_after.match(folded, m.end()):
+                added.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        text[m.start() : m.end()],
+                        "company.chinese_short",
+                        cid,
+                        "context",
+                        0.9,
+                    )
+                )
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
     def _company_context(
