@@ -1,5 +1,5 @@
-"""A self-contained HTML review page of an output folder: counts, charts (inline SVG via
-matplotlib), and every article as written with its facts marked by character offset (a
+"""A self-contained HTML review page of an output folder: counts, charts (inline SVG drawn by
+pipeline.svg), and every article as written with its facts marked by character offset (a
 small label after each, the normalised value and the rule on hover, the article's facts
 listed beside it), unresolved product names marked; filters in inline JS.
 No network: CSS, JS and images are all in the page."""
@@ -7,7 +7,6 @@ No network: CSS, JS and images are all in the page."""
 from __future__ import annotations
 
 import html
-import io
 import itertools
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -129,70 +128,58 @@ def facts_list(facts: list[tuple[str, dict[str, Any]]]) -> str:
     )
 
 
-def _svg(fig: Any) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
-
-
 def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Prices per product over publication year (USD, whole years, dollar figures) and
     the distinct response rates per metric (a dot each, the median marked), as inline SVG."""
-    import matplotlib
+    from . import svg
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    out = []
     prices = tables["prices"]
     prices = prices[prices["kind"] == "price"].merge(
         tables["articles"][["article_id", "published"]], on="article_id"
     )
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    series = {}
     for product, group in prices.groupby(prices["product"].fillna("unnamed product")):
         usd = group.dropna(subset=["amount_usd", "published"])
         if not usd.empty:
             years = pd.to_datetime(usd["published"]).dt.year
-            ax.scatter(years, usd["amount_usd"], label=product)
-    ax.set_title("Therapy prices (USD, publication year); articles without a date are left out")
-    ax.set_xlabel("publication year")
-    ax.set_ylabel("USD")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"${v:,.0f}"))
-    if ax.collections:
-        ax.legend(fontsize=7)
-    else:
-        ax.text(
-            0.5,
-            0.5,
-            "no therapy price in an article with a publication date",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
+            series[str(product)] = list(
+                zip(years.astype(float), usd["amount_usd"].astype(float), strict=True)
+            )
+    out = [
+        svg.scatter(
+            series,
+            "Therapy prices (USD, publication year); articles without a date are left out",
+            "publication year",
+            "USD",
+            lambda v: f"${v:,.0f}",
+            empty="no therapy price in an article with a publication date",
         )
-    out.append(_svg(fig))
-    plt.close(fig)
+    ]
     rates = tables["response_rates"].dropna(subset=["percent"])
     # a dot plot: one row per metric, every distinct figure a dot, the median a bar (bars
     # per metric and indication were too thin to read, and their legend covered them)
     metrics = sorted(rates["metric"].dropna().unique()) if not rates.empty else []
-    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.42 * max(1, len(metrics))))
     rng = np.random.default_rng(0)  # the same jitter every time: the page is deterministic
-    for row, metric in enumerate(metrics):
+    rows = []
+    for metric in metrics:
         values = rates.loc[rates["metric"] == metric, "percent"].to_numpy(dtype=float)
-        ax.scatter(values, row + rng.uniform(-0.18, 0.18, len(values)), s=12, alpha=0.55)
-        ax.plot([np.median(values)] * 2, [row - 0.3, row + 0.3], color="black", linewidth=2)
-    ax.set_yticks(range(len(metrics)))
-    ax.set_yticklabels([f"{m} ({int((rates['metric'] == m).sum())})" for m in metrics], fontsize=8)
-    ax.set_xlim(0, max(100.0, float(rates["percent"].max()) + 2) if metrics else 100)
-    ax.set_title("Response rates: each distinct figure, the median as a bar (figures per metric)")
-    ax.set_xlabel("percent")
-    if not metrics:
-        ax.text(0.5, 0.5, "no response rate", ha="center", va="center", transform=ax.transAxes)
-    out.append(_svg(fig))
-    plt.close(fig)
+        rows.append(
+            (
+                f"{metric} ({len(values)})",
+                values.tolist(),
+                rng.uniform(-0.5, 0.5, len(values)).tolist(),
+            )
+        )
+    x_max = max(100.0, float(rates["percent"].max()) + 2) if metrics else 100.0
+    out.append(
+        svg.dots(
+            rows,
+            "Response rates: each distinct figure, the median as a bar (figures per metric)",
+            "percent",
+            x_max,
+            empty="no response rate",
+        )
+    )
     return out
 
 

@@ -255,3 +255,16 @@ def test_an_article_without_a_title_is_named_by_its_source(title):
 
     assert article_name({"title": title, "source": "news/a.txt"}) == "news/a.txt"
     assert article_name({"title": "A title", "source": "news/a.txt"}) == "A title"
+
+
+def test_charts_draw_every_point_with_a_legend_and_say_when_empty():
+    from pipeline.svg import dots, scatter
+
+    chart = scatter({"a": [(2020, 1.0), (2021, 2.0)], "b": [(2022, 3.0)]}, "t", "x", "y")
+    assert chart.count("<circle") == 3 + 2  # the points, and a legend mark per series
+    assert ">a</text>" in chart and ">b</text>" in chart and ">2021</text>" in chart
+    assert "nothing here" in scatter({}, "t", "x", "y", empty="nothing here")
+    rows = [("cr (2)", [40.0, 60.0], [0.1, -0.1])]
+    drawn = dots(rows, "t", "percent")
+    assert drawn.count("<circle") == 2 and drawn.count("<line") == 1  # the median bar
+    assert drawn == dots(rows, "t", "percent")  # deterministic
