@@ -372,7 +372,7 @@ def load(
     if not table_dir(folder, "articles").is_dir():
         raise CartfactsError(errors.NO_TABLES.format(path=folder))
     tables = {
-        table: read_table(folder, table, None if texts else _light_columns(table)).to_pandas()
+        table: read_table(folder, table, None if texts else light_columns(table)).to_pandas()
         for table in TABLES
     }
     articles = tables["articles"]
@@ -390,7 +390,9 @@ def load(
     return tables
 
 
-def _light_columns(table: str) -> list[str]:
+def light_columns(table: str) -> list[str]:
+    """A table's columns but its heavy texts: the articles' texts and the fact rows'
+    sentences (products keep theirs, which name reviews quote)."""
     heavy = {"text"} if table == "articles" else set() if table == "products" else {"sentence"}
     return [c for c in schema(table).names if c not in heavy]
 

@@ -16,8 +16,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .api import load
-from .write.tables import article_ids_by_part, part_texts
+from . import errors
+from .api import light_columns
+from .errors import CartfactsError
+from .write.tables import (
+    TABLES,
+    article_ids_by_part,
+    columns_schema,
+    committed_parts,
+    part_texts,
+    read_part,
+    read_table,
+    table_dir,
+    table_rows,
+)
 
 COLOURS = {
     "products": "#b8e0d2",
@@ -295,49 +307,41 @@ def write_report(
     ``target`` (default OUT/report/index.html), and beside it one page per
     ``per_page`` articles with their text and facts highlighted, so a large archive
     gives a folder of small pages. ``limit``: at most that many articles get pages.
-    Every page is self-contained (no network). Returns the index's path."""
-    from .api import unresolved_names
-    from .views import distinct, product_summary
+    Every page is self-contained (no network). Returns the index's path.
 
-    # (no article texts and no fact sentences: a page reads its articles' texts from their
-    # batch parts, so memory holds one page's texts, not the archive's)
-    tables = load(out, texts=False)
-    texts = _Texts(Path(out))
-    index = Path(target) if target else Path(out) / "report" / "index.html"
+    Memory stays that of the distinct facts, not of the tables: the facts are made
+    distinct a batch part at a time, and a page reads its articles' texts and fact rows
+    from their batch parts."""
+    from .api import unresolved_names
+    from .views import product_summary
+
+    folder_out = Path(out)
+    if not table_dir(folder_out, "articles").is_dir():
+        raise CartfactsError(errors.NO_TABLES.format(path=folder_out))
+    all_articles = read_table(folder_out, "articles", light_columns("articles")).to_pandas()
+    all_articles["published"] = pd.to_datetime(all_articles["published"])
+    facts, rows = _distinct_by_part(folder_out)
+    rows.update({t: table_rows(folder_out, t) for t in TABLES if t not in rows})
+    parts = _Parts(folder_out)
+    index = Path(target) if target else folder_out / "report" / "index.html"
     folder = index.parent
     folder.mkdir(parents=True, exist_ok=True)
-    articles = tables["articles"].sort_values("source", kind="stable")
+    articles = all_articles.sort_values("source", kind="stable")
     if limit is not None:
         articles = articles.head(limit)
-    facts = distinct(tables)
-    # the rows of each fact table by article, as positions: a page's rows are turned
-    # into dicts only when its page is written, so memory holds one page's worth
-    positions = {table: tables[table].groupby("article_id", sort=False).indices for table in LABELS}
     stem = index.stem
     pages: dict[str, str] = {}
     count = len(articles)
     starts = list(range(0, count, per_page)) or [0]
     names = [f"{stem}-articles-{n + 1:04d}.html" for n in range(len(starts))]
-    products = sorted(tables["products"]["product"].dropna().unique())
+    products = sorted(facts["products"]["product"].dropna().unique())
     for n, first in enumerate(starts):
         chunk = articles.iloc[first : first + per_page].to_dict("records")
-        # this page's fact rows, one slice per table, grouped by article
-        by_article: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for table in LABELS:
-            at = [
-                positions[table][a["article_id"]]
-                for a in chunk
-                if a["article_id"] in positions[table]
-            ]
-            if at:
-                rows = tables[table].iloc[np.concatenate(at)].to_dict("records")
-                for row in rows:
-                    by_article.setdefault(row["article_id"], []).append((table, row))
         sections = []
         for art in chunk:
             pages[art["article_id"]] = names[n]
-            art["text"] = texts.of(art["article_id"])
-            sections.append(_article_section(art, by_article.get(art["article_id"], [])))
+            art["text"], art_facts = parts.of(art["article_id"])
+            sections.append(_article_section(art, art_facts))
         nav = (
             f"<nav><a href='{index.name}'>index</a>"
             + (f"<a href='{names[n - 1]}'>previous</a>" if n else "")
@@ -354,15 +358,19 @@ def write_report(
     # each fact's article by its title (its source when it has none), not by its id
     titles = {
         a["article_id"]: article_name(a)
-        for a in tables["articles"][["article_id", "title", "source"]].to_dict("records")
+        for a in all_articles[["article_id", "title", "source"]].to_dict("records")
     }
     fact_pages, first_facts = write_fact_pages(folder, stem, facts, titles, pages)
+    overview = {"articles": all_articles}
+    # (the products table whole, with its sentences: the names review quotes them)
+    named = {"products": read_table(folder_out, "products").to_pandas()}
     index.write_text(
         _index(
-            tables,
+            all_articles,
+            rows,
             facts,
-            product_summary(tables, facts),
-            unresolved_names(out, tables),
+            product_summary(overview, facts),
+            unresolved_names(out, named),
             pages,
             count,
             fact_pages,
@@ -373,25 +381,95 @@ def write_report(
     return index
 
 
-class _Texts:
-    """Article texts by id, read a batch part at a time and kept for the last few parts
-    (pages in source order mostly follow the parts, which hold batches of sources in
-    order)."""
+def _distinct_by_part(out: Path) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    """Each fact table's distinct facts (views.distinct) without its sentences, made a
+    batch part at a time (an article's facts all stand in its batch's part, so the
+    part's distinct facts are its articles' own), in article id order as for a whole
+    table; and how many rows each table holds."""
+    from .views import distinct_table
+
+    facts: dict[str, pd.DataFrame] = {}
+    rows: dict[str, int] = {}
+    for table in LABELS:
+        wanted = columns_schema(table, light_columns(table))
+        pieces = []
+        rows[table] = 0
+        for file in committed_parts(out, table):
+            frame = read_part(file, wanted).to_pandas()
+            rows[table] += len(frame)
+            pieces.append(distinct_table(table, frame)[list(SHOWN[table])])
+        if not pieces:
+            pieces.append(
+                distinct_table(table, wanted.empty_table().to_pandas())[list(SHOWN[table])]
+            )
+        whole = pd.concat(pieces, ignore_index=True)
+        facts[table] = whole.sort_values("article_id", kind="stable").reset_index(drop=True)
+    return facts, rows
+
+
+# the columns of the distinct facts the index shows or sums (the rest of a fact row is
+# on the article pages only)
+_EVIDENCE = ("article_id", "text", "rule", "mentions")
+SHOWN: dict[str, tuple[str, ...]] = {
+    "products": (*_EVIDENCE, "product", "candidate", "brand", "company"),
+    "prices": (
+        *_EVIDENCE,
+        "amount",
+        "amount_high",
+        "currency",
+        "per",
+        "kind",
+        "product",
+        "amount_usd",
+    ),
+    "response_rates": (
+        *_EVIDENCE,
+        "percent",
+        "percent_high",
+        "metric",
+        "timepoint",
+        "indication",
+        "product",
+    ),
+    "dates": (*_EVIDENCE, "value"),
+    "hospitals": (*_EVIDENCE, "hospital", "city"),
+    "companies": (*_EVIDENCE, "company"),
+}
+
+
+class _Parts:
+    """Each article's text and fact rows (without sentences), read a batch part at a
+    time and kept for the last few parts (pages in source order mostly follow the parts,
+    which hold batches of sources in order)."""
 
     KEPT = 4
 
     def __init__(self, out: Path):
+        self.out = out
         self.part_of = {aid: file for file, ids in article_ids_by_part(out) for aid in ids}
-        self.kept: OrderedDict[Path, dict[str, str]] = OrderedDict()
+        self.kept: OrderedDict[Path, tuple[dict[str, str], dict[str, list[Any]]]] = OrderedDict()
 
-    def of(self, article_id: str) -> str:
+    def of(self, article_id: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
         part = self.part_of[article_id]
         if part not in self.kept:
             if len(self.kept) >= self.KEPT:
                 self.kept.popitem(last=False)
-            self.kept[part] = part_texts(part)
+            self.kept[part] = (part_texts(part), self._facts(part.name))
         self.kept.move_to_end(part)
-        return self.kept[part][article_id]
+        texts, facts = self.kept[part]
+        return texts[article_id], facts.get(article_id, [])
+
+    def _facts(self, name: str) -> dict[str, list[Any]]:
+        """The fact rows of one batch part by article, table by table in LABELS order."""
+        by_article: dict[str, list[Any]] = {}
+        for table in LABELS:
+            file = table_dir(self.out, table) / name
+            if not file.is_file():
+                continue
+            wanted = columns_schema(table, light_columns(table))
+            for row in read_part(file, wanted).to_pandas().to_dict("records"):
+                by_article.setdefault(row["article_id"], []).append((table, row))
+        return by_article
 
 
 def _legend() -> str:
@@ -421,7 +499,8 @@ def _article_section(art: dict[str, Any], facts: list[tuple[str, dict[str, Any]]
 
 
 def _index(
-    tables: dict[str, pd.DataFrame],
+    articles: pd.DataFrame,
+    rows: dict[str, int],
     facts: dict[str, pd.DataFrame],
     summary: dict[str, pd.DataFrame],
     unresolved: pd.DataFrame,
@@ -430,11 +509,10 @@ def _index(
     fact_pages: list[str],
     first_facts: list[str],
 ) -> str:
-    articles = tables["articles"]
     counts = pd.DataFrame(
         [
-            {"table": t, "rows": len(f), "distinct facts": len(facts[t]) if t in facts else ""}
-            for t, f in tables.items()
+            {"table": t, "rows": rows[t], "distinct facts": len(facts[t]) if t in facts else ""}
+            for t in TABLES
         ]
     )
     ok = articles[articles["status"] == "ok"]
@@ -472,7 +550,7 @@ def _index(
     body = (
         "<h1>cartfacts review</h1>"
         f"<h2>Tables</h2>{_table(counts)}<h2>Coverage</h2>{_table(coverage)}"
-        f"<div class='charts'>{''.join(charts({**tables, 'response_rates': facts['response_rates']}))}</div>"
+        f"<div class='charts'>{''.join(charts({**facts, 'articles': articles}))}</div>"
         f"<h2>Products</h2>{_table(summary['products'])}"
         f"<h2>Prices per product</h2>{_table(summary['prices'])}"
         f"<h2>Names that did not resolve, or barely</h2>{_table(unresolved.head(200))}"

@@ -28,22 +28,27 @@ def distinct(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     first mention's other columns (its text, sentence, offsets and rule as evidence) and
     ``mentions``, how often the article states it. An unresolved product is told apart
     by its spelling (case folded)."""
-    out = {}
-    for table, keys in DISTINCT_KEYS.items():
-        frame = tables[table].sort_values(["article_id", "start", "end"], kind="stable")
-        if table == "products":
-            frame = frame.assign(
-                spelling=frame["text"].str.lower().where(frame["product"].isna(), None)
-            )
-        by = ["article_id", *keys]
-        grouped = frame.groupby(by, dropna=False, sort=False)
-        first = grouped.head(1).reset_index(drop=True)
-        counts = grouped.size().rename("mentions").reset_index()
-        merged = first.merge(counts, on=by, how="left")
-        if table == "products":
-            merged = merged.drop(columns="spelling")
-        out[table] = merged.reset_index(drop=True)
-    return out
+    return {table: distinct_table(table, tables[table]) for table in DISTINCT_KEYS}
+
+
+def distinct_table(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``distinct`` of one fact table, in article id order, each article's facts in the
+    order of their first mention. An article's facts are the same whether the frame holds
+    its batch's rows or the whole table's."""
+    keys = DISTINCT_KEYS[table]
+    frame = frame.sort_values(["article_id", "start", "end"], kind="stable")
+    if table == "products":
+        frame = frame.assign(
+            spelling=frame["text"].str.lower().where(frame["product"].isna(), None)
+        )
+    by = ["article_id", *keys]
+    grouped = frame.groupby(by, dropna=False, sort=False)
+    first = grouped.head(1).reset_index(drop=True)
+    counts = grouped.size().rename("mentions").reset_index()
+    merged = first.merge(counts, on=by, how="left")
+    if table == "products":
+        merged = merged.drop(columns="spelling")
+    return merged.reset_index(drop=True)
 
 
 def dated(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -454,6 +454,11 @@ def read_table(out: Path, table: str, columns: Sequence[str] | None = None) -> p
     return pa.concat_tables(parts).replace_schema_metadata(whole.metadata)
 
 
+def table_rows(out: Path, table: str) -> int:
+    """How many rows a table's committed parts hold (from their footers: no row is read)."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in committed_parts(out, table))
+
+
 def columns_schema(table: str, columns: Sequence[str]) -> pa.Schema:
     """The table's schema narrowed to ``columns``, in their order."""
     whole = schema(table)
