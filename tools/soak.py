@@ -19,7 +19,10 @@ It makes two corpora of made-up articles (benchmarks/bench.py's generator: A wit
    it is gone); a truncated and a deleted fact part (a run must repair them to the clean
    tables); an input subfolder swapped for a symlink to a folder outside the input (nothing
    of it read); an input that failed to read and reads again (its error row replaced, with
-   kills during the run that replaces it: the clean tables, no duplicate rows).
+   kills during the run that replaces it: the clean tables, no duplicate rows); a run on
+   a Dask cluster of its own (a scheduler and a worker process) whose client is killed
+   mid-run (what the dead client left on the cluster commits nothing; a run to the end
+   on the same cluster gives the clean tables).
 
 The check after each step: every table reads, ``article_id`` is unique, no fact row
 belongs to an article missing from ``articles``, and (after a run that finished) each
@@ -32,6 +35,7 @@ result) and exits 1 on the first failed check.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -251,11 +255,99 @@ def error_row_replaced(
     return check(out, ref, history=False)  # (an inputs part keeps the failed read)
 
 
+def _dask_cluster(work: Path) -> tuple[str, list[subprocess.Popen[bytes]]]:
+    """A Dask scheduler and one worker process of their own (as a user's cluster is):
+    the scheduler's address and the processes."""
+    info = work / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    cli = [sys.executable, "-m"]
+    scheduler = subprocess.Popen(
+        [
+            *cli,
+            "distributed.cli.dask_scheduler",
+            "--scheduler-file",
+            str(info),
+            "--port",
+            "0",
+            "--no-dashboard",
+        ],
+        **quiet,
+    )
+    procs = [scheduler]
+    deadline = time.monotonic() + 60
+    while not info.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    worker = subprocess.Popen(
+        [
+            *cli,
+            "distributed.cli.dask_worker",
+            "--scheduler-file",
+            str(info),
+            "--nworkers",
+            "1",
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+        ],
+        **quiet,
+    )
+    procs.append(worker)
+    return json.loads(info.read_text())["address"], procs
+
+
+def dask_client_death(work: Path, a: Path, ref: dict[str, pd.DataFrame], rng: random.Random) -> str:
+    """A run on a Dask cluster of its own whose client is killed with SIGKILL mid-run:
+    the batches the dead client left on the cluster commit nothing after it (the folder
+    holds no more articles ten seconds later, and stays consistent), and a run to the end
+    on the same cluster gives the clean tables."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return "skipped: dask.distributed is not installed"
+    address, procs = _dask_cluster(work)
+    out = work / "dask-killed"
+    try:
+        extra = ("--engine", "dask", "--scheduler", address)
+        proc = subprocess.Popen(command([a], out, *extra), stderr=subprocess.DEVNULL)
+        # until some batches are committed, then at a random moment after
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (out / "articles.parquet").is_dir() and len(
+                list((out / "articles.parquet").glob("part-*.parquet"))
+            ) >= 3:
+                break
+            time.sleep(0.1)
+        time.sleep(rng.uniform(0.5, 3.0))
+        if proc.poll() is not None:
+            return "the run ended before its client was killed"
+        proc.kill()
+        proc.wait()
+        time.sleep(1.0)  # a commit under way at the kill may end
+        problem = check(out, None)
+        if problem:
+            return f"after the client's death: {problem}"
+        at_kill = len(tables_of(out)["articles"])
+        time.sleep(10.0)  # the cluster would run what the dead client left
+        problem = check(out, None)
+        if problem:
+            return f"while the dead client's tasks ran: {problem}"
+        later = len(tables_of(out)["articles"])
+        if later != at_kill:
+            return f"the dead client's tasks committed {later - at_kill} articles after it"
+        run_to_end([a], out, *extra)
+        return check(out, ref)
+    finally:
+        for p in reversed(procs):
+            p.kill()
+            p.wait()
+
+
 FAULTS = (
     ("someone else's part in a table folder", foreign_part),
     ("a truncated and a deleted fact part", damaged_parts),
     ("an input subfolder swapped for a symlink", symlink_swap),
     ("an error row replaced, with kills", error_row_replaced),
+    ("a Dask client killed mid-run", dask_client_death),
 )
 
 
