@@ -228,7 +228,9 @@ def load_money(patterns: Rules) -> MoneyRules:
             # (300多万元, 50余万元: "some" before a Chinese scale word)
             rf"(?:(?P<n{i}>{number})(?:[多余餘](?=[万萬亿億]))?|(?P<w{i}>{wordnum})|(?P<z{i}>{zh_number}))"
             rf"(?:(?P<ma{i}>[mMkKbB])(?![A-Za-z])|[ \-]?(?P<mw{i}>{mult_word})(?![A-Za-z])"
-            rf"(?P<t{i}>(?<=[万萬])(?:\d{{1,4}}(?![\d.,．])|{zh_tail})(?![万萬亿億]))?)?"
+            rf"(?P<t{i}>(?<=[万萬])(?:\d{{1,4}}(?![\d.,．千仟百佰])|{zh_tail})(?![万萬亿億])"
+            # (Arabic digits with Chinese places: 99万9千, 1亿2千万)
+            rf"|(?<=[万萬亿億])\d(?:[千仟百佰十拾]\d?)+(?:(?<=[千仟])[万萬])?(?![\d万萬亿億]))?)?"
         )
 
     range_qualifiers = string_list(
@@ -456,12 +458,31 @@ def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, f
         mult = rules.multipliers.get(mult_text, rules.multipliers.get(mult_text.lower()))
     tail = m.groupdict().get(f"t{i}")
     if tail and mult:
-        rest = float(tail) if tail.isdigit() else chinese_number(tail, rules.numbers)
+        rest = _tail_value(tail, rules)
         head, _ = _value_of(n, w, z, m, rules, mult)
         if head is None or rest is None:
             return None, None
         return head + rest / mult, mult
     return _value_of(n, w, z, m, rules, mult)
+
+
+_TO_CHINESE_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
+
+
+def _tail_value(tail: str, rules: MoneyRules) -> float | None:
+    """The value of what follows a scale word in a compound amount: digits (3349万3407),
+    Chinese numerals (九萬五千), or digits with Chinese places (99万9千, 1亿2千万: 2千万 is
+    twenty million).
+
+    >>> r = default_money()
+    >>> [_tail_value(t, r) for t in ("3407", "五千", "9千", "2千万")]
+    [3407.0, 5000.0, 9000.0, 20000000.0]
+    """
+    if tail.isdigit():
+        return float(tail)
+    scale = 10_000.0 if tail[-1] in "万萬" else 1.0
+    value = chinese_number(tail.rstrip("万萬").translate(_TO_CHINESE_DIGITS), rules.numbers)
+    return None if value is None else value * scale
 
 
 def _value_of(
