@@ -405,13 +405,30 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
     """The product mentions of an output folder that did not resolve, or resolved within
     REVIEW_MARGIN of the threshold, one row per spelling (case folded): count, best
     candidate, best score, product (when resolved), example sentence; most frequent first.
-    ``tables``: the folder's tables when the caller has loaded them already."""
+    ``tables``: the folder's tables when the caller has loaded them already (else only
+    the weak rows of the products table are read into memory)."""
     import pandas as pd
 
     from .names.kb import load_kb
 
-    products = (tables if tables is not None else load(out))["products"]
     threshold = load_kb(load_patterns(None)).translit.scoring["product_threshold"]
+    if tables is not None:
+        products = tables["products"]
+    else:
+        import pyarrow.compute as pc
+
+        folder = Path(out)
+        if not table_dir(folder, "articles").is_dir():
+            raise CartfactsError(errors.NO_TABLES.format(path=folder))
+        arrow = read_table(folder, "products")
+        weak_rows = pc.or_kleene(
+            pc.is_null(arrow["product"]),
+            pc.and_kleene(
+                pc.not_equal(pc.fill_null(arrow["method"], ""), "alias"),
+                pc.less(arrow["score"], threshold + REVIEW_MARGIN),
+            ),
+        )
+        products = arrow.filter(pc.fill_null(weak_rows, False)).to_pandas()
     weak = products[
         products["product"].isna()
         | ((products["method"] != "alias") & (products["score"] < threshold + REVIEW_MARGIN))

@@ -52,6 +52,16 @@ def _arrow_memory_pool() -> None:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
+def _return_arrow_memory() -> None:
+    """Have jemalloc hand Arrow's freed memory back at once rather than after a second:
+    `report` reads a batch part after another, and the parts it is done with would
+    otherwise stay counted (50,000 articles: 472 -> under 400 MB peak)."""
+    import pyarrow as pa
+
+    if pa.default_memory_pool().backend_name == "jemalloc":
+        pa.jemalloc_set_decay_ms(0)
+
+
 @main.command()
 @click.argument(
     "input", required=False, default="corpus", type=click.Path(exists=True, path_type=Path)
@@ -456,6 +466,7 @@ def report(out: Path, target: Path | None, limit: int | None, per_page: int) -> 
     """
     from .report import write_report
 
+    _return_arrow_memory()
     try:
         path = write_report(out, target, limit=limit, per_page=per_page)
     except CartfactsError as exc:

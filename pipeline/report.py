@@ -146,16 +146,21 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     from . import svg
 
     prices = tables["prices"]
-    prices = prices[prices["kind"] == "price"].merge(
-        tables["articles"][["article_id", "published"]], on="article_id"
-    )
+    # (only the columns drawn: an archive's price table is hundreds of thousands of rows)
+    prices = prices.loc[
+        (prices["kind"] == "price") & prices["amount_usd"].notna(),
+        ["article_id", "product", "amount_usd"],
+    ].merge(tables["articles"][["article_id", "published"]], on="article_id")
     series = {}
     for product, group in prices.groupby(prices["product"].fillna("unnamed product")):
         usd = group.dropna(subset=["amount_usd", "published"])
         if not usd.empty:
             years = pd.to_datetime(usd["published"]).dt.year
+            # (each point once: one drawn again on itself shows nothing more)
             series[str(product)] = list(
-                zip(years.astype(float), usd["amount_usd"].astype(float), strict=True)
+                dict.fromkeys(
+                    zip(years.astype(float), usd["amount_usd"].astype(float), strict=True)
+                )
             )
     out = [
         svg.scatter(
@@ -167,7 +172,7 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
             empty="no therapy price in an article with a publication date",
         )
     ]
-    rates = tables["response_rates"].dropna(subset=["percent"])
+    rates = tables["response_rates"][["metric", "percent"]].dropna(subset=["percent"])
     # a dot plot: one row per metric, every distinct figure a dot, the median a bar (bars
     # per metric and indication were too thin to read, and their legend covered them)
     metrics = sorted(rates["metric"].dropna().unique()) if not rates.empty else []
@@ -175,11 +180,15 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     rows = []
     for metric in metrics:
         values = rates.loc[rates["metric"] == metric, "percent"].to_numpy(dtype=float)
+        # a dot per distinct value (a dot drawn again on itself shows nothing more: an
+        # archive's tens of thousands of figures made a page of megabytes)
+        shown = np.unique(values)
         rows.append(
             (
                 f"{metric} ({len(values)})",
-                values.tolist(),
-                rng.uniform(-0.5, 0.5, len(values)).tolist(),
+                shown.tolist(),
+                rng.uniform(-0.5, 0.5, len(shown)).tolist(),
+                float(np.median(values)),
             )
         )
     x_max = max(100.0, float(rates["percent"].max()) + 2) if metrics else 100.0
@@ -363,14 +372,13 @@ def write_report(
     fact_pages, first_facts = write_fact_pages(folder, stem, facts, titles, pages)
     overview = {"articles": all_articles}
     # (the products table whole, with its sentences: the names review quotes them)
-    named = {"products": read_table(folder_out, "products").to_pandas()}
     index.write_text(
         _index(
             all_articles,
             rows,
             facts,
             product_summary(overview, facts),
-            unresolved_names(out, named),
+            unresolved_names(out),
             pages,
             count,
             fact_pages,
@@ -442,7 +450,7 @@ class _Parts:
     time and kept for the last few parts (pages in source order mostly follow the parts,
     which hold batches of sources in order)."""
 
-    KEPT = 4
+    KEPT = 2
 
     def __init__(self, out: Path):
         self.out = out

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import math
-import statistics
 from collections.abc import Callable, Sequence
 
 # a colour per series, in order (ten that tell apart on white)
@@ -122,14 +121,14 @@ def scatter(
 
 
 def dots(
-    rows: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    rows: Sequence[tuple[str, Sequence[float], Sequence[float], float | None]],
     title: str,
     x_label: str,
     x_max: float = 100.0,
     empty: str = "nothing to show",
 ) -> str:
-    """A row per label: each value a dot (at its jitter, -0.5..0.5 of the row), the
-    median a black bar."""
+    """A row per label: each value a dot (at its jitter, -0.5..0.5 of the row), its
+    median (given: the values may be the distinct ones of many) a black bar."""
     left, bottom, row_h = 260, 45, 30
     height = 34 + bottom + row_h * max(1, len(rows))
     parts, plot_w, plot_h = _frame(height, title, left, bottom)
@@ -145,7 +144,7 @@ def dots(
     parts.append(_text(left + plot_w / 2, height - 8, x_label))
     if not rows:
         parts.append(_text(left + plot_w / 2, top + plot_h / 2, empty, 12))
-    for n, (label, values, jitter) in enumerate(rows):
+    for n, (label, values, jitter, mid) in enumerate(rows):
         middle = top + row_h * (n + 0.5)
         colour = PALETTE[n % len(PALETTE)]
         parts.append(_text(left - 8, middle + 4, label, 10, "end"))
@@ -154,8 +153,7 @@ def dots(
             f'fill="{colour}" fill-opacity="0.55"/>'
             for v, j in zip(values, jitter, strict=True)
         )
-        if len(values):
-            mid = statistics.median(values)
+        if mid is not None:
             parts.append(
                 f'<line x1="{px(mid):.1f}" x2="{px(mid):.1f}" y1="{middle - row_h * 0.4:.1f}" '
                 f'y2="{middle + row_h * 0.4:.1f}" stroke="black" stroke-width="2"/>'

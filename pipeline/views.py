@@ -87,8 +87,14 @@ def product_summary(
     overview = overview.join(
         dated.groupby("product")["published"].agg(first_published="min", last_published="max")
     ).reset_index()
-    prices = with_published(facts["prices"], articles)
-    prices = prices[(prices["kind"] == "price") & prices["product"].notna()][
+    # (the rows and columns shown, then their dates: a price table of an archive is
+    # hundreds of thousands of rows)
+    prices = facts["prices"]
+    prices = prices.loc[
+        (prices["kind"] == "price") & prices["product"].notna(),
+        ["article_id", "product", "amount", "amount_high", "currency", "per", "amount_usd", "text"],
+    ]
+    prices = with_published(prices, articles)[
         [
             "product",
             "amount",

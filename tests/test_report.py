@@ -264,7 +264,7 @@ def test_charts_draw_every_point_with_a_legend_and_say_when_empty():
     assert chart.count("<circle") == 3 + 2  # the points, and a legend mark per series
     assert ">a</text>" in chart and ">b</text>" in chart and ">2021</text>" in chart
     assert "nothing here" in scatter({}, "t", "x", "y", empty="nothing here")
-    rows = [("cr (2)", [40.0, 60.0], [0.1, -0.1])]
+    rows = [("cr (2)", [40.0, 60.0], [0.1, -0.1], 50.0)]
     drawn = dots(rows, "t", "percent")
     assert drawn.count("<circle") == 2 and drawn.count("<line") == 1  # the median bar
     assert drawn == dots(rows, "t", "percent")  # deterministic
