@@ -270,3 +270,26 @@ def test_an_error_row_is_replaced_atomically_with_the_row_that_replaces_it(tmp_p
     again = pipeline.load(out)
     assert again["articles"]["article_id"].is_unique and len(again["articles"]) == 2
     assert sorted(again["prices"]["amount"]) == [1_000_000, 2_000_000]
+
+
+def test_runs_started_together_check_writability_without_stepping_on_each_other(
+    tmp_path, monkeypatch
+):
+    """Two runs check that the folder is writable before either holds its lock: the
+    other run's check, made between this one's probe and its removal (a deterministic
+    hook on the removal), must not make this one fail."""
+    from pipeline.write.store import writable_output
+
+    out = tmp_path / "out"
+    real_unlink = os.unlink
+    nested = []
+
+    def other_run_checks_first(path, *args, **kwargs):
+        if not nested:
+            nested.append(path)
+            writable_output(out)  # the other run, in between
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", other_run_checks_first)
+    writable_output(out)
+    assert nested and not any(p.name.startswith(".cartfacts-write-test") for p in out.iterdir())

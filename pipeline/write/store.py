@@ -5,7 +5,9 @@ holds (``Stored``), and the inputs table of a run."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +38,11 @@ def writable_output(out: Path) -> None:
         raise CartfactsError(errors.OUTPUT_NOT_DIR.format(path=out))
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".cartfacts-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a probe of this process's own: runs started together check before the lock,
+        # and one's probe removed by another made it fail
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".cartfacts-write-test-")
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise CartfactsError(errors.OUTPUT_NOT_WRITABLE.format(path=out, detail=exc)) from None
 
