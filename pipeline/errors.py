@@ -23,6 +23,7 @@ EMPTY_AFTER_CLEANING = "the article has no text left after removing markup and b
 BINARY_DATA = "the file looks like binary data, not text ({detail})"
 UNDECODABLE = "the file's encoding could not be determined"
 TOO_LONG = "the article has {n:,} characters, more than the limit of {limit:,}"
+HTML_TIMED_OUT = "reading the HTML page took longer than {seconds:.1f} s: stopped"
 JSONL_BAD_LINE = "line {line} is not valid JSON: {detail}"
 JSONL_NO_TEXT = "the record has no 'text' string"
 JSONL_TOO_DEEP = "JSONL line {line}: nested too deep to be an article"

@@ -293,3 +293,53 @@ def test_runs_started_together_check_writability_without_stepping_on_each_other(
     monkeypatch.setattr(os, "unlink", other_run_checks_first)
     writable_output(out)
     assert nested and not any(p.name.startswith(".cartfacts-write-test") for p in out.iterdir())
+
+
+def test_an_html_page_whose_parsing_takes_too_long_is_an_error_row(monkeypatch):
+    """Parsing one HTML page is bounded too (a page of megabytes of links took minutes):
+    past its bound the page is an error row, the run goes on."""
+    from pipeline.read import ingest
+
+    def endless(html):
+        while True:  # a parser that never ends on this page
+            pass
+
+    monkeypatch.setattr(ingest, "html_to_text", endless)
+    monkeypatch.setattr(ingest, "HTML_SECONDS_BASE", 0.2)
+    article = ingest.make_article(b"<html>", "<html><p>x</p></html>", "page.html", html=True)
+    assert article.status == "error" and "reading the HTML page took longer" in article.error
+
+
+def test_extraction_in_a_thread_that_no_signal_interrupts_is_bounded_between_components():
+    """A Dask worker runs tasks in threads, where no alarm can interrupt them: the bound is
+    checked between components, so a slow article stops after the component that overran."""
+    import types
+
+    import spacy
+
+    from pipeline.engine.batches import process
+    from pipeline.read.ingest import make_article
+
+    ran = []
+
+    def slow(doc):
+        started = time.monotonic()
+        while time.monotonic() - started < 0.3:
+            pass
+        ran.append("slow")
+        return doc
+
+    def after(doc):
+        ran.append("after")
+        return doc
+
+    nlp = types.SimpleNamespace(
+        make_doc=spacy.blank("en").make_doc, pipeline=[("slow", slow), ("after", after)]
+    )
+    article = make_article(b"a", "Kymriah costs $475,000.", "a.txt")
+    result = []
+    worker = threading.Thread(target=lambda: result.append(process(article, nlp, timeout=0.1)))
+    worker.start()
+    worker.join()
+    done, rows = result[0]
+    assert ran == ["slow"] and done.status == "error" and "took longer than" in done.error

@@ -7,10 +7,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import signal
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 
 from .. import errors
+from ..bounds import ArticleTimeout, Deadline, time_limit
 from ..build import build_nlp, check_rules, outgrown
 from ..errors import CartfactsError
 from ..nlp.facts import remember_text
@@ -41,37 +40,6 @@ def timeout_for(article: Article) -> float:
     return TIMEOUT_BASE + TIMEOUT_PER_100K * len(article.text) / 100_000
 
 
-class ArticleTimeout(Exception):
-    """Raised inside an article's extraction when its time is up."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ArticleTimeout in this block after ``seconds`` (wall clock). It works in a
-    process's main thread (a local run, a pool worker), where SIGALRM interrupts Python
-    code and the regex engine alike; in other threads (a Dask worker's) it cannot, and
-    the block runs unbounded."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expired(signum: int, frame: Any) -> None:
-        raise ArticleTimeout
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def process(article: Article, nlp: Language, timeout: float | None = None) -> tuple[Article, Rows]:
     """Facts of one article; an exception inside a component becomes an error row, and
     so does an extraction that takes longer than ``timeout`` (default timeout_for)."""
@@ -80,12 +48,16 @@ def process(article: Article, nlp: Language, timeout: float | None = None) -> tu
         return article, empty
     seconds = timeout_for(article) if timeout is None else timeout
     try:
+        # (a Dask worker's thread cannot be interrupted: there the bound is checked
+        # between components)
+        deadline = Deadline(seconds)
         with time_limit(seconds):
             doc = nlp.make_doc(article.text)
             remember_text(doc, article.text)
             doc.user_data["published"] = article.published
             doc.user_data["url"] = article.url
             for _name, proc in nlp.pipeline:
+                deadline.check()
                 doc = proc(doc)
             rows = doc_rows(doc, article.article_id)
         return article, rows

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import errors
+from ..bounds import ArticleTimeout, time_limit
 from ..dates.parse import parse_published_value
 from ..rules import Rules
 from .clean import clean_text
@@ -84,6 +85,17 @@ def article_id(data: bytes) -> str:
 # ---------------------------------------------------------------- articles
 
 
+# the time one HTML page's parsing may take: a base, and more per million characters (a
+# page of a few megabytes of links took minutes)
+HTML_SECONDS_BASE = 10.0
+HTML_SECONDS_PER_MILLION = 2.0
+
+
+def html_seconds(chars: int) -> float:
+    """The time bound of parsing an HTML page of ``chars`` characters (seconds)."""
+    return HTML_SECONDS_BASE + HTML_SECONDS_PER_MILLION * chars / 1_000_000
+
+
 def make_article(
     data: bytes,
     raw: str,
@@ -109,7 +121,13 @@ def make_article(
         # raw text is refused before either runs
         return too_long(len(raw))
     if html:
-        raw, html_title, html_date, fallback = html_to_text(raw)
+        seconds = html_seconds(len(raw))
+        try:
+            with time_limit(seconds):
+                raw, html_title, html_date, fallback = html_to_text(raw)
+        except ArticleTimeout:
+            message = errors.HTML_TIMED_OUT.format(seconds=seconds)
+            return Article(aid, source, "", status="error", error=message, title=title, url=url)
         if fallback:
             warning = "; ".join(w for w in (warning, fallback) if w)
         title = title or html_title
