@@ -376,6 +376,7 @@ def load(
         for table in TABLES
     }
     articles = tables["articles"]
+    one_rule_set(articles, folder)
     articles["published"] = pd.to_datetime(articles["published"])
     if claims:
         from .views import claims as claims_view
@@ -388,6 +389,15 @@ def load(
     if claims:
         tables["claims"] = found
     return tables
+
+
+def one_rule_set(articles: Any, folder: Path) -> None:
+    """Refuse tables that mix two rule sets: while a run with other rules extracts a
+    folder's articles again, its new batches stand beside the old until it ends (and the
+    same articles twice)."""
+    digests = articles["rules"].dropna().unique()
+    if len(digests) > 1:
+        raise CartfactsError(errors.MIXED_RULES.format(path=folder, n=len(digests)))
 
 
 def light_columns(table: str) -> list[str]:

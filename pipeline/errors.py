@@ -88,3 +88,8 @@ DASK_UNREACHABLE = "cannot reach the Dask scheduler at {address}: {detail}"
 DASK_NO_WORKERS = "the Dask scheduler at {address} has no workers"
 XLSX_MISSING = "Excel export needs openpyxl: pip install 'cartfacts[xlsx]'"
 NO_TABLES = "{path} holds no cartfacts tables (run `cartfacts run --out {path}` first)"
+MIXED_RULES = (
+    "{path} holds articles extracted with {n} rule sets: a run with other rules "
+    "(--patterns, or another cartfacts version) is extracting them again, or was stopped "
+    "before the end; read the tables once such a run has ended"
+)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import errors
-from .api import light_columns
+from .api import light_columns, one_rule_set
 from .errors import CartfactsError
 from .write.tables import (
     TABLES,
@@ -328,6 +328,7 @@ def write_report(
     if not table_dir(folder_out, "articles").is_dir():
         raise CartfactsError(errors.NO_TABLES.format(path=folder_out))
     all_articles = read_table(folder_out, "articles", light_columns("articles")).to_pandas()
+    one_rule_set(all_articles, folder_out)
     all_articles["published"] = pd.to_datetime(all_articles["published"])
     facts, rows = _distinct_by_part(folder_out)
     rows.update({t: table_rows(folder_out, t) for t in TABLES if t not in rows})

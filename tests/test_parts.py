@@ -108,3 +108,26 @@ def test_a_run_with_nothing_to_read_leaves_a_folder_the_next_run_accepts(tmp_pat
     assert pipeline.api.verify(tmp_path / "out") == []
     report = pipeline.run(CORPUS, tmp_path / "out")
     assert report.articles > 0
+
+
+def test_tables_of_two_rule_sets_are_refused_until_a_run_ends(clean, tmp_path):
+    """While a run with other rules extracts a folder again, its batches stand beside the
+    old ones: readers refuse the mix with a message instead of returning it, and once a
+    run has ended the tables read again."""
+    from pipeline.report import write_report
+
+    out = tmp_path / "out"
+    shutil.copytree(clean, out)
+    part = sorted((out / "articles.parquet").glob("part-*.parquet"))[0]
+    data = pq.read_table(part)
+    # (the seed corpus is one batch: its first article stands for a batch of other rules)
+    digests = ["digest-of-other-rules", *data.column("rules").to_pylist()[1:]]
+    other = pa.array(digests, data.schema.field("rules").type)
+    data = data.set_column(data.schema.get_field_index("rules"), "rules", other)
+    pq.write_table(data, part)  # as a run with other rules wrote it
+    with pytest.raises(CartfactsError, match="2 rule sets"):
+        pipeline.load(out)
+    with pytest.raises(CartfactsError, match="2 rule sets"):
+        write_report(out)
+    pipeline.run(CORPUS, out)  # extracts that batch again with this run's rules
+    assert rows(out) == rows(clean)
