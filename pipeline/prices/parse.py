@@ -211,6 +211,10 @@ def load_money(patterns: Rules) -> MoneyRules:
         r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
         # 1.200.000 / 475.000 (points between thousands, as much of Europe writes them)
         r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.,])|\d{1,3}\.000(?![\d.,])"
+        # 370'000 (apostrophes between thousands, as Switzerland writes them)
+        r"|\d{1,3}(?:['’]\d{3})+(?![\d'’])"
+        # 1,2 million (a decimal comma, before a scale word)
+        rf"|\d{{1,3}},\d{{1,2}}(?=[ \-]?{mult_word}(?![A-Za-z]))"
         # (a full-width point in Chinese text: １．５万元)
         r"|\d+(?:[.．]\d+)?)"
     )
@@ -446,6 +450,8 @@ class Money:
 
 
 _POINT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}\.000")
+# "1,2" (million): a decimal comma, read only before a scale word
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 
 
 def _value(m: re.Match[str], i: int, rules: MoneyRules) -> tuple[float | None, float | None]:
@@ -496,7 +502,9 @@ def _value_of(
     if n:
         if mult is None and _POINT_THOUSANDS.fullmatch(n):
             n = n.replace(".", "")
-        return float(re.sub(r"[,\s]", "", n).replace("．", ".")), mult
+        if _DECIMAL_COMMA.fullmatch(n):
+            n = n.replace(",", ".")
+        return float(re.sub(r"[,\s'’]", "", n).replace("．", ".")), mult
     if w:
         value = words_to_number(w, rules.numbers)
         if value is None or (rules.numbers.needs_scale(w) and mult is None):
