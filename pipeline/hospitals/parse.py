@@ -527,7 +527,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         display = " ".join(words + extra_name)
         if words[0].lower() in rules.ordinals:
             display = f"The {display}"  # "The Second People's Hospital of Gansu Province"
-    elif ordinal is not None and named_city:
+    elif ordinal is not None and named_city and "affiliated" not in lowered:
         # "People's" is dropped: "Shenyang Sixth Hospital" and "Shenyang Sixth People's
         # Hospital" are one hospital; other type words ("Central") stay in the name.
         skip = {"people's", "affiliated", "of", "the", "and", "&", *head.split()}
@@ -546,6 +546,10 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             display = f"The {display}"  # "The First Affiliated Hospital of X University"
         if written_parent:
             display = written  # "Peking University Shenzhen Hospital", as written
+        elif not parent and city and "affiliated" in lowered and kept[0].lower() in rules.ordinals:
+            # "The First Affiliated Hospital, Hangzhou": a university's hospital whose
+            # university goes unnamed, not the city's numbered one
+            display = f"The {' '.join(kept)}"
         elif not parent and city:
             display = f"{city} {' '.join(kept)}"
     else:
