@@ -77,22 +77,28 @@ def score_target(
         return 0.0
     if not target.tail:
         return float(cdist([letters], target.heads, scorer=Indel.normalized_similarity).max())
-    cuts = [letters[:i] for i in range(1, len(letters) + 1)]
+    n = len(letters)
+    cuts = [letters[:i] for i in range(1, n + 1)]
     sims = cdist(cuts, target.heads, scorer=Indel.normalized_similarity)
     best_head = sims.argmax(axis=1)
-    best = 0.0
     wh, wt = weights["head"], weights["tail"]
-    for i in range(1, len(letters) + 1):
-        h = float(sims[i - 1, best_head[i - 1]])
-        tail = key_of_cuts[i] if i < len(letters) else ""
-        t = Indel.normalized_similarity(tail, target.tail) if tail else 0.0
-        # each part weighs by how many letters it covers, so a short head that leaves
-        # the tail to explain extra letters scores less than a head that explains them
-        lh = i + len(target.heads[best_head[i - 1]])
-        lt = len(tail) + len(target.tail)
-        by_length = (h * lh + t * lt) / (lh + lt)
-        best = max(best, 0.5 * (wh * h + wt * t) + 0.5 * by_length)
-    return best
+    # every cut at once, in float64 as Python floats computed them one cut at a time (the
+    # same operations in the same order, so the same scores): the head's likeness at each
+    # cut, and the tail's (the key of the letters after it; none after the last cut)
+    h = sims[np.arange(n), best_head].astype(np.float64)
+    tails = key_of_cuts[1:n]
+    t = np.zeros(n)
+    if tails:
+        t[: n - 1] = cdist(
+            tails, [target.tail], scorer=Indel.normalized_similarity, dtype=np.float64
+        )[:, 0]
+        t[: n - 1][[not k for k in tails]] = 0.0
+    # each part weighs by how many letters it covers, so a short head that leaves the tail
+    # to explain extra letters scores less than a head that explains them
+    lh = np.arange(1, n + 1) + np.array([len(target.heads[j]) for j in best_head])
+    lt = np.array([len(k) for k in tails] + [0]) + len(target.tail)
+    by_length = (h * lh + t * lt) / (lh + lt)
+    return float(max(0.0, (0.5 * (wh * h + wt * t) + 0.5 * by_length).max()))
 
 
 def cut_keys(letters: str, t: Translit) -> list[str]:
