@@ -11,7 +11,14 @@ from ..nlp.link import link_product, resolved_products
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import containing, hits, register
 from ..rules import Rules
-from .parse import CHINESE_UNIT_WORDS, UNIT_WORDS, _heading_metric, find_rates, load_rates
+from .parse import (
+    CHINESE_UNIT_WORDS,
+    UNIT_WORDS,
+    _heading_metric,
+    defined_abbreviations,
+    find_rates,
+    load_rates,
+)
 
 
 class RatesComponent(RulesComponent):
@@ -33,6 +40,7 @@ class RatesComponent(RulesComponent):
         if not units:
             return doc
         products = resolved_products(facts(doc, "products"))
+        defined = defined_abbreviations(text, self.rules)
         header: str | None = None  # a metric named in a heading line, reused below it
         previous_end = 0
         for s0, s1 in sentences.bounds:
@@ -41,7 +49,7 @@ class RatesComponent(RulesComponent):
                 header = None  # a blank line ends the heading's scope
             previous_end = s1
             here = units.get((s0, s1))
-            facts_here = find_rates(sentence, self.rules, header, here) if here else []
+            facts_here = find_rates(sentence, self.rules, header, here, defined) if here else []
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading

@@ -602,13 +602,46 @@ def _frame_timepoint(sentence: str, start: int, rules: RateRules, metrics: _Span
     return opening[0].value
 
 
+# an abbreviation in brackets right after the words it shortens: "objective response
+# rate (ORR)"
+_DEFINED = re.compile(r"(?i:\s+rates?)?\s*[(（]\s*([A-Za-z][A-Za-z/+-]{0,7})\s*[)）]")
+
+
+def defined_abbreviations(text: str, rules: RateRules) -> dict[str, str]:
+    """The metric abbreviations an article defines otherwise than their usual reading:
+    "the objective response rate (ORR)" makes a later "ORR" the objective response, though
+    "ORR" alone reads as the overall response. The first definition of each counts.
+
+    >>> r = default_rates()
+    >>> defined_abbreviations("The objective response rate (ORR) was 80%. Later, ORR was 90%.", r)
+    {'ORR': 'objective response'}
+    >>> defined_abbreviations("The overall response rate (ORR) was 80%.", r)
+    {}
+    """
+    out: dict[str, str] = {}
+    for m in rules.metrics.find(text):
+        bracket = _DEFINED.match(text, m[1])
+        if bracket is None or bracket.group(1) in out:
+            continue
+        abbreviation = bracket.group(1)
+        usual = rules.metrics.find(abbreviation)
+        if usual and usual[0][1] == len(abbreviation) and usual[0][2] != m[2]:
+            out[abbreviation] = m[2]
+    return out
+
+
+_RATE_WORD = re.compile(r"\s+rates?$", re.IGNORECASE)
+
+
 def find_rates(
     sentence: str,
     rules: RateRules,
     header_metric: str | None = None,
     units: list[tuple[int, int]] | None = None,
+    defined: dict[str, str] | None = None,
 ) -> list[RateFact]:
-    """Efficacy figures of one sentence, offsets relative to it.
+    """Efficacy figures of one sentence, offsets relative to it. ``defined``: the metric
+    abbreviations its article defines (defined_abbreviations).
 
     >>> r = default_rates()
     >>> [(f.percent, f.metric, f.indication) for f in find_rates(
@@ -625,6 +658,13 @@ def find_rates(
         for m in rules.metrics.find(_masked(sentence))
         if not _population(m, sentence, rules)
     ]
+    if defined:
+        metrics = [
+            (m[0], m[1], defined.get(_RATE_WORD.sub("", sentence[m[0] : m[1]]), m[2]))
+            if m[2] != "not_efficacy"
+            else m
+            for m in metrics
+        ]
     metrics += _elided(metrics, sentence, rules)
     timed, metric_times = _timed(metrics, sentence, rules)
     metrics += timed
