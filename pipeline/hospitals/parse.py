@@ -139,6 +139,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "name_titles",
         "institution_words",
         "countries",
+        "regions",
         "implied_heads",
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
@@ -185,6 +186,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
     cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
+    regions = string_list(data.get("regions", []), file=file, key="regions")
     mention = re.compile(
         rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
@@ -199,8 +201,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         # "University Hospital Basel": a place after a name that is only its type
         rf"|(?<=University Hospital)\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
         rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b))"
-        # "National Cancer Centre Singapore": a known city written after any head
-        rf"|\s+(?:{alternation(cities.values())})(?=\s*(?:[,.;:)]|$)|\s+[a-z]))?"
+        # "National Cancer Centre Singapore": a known city written after any head, and
+        # a state or province abroad ("Children's Hospital Colorado", "Mayo Clinic Arizona")
+        rf"|\s+(?:{alternation([*cities.values(), *regions])})(?=\s*(?:[,.;:)]|$)|\s+[a-z]))?"
     )
     lead_heads = string_list(data.get("lead_heads", []), file=file, key="lead_heads")
     compounds = string_list(data.get("compound_heads", []), file=file, key="compound_heads")
@@ -285,7 +288,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         ),
         connectors=frozenset(connectors),
         countries=frozenset(
-            w.lower() for w in string_list(data.get("countries", []), file=file, key="countries")
+            w.lower()
+            for key in ("countries", "regions")
+            for w in string_list(data.get(key, []), file=file, key=key)
         ),
         implied=_implied(implied, heads),
         implied_words=frozenset(implied),
