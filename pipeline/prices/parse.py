@@ -839,6 +839,9 @@ CLAUSE_COST = 40
 _CHANGE_AFTER = re.compile(r"\s+(?:to|from|by)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()—]|\b(?:which|while|but|whereas|although)\b")
 
+# units of time an amount may be per ("a premium of 59 yuan per year"): no treatment
+_TIME_UNITS = frozenset({"day", "week", "month", "year"})
+
 # characters read on each side of an amount for its qualifier, per unit and cues
 NEAR = 100
 
@@ -924,6 +927,14 @@ def classify(
         kind = "price"
     else:
         kind = "other"
+    if per is not None and per not in _TIME_UNITS:
+        # an amount for one patient, dose or treatment is what the therapy costs (a
+        # payer's too: "the insurer pays X per patient"), whatever deal or sales word is
+        # near; a cap on what a payer covers ("up to X per case") stays reimbursement
+        if kind in ("investment", "market", "revenue") or (
+            kind == "reimbursement" and qualifier != "up to"
+        ):
+            kind = "price"
     return Classification(kind, per, qualifier)
 
 
