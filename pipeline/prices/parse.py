@@ -927,14 +927,18 @@ def classify(
         kind = "price"
     else:
         kind = "other"
-    if per is not None and per not in _TIME_UNITS:
-        # an amount for one patient, dose or treatment is what the therapy costs (a
-        # payer's too: "the insurer pays X per patient"), whatever deal or sales word is
-        # near; a cap on what a payer covers ("up to X per case") stays reimbursement
-        if kind in ("investment", "market", "revenue") or (
-            kind == "reimbursement" and qualifier != "up to"
-        ):
-            kind = "price"
+    # an amount for one patient, dose or treatment is what the therapy costs (a payer's
+    # too: "the insurer pays X per patient"), whatever deal or sales word is near; a cap
+    # on what a payer covers ("up to X per case") stays reimbursement
+    if (
+        per is not None
+        and per not in _TIME_UNITS
+        and (
+            kind in ("investment", "market", "revenue")
+            or (kind == "reimbursement" and qualifier != "up to")
+        )
+    ):
+        kind = "price"
     return Classification(kind, per, qualifier)
 
 
