@@ -839,6 +839,8 @@ CLAUSE_COST = 40
 _CHANGE_AFTER = re.compile(r"\s+(?:to|from|by)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()—]|\b(?:which|while|but|whereas|although)\b")
 
+# "reimbursed at", "cover the therapy at": the amount is the rate paid for it
+_RATE_AT = re.compile(r"(?i)\bat\s+$")
 # units of time an amount may be per ("a premium of 59 yuan per year"): no treatment
 _TIME_UNITS = frozenset({"day", "week", "month", "year"})
 
@@ -939,6 +941,8 @@ def classify(
         )
     ):
         kind = "price"
+    elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-12:]):
+        kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
     return Classification(kind, per, qualifier)
 
 
