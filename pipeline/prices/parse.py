@@ -839,8 +839,9 @@ CLAUSE_COST = 40
 _CHANGE_AFTER = re.compile(r"\s+(?:to|from|by)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()—]|\b(?:which|while|but|whereas|although)\b")
 
-# "reimbursed at", "cover the therapy at": the amount is the rate paid for it
-_RATE_AT = re.compile(r"(?i)\bat\s+$")
+# "reimbursed at", "cover the therapy at": the amount is the rate paid for it (not
+# "capped at": a cap)
+_RATE_AT = re.compile(r"(?i)\b(?:reimburs|cover)\w*\b[^,;:.]{0,40}?\bat\s+$")
 # units of time an amount may be per ("a premium of 59 yuan per year"): no treatment
 _TIME_UNITS = frozenset({"day", "week", "month", "year"})
 
@@ -941,7 +942,7 @@ def classify(
         )
     ):
         kind = "price"
-    elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-12:]):
+    elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-60:]):
         kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
     return Classification(kind, per, qualifier)
 
