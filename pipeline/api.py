@@ -366,18 +366,13 @@ def load(
     With ``texts=False``, without the article texts and the sentences of fact rows
     (products keep theirs, which name reviews quote): what a large folder's overview needs
     (``write.tables.part_texts`` reads the texts of one batch)."""
-    import pandas as pd
-
-    folder = Path(out)
-    if not table_dir(folder, "articles").is_dir():
-        raise CartfactsError(errors.NO_TABLES.format(path=folder))
+    folder = tables_folder(out)
     tables = {
-        table: read_table(folder, table, None if texts else light_columns(table)).to_pandas()
+        table: articles_frame(folder, texts)
+        if table == "articles"
+        else read_table(folder, table, None if texts else light_columns(table)).to_pandas()
         for table in TABLES
     }
-    articles = tables["articles"]
-    one_rule_set(articles, folder)
-    articles["published"] = pd.to_datetime(articles["published"])
     if claims:
         from .views import claims as claims_view
 
@@ -391,13 +386,29 @@ def load(
     return tables
 
 
-def one_rule_set(articles: Any, folder: Path) -> None:
-    """Refuse tables that mix two rule sets: while a run with other rules extracts a
-    folder's articles again, its new batches stand beside the old until it ends (and the
-    same articles twice)."""
+def tables_folder(out: str | Path) -> Path:
+    """The output folder ``out``, which must hold cartfacts tables."""
+    folder = Path(out)
+    if not table_dir(folder, "articles").is_dir():
+        raise CartfactsError(errors.NO_TABLES.format(path=folder))
+    return folder
+
+
+def articles_frame(folder: Path, texts: bool = True) -> Any:
+    """The articles table (without texts with ``texts=False``) as load gives it:
+    ``published`` as datetime64, and refused when it mixes two rule sets (while a run
+    with other rules extracts a folder's articles again, its new batches stand beside the
+    old until it ends, and the same articles twice)."""
+    import pandas as pd
+
+    articles = read_table(
+        folder, "articles", None if texts else light_columns("articles")
+    ).to_pandas()
     digests = articles["rules"].dropna().unique()
     if len(digests) > 1:
         raise CartfactsError(errors.MIXED_RULES.format(path=folder, n=len(digests)))
+    articles["published"] = pd.to_datetime(articles["published"])
+    return articles
 
 
 def light_columns(table: str) -> list[str]:
@@ -427,10 +438,7 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
     else:
         import pyarrow.compute as pc
 
-        folder = Path(out)
-        if not table_dir(folder, "articles").is_dir():
-            raise CartfactsError(errors.NO_TABLES.format(path=folder))
-        arrow = read_table(folder, "products")
+        arrow = read_table(tables_folder(out), "products")
         weak_rows = pc.or_kleene(
             pc.is_null(arrow["product"]),
             pc.and_kleene(

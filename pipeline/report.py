@@ -16,9 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import errors
-from .api import light_columns, one_rule_set
-from .errors import CartfactsError
+from .api import articles_frame, light_columns, tables_folder
 from .write.tables import (
     TABLES,
     article_ids_by_part,
@@ -26,7 +24,6 @@ from .write.tables import (
     committed_parts,
     part_texts,
     read_part,
-    read_table,
     table_dir,
     table_rows,
 )
@@ -324,12 +321,8 @@ def write_report(
     from .api import unresolved_names
     from .views import product_summary
 
-    folder_out = Path(out)
-    if not table_dir(folder_out, "articles").is_dir():
-        raise CartfactsError(errors.NO_TABLES.format(path=folder_out))
-    all_articles = read_table(folder_out, "articles", light_columns("articles")).to_pandas()
-    one_rule_set(all_articles, folder_out)
-    all_articles["published"] = pd.to_datetime(all_articles["published"])
+    folder_out = tables_folder(out)
+    all_articles = articles_frame(folder_out, texts=False)
     facts, rows = _distinct_by_part(folder_out)
     rows.update({t: table_rows(folder_out, t) for t in TABLES if t not in rows})
     parts = _Parts(folder_out)
@@ -372,7 +365,6 @@ def write_report(
     }
     fact_pages, first_facts = write_fact_pages(folder, stem, facts, titles, pages)
     overview = {"articles": all_articles}
-    # (the products table whole, with its sentences: the names review quotes them)
     index.write_text(
         _index(
             all_articles,
