@@ -324,6 +324,11 @@ def load_money(patterns: Rules) -> MoneyRules:
     }
     bounds = expect(data.get("price_bounds_usd", {}), dict, file=file, key="price_bounds_usd")
     change_words = string_list(data.get("change_words", []), file=file, key="change_words")
+    # a change word and up to two words, before "from" or "by" and the amount
+    changed = rf"(?i)\b(?:{alternation(change_words)})\s+(?:\w+\s+){{0,2}}"
+    difference_after = string_list(
+        data.get("difference_after", []), file=file, key="difference_after"
+    )
     return MoneyRules(
         money=rules,
         prefix_codes=prefix_codes,
@@ -381,24 +386,9 @@ def load_money(patterns: Rules) -> MoneyRules:
         adjective_codes=adjective_codes,
         code_scales=code_scales,
         change_words=frozenset(w.lower() for w in change_words),
-        change_before=re.compile(
-            r"(?i)\b(?:"
-            + alternation(change_words)
-            + r")\s+(?:\w+\s+){0,2}(?:from|by)\s+(?:\w+\s+){0,2}$"
-        ),
-        difference_before=re.compile(
-            r"(?i)\b(?:" + alternation(change_words) + r")\s+(?:\w+\s+){0,2}by\s+(?:\w+\s+){0,2}$"
-        ),
-        difference_after=re.compile(
-            r"(?i)\s+(?:"
-            + (
-                alternation(
-                    string_list(data.get("difference_after", []), file=file, key="difference_after")
-                )
-                or "(?!)"
-            )
-            + r")\b"
-        ),
+        change_before=re.compile(rf"{changed}(?:from|by)\s+(?:\w+\s+){{0,2}}$"),
+        difference_before=re.compile(rf"{changed}by\s+(?:\w+\s+){{0,2}}$"),
+        difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
         locale_currency={
             code: string_list(words, file=file, key=f"locale_currency.{code}")
             for code, words in expect(
