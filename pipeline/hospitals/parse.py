@@ -83,8 +83,8 @@ class HospitalRules:
     lead_heads: frozenset[str] = frozenset()  # lower case
     # words that name a kind of institution, not one (generic words, head words, college)
     kind_words: frozenset[str] = frozenset()
-    # countries (lower case): places, like cities, that stand before "and" in front of a
-    # name ("UK and Shanghai Children's Hospital")
+    # countries and regions (lower case): places, like cities, that stand before "and" in
+    # front of a name ("UK and Shanghai Children's Hospital", "Arizona and X Clinic")
     countries: frozenset[str] = frozenset()
     # a name that ends in one of these words with no head after it ("Seattle Children's"):
     # the hospital the words name with "Hospital" after them
