@@ -89,7 +89,18 @@ class TriggerGroup:
 
     def holds(self, word: str) -> bool:
         """Whether one word (a token) holds a trigger of the group."""
-        return self.in_word.search(word.lower()) is not None
+        low = word.lower()
+        if low.isascii() and low.isalpha():
+            # a word of plain letters holds a trigger word only by being one (a set look-up
+            # instead of the alternation of every word: a tenth of the time per new word)
+            return low in self._plain_words or (
+                self.numbers is not None and self.numbers.search(low) is not None
+            )
+        return self.in_word.search(low) is not None
+
+    @cached_property
+    def _plain_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.words)
 
     @cached_property
     def in_word(self) -> re.Pattern[str]:
