@@ -101,6 +101,21 @@ _WHITESPACE_CHUNKS = ("\n", "\n\n", " ", "\n ", " \n")
 # only if it is one ("cannot", "10am").
 _PLAIN_PUNCT = ",!?%$&#"
 _PLAIN = re.compile(rf"[A-Za-z0-9{re.escape(_PLAIN_PUNCT)}]+").fullmatch
+
+
+def _special_at_start(specials: frozenset[str]) -> Callable[[str], Any]:
+    """A search for a special case that starts a chunk or follows a character other than
+    a letter or digit. spaCy looks a chunk up among its special cases whole, and each
+    piece left once prefixes (punctuation, currency signs) and suffixes are split off
+    (``Tokenizer._split_affixes``); such a piece starts at the chunk's start or after a
+    prefix, whose last character is never a letter or digit. A chunk where this finds
+    nothing ("hospital.", "(CD19)", "patients’") never touches one."""
+    if not specials:
+        return re.compile("(?!)").search
+    keys = sorted(specials, key=lambda k: (-len(k), k))
+    return re.compile(f"(?<![A-Za-z0-9])(?:{'|'.join(map(re.escape, keys))})").search
+
+
 # chunks remembered by CachingTokenizer (a run builds its pipeline afresh after
 # VOCAB_GROWTH new strings, well before)
 TOKENIZER_CACHE = 200_000
@@ -128,6 +143,7 @@ class CachingTokenizer:
         tokenizer.max_cache_size = limit
         self._seen: set[str] = set()
         self._specials = frozenset(tokenizer.rules or ())
+        self._may_be_special = _special_at_start(self._specials)
         self._learn(_WHITESPACE_CHUNKS)
 
     def _learn(self, chunks: Iterable[str]) -> None:
@@ -141,12 +157,15 @@ class CachingTokenizer:
                 new.append(chunk)
         if not new:
             return
-        # Plain chunks cannot touch a special case, so they are learnt together in one
-        # call (a call of its own cost 10 us more per chunk); the others one at a time.
+        # Chunks that cannot touch a special case are learnt together in one call (a call
+        # of its own cost 10 us more per chunk); the others one at a time.
         plain: list[str] = []
         others: list[str] = []
         for chunk in new:
-            is_plain = _PLAIN(chunk) and chunk.strip(_PLAIN_PUNCT) not in self._specials
+            if _PLAIN(chunk):
+                is_plain = chunk.strip(_PLAIN_PUNCT) not in self._specials
+            else:
+                is_plain = self._may_be_special(chunk) is None
             (plain if is_plain else others).append(chunk)
         if plain:
             self.tokenizer(" ".join(plain))
