@@ -9,7 +9,11 @@ lookbehinds and word boundaries, so a match inside a window is the same match.
 from __future__ import annotations
 
 import re
+import re._constants as sre
+import re._parser as sre_parse
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -111,6 +115,108 @@ def finditer(
             and text[stop - 1].isalnum()
         ):
             stop += 1
-        for m in regex.finditer(text, max(start, last_end), stop):
+        for m in fast(regex).finditer(text, max(start, last_end), stop):
             last_end = m.end()
             yield m
+
+
+@lru_cache(maxsize=2048)
+def fast(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` behind a lookahead on the characters its matches can start with, when
+    they can be worked out: the same matches, but every other position is given up after
+    one test of a character, where the regex engine would otherwise try each alternative,
+    lookbehind and word boundary there (rules start with those, so the engine finds no
+    first character of its own to skip to). A regex that can match nothing, or whose
+    first character can be anything, is left as it is.
+
+    >>> print(fast(re.compile(r"(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d")).pattern)
+    (?i:(?=[\\$u]))(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d
+    >>> print(fast(re.compile(r"\\b(?:the )?x?")).pattern)  # can match nothing
+    \\b(?:the )?x?
+    """
+    if regex.pattern.startswith("(?=["):
+        return regex  # (guarded already)
+    try:
+        found = _firsts(sre_parse.parse(regex.pattern, regex.flags).data, regex.flags)
+    except (re.error, TypeError, ValueError, AttributeError):  # (a private module: play safe)
+        return regex
+    if found is None or found[1]:  # any character, or an empty match
+        return regex
+    chars, _, caseless = found
+    lookahead = f"(?=[{''.join(sorted(chars))}])"
+    if caseless:
+        lookahead = f"(?i:{lookahead})"
+    flags = _GLOBAL_FLAGS.match(regex.pattern)  # "(?i)" must stay first
+    head = flags.group(0) if flags else ""
+    try:
+        return re.compile(head + lookahead + regex.pattern[len(head) :], regex.flags)
+    except re.error:
+        return regex
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
+}
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _firsts(items: Any, flags: int) -> tuple[set[str], bool, bool] | None:
+    """What a sequence of parsed regex items can start with: the character-class pieces
+    of its first character, whether it can match nothing, and whether case is ignored
+    somewhere in them; None when the first character can be anything."""
+    chars: set[str] = set()
+    caseless = False
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # (lookarounds and boundaries consume nothing)
+        if op in (sre.SUBPATTERN, sre.ATOMIC_GROUP):
+            inner_flags = (flags | av[1]) & ~av[2] if op is sre.SUBPATTERN else flags
+            found = _firsts(av[-1], inner_flags)
+        elif op in _REPEATS:
+            found = _firsts(av[2], flags)
+            if found is not None and av[0] == 0:
+                found = (found[0], True, found[2])
+        elif op is sre.BRANCH:
+            found = (set(), False, False)
+            for branch in av[1]:
+                one = _firsts(branch, flags)
+                if one is None:
+                    return None
+                found = (found[0] | one[0], found[1] or one[1], found[2] or one[2])
+        elif op is sre.LITERAL:
+            found = ({re.escape(chr(av))}, False, bool(flags & re.IGNORECASE))
+        elif op is sre.IN:
+            pieces = _class_pieces(av)
+            if pieces is None:
+                return None
+            found = (pieces, False, bool(flags & re.IGNORECASE))
+        else:  # any character, a back reference, ...
+            return None
+        if found is None:
+            return None
+        chars |= found[0]
+        caseless = caseless or found[2]
+        if not found[1]:
+            return chars, False, caseless
+    return chars, True, caseless
+
+
+def _class_pieces(items: Any) -> set[str] | None:
+    out = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            out.add(re.escape(chr(av)))
+        elif op is sre.RANGE:
+            out.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is sre.CATEGORY and av in _CATEGORIES:
+            out.add(_CATEGORIES[av])
+        else:  # a negated class, ...
+            return None
+    return out
