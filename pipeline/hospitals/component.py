@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import CJK, widen
+from ..nlp.scan import has_cjk, widen
 from ..nlp.triggers import hits, register
 from ..rules import Rules
 from ..words.chinese import HAN
@@ -80,7 +80,7 @@ class HospitalsComponent(RulesComponent):
         found = find_hospitals(text, self.rules, spans) if spans else []
         chinese = widen(hits(doc, self.chinese_trigger), LONGEST_NAME, 0, len(text))
         # (Chinese text with no head may still name a hospital by its short name: 北荣血液科)
-        if chinese or CJK.search(text):
+        if chinese or has_cjk(text):
             taken = [(h.start, h.end) for h in found]
             found += [
                 h

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.component import RulesComponent
 from ..nlp.facts import Fact, add_fact, text_of
-from ..nlp.scan import CJK, alternation, guarded, marked
+from ..nlp.scan import CJK, alternation, guarded, has_cjk, marked
 from ..nlp.sentences import Sentences
 from ..nlp.triggers import hits, register, token_starts
 from ..prices.parse import find_money, load_money
@@ -310,7 +310,7 @@ class ProductsComponent(RulesComponent):
                 )
             )
         out += self._misspelled(doc, [(m.start, m.end) for m in out])
-        if CJK.search(text):
+        if has_cjk(text):
             # the PhraseMatcher misses names in Chinese text (no spaces between words)
             out += _in_chinese_text(
                 text,
@@ -344,7 +344,7 @@ class ProductsComponent(RulesComponent):
         """Companies by their Chinese names, in either script, with or without a legal
         suffix (驯鹿生物科技有限公司), and by Latin names glued to Chinese text; then names
         written with one character of the same sound (药明巨糯 for 药明巨诺)."""
-        if not CJK.search(text):
+        if not has_cjk(text):
             return []
         found = _in_chinese_text(
             text,
@@ -448,7 +448,7 @@ class ProductsComponent(RulesComponent):
                 ):
                     begin = head.start(1)
                 out.append(Candidate(begin, m.end(), text[begin : m.end()], "product.shape"))
-        if CJK.search(text):
+        if has_cjk(text):
             out += self._chinese_generics(text)
         return out
 
@@ -705,7 +705,7 @@ class ProductsComponent(RulesComponent):
         follows it (科济宣布), a joiner joins it to a company named beside it (传奇与杨森,
         杨森和传奇), or the article names one of its products (驯鹿的伊基奥仑赛): rule
         company.chinese_short."""
-        if self.chinese_short is None or not CJK.search(text):
+        if self.chinese_short is None or not has_cjk(text):
             return companies
         folded = text.translate(self.kb.t2s)
         makers = {
@@ -1091,7 +1091,7 @@ def _open_chinese(
     >>> [(m.text, m.product_id) for m in _open_chinese("由杭州澜星生物科技有限公司开发。澜星生物称", [], suffix, t)]
     [('澜星生物科技有限公司', 'open:澜星生物'), ('澜星生物', 'open:澜星生物')]
     """
-    if not CJK.search(text):
+    if not has_cjk(text):
         return []
     taken = [(m.start, m.end) for m in found]
     names: set[str] = set()
@@ -1283,7 +1283,7 @@ def _bare_chinese(
     >>> [(m.text, m.product_id) for m in _bare_chinese("由澜星泰公司开发，该公司称", [], t)]
     [('澜星泰公司', 'open:澜星泰')]
     """
-    if not CJK.search(text):
+    if not has_cjk(text):
         return []
     taken = [(m.start, m.end) for m in found]
     out = []

@@ -40,6 +40,14 @@ def guarded(words: Iterable[str]) -> str:
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=8)
+def has_cjk(text: str) -> bool:
+    """Whether text holds a Chinese character. Seven steps ask it of every article, and
+    in English text the search reads every character (some 50 us an article each); the
+    answer is kept for the few texts in hand (a string keeps its hash)."""
+    return CJK.search(text) is not None
+
+
 def lowered(text: str) -> str:
     """``text.lower()`` with every character in place: the few characters whose lower
     case is longer ("İ") stay as they are, so offsets still agree.

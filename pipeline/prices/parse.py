@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import PatternError
-from ..nlp.scan import CJK, alternation, lowered
+from ..nlp.scan import CJK, alternation, fast, has_cjk, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
@@ -339,12 +339,14 @@ def load_money(patterns: Rules) -> MoneyRules:
         numbers=numbers,
         yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
         dollar_places=dollar_places,
-        any_dollar_place=re.compile(
-            r"(?<![A-Za-z])(?:"
-            + alternation(w for ws in place_words.values() for w in ws)
-            + r")(?![A-Za-z])"
-            if any(place_words.values())
-            else "(?!)"
+        any_dollar_place=fast(
+            re.compile(
+                r"(?<![A-Za-z])(?:"
+                + alternation(w for ws in place_words.values() for w in ws)
+                + r")(?![A-Za-z])"
+                if any(place_words.values())
+                else "(?!)"
+            )
         ),
         between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
         scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
@@ -960,7 +962,7 @@ def local_currency(text: str, rules: MoneyRules, also: str = "") -> str | None:
     >>> local_currency("台灣健保給付760萬元", default_money()), local_currency("120万元", default_money())
     ('TWD', None)
     """
-    if not CJK.search(text):
+    if not has_cjk(text):
         return None
     places = {k: v for k, v in rules.locale_currency.items() if not k.startswith("_")}
     where = f"{text}\n{also}" if also else text
