@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..nlp.scan import alternation, marked
+from ..nlp.scan import alternation, fast_fields, marked
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import load_pinyin
@@ -380,7 +380,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         alternatives = alternation(rules.abbreviations)
         regex = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{alternatives})(?![\w-])")
         rules = replace(rules, abbreviation=regex)
-    return rules
+    return fast_fields(rules)
 
 
 # ---------------------------------------------------------------- pure canonicalisation

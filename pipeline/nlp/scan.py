@@ -8,12 +8,15 @@ lookbehinds and word boundaries, so a match inside a window is the same match.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import re._constants as sre
 import re._parser as sre_parse
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -137,8 +140,8 @@ def fast(regex: re.Pattern[str]) -> re.Pattern[str]:
     first character of its own to skip to). A regex that can match nothing, or whose
     first character can be anything, is left as it is.
 
-    >>> print(fast(re.compile(r"(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d")).pattern)
-    (?i:(?=[\\$u]))(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d
+    >>> print(fast(re.compile(r"(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d|\\bUS")).pattern)
+    (?i:(?=[U\\$u]))(?:(?<![A-Za-z])(?:(?i:usd)|\\$)\\s?\\d|\\bUS)
     >>> print(fast(re.compile(r"\\b(?:the )?x?")).pattern)  # can match nothing
     \\b(?:the )?x?
     """
@@ -156,10 +159,23 @@ def fast(regex: re.Pattern[str]) -> re.Pattern[str]:
         lookahead = f"(?i:{lookahead})"
     flags = _GLOBAL_FLAGS.match(regex.pattern)  # "(?i)" must stay first
     head = flags.group(0) if flags else ""
+    # (in a group: the lookahead is for every alternative of the whole regex)
+    rest = regex.pattern[len(head) :] + ("\n" if regex.flags & re.VERBOSE else "")
     try:
-        return re.compile(head + lookahead + regex.pattern[len(head) :], regex.flags)
+        return re.compile(f"{head}{lookahead}(?:{rest})", regex.flags)
     except re.error:
         return regex
+
+
+def fast_fields(rules: T) -> T:
+    """A frozen dataclass of rules with every regex field through ``fast`` (the loaders
+    return their rules so: the regexes the steps run directly get the lookahead too)."""
+    changes = {
+        f.name: fast(value)
+        for f in dataclasses.fields(rules)  # type: ignore[arg-type]
+        if isinstance(value := getattr(rules, f.name), re.Pattern)
+    }
+    return dataclasses.replace(rules, **changes)  # type: ignore[type-var]
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")

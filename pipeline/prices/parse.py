@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import PatternError
-from ..nlp.scan import CJK, alternation, fast, has_cjk, lowered
+from ..nlp.scan import CJK, alternation, fast, fast_fields, has_cjk, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
@@ -329,97 +329,105 @@ def load_money(patterns: Rules) -> MoneyRules:
     difference_after = string_list(
         data.get("difference_after", []), file=file, key="difference_after"
     )
-    return MoneyRules(
-        money=rules,
-        prefix_codes=prefix_codes,
-        suffix_codes=suffix_codes,
-        needs_multiplier=frozenset(needs),
-        multipliers=multipliers,
-        implies=implies,
-        numbers=numbers,
-        yen_context=re.compile(r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"),
-        dollar_places=dollar_places,
-        any_dollar_place=fast(
-            re.compile(
-                r"(?<![A-Za-z])(?:"
-                + alternation(w for ws in place_words.values() for w in ws)
-                + r")(?![A-Za-z])"
-                if any(place_words.values())
-                else "(?!)"
-            )
-        ),
-        between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
-        scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
-        url_places={
-            str(k).lower(): str(v)
-            for k, v in expect(
-                data.get("url_places", {}), dict, file=file, key="url_places"
-            ).items()
-        },
-        yen_ratios={
-            str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
-            for code, pair in expect(
-                data.get("yen_by_equivalent", {}), dict, file=file, key="yen_by_equivalent"
-            ).items()
-        },
-        qualifiers=qualifiers,
-        per_after=re.compile(
-            r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
-            rf"(?P<unit>{per_alt})(?![A-Za-z])"
-        ),
-        per_before=re.compile(
-            rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+"
-            # 每针100万元, 一剂130万元
-            rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
-        ),
-        per=per,
-        per_cues=tuple(
-            sorted(
-                ((k.lower(), v) for k, v in data.get("per_cues", {}).items()),
-                key=lambda kv: -len(kv[0]),
-            )
-        ),
-        kind_words=_words_regex(list(kinds), latin=True),
-        kind_words_zh=_words_regex(list(kinds), latin=False),
-        kinds=kinds,
-        therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
-        rates=rates,
-        rate_status=rate_status,
-        adjective_codes=adjective_codes,
-        code_scales=code_scales,
-        change_words=frozenset(w.lower() for w in change_words),
-        change_before=re.compile(rf"{changed}(?:from|by)\s+(?:\w+\s+){{0,2}}$"),
-        difference_before=re.compile(rf"{changed}by\s+(?:\w+\s+){{0,2}}$"),
-        difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
-        locale_currency={
-            code: string_list(words, file=file, key=f"locale_currency.{code}")
-            for code, words in expect(
-                data.get("locale_currency", {}), dict, file=file, key="locale_currency"
-            ).items()
-        },
-        other_unit_after=re.compile(
-            r"(?i)^\s*(?:per|/|a|each)\s*(?:"
-            + alternation(string_list(data.get("other_units", []), file=file, key="other_units"))
-            + r")\b"
-        ),
-        therapy_after=re.compile(
-            # up to three modifiers, none a function word ("from cell therapy" is not one)
-            r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with|at|as"
-            # nor a word that starts another clause ("59 yuan and covers the drug")
-            r"|and|or|but|which|that|who|is|was|are|were|will|would|can|could|may|has|have|had"
-            r"|its|their|not)\b)"
-            r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
-            # not a place or body named after a therapy ("a $105 million treatment centre")
-            r"(?![\s-]+(?:"
-            + alternation(
-                string_list(data.get("not_therapy_heads", []), file=file, key="not_therapy_heads")
-            )
-            + r")\b)"
-        ),
-        generic_suffixes=frozenset(
-            string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
-        ),
-        price_bounds=(float(bounds.get("low", 0.0)), float(bounds.get("high", float("inf")))),
+    return fast_fields(
+        MoneyRules(
+            money=rules,
+            prefix_codes=prefix_codes,
+            suffix_codes=suffix_codes,
+            needs_multiplier=frozenset(needs),
+            multipliers=multipliers,
+            implies=implies,
+            numbers=numbers,
+            yen_context=re.compile(
+                r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"
+            ),
+            dollar_places=dollar_places,
+            any_dollar_place=fast(
+                re.compile(
+                    r"(?<![A-Za-z])(?:"
+                    + alternation(w for ws in place_words.values() for w in ws)
+                    + r")(?![A-Za-z])"
+                    if any(place_words.values())
+                    else "(?!)"
+                )
+            ),
+            between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
+            scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
+            url_places={
+                str(k).lower(): str(v)
+                for k, v in expect(
+                    data.get("url_places", {}), dict, file=file, key="url_places"
+                ).items()
+            },
+            yen_ratios={
+                str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
+                for code, pair in expect(
+                    data.get("yen_by_equivalent", {}), dict, file=file, key="yen_by_equivalent"
+                ).items()
+            },
+            qualifiers=qualifiers,
+            per_after=re.compile(
+                r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
+                rf"(?P<unit>{per_alt})(?![A-Za-z])"
+            ),
+            per_before=re.compile(
+                rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+"
+                # 每针100万元, 一剂130万元
+                rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
+            ),
+            per=per,
+            per_cues=tuple(
+                sorted(
+                    ((k.lower(), v) for k, v in data.get("per_cues", {}).items()),
+                    key=lambda kv: -len(kv[0]),
+                )
+            ),
+            kind_words=_words_regex(list(kinds), latin=True),
+            kind_words_zh=_words_regex(list(kinds), latin=False),
+            kinds=kinds,
+            therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
+            rates=rates,
+            rate_status=rate_status,
+            adjective_codes=adjective_codes,
+            code_scales=code_scales,
+            change_words=frozenset(w.lower() for w in change_words),
+            change_before=re.compile(rf"{changed}(?:from|by)\s+(?:\w+\s+){{0,2}}$"),
+            difference_before=re.compile(rf"{changed}by\s+(?:\w+\s+){{0,2}}$"),
+            difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
+            locale_currency={
+                code: string_list(words, file=file, key=f"locale_currency.{code}")
+                for code, words in expect(
+                    data.get("locale_currency", {}), dict, file=file, key="locale_currency"
+                ).items()
+            },
+            other_unit_after=re.compile(
+                r"(?i)^\s*(?:per|/|a|each)\s*(?:"
+                + alternation(
+                    string_list(data.get("other_units", []), file=file, key="other_units")
+                )
+                + r")\b"
+            ),
+            therapy_after=re.compile(
+                # up to three modifiers, none a function word ("from cell therapy" is not one)
+                r"(?i)^[\s-]*(?:(?!(?:of|from|for|after|before|in|on|to|the|a|an|per|each|by|with|at|as"
+                # nor a word that starts another clause ("59 yuan and covers the drug")
+                r"|and|or|but|which|that|who|is|was|are|were|will|would|can|could|may|has|have|had"
+                r"|its|their|not)\b)"
+                r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
+                # not a place or body named after a therapy ("a $105 million treatment centre")
+                r"(?![\s-]+(?:"
+                + alternation(
+                    string_list(
+                        data.get("not_therapy_heads", []), file=file, key="not_therapy_heads"
+                    )
+                )
+                + r")\b)"
+            ),
+            generic_suffixes=frozenset(
+                string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
+            ),
+            price_bounds=(float(bounds.get("low", 0.0)), float(bounds.get("high", float("inf")))),
+        )
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..nlp.scan import alternation, widen
+from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
@@ -305,50 +305,55 @@ def load_rates(patterns: Rules) -> RateRules:
         alternation(string_list(data.get("disease_words", []), file=file, key="disease_words"))
         or "(?!)"
     )
-    return RateRules(
-        figure=figure,
-        numbers=numbers,
-        metrics=_lexicon(phrases, exact),
-        not_efficacy=not_eff,
-        indications=_lexicon(ind_phrases, ind_exact),
-        qualifiers=qualifiers,
-        bracket_skip=string_list(
-            ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
-        ),
-        followed_skip=re.compile(
-            r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
-        ),
-        preceded_skip=re.compile(
-            r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
-        ),
-        change_verbs=re.compile(r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"),
-        timepoint=timepoint,
-        # a unit word anywhere: every timepoint holds one (a cheap test before the above)
-        timepoint_hint=re.compile(rf"(?i){unit_alt}|{zh_alt}"),
-        time_units=units,
-        timepoint_not_after=re.compile(
-            r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
-            if tp.get("not_after")
-            else "(?!)"
-        ),
-        untimed=re.compile(
-            r"(?i)\s*(?:[(（][^()（）]{0,60}[)）]\s*)?(?:"
-            + alternation(tp.get("untimed", []))
-            + r")\b"
-            if tp.get("untimed")
-            else "(?!)"
-        ),
-        state_leads=frozenset(
-            _fold(x) for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
-        ),
-        states=states,
-        negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
-        negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
-        figure_first=re.compile(_FIGURE_FIRST.format(people=people, word=_LIST_WORD)),
-        predicate=re.compile(_PREDICATE.format(people=people)),
-        share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
-        who_had=re.compile(_WHO_HAD.format(people=people)),
-        describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
+    return fast_fields(
+        RateRules(
+            figure=figure,
+            numbers=numbers,
+            metrics=_lexicon(phrases, exact),
+            not_efficacy=not_eff,
+            indications=_lexicon(ind_phrases, ind_exact),
+            qualifiers=qualifiers,
+            bracket_skip=string_list(
+                ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
+            ),
+            followed_skip=re.compile(
+                r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
+            ),
+            preceded_skip=re.compile(
+                r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
+            ),
+            change_verbs=re.compile(
+                r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"
+            ),
+            timepoint=timepoint,
+            # a unit word anywhere: every timepoint holds one (a cheap test before the above)
+            timepoint_hint=re.compile(rf"(?i){unit_alt}|{zh_alt}"),
+            time_units=units,
+            timepoint_not_after=re.compile(
+                r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
+                if tp.get("not_after")
+                else "(?!)"
+            ),
+            untimed=re.compile(
+                r"(?i)\s*(?:[(（][^()（）]{0,60}[)）]\s*)?(?:"
+                + alternation(tp.get("untimed", []))
+                + r")\b"
+                if tp.get("untimed")
+                else "(?!)"
+            ),
+            state_leads=frozenset(
+                _fold(x)
+                for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
+            ),
+            states=states,
+            negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
+            negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
+            figure_first=re.compile(_FIGURE_FIRST.format(people=people, word=_LIST_WORD)),
+            predicate=re.compile(_PREDICATE.format(people=people)),
+            share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
+            who_had=re.compile(_WHO_HAD.format(people=people)),
+            describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
+        )
     )
 
 
