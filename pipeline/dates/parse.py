@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import PatternError
-from ..nlp.scan import alternation, guarded, lowered, widen, windows
+from ..nlp.scan import alternation, fast_fields, guarded, lowered, widen, windows
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import (
     Rules,
@@ -284,32 +284,37 @@ def load_dates(patterns: Rules) -> DateRules:
             raise PatternError(
                 file, f"rule {rule.id}: unknown trigger group {sorted(unknown)}", key="near"
             )
-    return DateRules(
-        months={k.lower(): int(v) for k, v in months.items()},
-        weekdays={k.lower(): int(v) for k, v in weekdays.items()},
-        relative_years={
-            k.lower(): int(v) for k, v in section(data, "relative_years", dict, file=file).items()
-        },
-        relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
-        relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
-        rules=tuple(rules),
-        exclude_before=string_list(data.get("exclude_before", []), file=file, key="exclude_before"),
-        published_line=published_line,
-        numbers=numbers,
-        triggers=triggers,
-        units={str(k): str(v) for k, v in data.get("units", {}).items()},
-        relative_weeks={k.lower(): int(v) for k, v in data.get("relative_weeks", {}).items()},
-        weekdays_zh={str(k): int(v) for k, v in data.get("weekdays_zh", {}).items()},
-        holidays={k.lower(): v for k, v in holidays.items()},
-        part_words={str(k).lower(): int(v) for k, v in data.get("part_words", {}).items()},
-        last_part_words=string_list(
-            data.get("last_part_words", []), file=file, key="last_part_words"
-        ),
-        anchored=string_list(
-            data.get("anchored_resolvers", []), file=file, key="anchored_resolvers"
-        ),
-        **_anchor_rules(data.get("anchor", {}), file, parts),
-        **_tense_rules(data.get("tense", {}), file),
+    return fast_fields(
+        DateRules(
+            months={k.lower(): int(v) for k, v in months.items()},
+            weekdays={k.lower(): int(v) for k, v in weekdays.items()},
+            relative_years={
+                k.lower(): int(v)
+                for k, v in section(data, "relative_years", dict, file=file).items()
+            },
+            relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
+            relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
+            rules=tuple(rules),
+            exclude_before=string_list(
+                data.get("exclude_before", []), file=file, key="exclude_before"
+            ),
+            published_line=published_line,
+            numbers=numbers,
+            triggers=triggers,
+            units={str(k): str(v) for k, v in data.get("units", {}).items()},
+            relative_weeks={k.lower(): int(v) for k, v in data.get("relative_weeks", {}).items()},
+            weekdays_zh={str(k): int(v) for k, v in data.get("weekdays_zh", {}).items()},
+            holidays={k.lower(): v for k, v in holidays.items()},
+            part_words={str(k).lower(): int(v) for k, v in data.get("part_words", {}).items()},
+            last_part_words=string_list(
+                data.get("last_part_words", []), file=file, key="last_part_words"
+            ),
+            anchored=string_list(
+                data.get("anchored_resolvers", []), file=file, key="anchored_resolvers"
+            ),
+            **_anchor_rules(data.get("anchor", {}), file, parts),
+            **_tense_rules(data.get("tense", {}), file),
+        )
     )
 
 
