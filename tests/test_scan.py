@@ -1,10 +1,15 @@
-"""scan.fast puts a lookahead on a rule's first characters before it: it must find
-exactly the matches the rule finds. Checked for every rule that runs in windows, on the
-bundled corpus and every text of the test case files."""
+"""Fast paths must answer as the slow ones did. scan.fast puts a lookahead on a rule's
+first characters before it: it must find exactly the matches the rule finds, checked for
+every rule that runs in windows, on the bundled corpus and every text of the test case
+files. The trigger questions look plain-letter words up in sets: they must say what one
+regex over the word said (random words, hypothesis)."""
 
+import functools
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_tokenizer import case_texts
 
 from pipeline.dates.parse import load_dates
@@ -57,3 +62,56 @@ def test_fast_finds_the_same_matches(texts, rule, regex):
 def test_fast_guards_only_what_it_can(pattern, guarded):
     regex = re.compile(pattern)
     assert (fast(regex) is not regex) == guarded
+
+
+def _reference_containing(words, whole_words):
+    """The question as one regex over the lower-cased word, as it was built before the
+    set look-ups: what ``containing`` must still answer."""
+    from pipeline.nlp.scan import alternation
+
+    needles = {w.lower() for w in words if w}
+    letters = {w for w in needles if w.isascii() and w.isalpha()}
+    short = sorted(w for w in letters if len(w) <= 3 and not whole_words)
+    whole = sorted(letters) if whole_words else []
+    anywhere = sorted(needles - set(short) - set(whole))
+    parts = [alternation(anywhere)] if anywhere else []
+    if short:
+        parts.append(rf"(?<![a-z])(?:{alternation(short)})(?![a-z])")
+    if whole:
+        parts.append(rf"(?<![a-z])(?:{alternation(whole)})s?(?![a-z])")
+    search = re.compile("|".join(parts) or "(?!)").search
+    return lambda text: search(text.lower()) is not None
+
+
+WORD = st.text(alphabet="yuaneorsdlUSRMB$€.-1 元萬", max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=WORD, whole_words=st.booleans())
+def test_containing_answers_as_the_regex_did(word, whole_words):
+    from pipeline.nlp.triggers import containing
+
+    needles = ["yuan", "euro", "rs", "rmb", "us$", "$", "€", "元", "萬元", "dollars"]
+    ask = containing(needles, whole_words=whole_words)
+    assert ask(word) == _reference_containing(needles, whole_words)(word), word
+
+
+DATE_WORD = st.one_of(
+    st.text(alphabet="maychJunedcMAYlsqtr'12年月日", max_size=9),
+    st.sampled_from(["May", "mayor", "June", "Q3", "2024", "3rd", "Patrick's", "年底", "spring"]),
+)
+
+
+@functools.cache
+def date_triggers():
+    """Every trigger word and number of the date rules, as the component asks them."""
+    from pipeline.dates.parse import TriggerGroup
+
+    return TriggerGroup.union(list(load_dates(load_patterns()).triggers.values()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=DATE_WORD)
+def test_date_trigger_words_answer_as_the_regex_does(word):
+    group = date_triggers()
+    assert group.holds(word) == (group.in_word.search(word.lower()) is not None), word
