@@ -213,11 +213,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # (a compound is more than the word: "Hospital" is no "...spital")
     compound = rf"(?!Hospital\b)[A-Z]\w*(?:{alternation(compounds)})" if compounds else "(?!)"
     lead = alternation(lead_heads) if lead_heads else "(?!)"
-    # (a lookahead on the first characters skips other positions at C speed)
-    others = {h[0] for h in lead_heads if not "A" <= h[0] <= "Z"}
-    lead_firsts = "A-Z" + "".join(sorted(map(re.escape, others)))
     lead_mention = re.compile(
-        rf"(?=[{lead_firsts}])(?<![\w'’])(?P<lead>{lead}|{compound})\b"
+        rf"(?<![\w'’])(?P<lead>{lead}|{compound})\b"
         rf"(?P<rest>(?:(?:\s+(?:{alternation(connectors) or '(?!)'}))?\s+{name_word}){{0,5}})"
     )
     # the word that triggers reading a name: a head's last word, or a lead head's first
@@ -253,7 +250,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rf"(?:people's\s+)?(?:{head.lower()}))\b"
         ),
         lower_parent=re.compile(
-            rf"(?=a)\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
+            rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
             rf"(?P<parent>(?:[a-z][\w'’-]*\s+){{1,5}}?(?:{phead.lower()}))\b"
         ),
         parent_head=re.compile(rf"(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?$"),
@@ -374,12 +371,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rules.gazetteer.setdefault(key, entry)
     if rules.abbreviations:
         # (built once: made per article, the alternation of every abbreviation cost a
-        # sixth of the step), behind a lookahead on their first characters, which skips
-        # other positions at C speed
-        firsts = "".join(sorted({re.escape(a[0]) for a in rules.abbreviations}))
-        alternatives = alternation(rules.abbreviations)
-        regex = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{alternatives})(?![\w-])")
+        # sixth of the step)
+        regex = re.compile(rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?![\w-])")
         rules = replace(rules, abbreviation=regex)
+    # every regex behind a lookahead on its first characters (scan.fast)
     return fast_fields(rules)
 
 
@@ -655,7 +650,7 @@ def _implied(words: Iterable[str], heads: Iterable[str]) -> re.Pattern[str]:
         return re.compile("(?!)")
     after = alternation([h.split()[0].lower() for h in heads] + ["health", "medical"])
     return re.compile(
-        r"(?=[A-Z])(?<![\w'’.-])(?P<name>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,2})"
+        r"(?<![\w'’.-])(?P<name>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,2})"
         rf"\s+(?:and\s+)?(?P<implied>{alternation(words)})(?![\w'’-])"
         rf"(?!\s+[A-Z])(?!\s+(?i:{after})\b)"
     )

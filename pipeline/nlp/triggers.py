@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .facts import text_of
-from .scan import alternation
+from .scan import guarded
 
 _CACHE = "cartfacts_flags"
 # answers remembered per word; cleared when full, so memory stays bounded
@@ -111,8 +111,7 @@ def containing(words: Iterable[str], *, whole_words: bool = False) -> Callable[[
     anywhere = sorted(needles - short - whole)
     # the needles that may sit anywhere (symbols, longer words): one compiled search,
     # behind a lookahead on their first characters, which skips other positions at C speed
-    firsts = "".join(sorted({re.escape(w[0]) for w in anywhere}))
-    search = re.compile(f"(?=[{firsts}])(?:{alternation(anywhere)})").search if anywhere else None
+    search = re.compile(guarded(anywhere)).search if anywhere else None
 
     # every such needle holds something other than a plain letter: a word of plain
     # letters (most new words) holds none of them

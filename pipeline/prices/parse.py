@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import PatternError
-from ..nlp.scan import CJK, alternation, fast, fast_fields, has_cjk, lowered
+from ..nlp.scan import CJK, alternation, fast_fields, has_cjk, lowered
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
@@ -342,14 +342,12 @@ def load_money(patterns: Rules) -> MoneyRules:
                 r"\b(?:" + alternation(data.get("yen_context", ["yen"])) + r")\b"
             ),
             dollar_places=dollar_places,
-            any_dollar_place=fast(
-                re.compile(
-                    r"(?<![A-Za-z])(?:"
-                    + alternation(w for ws in place_words.values() for w in ws)
-                    + r")(?![A-Za-z])"
-                    if any(place_words.values())
-                    else "(?!)"
-                )
+            any_dollar_place=re.compile(
+                r"(?<![A-Za-z])(?:"
+                + alternation(w for ws in place_words.values() for w in ws)
+                + r")(?![A-Za-z])"
+                if any(place_words.values())
+                else "(?!)"
             ),
             between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
             scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
