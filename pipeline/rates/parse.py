@@ -609,8 +609,8 @@ def _frame_timepoint(sentence: str, start: int, rules: RateRules, metrics: _Span
 
 # an abbreviation in brackets right after the words it shortens: "objective response
 # rate (ORR)"
-_DEFINED = re.compile(r"(?i:\s+rates?)?\s*[(（]\s*([A-Za-z][A-Za-z/+-]{0,7})\s*[)）]")
 _ABBREVIATION_IN_BRACKETS = re.compile(r"[(（]\s*([A-Za-z][A-Za-z/+-]{0,7})\s*[)）]")
+_DEFINED = re.compile(rf"(?i:\s+rates?)?\s*{_ABBREVIATION_IN_BRACKETS.pattern}")
 # characters before a bracket read for the phrase it abbreviates
 DEFINITION_REACH = 120
 
