@@ -150,7 +150,7 @@ def charts(tables: dict[str, pd.DataFrame]) -> list[str]:
     ].merge(tables["articles"][["article_id", "published"]], on="article_id")
     series = {}
     for product, group in prices.groupby(prices["product"].fillna("unnamed product")):
-        usd = group.dropna(subset=["amount_usd", "published"])
+        usd = group.dropna(subset=["published"])  # (amounts in USD only, above)
         if not usd.empty:
             years = pd.to_datetime(usd["published"]).dt.year
             # (each point once: one drawn again on itself shows nothing more)
