@@ -382,7 +382,8 @@ def measure(
         )
         print(f"  cartfacts's own tokenizing: {own:.2f} s ({own / tok:.2f}x)")
         del texts
-        tries = [stage_seconds(folder, language) for _ in range(max(1, repeat))]
+        repeat = max(1, repeat)
+        tries = [stage_seconds(folder, language) for _ in range(repeat)]
         stages = {k: min(t[k] for t in tries) for k in tries[0]}  # each stage's least
         per = 1000 / n
         fixed = ("import", "build")
@@ -395,7 +396,7 @@ def measure(
         for workers in worker_counts:
             runs = [
                 run_pipeline(folder, Path(tmp) / f"out{workers}-{i}", workers)
-                for i in range(max(1, repeat))
+                for i in range(repeat)
             ]
             r = min(runs, key=lambda run: run["seconds"])
             slowest = max(run["seconds"] for run in runs)
