@@ -173,6 +173,8 @@ class RateRules:
     who_had: re.Pattern[str] = re.compile("(?!)")
     # what follows a word that describes the people ("relapsed or refractory patients")
     describes: re.Pattern[str] = re.compile("(?!)")
+    # a word that opens a subset of the people a figure counts ("including", "of whom")
+    subset: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -236,6 +238,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "skip_if_followed_by",
             "skip_if_preceded_by",
             "state_leads",
+            "subset_leads",
         },
     )
     numbers = load_numbers(patterns)
@@ -330,7 +333,9 @@ def load_rates(patterns: Rules) -> RateRules:
             timepoint_hint=re.compile(rf"(?i){unit_alt}|{zh_alt}"),
             time_units=units,
             timepoint_not_after=re.compile(
-                r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。]{0,24}$"
+                # (no number between: in "a median OS of 25 months and a 3-year OS rate"
+                # the median is the 25 months', not the 3 years')
+                r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。\d]{0,24}$"
                 if tp.get("not_after")
                 else "(?!)"
             ),
@@ -353,6 +358,11 @@ def load_rates(patterns: Rules) -> RateRules:
             share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
             who_had=re.compile(_WHO_HAD.format(people=people)),
             describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
+            subset=re.compile(
+                rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('subset_leads', []))})(?![A-Za-z])"
+                if ctx.get("subset_leads")
+                else "(?!)"
+            ),
         )
     )
 
@@ -961,6 +971,14 @@ def _assign(
                 out.append((fig, metric, None, "rate.list_again", index))
         elif (
             len(group) > 1
+            and not before
+            and len(paired := _listed_after(group, groups, index, labelled, sentence, clause_ends))
+            == len(group)
+        ):
+            for fig, metric in zip(group, paired, strict=True):
+                out.append((fig, metric, None, "rate.list_after", index))
+        elif (
+            len(group) > 1
             and respectively
             and len({m[2] for m in before}) == 1
             and len(listed_ind) == len(group)
@@ -973,6 +991,28 @@ def _assign(
                 out.append((fig, *found, index))
         previous_end = group[-1].end
     return _versus(out, sentence)
+
+
+def _listed_after(
+    group: list[_Figure],
+    groups: list[list[_Figure]],
+    index: int,
+    labelled: _Spans,
+    sentence: str,
+    clause_ends: list[int],
+) -> list[tuple[int, int, str]]:
+    """The list of metrics that follows a list of figures no metric leads, in the
+    figures' clause and before the next figure ("rates of 82% and 54% were reported for
+    ORR and CR"): one list, joined by list words only; none when there is no such list."""
+    end = group[-1].end
+    stop = groups[index + 1][0].start if index + 1 < len(groups) else len(sentence)
+    at = bisect_right(clause_ends, end)
+    if at < len(clause_ends):
+        stop = min(stop, clause_ends[at])
+    following = [m for m in labelled.between(end, stop) if m[1] <= stop]
+    if len(following) != len(group) or not _joined(following, sentence):
+        return []
+    return following
 
 
 # what starts the next clause after a figure ("..., and the 6-month rate was ...")
@@ -1073,7 +1113,9 @@ def _stated(
         ]
         found = None
         adjective = _STATE_NOUN.match(tail)
-        if rules.predicate.match(tail):
+        if rule == "rate.list_after":
+            pass  # the list of metrics the clause names after it pairs with it
+        elif rules.predicate.match(tail):
             found = _state_of(tail, fig.end, named, rules, first=True)
         elif (
             (metric is None or metric[2] == "not_efficacy")
@@ -1277,9 +1319,12 @@ def _governing(
         m
         for m in labelled.between(fig.end, fig.end + 91)
         # (a comma of a list of words that describe the metric breaks no clause: "had
-        # rapid, deep and durable responses")
-        if not clause_break(sentence[fig.end : m[0]])
-        or rules.figure_first.match(sentence[fig.end : m[0]])
+        # rapid, deep and durable responses"; a metric past "including" is a subset's)
+        if (
+            not clause_break(sentence[fig.end : m[0]])
+            or rules.figure_first.match(sentence[fig.end : m[0]])
+        )
+        and not rules.subset.search(sentence, fig.end, m[0])
     ]
     lead = None
     for m in after:
@@ -1296,7 +1341,14 @@ def _governing(
         [
             m
             for m in labelled.near(fig.start, fig.end, NEAREST_REACH)
-            if valid(m, fig) and not (m[0] >= fig.end and clause_break(sentence[fig.end : m[0]]))
+            if valid(m, fig)
+            and not (
+                m[0] >= fig.end
+                and (
+                    clause_break(sentence[fig.end : m[0]])
+                    or rules.subset.search(sentence, fig.end, m[0])
+                )
+            )
         ],
         fig,
     )
