@@ -522,9 +522,14 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         for w in lowered[: len(lowered) - len(head.split())]
         if w not in rules.generic and w not in rules.ordinals and w not in {"of", "de", "the"}
     ) + (f" {ordinal}" if ordinal else "")  # ("The Third Xiangya Hospital" is another)
+    # "of Traditional Chinese Medicine" after the head is the hospital's kind: another
+    # hospital than the one without it ("Shanghai Hospital of Traditional Chinese Medicine")
+    kind_tail = [w for w in extra_name if w.lower() not in {"of", "for", "the"}]
+    if not kind_tail or not all(w.lower() in rules.generic for w in kind_tail):
+        kind_tail = []
     type_words = tuple(
         w
-        for w in lowered
+        for w in lowered + [k.lower() for k in kind_tail]
         if w in rules.generic and w not in {"affiliated", "of", "the", "and", "&"}
     )
     if distinctive:
@@ -547,7 +552,9 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         kept = [w for w in words if w.lower() not in rules.cities]
         if len(kept) < len(words) and parent:
             kept = words  # "Shandong Provincial Hospital": its place is part of its name
-        display = " ".join(kept) + (f" of {parent}" if parent else "")
+        display = " ".join(kept + (extra_name if kind_tail else [])) + (
+            f" of {parent}" if parent else ""
+        )
         if kept and kept[0].lower() in rules.ordinals:
             display = f"The {display}"  # "The First Affiliated Hospital of X University"
         if written_parent:
@@ -557,7 +564,7 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
             # university goes unnamed, not the city's numbered one
             display = f"The {' '.join(kept)}"
         elif not parent and city:
-            display = f"{city} {' '.join(kept)}"
+            display = f"{city} {' '.join(kept + (extra_name if kind_tail else []))}"
     else:
         return None
     entry = rules.gazetteer.get(key)
@@ -587,6 +594,9 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         and distinctive
         and len(spelled) >= SPELLED_SHORTEST
         and not all(w in rules.kind_words for w in lowered[: len(lowered) - len(head.split())])
+        # (a name its words after the head make distinctive is no spelling of a known one:
+        # "X Provincial Hospital of Integrated ... Medicine")
+        and not any(w.lower() in distinctive for w in extra_name)
     ):
         # "Rui Jin Hospital", "RuiJin Hospital": a known name with its syllables apart
         # (a name of kind words only before its head is no spelling of one: "University
