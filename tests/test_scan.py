@@ -2,7 +2,10 @@
 first characters before it: it must find exactly the matches the rule finds, checked for
 every rule that runs in windows, on the bundled corpus and every text of the test case
 files. The trigger questions look plain-letter words up in sets: they must say what one
-regex over the word said (random words, hypothesis)."""
+regex over the word said (random words, hypothesis). A list of words written as a trie
+(scan.alternation) must match what the plain list, longest first, matched: the same
+spans, also where the rest of a rule makes the engine go back to a shorter word, with
+and without case-blindness (random words and texts, hypothesis)."""
 
 import functools
 import re
@@ -115,3 +118,23 @@ def date_triggers():
 def test_date_trigger_words_answer_as_the_regex_does(word):
     group = date_triggers()
     assert group.holds(word) == (group.in_word.search(word.lower()) is not None), word
+
+
+LETTERS = "abAB元萬-"
+ALT_WORDS = st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=ALT_WORDS, text=st.text(alphabet=LETTERS + " x", max_size=30))
+def test_a_trie_of_words_matches_as_the_list_did(words, text):
+    from pipeline.nlp.scan import alternation
+
+    plain = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    # after the words: nothing, a letter that makes a longer word fail, the end of a word
+    for after in ("", "(?=[bx ])", r"(?![a-z])"):
+        for flags in ("", "(?i)"):
+            ours = re.compile(f"{flags}(?:{alternation(words)}){after}")
+            theirs = re.compile(f"{flags}(?:{plain}){after}")
+            assert [m.span() for m in ours.finditer(text)] == [
+                m.span() for m in theirs.finditer(text)
+            ], (words, text, after, flags)
