@@ -11,7 +11,7 @@ import functools
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_tokenizer import case_texts
 
@@ -126,6 +126,7 @@ ALT_WORDS = st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=4), min_size
 
 @settings(max_examples=400, deadline=None)
 @given(words=ALT_WORDS, text=st.text(alphabet=LETTERS + " x", max_size=30))
+@example(words=["Ab", "abb"], text="abb")  # (?i): the longer word of the other case first
 def test_a_trie_of_words_matches_as_the_list_did(words, text):
     from pipeline.nlp.scan import alternation
 

@@ -25,43 +25,37 @@ def alternation(words: Iterable[str]) -> str:
     every word in turn (a list of hundreds of names cost a test per word at every position
     where one could start). The words that can match at one position all lie on one path
     of the trie, and each node tries its longer words before ending, so the matches are
-    tried in the same order as "|".join of the words longest first; where two words differ
-    only in case at one place (under (?i) both would be tried there) the plain list is kept.
+    tried in the same order as "|".join of the words longest first. Below a node whose
+    branches differ only in case (under (?i) both would be tried) its words are listed
+    plainly, longest first.
 
     >>> alternation(["m", "million", "mn", "bn"])
     '(?:bn|m(?:illion|n|))'
-    >>> alternation(["May", "MAY"])
-    'MAY|May'
+    >>> alternation(["RMB", "Rmb", "RUB"])
+    'R(?:MB|UB|mb)'
+    >>> alternation(["Rm", "RMB"])
+    'R(?:MB|m)'
     """
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    plain = "|".join(re.escape(w) for w in ordered)
     if len(ordered) < 2:
-        return plain
+        return "|".join(re.escape(w) for w in ordered)
     trie: dict[str, Any] = {}
     for word in ordered:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    if _case_variants(trie):
-        return plain
     return _trie_regex(trie)
 
 
-def _case_variants(node: dict[str, Any]) -> bool:
-    """Whether two branches of a trie node differ only in the case of their character."""
-    keys = [k for k in node if k]
-    if len({k.casefold() for k in keys}) < len(keys) or len({k.upper() for k in keys}) < len(keys):
-        return True
-    return any(_case_variants(child) for k, child in node.items() if k)
-
-
 def _trie_regex(node: dict[str, Any]) -> str:
-    """The regex of a trie node: its branches, then the end of a word (tried last)."""
-    branches = []
-    for ch in sorted(k for k in node if k):
-        child = node[ch]
-        branches.append(re.escape(ch) + _trie_regex(child))
+    """The regex of a trie node: its branches, then the end of a word (tried last); or,
+    where two branches differ only in case, its words longest first."""
+    keys = sorted(k for k in node if k)
+    if len({k.casefold() for k in keys}) < len(keys) or len({k.upper() for k in keys}) < len(keys):
+        tails = sorted(_words_below(node), key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(re.escape(w) for w in tails) + ")"
+    branches = [re.escape(ch) + _trie_regex(node[ch]) for ch in keys]
     if "" in node:
         if not branches:
             return ""
@@ -69,6 +63,14 @@ def _trie_regex(node: dict[str, Any]) -> str:
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
+
+
+def _words_below(node: dict[str, Any]) -> Iterator[str]:
+    for ch, child in node.items():
+        if ch:
+            yield from (ch + rest for rest in _words_below(child))
+        else:
+            yield ""
 
 
 def guarded(words: Iterable[str]) -> str:

@@ -31,15 +31,22 @@ def _prefix_alternation(symbols: list[str]) -> str:
     """Currency symbols written before a number. Letter-dollar symbols of two or more
     letters (HK$, US$, NT$) may be written in any case and with a space ("hk $ 10");
     one-letter ones (C$, S$) only in capitals, so "it's $5" stays a dollar."""
-    parts = []
+    parts: list[str] = []
+    plain: list[str] = []  # literal symbols since the last letter-dollar one
     for symbol in sorted(set(symbols), key=lambda s: (-len(s), s)):
         letters = re.fullmatch(r"([A-Za-z]+)\$", symbol)
-        if letters and len(letters.group(1)) >= 2:
+        if not letters:
+            plain.append(symbol)
+            continue
+        if plain:  # (a run of literals, longest first, as one trie: scan.alternation)
+            parts.append(alternation(plain))
+            plain = []
+        if len(letters.group(1)) >= 2:
             parts.append(f"(?i:{re.escape(letters.group(1))})\\s?\\$")
-        elif letters:
-            parts.append(f"{re.escape(letters.group(1))}\\s?\\$")
         else:
-            parts.append(re.escape(symbol))
+            parts.append(f"{re.escape(letters.group(1))}\\s?\\$")
+    if plain:
+        parts.append(alternation(plain))
     return "|".join(parts)
 
 

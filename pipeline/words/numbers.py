@@ -109,8 +109,8 @@ class NumberWords:
     def _word_alternations(self) -> tuple[str, str, str]:
         """The alternations of the unit words, of the tens, and of one number below a
         hundred ("ninety-five", "twelve"), longest first."""
-        unit = "|".join(sorted(self.units, key=len, reverse=True))
-        ten = "|".join(sorted(self.tens, key=len, reverse=True))
+        unit = alternation(self.units)
+        ten = alternation(self.tens)
         return unit, ten, rf"(?:(?:{ten})(?:[- ](?:{unit}))?|{unit})"
 
     def regex(self) -> str:
