@@ -283,7 +283,7 @@ def load_rates(patterns: Rules) -> RateRules:
         rf"(?:the\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+)?"
         rf"(?:treatment|infusion|therapy|dosing|administration)\b)"
         # Chinese: 1年, 12个月, 第3个月, 两年 (not a calendar year: 2023年)
-        rf"|(?<![\d.])(?P<n4>\d{{1,2}}|{numbers.chinese_regex()})\s*(?P<u4>{zh_alt})(?![前后後内內以来來间間底初])"
+        rf"|(?<![\d.])(?P<n4>\d{{1,2}}|{numbers.chinese_regex()})\s*(?P<u4>{zh_alt})(?![前以来來间間底初])"
     )
     units.update(zh_units)
     qualifiers = load_qualifiers(patterns)
