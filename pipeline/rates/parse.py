@@ -155,6 +155,9 @@ class RateRules:
     timepoint_not_after: re.Pattern[str]
     # blocker phrases that only lead a state ("of patients were"): the state after decides
     state_leads: frozenset[str]
+    # words after a duration that make it a follow-up time ("two years of follow-up",
+    # "两年的随访")
+    timepoint_not_before: re.Pattern[str] = re.compile("(?!)")
     # the states a figure's clause can say in words of no metric phrase (states in rates.json)
     states: tuple[State, ...] = ()
     # a negation anywhere before a state's word; one right before a metric phrase (at
@@ -263,7 +266,7 @@ def load_rates(patterns: Rules) -> RateRules:
     check_keys(
         tp,
         file=file,
-        allowed={"units", "chinese_units", "not_after", "untimed"},
+        allowed={"units", "chinese_units", "not_after", "not_before", "untimed"},
         required={"units"},
     )
     units = {k.lower(): v for k, v in tp["units"].items()}
@@ -337,6 +340,12 @@ def load_rates(patterns: Rules) -> RateRules:
                 # the median is the 25 months', not the 3 years')
                 r"(?i)(?:" + alternation(tp.get("not_after", [])) + r")[^.;,，；。\d]{0,24}$"
                 if tp.get("not_after")
+                else "(?!)"
+            ),
+            timepoint_not_before=re.compile(
+                # (an approximation may come between: "两年多的随访")
+                r"(?i)\s*(?:多|余|餘|左右)?(?:" + alternation(tp.get("not_before", [])) + r")"
+                if tp.get("not_before")
                 else "(?!)"
             ),
             untimed=re.compile(
@@ -516,8 +525,11 @@ def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Span
         n = g["n1"] or g["n2"] or g["n3"] or g["n4"] or g["n5"]
         unit = rules.time_units[(g["u1"] or g["u2"] or g["u3"] or g["u4"] or g["u5"]).lower()]
         value = _num(n, rules)
-        if value is None or rules.timepoint_not_after.search(
-            sentence, max(0, m.start() - 40), m.start()
+        if (
+            value is None
+            or rules.timepoint_not_after.search(sentence, max(0, m.start() - 40), m.start())
+            # ("at six months follow-up" is measured at that time)
+            or (not (g["n2"] or g["n3"]) and rules.timepoint_not_before.match(sentence, m.end()))
         ):
             continue
         if g["sep"] == " " and not listed and not metrics.between(m.end(), m.end() + 3):
