@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -91,7 +91,10 @@ class Company:
     # how any of its forms or parts can start (first letters, consonant start): a
     # spelling whose first word starts otherwise is not scored against this company
     starts: frozenset[str] = frozenset()
-    # how its later parts' forms start: a spelling that starts so may be one alone
+    # the later parts that name it alone ("Squibb"): those no other company's name holds
+    # (神州 of 百济神州 is also in 艺妙神州: "Shenzhou" alone names neither)
+    alone: tuple[Part, ...] = ()
+    # how those parts' forms start: a spelling that starts so may be one alone
     later_starts: frozenset[str] = frozenset()
 
 
@@ -281,8 +284,24 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             ),
             forms=tuple(sorted(f for f in forms if f)),
             parts=core,
-            later_starts=_starts(f for part in core[1:] for f in part.forms),
             starts=_starts((*forms, *(f for part in core for f in part.forms))),
+        )
+    return _with_alone_parts(out)
+
+
+def _with_alone_parts(companies: dict[str, Company]) -> dict[str, Company]:
+    """Each company with the later parts of its name that no other company's forms hold
+    (as letters): only those name it alone."""
+    out = {}
+    for cid, c in companies.items():
+        others = [f for other in companies.values() if other.id != cid for f in other.forms]
+        alone = tuple(
+            part
+            for part in c.parts[1:]
+            if not any(form in other for form in part.forms for other in others)
+        )
+        out[cid] = replace(
+            c, alone=alone, later_starts=_starts(f for part in alone for f in part.forms)
         )
     return out
 
@@ -680,10 +699,10 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
                 # parts one by one only where the whole name is somewhat alike already
                 best = max(best, segment_score(words, c.parts, t))
             alone_possible = best >= scoring["segment_gate"] or opening & c.later_starts
-            if len(c.parts) > 1 and core.lower() not in t.common_words and alone_possible:
+            if c.alone and core.lower() not in t.common_words and alone_possible:
                 # a later part alone ("Squibb"); never the leading one, which is often a
                 # group or a place that other companies share (WuXi, Fosun, Shanghai)
-                alone = max(max(part_scores([letters], part, t).values()) for part in c.parts[1:])
+                alone = max(max(part_scores([letters], part, t).values()) for part in c.alone)
                 best = max(best, scoring["partial"] * alone)
         if best:
             scored.append((c.id, best))
