@@ -234,7 +234,18 @@ class ProductsComponent(RulesComponent):
         self.lower_industry = re.compile(
             rf"(?<=[a-z'’] )(?:{ascii_industry})(?![A-Za-z])" if ascii_industry else "(?!)"
         )
-        endings = alternation(self.kb.translit.chinese_endings)
+        # the shared endings of generic names, each character or another of its sound
+        # (…伦塞 for …仑赛: a typist's or converter's homophone), known by their readings
+        self.ending_heads = {
+            tuple(readings(ending, self.pinyin)): span
+            for ending, span in self.kb.translit.chinese_endings.items()
+        }
+        endings = "|".join(
+            dict.fromkeys(
+                _homophone_regex(ending, self.pinyin)
+                for ending in sorted(self.kb.translit.chinese_endings, key=len, reverse=True)
+            )
+        )
         suffixes = alternation(self.kb.translit.chinese_suffixes) or "(?!)"
         self.generic_ending = re.compile(
             f"(?P<ending>{endings})(?:{suffixes})?" if endings else "(?!)"
@@ -466,7 +477,7 @@ class ProductsComponent(RulesComponent):
         folded = text.translate(self.kb.t2s)
         out = []
         for m in self.generic_ending.finditer(folded):
-            fewest, most = t.chinese_endings[m.group("ending")]
+            fewest, most = self.ending_heads[tuple(readings(m.group("ending"), self.pinyin))]
             lo = han_run_start(folded, m.start(), most, t.chinese_boundary)
             # a head that resolves wins (the best, then the longest); else the longest,
             # since how an unknown name sounds says nothing about where it starts
@@ -1377,6 +1388,21 @@ def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
         key[:3] in firsts
         or (len(key) <= 3 and key.endswith("s") and key[:-1] in firsts)
         or consonant_start(key) in firsts
+    )
+
+
+def _homophone_regex(word: str, pinyin: dict[str, str]) -> str:
+    """A regex of ``word`` with each character written as itself or any character of the
+    same reading (``pinyin``: character -> reading).
+
+    >>> _homophone_regex("仑赛", {"仑": "lun", "伦": "lun", "赛": "sai", "塞": "sai"})
+    '[仑伦][塞赛]'
+    """
+    by_sound: dict[str, set[str]] = {}
+    for ch, reading in pinyin.items():
+        by_sound.setdefault(reading, set()).add(ch)
+    return "".join(
+        "[" + "".join(sorted(by_sound.get(pinyin.get(ch, ""), set()) | {ch})) + "]" for ch in word
     )
 
 
