@@ -237,12 +237,16 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         head_word=re.compile(rf"(?<![\w'’])(?:{last_words}|{lead_first}|{compound})\b"),
         lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
         lower_head=re.compile(
-            rf"\b[A-Z][\w'’-]*\s+(?P<head>{head.lower()})\b"
+            # "Henan provincial people's hospital", "Peking university people's hospital":
+            # type words and a university in lower case between (not after a word that
+            # opens a sentence: "The cancer hospital" is no name)
+            rf"\b(?!(?:The|A|An|This|That|These|Those|Its|Our|Their|His|Her|Each|Every|Another|One|Some|Any|No)\b)"
+            rf"[A-Z][\w'’-]*\s+(?P<head>(?:(?:{kinds}|{phead.lower()})\s+){{0,3}}(?:{head.lower()}))\b"
             # "the first affiliated hospital of Zhejiang University", "the children's
             # hospital of Fudan University": ordinals and type words before a head, of a
             # capitalised parent
             rf"|\b(?P<ordinal>(?:(?:{ordinal_words}|{kinds})\s+){{1,3}}"
-            rf"(?:{head.lower()}))\s+of\s+(?:the\s+)?"
+            rf"(?:{head.lower()}|{head}))\s+of\s+(?:the\s+)?"
             # (of a parent in capitals, or in lower case too: "... of zhejiang university")
             rf"(?:[A-Z]|(?P<lparent>(?:[a-z][\w'’-]*\s+){{1,4}}?(?:{phead.lower()}))\b)"
             # "Soochow University's first affiliated hospital": the parent before it
@@ -252,6 +256,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         lower_parent=re.compile(
             rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
             rf"(?P<parent>(?:[a-z][\w'’-]*\s+){{1,5}}?(?:{phead.lower()}))\b"
+            # "of hebei Medical University": a place in lower case before a parent's head
+            rf"|\bof\s+(?:the\s+)?(?P<place>[a-z][\w'’-]*)(?=\s+(?:{phead})\b)"
+            # "of Soochow university": a parent's head in lower case after its name
+            rf"|\bof\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){{1,3}}(?P<phead>{phead.lower()})\b"
         ),
         parent_head=re.compile(rf"(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?$"),
         parent_tail=re.compile(rf",?\s+(?:{ptail})$"),
@@ -717,6 +725,17 @@ def find_hospitals(
                 known
                 or _ordinal_of_parent(h.name)
                 or _kind_of_university(h.name)
+                # a place and type words before the head: the place's hospital of that
+                # type ("Henan provincial people's hospital")
+                # (the place written first, a type word besides the head: "a Shanghai
+                # hospital" is any one there; one hospital: "Beijing provincial
+                # hospitals" are many)
+                or (
+                    h.name.key[0] == "generic"
+                    and text[h.start : h.end].split()[0].lower() in rules.cities
+                    and h.name.key.index("|") > 2
+                    and not h.name.head.endswith("s")
+                )
                 # a shouted name whose place or university is named
                 or (
                     text[h.start : h.end].isupper()
@@ -893,14 +912,16 @@ def _case_repaired(
     edits: list[tuple[int, int]] = []
     for lo, hi in windows:
         window = text[lo:hi]
-        # (a cheap test first: every match ends in a head in lower case)
-        if any(head in window for head in rules.heads):
+        # (a cheap test first: every match ends in a head, in lower case but after an
+        # ordinal: "first affiliated Hospital of ...")
+        low = window.lower()
+        if any(head in low for head in rules.heads):
             for m in rules.lower_head.finditer(text, lo, hi):
                 edits.append(m.span(next(g for g in ("head", "ordinal", "owned") if m.group(g))))
                 if m.group("lparent"):
                     edits.append(m.span("lparent"))
         for m in rules.lower_parent.finditer(text, lo, hi):
-            edits.append(m.span("parent"))
+            edits.append(m.span(next(g for g in ("parent", "place", "phead") if m.group(g))))
     for lo, hi in windows:
         edits.extend(_spaced_syllables(text, lo, hi, rules))
     shouted = [
@@ -918,7 +939,7 @@ def _case_repaired(
             small = word.lower() if word in ("OF", "AND", "THE", "FOR", "DE") else word.title()
             chars[start + w.start() : start + w.end()] = list(small.replace("’S", "’s"))
     for start, end in edits:
-        for w in re.finditer(r"[a-z][\w'’-]*", text[start:end]):
+        for w in re.finditer(r"(?<![\w'’-])[a-z][\w'’-]*", text[start:end]):
             if w.group(0) not in ("of", "and", "the", "for", "de"):
                 chars[start + w.start()] = chars[start + w.start()].upper()
     return "".join(chars)
