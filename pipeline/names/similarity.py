@@ -109,10 +109,13 @@ def cut_keys(letters: str, t: Translit) -> list[str]:
 def split_words(text: str) -> list[str]:
     """Words of a name, camel-case runs apart ("FOSUNKate" -> FOSUN, Kate)."""
     out: list[str] = []
-    for word in re.split(r"[\s\-]+", text):
-        parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", word)
-        out.extend(p for p in parts if p)
+    for word in _WORD_BREAK(text):
+        out.extend(p for p in _CAMEL_PARTS(word) if p)
     return out
+
+
+_WORD_BREAK = re.compile(r"[\s\-]+").split
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+").findall
 
 
 @dataclass(frozen=True)

@@ -331,7 +331,10 @@ def _number(value: Any, file: str, key: str) -> float:
 def letters_only(text: str) -> str:
     """Lower-case ASCII letters of a spelling ("WuXi Giant-Nuo" -> "wuxigiantnuo")."""
     folded = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[^a-z]", "", folded)
+    return _NOT_A_TO_Z("", folded)
+
+
+_NOT_A_TO_Z = re.compile(r"[^a-z]").sub
 
 
 def phonetic_key(text: str, t: Translit) -> str:
