@@ -686,7 +686,7 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
         # an ordinary English word names a company only before an industry word
         # ("Legend Biotech", not "Legend" or "Legend Holdings")
         return Resolution(text, None, "unresolved", 0.0)
-    words: list[str] | None = None  # (split only where a company's parts are compared)
+    split: list[str] | None = None  # (split only where a company's parts are compared)
     opening = {letters[:3], consonant_start(letters)}
     scored: list[tuple[str, float]] = []
     ids = sorted({cid for start in opening for cid in kb.companies_by_start.get(start, ())})
@@ -697,9 +697,9 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
         else:
             if c.parts and best >= scoring["segment_gate"]:
                 # parts one by one only where the whole name is somewhat alike already
-                if words is None:
-                    words = split_words(core)
-                best = max(best, segment_score(words, c.parts, t))
+                if split is None:
+                    split = split_words(core)
+                best = max(best, segment_score(split, c.parts, t))
             alone_possible = best >= scoring["segment_gate"] or opening & c.later_starts
             if c.alone and core.lower() not in t.common_words and alone_possible:
                 # a later part alone ("Squibb"); never the leading one, which is often a
