@@ -74,6 +74,9 @@ class HospitalRules:
     lower_head: re.Pattern[str] = re.compile("(?!)")
     lower_parent: re.Pattern[str] = re.compile("(?!)")
     lower_head_word: re.Pattern[str] = re.compile("(?!)")
+    # an ordinal in lower case before a capitalised head ("first affiliated Hospital"):
+    # with a head in lower case, what makes lower_head worth running in a window
+    lower_ordinal: re.Pattern[str] = re.compile("(?!)")
     # province (lower case) -> its capital: a place in names that is no city
     provinces: dict[str, str] = field(default_factory=dict)
     # words before "of" that belong to the name ("Prince of Wales Hospital")
@@ -252,6 +255,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             # "Soochow University's first affiliated hospital": the parent before it
             rf"|(?:{owner_before})(?P<owned>(?:{ordinal_words})\s+(?:affiliated\s+)?"
             rf"(?:people's\s+)?(?:{head.lower()}))\b"
+        ),
+        lower_ordinal=re.compile(
+            rf"\b(?:{ordinal_words})\s+(?:(?:{kinds})\s+){{0,2}}(?:{head})\s+of\b"
         ),
         lower_parent=re.compile(
             rf"\b(?:affiliated|attached)\s+(?:to|with)\s+(?:the\s+)?"
@@ -912,10 +918,9 @@ def _case_repaired(
     edits: list[tuple[int, int]] = []
     for lo, hi in windows:
         window = text[lo:hi]
-        # (a cheap test first: every match ends in a head, in lower case but after an
-        # ordinal: "first affiliated Hospital of ...")
-        low = window.lower()
-        if any(head in low for head in rules.heads):
+        # (a cheap test first: every match ends in a head in lower case, or is an
+        # ordinal in lower case before a capitalised one: "first affiliated Hospital of")
+        if any(head in window for head in rules.heads) or rules.lower_ordinal.search(window):
             for m in rules.lower_head.finditer(text, lo, hi):
                 edits.append(m.span(next(g for g in ("head", "ordinal", "owned") if m.group(g))))
                 if m.group("lparent"):
