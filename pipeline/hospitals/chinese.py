@@ -38,6 +38,8 @@ FILE = "hospitals_zh.json"
 # characters a name may reach back from its head (the longest names are about 20:
 # 华中科技大学同济医学院附属协和医院)
 LONGEST_NAME = 24
+# the most characters a head has (医学中心, 肿瘤防治中心)
+HEAD_LONGEST = 8
 # distinctive characters a name without place or university may have
 DISTINCTIVE_ALONE = 4
 
@@ -62,6 +64,8 @@ class ChineseHospitalRules:
     pinyin: dict[str, str]
     heads: dict[str, str]
     head: re.Pattern[str]
+    # a head that ends the text searched (a name's head right before a joiner)
+    head_end: re.Pattern[str]
     boundary: frozenset[str]
     vague: frozenset[str]
     counted: re.Pattern[str]
@@ -163,6 +167,7 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
         pinyin=load_pinyin(patterns),
         heads=heads,
         head=re.compile(alternation(heads)),
+        head_end=re.compile(f"(?:{alternation(heads)})$"),
         boundary=frozenset(
             expect(data["boundary_characters"], str, file=file, key="boundary_characters")
         ),
@@ -389,6 +394,9 @@ def _start(folded: str, head_start: int, rules: ChineseHospitalRules) -> list[in
             break
         if c in rules.boundary and (i - 1) not in protected:
             starts.append(i)
+            if rules.head_end.search(folded, max(lo, i - 1 - HEAD_LONGEST), i - 1) is not None:
+                # "第一医院和第三医院": no name holds another hospital's head and a joiner
+                return starts
         i -= 1
     starts.append(i)
     return starts
@@ -641,6 +649,10 @@ def find_chinese_hospitals(
             if name is not None:
                 found.append(HospitalMention(begin, m.end(), "hospital.zh_name", name, chinese))
                 break
+            shared = _shared_parent(folded, begin, m.end(), found, rules)
+            if shared is not None:
+                found.append(shared)
+                break
     for m in scan_finditer(rules.known, folded, windows):
         if rules.not_after.match(folded, m.end()):
             continue
@@ -660,6 +672,32 @@ def find_chinese_hospitals(
     kept += _listed(folded, kept, rules)
     kept += _in_department(folded, kept, rules)
     return sorted(kept, key=lambda f: (f.start, f.end))
+
+
+# a numbered hospital or center whose parent is left out: 第三医院, 第二附属医院, 第四医学中心
+_ORDINAL_ITEM = re.compile(r"第[一二三四五六七八九十0-9]{1,3}(?:附属)?(?:人民)?(?:医院|医学中心)")
+# what joins two items of a list of hospitals
+_JOINER = re.compile(r"\s*(?:、|，|,|和|及|与|以及|、以及)\s*")
+
+
+def _shared_parent(
+    folded: str, begin: int, end: int, found: list[HospitalMention], rules: ChineseHospitalRules
+) -> HospitalMention | None:
+    """A numbered item right after a numbered hospital and a joiner, its parent left out
+    ("中山大学附属第一医院和第三医院"): the hospital of that parent with the item's number,
+    when that names one."""
+    item = folded[begin:end]
+    if not found or not _ORDINAL_ITEM.fullmatch(item):
+        return None
+    before = found[-1]
+    joined = _JOINER.fullmatch(folded, before.end, begin)
+    at = (before.chinese or "").rfind("第")
+    if joined is None or at <= 0:
+        return None
+    name = _identify((before.chinese or "")[:at] + item, rules)
+    if name is None:
+        return None
+    return HospitalMention(begin, end, "hospital.zh_shared_parent", name, item)
 
 
 def chinese_name(mention: HospitalMention, rules: ChineseHospitalRules) -> str | None:
