@@ -77,6 +77,11 @@ class HospitalRules:
     # an ordinal in lower case before a capitalised head ("first affiliated Hospital"):
     # with a head in lower case, what makes lower_head worth running in a window
     lower_ordinal: re.Pattern[str] = re.compile("(?!)")
+    # a name that opens with a list of numbers ("First and Second Affiliated ..."), and
+    # one number word
+    ordinal_list: re.Pattern[str] = re.compile("(?!)")
+    ordinal_word: re.Pattern[str] = re.compile("(?!)")
+    ordinal_lead: re.Pattern[str] = re.compile("(?!)")
     # province (lower case) -> its capital: a place in names that is no city
     provinces: dict[str, str] = field(default_factory=dict)
     # words before "of" that belong to the name ("Prince of Wales Hospital")
@@ -181,8 +186,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?"
     # a parent after a comma names itself: words before its head, or "University of X"
     # (a bare "University" there starts another institution: ", University Health Network")
+    # (no head word among its words: ", First Affiliated Hospital of X University" is
+    # another hospital, not the parent of the one before the comma)
+    parent_word = rf"(?!(?:{last_words})\b){cap}"
     named_parent = (
-        rf"(?:(?:{cap}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})\s+of\s+{cap}"
+        rf"(?:(?:{parent_word}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})\s+of\s+{cap}"
         rf"(?:\s+(?:and|&)\s+{cap})*)(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
     )
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
@@ -256,6 +264,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rf"|(?:{owner_before})(?P<owned>(?:{ordinal_words})\s+(?:affiliated\s+)?"
             rf"(?:people's\s+)?(?:{head.lower()}))\b"
         ),
+        ordinal_list=re.compile(
+            rf"(?i)(?:the\s+)?(?:(?:{ordinal_words})\s*,\s*)*(?:{ordinal_words}),?\s+(?:and|&)\s+"
+            rf"(?:{ordinal_words})\s+(?P<rest>\S.*)$"
+        ),
+        ordinal_word=re.compile(rf"(?i)\b(?:{ordinal_words})\b"),
+        ordinal_lead=re.compile(rf"(?i)(?<![\w-])(?:(?:{ordinal_words})\s*,\s*)+$"),
         lower_ordinal=re.compile(
             rf"\b(?:{ordinal_words})\s+(?:(?:{kinds})\s+){{0,2}}(?:{head})\s+of\b"
         ),
@@ -757,6 +771,7 @@ def find_hospitals(
             elif overlaps:
                 continue
             found.append(h)
+    found = _ordinal_lists(text, found, rules)
     found.extend(_shared_head(text, found, rules, spans))
     found.extend(_implied_heads(text, found, rules, spans))
     found.extend(_known_abbreviations(text, found, rules, spans))
@@ -1239,6 +1254,46 @@ def _shared_head(
                         start, start + len(name.group(0)), "hospital.shared_head", parsed
                     )
                 )
+    return out
+
+
+# the plural of a head that ends a list of numbered hospitals ("Affiliated Hospitals")
+_PLURAL_HEAD_WORD = re.compile(r"\b(Hospital|Center|Centre|Clinic)s\b")
+
+
+def _ordinal_lists(
+    text: str, found: list[HospitalMention], rules: HospitalRules
+) -> list[HospitalMention]:
+    """A name that opens with a list of numbers ("First and Second Affiliated Hospitals
+    of X University", "First, Second and Third ...") is one hospital per number: the first
+    ones are their number word, the last runs to the end of the name.
+
+    >>> r = default_hospitals()
+    >>> t = "the First and Third Affiliated Hospitals of Zhengzhou University"
+    >>> [(t[h.start : h.end], h.name.display) for h in find_hospitals(t, r)]
+    [('First', 'The First Affiliated Hospital of Zhengzhou University'), ('Third Affiliated Hospitals of Zhengzhou University', 'The Third Affiliated Hospital of Zhengzhou University')]
+    """
+    out: list[HospitalMention] = []
+    for h in found:
+        # ("First, Second and Third ...": the name read may start at the last comma)
+        lead = rules.ordinal_lead.search(text, max(0, h.start - 60), h.start)
+        base = lead.start() if lead is not None else h.start
+        written = text[base : h.end]
+        listed = rules.ordinal_list.match(written)
+        if listed is None:
+            out.append(h)
+            continue
+        rest = _PLURAL_HEAD_WORD.sub(r"\1", listed.group("rest"))
+        numbers = list(rules.ordinal_word.finditer(written, 0, listed.start("rest")))
+        split: list[HospitalMention] = []
+        for i, number in enumerate(numbers):
+            name = parse_hospital(f"{number.group(0)} {rest}", rules)
+            if name is None:
+                split = []
+                break
+            end = h.end if i == len(numbers) - 1 else base + number.end()
+            split.append(HospitalMention(base + number.start(), end, "hospital.ordinal_list", name))
+        out.extend(split or [h])
     return out
 
 
