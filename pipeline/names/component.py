@@ -163,15 +163,19 @@ class ProductsComponent(RulesComponent):
         self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{joining})\b\s*)?")
         # a known company's Chinese stem alone (科济 of 科济药业) in Chinese text, before a
         # word of its context (the Chinese words of company_context: 科济宣布, 传奇与杨森),
-        # or before any word a company does next (X的) where the article names its product
-        # (a stem that is a place or an ordinary word is none: 华东, 精准)
+        # or before any word a company does next (X的) where the article names its product,
+        # or before a bracket holding its Latin name (a stem that is a place or an ordinary
+        # word is none: 华东, 精准)
         not_names = {*t.open_chinese_places, *t.open_chinese_not_names}
         self.chinese_short_ids = {s: cid for s, cid in stems.items() if s not in not_names}
         chinese_after = [w for w in t.company_after if CJK.search(w)]
         self.chinese_joiners = tuple(j for j in t.company_joiners if CJK.search(j))
         follow = [*chinese_after, *self.chinese_joiners, *t.open_chinese_unsuffixed[1]]
         self.chinese_short = (
-            re.compile(rf"(?:{guarded(self.chinese_short_ids)})(?={alternation(follow)})")
+            # (or before a bracket, which may hold its Latin name: 传奇（Legend）)
+            re.compile(
+                rf"(?:{guarded(self.chinese_short_ids)})(?=(?:{alternation(follow)})|\s*[（(])"
+            )
             if self.chinese_short_ids and follow
             else None
         )
@@ -737,7 +741,12 @@ class ProductsComponent(RulesComponent):
                 or (folded.endswith(j, 0, m.start()) and m.start() - len(j) in ends)
                 for j in self.chinese_joiners
             )
-            if cid in makers or joined or self.chinese_after.match(folded, m.end()):
+            if (
+                cid in makers
+                or joined
+                or self.chinese_after.match(folded, m.end())
+                or self._named_in_bracket(folded, m.end(), cid)
+            ):
                 added.append(
                     Mention(
                         m.start(),
@@ -750,6 +759,20 @@ class ProductsComponent(RulesComponent):
                     )
                 )
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
+
+    def _named_in_bracket(self, text: str, end: int, cid: str) -> bool:
+        """Whether the bracket right after ``end`` holds one of the company's Latin names
+        (传奇（Legend）): an alias, a short name, or a spelling that resolves to it."""
+        bracket = _LATIN_IN_BRACKET.match(text, end)
+        if bracket is None:
+            return False
+        name = bracket.group(1)
+        company = self.kb.companies[cid]
+        return (
+            name in company.short_names
+            or self.kb.company_aliases.get(name.lower()) == cid
+            or self._resolve_company(name).target_id == cid
+        )
 
     def _company_context(
         self, text: str, m: re.Match[str], starts: list[int], ends: list[int]
@@ -1047,6 +1070,9 @@ _LOWER_WORDS_BEFORE = re.compile(rf"(?<![A-Za-z'’])(?:(?!{_FUNCTION_WORDS})[a-
 # company its sentence names (a syllable changed and one added: 益基利仑赛 / 阿基仑赛)
 COMPANY_SYLLABLE_EDITS = 2
 
+
+# a Latin name alone in a bracket: 传奇（Legend）
+_LATIN_IN_BRACKET = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .&-]{1,40}?)\s*[）)]")
 
 # the id of a company outside the knowledge base: this prefix and its name
 OPEN_PREFIX = "open:"
