@@ -250,8 +250,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         lower_head=re.compile(
             # "Henan provincial people's hospital", "Peking university people's hospital":
             # type words and a university in lower case between (not after a word that
-            # opens a sentence: "The cancer hospital" is no name)
-            rf"\b(?!(?:The|A|An|This|That|These|Those|Its|Our|Their|His|Her|Each|Every|Another|One|Some|Any|No)\b)"
+            # leads a name: "The cancer hospital" is no name)
+            rf"\b(?!(?:{alternation(lead_words_all)})\b)"
             rf"[A-Z][\w'’-]*\s+(?P<head>(?:(?:{kinds}|{phead.lower()})\s+){{0,3}}(?:{head.lower()}))\b"
             # "the first affiliated hospital of Zhejiang University", "the children's
             # hospital of Fudan University": ordinals and type words before a head, of a
@@ -745,11 +745,9 @@ def find_hospitals(
                 known
                 or _ordinal_of_parent(h.name)
                 or _kind_of_university(h.name)
-                # a place and type words before the head: the place's hospital of that
-                # type ("Henan provincial people's hospital")
-                # (the place written first, a type word besides the head: "a Shanghai
-                # hospital" is any one there; one hospital: "Beijing provincial
-                # hospitals" are many)
+                # a place written first and a type word before the head: the place's
+                # hospital of that type ("Henan provincial people's hospital"; "a Shanghai
+                # hospital" is any one there, "Beijing provincial hospitals" are many)
                 or (
                     h.name.key[0] == "generic"
                     and text[h.start : h.end].split()[0].lower() in rules.cities

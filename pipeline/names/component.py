@@ -244,9 +244,12 @@ class ProductsComponent(RulesComponent):
             tuple(readings(ending, self.pinyin)): span
             for ending, span in self.kb.translit.chinese_endings.items()
         }
+        by_sound: dict[str, set[str]] = {}
+        for ch, reading in self.pinyin.items():
+            by_sound.setdefault(reading, set()).add(ch)
         endings = "|".join(
             dict.fromkeys(
-                _homophone_regex(ending, self.pinyin)
+                _homophone_regex(ending, self.pinyin, by_sound)
                 for ending in sorted(self.kb.translit.chinese_endings, key=len, reverse=True)
             )
         )
@@ -1417,16 +1420,13 @@ def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
     )
 
 
-def _homophone_regex(word: str, pinyin: dict[str, str]) -> str:
+def _homophone_regex(word: str, pinyin: dict[str, str], by_sound: dict[str, set[str]]) -> str:
     """A regex of ``word`` with each character written as itself or any character of the
-    same reading (``pinyin``: character -> reading).
+    same reading (``pinyin``: character -> reading; ``by_sound``: reading -> characters).
 
-    >>> _homophone_regex("仑赛", {"仑": "lun", "伦": "lun", "赛": "sai", "塞": "sai"})
+    >>> _homophone_regex("仑赛", {"仑": "lun", "赛": "sai"}, {"lun": {"仑", "伦"}, "sai": {"赛", "塞"}})
     '[仑伦][塞赛]'
     """
-    by_sound: dict[str, set[str]] = {}
-    for ch, reading in pinyin.items():
-        by_sound.setdefault(reading, set()).add(ch)
     return "".join(
         "[" + "".join(sorted(by_sound.get(pinyin.get(ch, ""), set()) | {ch})) + "]" for ch in word
     )
