@@ -838,9 +838,11 @@ def _names(
         if parsed is None:
             continue
         written = view[start : m.end()]
-        found.append(
-            HospitalMention(start, m.end(), rule, _placed(parsed, text, m.end(), rules, written))
-        )
+        placed = _placed(parsed, text, m.end(), rules, written)
+        if placed.city is None and (owner := _CITY_OWNS.search(text, max(0, start - 30), start)):
+            # "Beijing's Chaoyang Hospital": the city that owns it
+            placed = replace(placed, city=rules.cities.get(owner.group(1).lower()))
+        found.append(HospitalMention(start, m.end(), rule, placed))
     return found
 
 
@@ -988,6 +990,10 @@ def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list
 
 # a place written right after a name ("Union Hospital in Wuhan", "..., Wuhan")
 _PLACE_AFTER = re.compile(r"(?:\s+in|,)\s+([A-Z][^\W\d_]+)(?:\s+([A-Z][^\W\d_]+))?")
+
+
+# a place's possessive right before a name: "Beijing's "
+_CITY_OWNS = re.compile(r"\b([A-Z][a-z]+)['’]s\s+$")
 
 
 def _place_after(text: str, end: int, rules: HospitalRules) -> str | None:
