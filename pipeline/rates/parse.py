@@ -788,8 +788,9 @@ _CHINESE_PEOPLE = "患者|病人|受试者|受試者|患儿|患兒|病童|儿童
 # achieving a complete response", "94.7% (36/38) achieved MRD negativity"); {people} is
 # the words for people of rates.json
 _FIGURE_FIRST = (
-    # Chinese: "63%（29例）的患者获得完全缓解"
-    r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?(?:[^，,；;。%]{{0,12}}?(?:"
+    # Chinese: "63%（29例）的患者获得完全缓解", "2例（20%）达到部分缓解" (the figure's own
+    # bracket closed first)
+    r"^\s*[)）]?\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?(?:[^，,；;。%]{{0,12}}?(?:"
     + _CHINESE_PEOPLE
     + r"))?"
     r"中?\s*(?:可|均|都|最终|最終)?(?:达到了?|達到了?|获得了?|獲得了?|实现了?|實現了?|出现了?|出現了?|"
