@@ -1149,12 +1149,38 @@ def _stated(
                 found = None  # the words nearer the figure say it is no efficacy
         if found is not None:
             out.append((fig, found, indication, "rate.state", index))
+        elif (
+            # (no metric of its own: none, or the lead of the state before it, "of
+            # patients were", which that figure's state has replaced)
+            (
+                metric is None
+                or (
+                    metric[2] == "not_efficacy"
+                    and _fold(sentence[metric[0] : metric[1]]) in rules.state_leads
+                )
+            )
+            and out
+            and out[-1][1] is not None
+            and not tail.strip(" .,)")
+            and _ELLIPSIS.match(sentence, out[-1][0].end, fig.start)
+        ):
+            # "60% were alive at 6 months; at 12 months, 45%": the clause leaves out what
+            # the one before it said
+            out.append((fig, out[-1][1], indication or out[-1][2], "rate.ellipsis", index))
         elif rule == "rate.nearest_metric" and not named and rules.share_of_patients.match(tail):
             out.append((fig, (fig.end, limit, "not_efficacy"), indication, "rate.share", index))
         else:
             out.append((fig, metric, indication, rule, index))
     return out
 
+
+# what stands between a figure and the next when the next one's clause leaves out its
+# metric and state: the rest of the first clause, a semicolon, perhaps a time ("; at 12
+# months, 45%", "; 3 years later, 38%")
+_ELLIPSIS = re.compile(
+    r"(?i)[^;；。]{0,80}[;；]\s*(?:(?:at|by|after|in|on|within)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:[\w-]+)?,?\s*$"
+)
 
 # a figure used as an adjective: "a 95% response", "an 80% remission"
 _ARTICLE_BEFORE = re.compile(r"(?i)\ban?\s+$")
