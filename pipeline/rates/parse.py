@@ -1233,10 +1233,39 @@ def _paired_timepoints(
             clause_ends = [m.end() for m in _CLAUSE.finditer(sentence)]
         at = bisect_right(clause_ends, figs[0].start) - 1
         clause = clause_ends[at] if at >= 0 else 0
-        times = timepoints(sentence, clause, figs[0].start, rules, metrics)
+        times = [t.value for t in timepoints(sentence, clause, figs[0].start, rules, metrics)]
+        if len(times) != len(figs):
+            times = _shared_unit_times(sentence, clause, figs[0].start, rules)
         if len(times) == len(figs):
-            out.update({fig: t.value for fig, t in zip(figs, times, strict=True)})
+            out.update(dict(zip(figs, times, strict=True)))
     return out
+
+
+# numbers that share the unit after the last of them: "at 12 and 24 months", "at 1, 2 and
+# 3 years"
+_SHARED_UNIT = re.compile(
+    r"(?i)\b(?:at|by|after)\s+(?P<numbers>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+(?:and|or)\s+\d{1,2})"
+    r"\s+(?P<unit>[a-z]+)\b"
+)
+
+
+def _shared_unit_times(sentence: str, lo: int, hi: int, rules: RateRules) -> list[str]:
+    """The timepoints of the last list of numbers sharing one unit in sentence[lo:hi], in
+    order ("at 12 and 24 months" -> 12-month, 24-month); none where there is no such list.
+
+    >>> _shared_unit_times("PFS at 12 and 24 months was", 0, 27, default_rates())
+    ['12-month', '24-month']
+    """
+    found = list(_SHARED_UNIT.finditer(sentence, lo, hi))
+    if not found:
+        return []
+    last = found[-1]
+    unit = rules.time_units.get(last.group("unit").lower())
+    if unit is None or rules.timepoint_not_after.search(
+        sentence, max(0, last.start() - 40), last.start()
+    ):
+        return []  # (no unit of time, or follow-up times: "a median follow-up at ...")
+    return [f"{int(n)}-{unit}" for n in re.findall(r"\d+", last.group("numbers"))]
 
 
 _COORDINATED = re.compile(
