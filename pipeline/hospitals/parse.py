@@ -838,22 +838,26 @@ def _names(
         if parsed is None:
             continue
         written = view[start : m.end()]
-        placed = _placed(parsed, text, m.end(), rules, written)
-        if placed.city is None and (owner := _CITY_OWNS.search(text, max(0, start - 30), start)):
-            # "Beijing's Chaoyang Hospital": the city that owns it
-            placed = replace(placed, city=rules.cities.get(owner.group(1).lower()))
-        found.append(HospitalMention(start, m.end(), rule, placed))
+        found.append(
+            HospitalMention(
+                start, m.end(), rule, _placed(parsed, text, start, m.end(), rules, written)
+            )
+        )
     return found
 
 
 def _placed(
-    name: HospitalName, text: str, end: int, rules: HospitalRules, written: str
+    name: HospitalName, text: str, start: int, end: int, rules: HospitalRules, written: str
 ) -> HospitalName:
     """A name with the city written right after it ("Necker Hospital in Paris"): its city
     when it had none; a known hospital of another city ("Queen Elizabeth Hospital in
-    Birmingham" is not Hong Kong's) is another hospital, named as ``written``."""
+    Birmingham" is not Hong Kong's) is another hospital, named as ``written``. With no
+    city after it, a city owning it ("Beijing's Chaoyang Hospital") gives one it lacks."""
     place = _place_after(text, end, rules)
     if place is None or place == name.city or place.lower() in rules.provinces:
+        if name.city is None and (owner := _CITY_OWNS.search(text, max(0, start - 30), start)):
+            city = rules.cities.get(owner.group(1).lower())
+            return replace(name, city=city) if city else name
         return name
     if name.city is None:
         return replace(name, city=place)
