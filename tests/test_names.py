@@ -3,7 +3,7 @@
 import pytest
 from conftest import params, read_cases
 
-from pipeline.names.kb import load_kb, resolve_company, resolve_product
+from pipeline.names.kb import company_cutoff, load_kb, resolve_company, resolve_product
 from pipeline.rules import load_patterns
 
 
@@ -26,6 +26,31 @@ def resolved(case, kb):
 def test_name_case(case, kb):
     got, expected = resolved(case, kb)
     assert got == expected, f"{case['text']!r} resolved to {got!r}, expected {expected!r}"
+
+
+def _company_spellings():
+    """Every company spelling of names.jsonl, and each run of one to five words of the
+    company cases' texts (what the component resolves: mostly no company at all)."""
+    names = [c["text"] for c in read_cases("names.jsonl") if c["kind"] == "company"]
+    runs = []
+    for case in read_cases("companies.jsonl"):
+        words = case["text"].split()
+        runs += [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, i + 6)]
+    return sorted(set(names + runs))
+
+
+def test_a_company_cutoff_changes_no_decision(kb):
+    """With the component's cutoff, a spelling resolves as without one, and an unresolved
+    one at or above the cutoff keeps its score and best candidate: the cutoff only skips
+    scoring what could decide nothing."""
+    cutoff = company_cutoff(kb.translit.scoring)
+    for text in _company_spellings():
+        full, cut = resolve_company(text, kb), resolve_company(text, kb, cutoff=cutoff)
+        assert (cut.target_id, cut.method) == (full.target_id, full.method), text
+        if full.score >= cutoff:
+            assert (cut.score, cut.candidates[:1]) == (full.score, full.candidates[:1]), text
+        else:
+            assert cut.score < cutoff, text
 
 
 def test_constructed_accuracy_and_no_wrong_negatives(kb):

@@ -33,6 +33,7 @@ from .contexts import Anchor, load_contexts
 from .kb import (
     KB,
     Resolution,
+    company_cutoff,
     consonant_start,
     load_kb,
     resolve_chinese_generic,
@@ -109,7 +110,10 @@ class ProductsComponent(RulesComponent):
         self._resolve = lru_cache(maxsize=CACHE_LIMIT)(
             lambda text: resolve_product(text, self.kb, scores=self._scores(text))
         )
-        self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(partial(resolve_company, kb=self.kb))
+        self._resolve_company = lru_cache(maxsize=CACHE_LIMIT)(
+            # (only resolved names and near ones at the support floor are read from it)
+            partial(resolve_company, kb=self.kb, cutoff=company_cutoff(self.kb.translit.scoring))
+        )
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
         self._open_in_run = lru_cache(maxsize=CACHE_LIMIT)(
             partial(_open_company, t=self.kb.translit)

@@ -23,6 +23,7 @@ from ..errors import PatternError
 from ..rules import Rules, check_keys, expect, string_list
 from ..words.chinese import load_variants
 from .similarity import (
+    CUTOFF_SLACK,
     PART_RENDERINGS,
     Part,
     Target,
@@ -371,11 +372,14 @@ def _load_products(
     return out
 
 
-def _best_form(letters: str, forms: tuple[str, ...]) -> float:
-    """The best normalised Levenshtein similarity of a spelling to any of the forms."""
+def _best_form(letters: str, forms: tuple[str, ...], cutoff: float = 0.0) -> float:
+    """The best normalised Levenshtein similarity of a spelling to any of the forms (0.0
+    below ``cutoff``)."""
     if not forms:
         return 0.0
-    found = extractOne(letters, forms, scorer=Levenshtein.normalized_similarity)
+    found = extractOne(
+        letters, forms, scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff
+    )
     return float(found[1]) if found else 0.0
 
 
@@ -389,13 +393,14 @@ def consonant_start(letters: str) -> str:
     True
     """
     key = _CONSONANT_CLASS.sub("", letters.lower().replace("ng", "n").translate(_CLASSES))
-    return re.sub(r"(.)\1+", r"\1", key)[:3]
+    return _REPEATED.sub(r"\1", key)[:3]
 
 
 # consonant classes for consonant_start (j, q, g, k, c meet; s, x, z; l, r; b, p; d, t);
 # "ng" is folded to n first
 _CLASSES = str.maketrans("jqgkcxzsrlbpdtvfmnhwy", "KKKKKSSSLLPPTTFFMN...")
 _CONSONANT_CLASS = re.compile(r"[^A-Z]")
+_REPEATED = re.compile(r"(.)\1+")
 
 
 def _targets(
@@ -647,7 +652,17 @@ def strip_industry(text: str, t: Translit) -> str:
     return " ".join(words)
 
 
-def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) -> Resolution:
+def company_cutoff(scoring: dict[str, Any]) -> float:
+    """The lowest company score that decides anything: a name resolves at a threshold or
+    above, a runner-up counts only within the margin below it, and an unresolved name
+    is kept for its context's support only at the support floor."""
+    lowest = min(scoring["company_threshold"], scoring["company_shaped_threshold"])
+    return min(lowest - scoring["company_margin"], scoring["company_support_floor"])
+
+
+def resolve_company(
+    text: str, kb: KB, support: dict[str, float] | None = None, cutoff: float = 0.0
+) -> Resolution:
     """Resolve a company spelling: an official alias, its Chinese name, or the renderings
     of its Chinese name's parts (names.similarity.segment_score: pinyin, official English
     and meanings per part, any corporate or industry suffix aside). A name that ends in
@@ -655,7 +670,11 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
     score; a later part of a name alone counts when it is not an ordinary English word.
     ``support`` adds context bonuses per company id (the article names its product) to
     scores at or above the company support floor: a near rendering of a short name
-    ("Kait Pharma") resolves only so."""
+    ("Kait Pharma") resolves only so.
+
+    A caller that reads only the resolved company, and the score and candidates of an
+    unresolved name at or above ``cutoff``, may pass one (``company_cutoff``): companies
+    that cannot reach it are then not scored in full, and an answer below it may differ."""
     t = kb.translit
     scoring = t.scoring
     text = text.strip()
@@ -674,7 +693,7 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
     # a leading place name ("Shanghai X Biotech") is often not part of the KB name
     words = core.split()
     if len(words) > 1 and words[0].lower() in t.place_words:
-        placeless = resolve_company(" ".join(text.split()[1:]), kb)
+        placeless = resolve_company(" ".join(text.split()[1:]), kb, cutoff=cutoff)
         if placeless.target_id:
             return Resolution(
                 text, placeless.target_id, placeless.method, placeless.score, placeless.candidates
@@ -690,21 +709,30 @@ def resolve_company(text: str, kb: KB, support: dict[str, float] | None = None) 
     opening = {letters[:3], consonant_start(letters)}
     scored: list[tuple[str, float]] = []
     ids = sorted({cid for start in opening for cid in kb.companies_by_start.get(start, ())})
+    gate = scoring["segment_gate"]
+    exact = max(0.0, cutoff - CUTOFF_SLACK)  # scores at or above it are exact
     for c in (kb.companies[cid] for cid in ids):
-        best = _best_form(letters, c.forms)
         if len(c.parts) == 1:
-            best = max(best, max(part_scores([letters], c.parts[0], t).values()))
+            best = max(
+                _best_form(letters, c.forms, exact),
+                max(part_scores([letters], c.parts[0], t, cutoff).values()),
+            )
         else:
-            if c.parts and best >= scoring["segment_gate"]:
+            # (the segment gate's decisions stay exact)
+            best = _best_form(letters, c.forms, min(exact, gate - CUTOFF_SLACK))
+            if c.parts and best >= gate:
                 # parts one by one only where the whole name is somewhat alike already
                 if split is None:
                     split = split_words(core)
                 best = max(best, segment_score(split, c.parts, t))
-            alone_possible = best >= scoring["segment_gate"] or opening & c.later_starts
+            alone_possible = best >= gate or opening & c.later_starts
             if c.alone and core.lower() not in t.common_words and alone_possible:
                 # a later part alone ("Squibb"); never the leading one, which is often a
                 # group or a place that other companies share (WuXi, Fosun, Shanghai)
-                alone = max(max(part_scores([letters], part, t).values()) for part in c.alone)
+                wanted = cutoff / scoring["partial"]
+                alone = max(
+                    max(part_scores([letters], part, t, wanted).values()) for part in c.alone
+                )
                 best = max(best, scoring["partial"] * alone)
         if best:
             scored.append((c.id, best))

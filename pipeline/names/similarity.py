@@ -35,6 +35,9 @@ PART_RENDERINGS = 6000
 # a piece of a company name is compared with a part's renderings only when it is this
 # alike to the part's pinyin, English or meanings already (as letters or as sound)
 RENDERING_GATE = 0.6
+# how far below a cutoff scores are still computed exactly: float rounding (a score is
+# rounded to float32, a cutoff may be divided by a weight) never moves a score across it
+CUTOFF_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -137,26 +140,37 @@ def make_part(
     return Part(forms, tuple(phonetic_key(f, t) for f in forms), renderings, weight)
 
 
-def _best(piece: str, choices: Sequence[str]) -> float:
+def _best(piece: str, choices: Sequence[str], cutoff: float = 0.0) -> float:
     """The best normalised Indel similarity of ``piece`` to any of ``choices``, rounded to
     float32 as the similarity matrix (``cdist``) of earlier versions gave it, so scores and
     their ties are unchanged. One piece at a time: ``cdist`` cost some 15 us a call to set
-    up its matrix, most of this function's time for the one or two pieces it gets."""
-    found = extractOne(piece, choices, scorer=Indel.normalized_similarity)
+    up its matrix, most of this function's time for the one or two pieces it gets. Below
+    ``cutoff`` the answer is 0.0 (rapidfuzz stops early on such choices)."""
+    found = extractOne(piece, choices, scorer=Indel.normalized_similarity, score_cutoff=cutoff)
     return float(np.float32(found[1])) if found else 0.0
 
 
-def part_scores(pieces: list[str], part: Part, t: Translit) -> dict[str, float]:
-    """Each piece's best similarity to the part, as letters, as sound or as a rendering."""
+def part_scores(
+    pieces: list[str], part: Part, t: Translit, cutoff: float = 0.0
+) -> dict[str, float]:
+    """Each piece's best similarity to the part, as letters, as sound or as a rendering.
+
+    A score at or above ``cutoff`` is exact; one below it may come out lower (0.0), which
+    a caller that decides nothing below the cutoff may take to save time."""
     if not pieces or not part.forms:
         return dict.fromkeys(pieces, 0.0)
+    # (the rendering gate's decision stays exact however high the cutoff is)
+    low = max(0.0, min(cutoff, RENDERING_GATE) - CUTOFF_SLACK)
     # (pieces are letters already, so letter_key is their key)
-    out = {p: max(_best(p, part.forms), _best(letter_key(p, t), part.keys)) for p in pieces}
+    out = {
+        p: max(_best(p, part.forms, low), _best(letter_key(p, t), part.keys, low)) for p in pieces
+    }
     # the renderings (thousands per part) only for a piece already somewhat alike
     if part.renderings:
+        weighted = min(1.0, max(0.0, cutoff / part.weight - CUTOFF_SLACK)) if part.weight else 0.0
         for p, score in out.items():
             if score >= RENDERING_GATE:
-                out[p] = max(score, part.weight * _best(p, part.renderings))
+                out[p] = max(score, part.weight * _best(p, part.renderings, weighted))
     return out
 
 
