@@ -178,6 +178,8 @@ class RateRules:
     describes: re.Pattern[str] = re.compile("(?!)")
     # a word that opens a subset of the people a figure counts ("including", "of whom")
     subset: re.Pattern[str] = re.compile("(?!)")
+    # a share of the people before them ("the proportion of"): what they had is counted
+    share_of: re.Pattern[str] = re.compile("(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -242,6 +244,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "skip_if_preceded_by",
             "state_leads",
             "subset_leads",
+            "share_words",
         },
     )
     numbers = load_numbers(patterns)
@@ -367,6 +370,12 @@ def load_rates(patterns: Rules) -> RateRules:
             share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
             who_had=re.compile(_WHO_HAD.format(people=people)),
             describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
+            share_of=re.compile(
+                rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('share_words', []))})\s+of\s+"
+                r"(?:the\s+|all\s+|these\s+)?(?:[\w-]+\s+){0,2}?$"
+                if ctx.get("share_words")
+                else "(?!)"
+            ),
             subset=re.compile(
                 rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('subset_leads', []))})(?![A-Za-z])"
                 if ctx.get("subset_leads")
@@ -534,7 +543,7 @@ def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Span
             continue
         if g["sep"] == " " and not listed and not metrics.between(m.end(), m.end() + 3):
             continue
-        out.append(_Time(m.start(), m.end(), f"{int(value)}-{unit}"))
+        out.append(_Time(m.start(), m.end(), f"{int(value)}-{unit}", g["sep"] == "-"))
     return out
 
 
@@ -543,6 +552,8 @@ class _Time:
     start: int
     end: int
     value: str
+    # written as a word before a noun ("the 2-year rate"), not after a figure ("at 2 years")
+    modifier: bool = False
 
 
 def _timepoint(
@@ -583,6 +594,16 @@ def _timepoint(
         if t.end <= figure and any(c in sentence[t.end : figure] for c in ";；"):
             continue  # "A=95% at month 3; B=90%": the group before the semicolon's
         distance = min(abs(t.end - near[0]), abs(t.start - near[1]))
+        if (
+            own is not None
+            and t.modifier
+            and own[1] <= t.start
+            and t.end <= figure
+            and rules.figure.search(sentence, t.end, figure) is None
+        ):
+            # between the metric and its figure, with no other figure after it: the
+            # figure's own ("the 6-month PFS rate was A, and the 12-month rate was B")
+            distance = -1
         if distance <= TIMEPOINT_REACH and (best is None or distance < best[0]):
             best = (distance, t.value)
     if best is not None:
@@ -1078,8 +1099,10 @@ def _population(metric: tuple[int, int, str], sentence: str, rules: RateRules) -
     """Whether a metric phrase names people a figure is taken among ("among responders",
     "patients with a complete response") rather than what the figure measures."""
     before = max(0, metric[0] - 40)
-    if rules.who_had.search(sentence, before, metric[0]):
-        return True
+    had = rules.who_had.search(sentence, before, metric[0])
+    if had is not None:
+        # "the proportion of patients with a complete response": what the share counts
+        return rules.share_of.search(sentence, max(0, had.start() - 50), had.start()) is None
     return sentence[metric[0] : metric[1]].lower().endswith("responders") and bool(
         _AMONG.search(sentence, max(0, metric[0] - 30), metric[0])
     )
