@@ -126,6 +126,9 @@ class DateRules:
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_years: dict[str, int]
+    # relative words that count from the year of the date before them in the text (the
+    # reference time), not from the publication date: "the following year", 次年
+    anaphoric: frozenset[str]
     relative_days: dict[str, int]
     relative_months: dict[str, int]
     rules: tuple[DateRule, ...]
@@ -207,6 +210,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "months",
             "weekdays",
             "relative_years",
+            "anaphoric",
             "relative_days",
             "relative_months",
             "units",
@@ -292,6 +296,10 @@ def load_dates(patterns: Rules) -> DateRules:
                 k.lower(): int(v)
                 for k, v in section(data, "relative_years", dict, file=file).items()
             },
+            anaphoric=frozenset(
+                w.lower()
+                for w in string_list(data.get("anaphoric", []), file=file, key="anaphoric")
+            ),
             relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
             relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
             rules=tuple(rules),
@@ -502,6 +510,17 @@ def _same_year(p: Parts) -> DateValue | None:
     if p.year and not _valid(p.year, p.month, p.day):
         return None
     return DateValue(f"{shown}-{p.month:02d}-{p.day:02d}", "day", True)
+
+
+@resolver("years_later")
+def _years_later(p: Parts) -> DateValue | None:
+    # "two years later": find_dates gives the year of the date before it in the text;
+    # with none there is no year to count from
+    n = _count(p.groups["n"], p.rules)
+    if p.year is None or n is None:
+        return None
+    sign = -1 if p.groups.get("dir", "").lower() == "earlier" else 1
+    return DateValue(f"{p.year + sign * n:04d}", "year", True)
 
 
 @resolver("ymd_or_md")
@@ -1063,6 +1082,29 @@ def _arabic(text: str) -> str:
     return str((_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[units] if units else 0))
 
 
+def _reference_year(found: list[DateMatch]) -> str | None:
+    """The year of the last date found before, where it has one: the reference time of
+    an anaphoric date (同年, "the following year", "two years later")."""
+    years = [o.value.value[:4] for o in found if o.value.value[:4].isdigit()]
+    return years[-1] if years else None
+
+
+def _anaphoric(groups: dict[str, Any], rules: DateRules) -> bool:
+    """Whether a match's relative word counts from the reference time (rules.anaphoric)."""
+    rel = groups.get("rel") or groups.get("rel2") or groups.get("rel3")
+    return isinstance(rel, str) and " ".join(rel.lower().split()) in rules.anaphoric
+
+
+def _in_year(published: date | None, year: int) -> date:
+    """The publication day moved into ``year`` (a reference time that has only a year
+    keeps the publication's month and day; 29 February becomes the 28th)."""
+    if published is None:
+        return date(year, 1, 1)
+    return published.replace(
+        year=year, day=min(published.day, 28) if published.month == 2 else published.day
+    )
+
+
 def _count(text: str, rules: DateRules) -> int | None:
     """A count written as digits, words or "a" ("a week")."""
     text = text.strip().lower()
@@ -1163,10 +1205,13 @@ def find_dates(
     for start, end, rule, groups in kept:
         if rule.resolve in rules.anchored:
             continue
-        if rule.resolve == "same_year":
-            years = [o.value.value[:4] for o in out if o.value.value[:4].isdigit()]
-            groups["year"] = years[-1] if years else None
-        value = resolve(rule.resolve, groups, published, rules)
+        base = published
+        if rule.resolve in ("same_year", "years_later"):
+            groups["year"] = _reference_year(out)
+        elif _anaphoric(groups, rules) and (year := _reference_year(out)) is not None:
+            # "approved the following year": counted from the date before it
+            base = _in_year(published, int(year))
+        value = resolve(rule.resolve, groups, base, rules)
         if value is not None:
             out.append(DateMatch(start, end, rule.id, value))
     yearless = [k for k in kept if k[2].resolve in rules.anchored]
