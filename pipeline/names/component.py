@@ -115,6 +115,10 @@ class ProductsComponent(RulesComponent):
             partial(resolve_company, kb=self.kb, cutoff=company_cutoff(self.kb.translit.scoring))
         )
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
+        # (the same words start many runs: "University", "China", a company's first word)
+        self._may_start = lru_cache(maxsize=CACHE_LIMIT)(
+            partial(_may_start_company, firsts=self.kb.company_first_forms)
+        )
         self._open_in_run = lru_cache(maxsize=CACHE_LIMIT)(
             partial(_open_company, t=self.kb.translit)
         )
@@ -879,11 +883,11 @@ class ProductsComponent(RulesComponent):
         likeliest one above the support floor, which the article's products may decide.
         Runs recur across news ("CAR-T", a company's name), so the answer is kept per
         run text (_best_in_run)."""
-        firsts = self.kb.company_first_forms
+        may_start = self._may_start
         floor = self.kb.translit.scoring["company_support_floor"]
         best: tuple[int, int, Resolution] | None = None
         near: tuple[int, int, Resolution] | None = None
-        if any(_may_start_company(w, firsts) for w in run.split()):
+        if any(may_start(w) for w in run.split()):
             raw = list(_RUN_WORD.finditer(run))
             words = [_trim_word(run, w.start(), w.end()) for w in raw]
             # a word with the full stop of a sentence ("Biologics. In") ends any name
@@ -894,7 +898,7 @@ class ProductsComponent(RulesComponent):
                 if w.group(0).endswith(".") and not self._abbreviated(w.group(0))
             ]
             for i, (ws, we) in enumerate(words):
-                if not _may_start_company(run[ws:we], firsts):
+                if not may_start(run[ws:we]):
                     continue
                 last = next((k + 1 for k in stops if k >= i), len(words))
                 for j in range(min(last, i + 5), i, -1):
@@ -981,7 +985,7 @@ class ProductsComponent(RulesComponent):
             start = words.start()
             run = text[start : hit.end()]
             for word in _RUN_WORD.finditer(run):
-                if not _may_start_company(word.group(0), self.kb.company_first_forms):
+                if not self._may_start(word.group(0)):
                     continue
                 res = self._resolve_company(run[word.start() :])
                 if res.target_id:
