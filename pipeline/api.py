@@ -422,10 +422,17 @@ def light_columns(table: str) -> list[str]:
 REVIEW_MARGIN = 0.05
 
 
+# the sections of the names list (``status``), in the order they are shown
+NAME_STATUSES = ("unresolved", "weak", "no row")
+
+
 def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None = None) -> Any:
-    """The product mentions of an output folder that did not resolve, or resolved within
-    REVIEW_MARGIN of the threshold, one row per spelling (case folded): count, best
-    candidate, best score, product (when resolved), example sentence; most frequent first.
+    """The analyst's curation list of an output folder's product names, one row per
+    spelling (case folded) and ``status``: ``unresolved`` (a products row that names no
+    product of the knowledge base), ``weak`` (resolved within REVIEW_MARGIN of the threshold, not by an alias)
+    and ``no row`` (scored, nearest a product, but below the floor of a products row:
+    the name_candidates table). Each with its count, best candidate, best score, product
+    (its INN, or its id when it has none; when resolved) and an example sentence; by status, then most frequent first.
     ``tables``: the folder's tables when the caller has loaded them already (else only
     the weak rows of the products table are read into memory)."""
     import pandas as pd
@@ -435,42 +442,63 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
     threshold = load_kb(load_patterns(None)).translit.scoring["product_threshold"]
     if tables is not None:
         products = tables["products"]
+        below = tables.get("name_candidates")
     else:
         import pyarrow.compute as pc
 
-        arrow = read_table(tables_folder(out), "products")
+        folder = tables_folder(out)
+        arrow = read_table(folder, "products")
         weak_rows = pc.or_kleene(
-            pc.is_null(arrow["product"]),
+            pc.is_null(arrow["product_id"]),
             pc.and_kleene(
                 pc.not_equal(pc.fill_null(arrow["method"], ""), "alias"),
                 pc.less(arrow["score"], threshold + REVIEW_MARGIN),
             ),
         )
         products = arrow.filter(pc.fill_null(weak_rows, False)).to_pandas()
+        below = read_table(folder, "name_candidates").to_pandas()
+    # (a product without an INN resolves to its id; its product column stays null)
+    unresolved = products[products["product_id"].isna()]
     weak = products[
-        products["product"].isna()
-        | ((products["method"] != "alias") & (products["score"] < threshold + REVIEW_MARGIN))
+        products["product_id"].notna()
+        & (products["method"] != "alias")
+        & (products["score"] < threshold + REVIEW_MARGIN)
     ]
     rows = []
-    for _spelling, group in weak.groupby(weak["text"].str.lower(), sort=False):
-        best = group.sort_values("score", ascending=False).iloc[0]
-        rows.append(
-            {
-                "name": str(best["text"]),
-                "count": len(group),
-                # the best candidate of an unresolved name, the product of a weak one
-                "candidate": next(
-                    (v for v in (best["candidate"], best["product"]) if pd.notna(v)), None
-                ),
-                "score": float(best["score"]),
-                "product": best["product"] if pd.notna(best["product"]) else None,
-                "example": str(best["sentence"]),
-            }
-        )
+    for status, frame in zip(
+        NAME_STATUSES,
+        (unresolved, weak, below if below is not None else unresolved.iloc[0:0]),
+        strict=True,
+    ):
+        for _spelling, group in frame.groupby(frame["text"].str.lower(), sort=False):
+            best = group.sort_values("score", ascending=False, kind="stable").iloc[0]
+            product = next(
+                (v for v in (best.get("product"), best.get("product_id")) if pd.notna(v)), None
+            )
+            rows.append(
+                {
+                    "name": str(best["text"]),
+                    "status": status,
+                    "count": len(group),
+                    # the best candidate of an unresolved name, the product of a weak one
+                    "candidate": next(
+                        (v for v in (best.get("candidate"), product) if pd.notna(v)), None
+                    ),
+                    "score": float(best["score"]),
+                    "product": product,
+                    "example": str(best["sentence"]),
+                }
+            )
     frame = pd.DataFrame(
-        rows, columns=["name", "count", "candidate", "score", "product", "example"]
+        rows, columns=["name", "status", "count", "candidate", "score", "product", "example"]
     )
-    return frame.sort_values(["count", "name"], ascending=[False, True]).reset_index(drop=True)
+    order = frame["status"].map({s: i for i, s in enumerate(NAME_STATUSES)})
+    return (
+        frame.assign(_order=order)
+        .sort_values(["_order", "count", "name"], ascending=[True, False, True], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 __all__ = ["RunReport", "article_id", "extract", "load", "run", "unresolved_names"]

@@ -396,8 +396,10 @@ def _normalize_in_context(
     "--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="Rows to print."
 )
 def names(out: Path, csv_path: Path | None, limit: int) -> None:
-    """List the product names of a run that did not resolve, or barely did, with counts,
-    best candidates and an example sentence, so the knowledge base can grow.
+    """List the product names of a run that did not resolve, resolved barely, or were
+    scored and gave no row, with counts, best candidates and an example sentence: the
+    curation list (--csv, then --aliases FILE on the next run) that grows the knowledge
+    base.
 
     \b
     Examples:
@@ -423,11 +425,31 @@ def names(out: Path, csv_path: Path | None, limit: int) -> None:
     if frame.empty:
         click.echo("every product name resolved")
         return
-    for row in frame.head(limit).itertuples():
-        click.echo(
-            f"{row.count:5d}  {row.name!r:<36} best {row.candidate or '-'} ({row.score:.3f})"
-            f"  e.g. {row.example[:100]!r}"
+    from .api import NAME_STATUSES
+
+    headings = dict(
+        zip(
+            NAME_STATUSES,
+            (
+                "Unresolved: product rows without a product (best candidate shown)",
+                "Resolved below the confidence line: check the product",
+                "Scored but no row: nearest a product, below the floor of a products row",
+            ),
+            strict=True,
         )
+    )
+    click.echo(f"{'count':>5}  {'name':<36} {'best candidate (score)':<42} example")
+    shown = frame.head(limit)
+    for status in NAME_STATUSES:
+        section = shown[shown["status"] == status]
+        if section.empty:
+            continue
+        click.echo(f"\n{headings[status]} ({int((frame['status'] == status).sum())})")
+        for row in section.itertuples():
+            best = f"{row.candidate if isinstance(row.candidate, str) else '-'} ({row.score:.3f})"
+            click.echo(f"{row.count:5d}  {row.name!r:<36} {best:<42} {row.example[:80]!r}")
+    if len(frame) > limit:
+        click.echo(f"\n... {len(frame) - limit} more (--limit, or --csv FILE for all)")
 
 
 @main.command()

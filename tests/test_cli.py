@@ -72,7 +72,7 @@ def test_normalize_in_context_resolves_as_a_run_would():
 
 def test_names_lists_unresolved_spellings(tmp_path):
     (tmp_path / "in").mkdir()
-    text = "Bugi Olunsai injection was approved. Bugi Olunsai injection costs 1 million yuan."
+    text = "Qurvalenza injection was approved. Qurvalenza injection, a CAR-T therapy, costs 1 million yuan."
     (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
     CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q"])
     result = CliRunner().invoke(
@@ -82,9 +82,20 @@ def test_names_lists_unresolved_spellings(tmp_path):
     import pandas as pd
 
     frame = pd.read_csv(tmp_path / "n.csv")
-    assert list(frame.columns) == ["name", "count", "candidate", "score", "product", "example"]
-    row = frame[frame["name"] == "Bugi Olunsai"]
-    assert len(row) == 1 and row["count"].iloc[0] == 2 and "Bugi Olunsai" in row["example"].iloc[0]
+    assert list(frame.columns) == [
+        "name",
+        "status",
+        "count",
+        "candidate",
+        "score",
+        "product",
+        "example",
+    ]
+    row = frame[frame["name"] == "Qurvalenza"]
+    assert len(row) == 1 and row["count"].iloc[0] == 2 and "Qurvalenza" in row["example"].iloc[0]
+    assert row["status"].iloc[0] == "unresolved" and isinstance(row["candidate"].iloc[0], str)
+    listing = CliRunner().invoke(main, ["names", str(tmp_path / "out")])
+    assert "Unresolved" in listing.output and "best candidate" in listing.output
 
 
 def test_run_prints_a_summary_on_stdout_and_json_on_request(tmp_path):

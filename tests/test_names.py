@@ -64,6 +64,30 @@ def test_constructed_accuracy_and_no_wrong_negatives(kb):
     assert [c["text"] for c in negatives if resolved(c, kb)[0] is not None] == []
 
 
+@pytest.mark.parametrize("case", params("names_list.jsonl"))
+def test_names_list(case, nlp):
+    """The curation list of one article: what it must list (with its section) and what
+    it must not (ordinary words, people, places' institutions, companies)."""
+    import pandas as pd
+
+    import pipeline
+    from pipeline.api import unresolved_names
+    from pipeline.write.tables import TABLES
+
+    rows = pipeline.extract(case["text"], nlp=nlp)
+    tables = {
+        t: pd.DataFrame(rows[t], columns=[c.name for c in TABLES[t]])
+        for t in ("products", "name_candidates")
+    }
+    listed = unresolved_names(tables=tables)
+    got = [[n, s] for n, s in zip(listed["name"], listed["status"], strict=True)]
+    for name, status in case["listed"]:
+        assert [name, status] in got, f"{name!r} not listed as {status!r}: {got}"
+    for name in case["not_listed"]:
+        assert name not in listed["name"].tolist(), f"{name!r} listed: {got}"
+    assert not listed["candidate"].isna().any() or listed.empty, "a listed name without candidate"
+
+
 def test_names_an_analyst_confirms_resolve_in_the_next_run(tmp_path):
     """cartfacts names --csv lists an unresolved name with its best candidate; with the
     candidate copied into the product column, run --aliases resolves it as an alias."""

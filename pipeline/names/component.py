@@ -82,6 +82,8 @@ class Candidate:
 
 
 GENERIC_RULE = "product.zh_generic"
+# characters before a name read for a person's title ("Deputy Director ")
+PERSON_TITLE_REACH = 30
 
 
 @dataclass
@@ -123,6 +125,8 @@ class ProductsComponent(RulesComponent):
             partial(_open_company, t=self.kb.translit)
         )
         self._resolve_generic = lru_cache(maxsize=CACHE_LIMIT)(self._generic)
+        # a candidate below its floor is listed (name_candidates) from this score up
+        self.listed_floor = float(self.kb.translit.scoring["list_floor"])
         # the amounts of a sentence, for price support (asked once per sentence, not per
         # unresolved name in it)
         self._amounts = lru_cache(maxsize=1024)(
@@ -348,6 +352,19 @@ class ProductsComponent(RulesComponent):
             )
         return out
 
+    def _person(self, text: str, start: int, end: int) -> bool:
+        """Whether the words at text[start:end] are a person's name: a word of speech right
+        after or before them ("X Y said", "said X Y"), or a title right before them or after
+        a comma ("Professor X Y", "X Y, director of ..."; transliteration.json
+        product_contexts.person)."""
+        t = self.kb.translit
+        return (
+            t.speech_after.match(text, end) is not None
+            or t.title_after.match(text, end) is not None
+            or t.title_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
+            or t.speech_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
+        )
+
     def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Mention]:
         """Brand names written with a letter or two wrong ("Kymraih", "Carvytki"): a
         capitalised word that is no known name but one or two edits from exactly one
@@ -457,6 +474,10 @@ class ProductsComponent(RulesComponent):
                     and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
                 ):
                     end = run.start() + len(spelled)
+                    if self._person(text, run.start(), end):
+                        continue  # "Wang Ning said", "Professor Li Hua"
+                    if words[0].lower() in self.kb.translit.place_words:
+                        continue  # "Hangzhou Xinyuan": a place's institution or company
                     out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
         shape = self.kb.translit.name_shape
         several = self._syllables
@@ -570,6 +591,7 @@ class ProductsComponent(RulesComponent):
         }
         doc_text = text_of(doc)
         support_floor = self.kb.translit.scoring["support_floor"]
+        dropped: list[tuple[Candidate, Resolution, float]] = []
         # what each sentence offers as support, read once per sentence (not per name in
         # it), and the companies by where they end, so each name reads only its own
         context: dict[tuple[int, int], tuple[frozenset[tuple[int, str]], frozenset[str], bool]] = {}
@@ -603,7 +625,11 @@ class ProductsComponent(RulesComponent):
             ]
             if res.target_id is None and res.score < floor:
                 # not name-like enough to report even as unresolved: a word found only by
-                # its shape ("disappearance") needs more likeness than one a context marks
+                # its shape ("disappearance") needs more likeness than one a context marks;
+                # kept for the names list when a product was near at all and it is
+                # written as a name (an all lower-case word is an ordinary one)
+                if res.candidates and res.score >= self.listed_floor and not cand.text.islower():
+                    dropped.append((cand, res, floor))
                 continue
             mentions.append(
                 Mention(
@@ -631,6 +657,25 @@ class ProductsComponent(RulesComponent):
         ]
         for m in mentions:
             add_fact(doc, "products", self._product_fact(m, company_ids))
+        for cand, res, floor in dropped:
+            if any(c.start < cand.end and cand.start < c.end for c in companies):
+                continue  # a company's name ("Fosun Kite"), not a product's
+            best = self.kb.products[res.candidates[0][0]]
+            add_fact(
+                doc,
+                "name_candidates",
+                Fact(
+                    cand.start,
+                    cand.end,
+                    cand.rule,
+                    {
+                        "candidate": best.label,
+                        "candidate_id": best.id,
+                        "score": float(res.score),
+                        "floor": float(floor),
+                    },
+                ),
+            )
         for c in companies:
             cid = c.product_id or ""
             add_fact(

@@ -33,6 +33,7 @@ SCORING_KEYS = {
     "support",
     "support_floor",
     "report_floor",
+    "list_floor",
     "segment_gate",
     "company_support_floor",
     "rendering_weight",
@@ -71,6 +72,12 @@ class Translit:
     # letter) and the class of each digraph and letter
     key_pattern: re.Pattern[str] = re.compile("(?!)")
     key_classes: dict[str, str] = field(default_factory=dict)
+    # what marks a spaced pinyin run as a person's name: a word of speech right after it,
+    # a title right before it or after a comma (product_contexts.person)
+    speech_after: re.Pattern[str] = re.compile("(?!)")
+    title_before: re.Pattern[str] = re.compile("(?!)")
+    title_after: re.Pattern[str] = re.compile("(?!)")  # ", director of ..."
+    speech_before: re.Pattern[str] = re.compile("(?!)")  # "said X Y"
     inn_stems: tuple[str, ...] = ()
     drug_stems: tuple[str, ...] = ()
     common_words: frozenset[str] = frozenset()
@@ -171,9 +178,19 @@ def load_translit(patterns: Rules) -> Translit:
             "pinyin_syllable",
             "chinese_generic",
             "not_pinyin_words",
+            "person",
         },
         required={"name_shape"},
     )
+    person = expect(contexts.get("person", {}), dict, file=file, key="product_contexts.person")
+    check_keys(
+        person,
+        file=file,
+        allowed={"speech_after", "titles_before"},
+        within="product_contexts.person",
+    )
+    speech = string_list(person.get("speech_after", []), file=file, key="person.speech_after")
+    titles = string_list(person.get("titles_before", []), file=file, key="person.titles_before")
     scoring = section(data, "scoring", dict, file=file)
     check_keys(scoring, file=file, allowed=SCORING_KEYS, required=SCORING_KEYS)
     for name, keys in (("weights", WEIGHT_KEYS), ("support", SUPPORT_KEYS)):
@@ -221,6 +238,28 @@ def load_translit(patterns: Rules) -> Translit:
         else None,
         drop_words=frozenset(
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
+        ),
+        # (a comma may stand between: "X Y, director of ..., said" is read at its name)
+        speech_after=re.compile(
+            rf"(?i)\s*,?\s*(?:{'|'.join(re.escape(w) for w in sorted(speech, key=len, reverse=True))})\b"
+            if speech
+            else "(?!)"
+        ),
+        speech_before=re.compile(
+            rf"(?i)(?<![A-Za-z])(?:according to|{'|'.join(re.escape(w) for w in sorted(speech, key=len, reverse=True))})\s+$"
+            if speech
+            else "(?!)"
+        ),
+        # (a bracket may stand between: "X Y (the name in Chinese), director of")
+        title_after=re.compile(
+            rf"(?i)\s*(?:[(（][^()（）]{{1,20}}[)）])?\s*,\s*(?:the\s+|a\s+|an\s+)?(?:{'|'.join(re.escape(w) for w in sorted(titles, key=len, reverse=True))})(?![A-Za-z])"
+            if titles
+            else "(?!)"
+        ),
+        title_before=re.compile(
+            rf"(?i)(?<![A-Za-z])(?:{'|'.join(re.escape(w) for w in sorted(titles, key=len, reverse=True))})\s+$"
+            if titles
+            else "(?!)"
         ),
         not_pinyin_words=frozenset(
             w.lower()

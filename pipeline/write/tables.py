@@ -159,6 +159,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("method", STR, False, "how the name was resolved"),
         _c("score", F64, False, "confidence of the resolution, 0..1"),
     ),
+    # product names that were scored and fell below the floor of a products row: the
+    # analyst's curation list (cartfacts names) reads them with the unresolved rows
+    "name_candidates": FACT_COLUMNS
+    + (
+        _c("candidate", STR, False, "the nearest product (its INN, or its label)"),
+        _c("candidate_id", STR, False, "id of the nearest product's knowledge-base entry"),
+        _c("score", F64, False, "likeness to the nearest product, 0..1"),
+        _c("floor", F64, False, "the score a products row needed (scoring in patterns)"),
+    ),
     # every path a run saw, and what became of it: "nothing lost" is a query
     "inputs": (
         _c("source", STR, False, "input path relative to INPUT (escaped), or FILE.jsonl#ID"),
