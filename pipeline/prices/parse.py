@@ -136,6 +136,9 @@ class MoneyRules:
     any_dollar_place: re.Pattern[str] = re.compile("(?!)")
     # "between 300,000 and": the bare low end of a range whose currency stands at its end
     between_low: re.Pattern[str] = re.compile("(?!)")
+    # " and 475,000" after "between US$373,000": the bare high end of a range whose
+    # currency stands at its start (no currency, unit or percent after it)
+    bare_high: re.Pattern[str] = re.compile("(?!)")
     scale_word: re.Pattern[str] = re.compile("(?!)")
     # units that name no currency of their own (元): a currency written before decides
     generic_suffixes: frozenset[str] = frozenset()
@@ -357,6 +360,9 @@ def load_money(patterns: Rules) -> MoneyRules:
                 else "(?!)"
             ),
             between_low=re.compile(rf"(?i)\bbetween\s+{amount(1)}\s+and\s+$"),
+            bare_high=re.compile(
+                rf"(?i)\s+(?:and|to)\s+{amount(1)}(?![\d.,]*\s*(?:%|percent\b|per cent\b))"
+            ),
             scale_word=re.compile(rf"(?<![A-Za-z]){mult_word}(?![A-Za-z])"),
             url_places={
                 str(k).lower(): str(v)
@@ -650,6 +656,10 @@ def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Mo
         if low is not None:
             out.append(low)
             continue
+        high = _bare_high(text, money, found, rules)
+        if high is not None:
+            out.append(high)
+            continue
         last = out[-1] if out else None
         if (
             last is not None
@@ -692,6 +702,35 @@ def _bare_low(text: str, money: Money, rules: MoneyRules) -> Money | None:
     return Money(m.start(), money.end, "money.between", amount, money.amount, money.currency)
 
 
+def _bare_high(text: str, money: Money, found: list[Money], rules: MoneyRules) -> Money | None:
+    """``money`` as the low end of "between US$373,000 and 475,000" or "from $X to Y":
+    the bare number after it (no amount found there) is the high end, in its currency
+    and, written without one, at its scale ("between $1.2 and 1.5 million": the high
+    end's; "from $1.2 million to 1.5": the low end's)."""
+    if money.amount_high is not None:
+        return None
+    lead = text[max(0, money.start - 30) : money.start]
+    between = _BETWEEN.search(lead[-12:]) is not None
+    if not between and (_FROM.search(lead) is None or rules.change_before.search(lead)):
+        return None
+    m = rules.bare_high.match(text, money.end)
+    if m is None or (between and not m.group(0).lstrip().lower().startswith("and")):
+        return None
+    if any(money.end < f.start < m.end() for f in found):
+        return None  # an amount of its own stands there
+    high, scale = _value(m, 1, rules)
+    if high is None:
+        return None
+    if scale is None:
+        word = rules.scale_word.search(text, money.start, money.end)
+        scale = rules.multipliers[word.group(0)] if word else 1.0
+    amount = round(high * scale, 6)
+    if amount <= money.amount or amount > money.amount * RANGE_SPREAD:
+        return None
+    rule = "money.between" if between else "money.from_to"
+    return Money(money.start, m.end(), rule, money.amount, amount, money.currency)
+
+
 def local_dollar(text: str, rules: MoneyRules, also: str = "") -> str | None:
     """The currency of a bare $ in an article: the dollar of the one place it names (in
     its text or ``also``, what its address says), when it names no US place.
@@ -726,8 +765,8 @@ def bare_dollar(amount_text: str) -> bool:
 
 
 def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
-    """A range written "X to Y" after a change word ("rose from $465,000 to $555,300") is
-    two amounts: the one before and the one after."""
+    """A range written "X to Y" after a change word ("rose from $465,000 to $555,300",
+    "rose from $373,000 to 399,000") is two amounts: the one before and the one after."""
     out: list[Money] = []
     for money in found:
         lead = text[max(0, money.start - 40) : money.start]
@@ -735,11 +774,18 @@ def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
         if money.amount_high is not None and to and rules.change_before.search(lead):
             first = find_money(text[money.start : to.start()], rules)
             second = find_money(text[to.end() : money.end], rules)
+            s0, s1 = money.start, to.end()
             if len(first) == 1 and len(second) == 1:
                 a, b = first[0], second[0]
-                s0, s1 = money.start, to.end()
                 out.append(Money(s0 + a.start, s0 + a.end, a.rule, a.amount, None, a.currency))
                 out.append(Money(s1 + b.start, s1 + b.end, b.rule, b.amount, None, b.currency))
+                continue
+            if len(first) == 1 and not second:
+                # "rose from $373,000 to 399,000": the second number is bare, in the first's
+                # currency (and scale: the range read it so)
+                a = first[0]
+                out.append(Money(s0 + a.start, s0 + a.end, a.rule, a.amount, None, a.currency))
+                out.append(Money(s1, money.end, a.rule, money.amount_high, None, a.currency))
                 continue
         out.append(money)
     return out
@@ -766,6 +812,11 @@ def _money_said(m: re.Match[str], low: float, rules: MoneyRules) -> bool:
         return False
     before = m.string[max(0, m.start() - MONEY_WORD_REACH) : m.start()]
     return rules.kind_words.search(lowered(re.split(r"[.;:!?]", before)[-1])) is not None
+
+
+# the groups of a money match's first number (amount(1)): digits, words or Chinese, and
+# its scale
+_SIDE_ONE = ("n1", "w1", "z1", "ma1", "mw1", "t1")
 
 
 def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> Money | None:
@@ -801,6 +852,14 @@ def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> M
         and (low * high_mult < amount_high or low * RANGE_SPREAD < amount_high)
     ):
         low_mult = high_mult
+    # "$1.2 million to 1.5": the low end's multiplier covers a bare high end above it
+    if (
+        high is not None
+        and high_mult is None
+        and low_mult is not None
+        and low < high < low * RANGE_SPREAD
+    ):
+        amount_high = high * low_mult
     pair = _APPROXIMATE_PAIR.fullmatch(m.groupdict().get("z1") or "")
     if pair is not None and high is None:
         # 六七十万元: "sixty or seventy" ten-thousands, a range
@@ -810,6 +869,11 @@ def _to_money(m: re.Match[str], rule: str, context: str, rules: MoneyRules) -> M
         amount_high = high * (low_mult or 1.0)
     amount = low * (low_mult or 1.0)
     if amount_high is not None and amount_high <= amount:
+        if m.groupdict().get("pre"):
+            # "$475,000 to 500 hospitals": the currency is the first number's, the second
+            # no part of the amount
+            end = max(m.end(g) for g in _SIDE_ONE if m.groupdict().get(g))
+            return Money(m.start(), end, rule, round(amount, 6), None, currency)
         # "5-2 million yuan" is not a range: the amount is its second number's
         second = min(m.start(g) for g in ("n2", "w2", "z2") if m.groupdict().get(g))
         return Money(second, m.end(), rule, round(amount_high, 6), None, currency)
