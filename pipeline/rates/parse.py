@@ -493,7 +493,10 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
     by = _BY.search(lead)
     if by is not None and rules.change_verbs.search(lead[: by.start()][-60:]):
         return True  # "improved overall survival by 20%": a change, not a rate
-    if rules.preceded_skip.search(sentence[max(0, fig.start - 30) : fig.start]):
+    # (but in "达到完全缓解者占87%" the people who had a metric are what 占 counts)
+    if rules.preceded_skip.search(
+        sentence[max(0, fig.start - 30) : fig.start]
+    ) and not _share_of_those_who_had(sentence, fig.start, rules):
         return True
     open_at = max(sentence.rfind("(", 0, fig.start), sentence.rfind("[", 0, fig.start))
     if open_at != -1 and sentence.find(")", open_at) >= fig.end:
@@ -502,6 +505,24 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
         if any(word in inside for word in rules.bracket_skip):
             return True
     return False
+
+
+# Chinese: the people who had something (…者, …的患者) right before 占 and a figure
+_THOSE_WHO_HAD_SHARE = re.compile(
+    r"(?:的)?(?:者|" + "|".join(["患者", "病人", "受试者", "受試者", "患儿", "患兒", "病例"]) + r")"
+    r"\s*(?:占|佔)\s*(?:比\s*)?$"
+)
+
+
+def _share_of_those_who_had(sentence: str, at: int, rules: RateRules) -> bool:
+    """Whether the 占 before a figure at ``at`` counts the people who had a metric, named
+    right before them (达到完全缓解者占, 获得缓解的患者占): the figure is that metric's rate,
+    not a share of something else (占市场份额的30%)."""
+    people = _THOSE_WHO_HAD_SHARE.search(sentence, max(0, at - 12), at)
+    if people is None:
+        return False
+    before = sentence[max(0, people.start() - 30) : people.start()]
+    return any(end == len(before) for _, end, _ in rules.metrics.find(before))
 
 
 def _nearest(
