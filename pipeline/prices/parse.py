@@ -169,6 +169,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "change_words",
             "difference_after",
             "range_qualifiers",
+            "vague_counts",
             "other_units",
             "locale_currency",
             "url_places",
@@ -232,7 +233,10 @@ def load_money(patterns: Rules) -> MoneyRules:
     zh_digits = numbers.chinese
     # 十, 一千多, 两百: Chinese numerals, which count only before a scale word (萬, 亿)
     # (with a decimal part: 七點三億, 七‧三億)
-    zh_number = "(?!)" if not zh_digits else numbers.chinese_regex() + "(?:多|余|餘)?"
+    vague = string_list(data.get("vague_counts", []), file=file, key="vague_counts")
+    # (no amount right after a vague count: 数十万元 is "some hundreds of thousands")
+    not_vague = "".join(f"(?<!{re.escape(w)})" for w in vague)
+    zh_number = "(?!)" if not zh_digits else not_vague + numbers.chinese_regex() + "(?:多|余|餘)?"
     zh_tail = "(?!)" if not zh_digits else "[" + "".join(map(re.escape, zh_digits)) + "]+"
 
     def amount(i: int) -> str:
