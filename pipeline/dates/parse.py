@@ -1226,7 +1226,7 @@ def find_dates(
             # year too when there is no publication date to fall back on)
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
-            tense = _tense(text, start, refs, rules) if anchor is None and published else None
+            tense = _tense(text, start, end, refs, rules) if anchor is None and published else None
             value = resolve(rule.resolve, groups, published, rules, anchor, tense)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
@@ -1234,25 +1234,43 @@ def find_dates(
     return _counted_from(text, out, kept, rules)
 
 
-def _tense(text: str, start: int, refs: _References, rules: DateRules) -> str | None:
-    """What the clause of a date says of its time: "future" when it holds a word of the
-    future ("will", "plans to"), else "past" when it holds one of the past ("was",
-    "approved"), else None."""
-    lo, hi = refs.sentence(start)
+def _tense(text: str, start: int, end: int, refs: _References, rules: DateRules) -> str | None:
+    """What the clause of a date (text[start:end]) says of its time: "future" when it
+    holds a word of the future ("will", "plans to"), else "past" when it holds one of the
+    past ("was", "approved"), else None. A date that is its clause's only words, set
+    before the clause it frames ("In May, the drug was approved", "8月，该院已完成"), takes
+    that next clause's tense."""
+    s_lo, s_hi = refs.sentence(start)
     # (the date's own clause: "approved in May, and will launch in June" has two; read
     # within TENSE_REACH, so a sentence of thousands of dates stays linear)
-    lo, hi = max(lo, start - TENSE_REACH), min(hi, start + TENSE_REACH)
+    lo, hi = max(s_lo, start - TENSE_REACH), min(s_hi, start + TENSE_REACH)
     cut = [m.end() for m in _CLAUSE_CUT.finditer(text, lo, start)]
     lo = cut[-1] if cut else lo
     after = _CLAUSE_CUT.search(text, start, hi)
     hi = after.start() if after else hi
-    if rules.future.search(text, lo, hi):
-        return "future"
-    return "past" if rules.past.search(text, lo, hi) else None
+    clauses = [(lo, hi)]
+    if after is not None and not text[end:hi].strip() and len(text[lo:start].strip()) <= FRAME_LEAD:
+        clauses.append((after.end(), _clause_end(text, after.end(), s_hi)))
+    for a, b in clauses:
+        if rules.future.search(text, a, b):
+            return "future"
+        if rules.past.search(text, a, b):
+            return "past"
+    return None
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    """Where the clause from ``start`` ends (a clause cut, or ``limit``), within
+    TENSE_REACH."""
+    limit = min(limit, start + TENSE_REACH)
+    cut = _CLAUSE_CUT.search(text, start, limit)
+    return cut.start() if cut else limit
 
 
 # the most characters of a date's clause read on each side for its tense
 TENSE_REACH = 160
+# the most characters before a date in a clause of its own that frames the next ("In")
+FRAME_LEAD = 12
 # where a clause ends inside a sentence
 _CLAUSE_CUT = re.compile(r"[,;:，；：]|\b(?:and|but|while|whereas|which|after|before)\b")
 
