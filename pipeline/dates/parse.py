@@ -512,17 +512,6 @@ def _same_year(p: Parts) -> DateValue | None:
     return DateValue(f"{shown}-{p.month:02d}-{p.day:02d}", "day", True)
 
 
-@resolver("years_later")
-def _years_later(p: Parts) -> DateValue | None:
-    # "two years later": find_dates gives the year of the date before it in the text;
-    # with none there is no year to count from
-    n = _count(p.groups["n"], p.rules)
-    if p.year is None or n is None:
-        return None
-    sign = -1 if p.groups.get("dir", "").lower() == "earlier" else 1
-    return DateValue(f"{p.year + sign * n:04d}", "year", True)
-
-
 @resolver("ymd_or_md")
 def _ymd_or_md(p: Parts) -> DateValue | None:
     # a day carried after a full date: its year when the text gives one
@@ -1082,9 +1071,17 @@ def _arabic(text: str) -> str:
     return str((_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[units] if units else 0))
 
 
+# resolvers whose relative word counts years: an anaphoric one ("the following year",
+# "May the following year") counts from the reference year; a relative month, week or
+# day ("the following month") still counts from the publication date
+_YEAR_RELATIVE = frozenset(
+    {"rel_year", "month_rel_year", "md_rel_year", "half", "quarter", "ordinal_month"}
+)
+
+
 def _reference_year(found: list[DateMatch]) -> str | None:
     """The year of the last date found before, where it has one: the reference time of
-    an anaphoric date (同年, "the following year", "two years later")."""
+    an anaphoric date (同年, "the following year")."""
     years = [o.value.value[:4] for o in found if o.value.value[:4].isdigit()]
     return years[-1] if years else None
 
@@ -1203,12 +1200,14 @@ def find_dates(
     # dates that state their year first; then those without one, each against an anchor
     out: list[DateMatch] = []
     for start, end, rule, groups in kept:
-        if rule.resolve in rules.anchored:
+        if rule.resolve in rules.anchored or rule.resolve in _REFERENCED:
             continue
         base = published
-        if rule.resolve in ("same_year", "years_later"):
-            groups["year"] = _reference_year(out)
-        elif _anaphoric(groups, rules) and (year := _reference_year(out)) is not None:
+        if (
+            rule.resolve in _YEAR_RELATIVE
+            and _anaphoric(groups, rules)
+            and (year := _reference_year(out)) is not None
+        ):
             # "approved the following year": counted from the date before it
             base = _in_year(published, int(year))
         value = resolve(rule.resolve, groups, base, rules)
@@ -1227,11 +1226,37 @@ def find_dates(
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
             tense = _tense(text, start, end, refs, rules) if anchor is None and published else None
-            value = resolve(rule.resolve, groups, published, rules, anchor, tense)
+            base = published
+            if (
+                rule.resolve in _YEAR_RELATIVE
+                and _anaphoric(groups, rules)
+                and (
+                    year := _reference_year(
+                        sorted((o for o in out if o.end <= start), key=lambda o: o.start)
+                    )
+                )
+                is not None
+            ):
+                base = _in_year(published, int(year))  # "the first half of the following year"
+            value = resolve(rule.resolve, groups, base, rules, anchor, tense)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
         out.sort(key=lambda o: o.start)
+    # last, the dates read from the one before them (同年, "later that year"), in text
+    # order: every other date is known by then, so each counts from the nearest before it
+    for start, end, rule, groups in kept:
+        if rule.resolve not in _REFERENCED:
+            continue
+        before = [o for o in out if o.end <= start]
+        groups["year"] = _reference_year(before)
+        value = resolve(rule.resolve, groups, published, rules)
+        if value is not None:
+            out.insert(len(before), DateMatch(start, end, rule.id, value))
     return _counted_from(text, out, kept, rules)
+
+
+# resolvers that count from the date before them (the reference time), read last
+_REFERENCED = frozenset({"same_year"})
 
 
 def _tense(text: str, start: int, end: int, refs: _References, rules: DateRules) -> str | None:
