@@ -449,6 +449,10 @@ def _case_keeping(new: str, text: str, heads: Iterable[str]) -> Callable[[re.Mat
     return replace_one
 
 
+# words a name writes in lower case inside it
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "de"})
+
+
 def _same_case(original: str, new: str) -> str:
     """``new`` in the case of ``original``, word by word when both have as many words
     ("Center Hospital" -> "Central Hospital"), else by the first letter.
@@ -457,6 +461,9 @@ def _same_case(original: str, new: str) -> str:
     ('Central Hospital', 'Cancer')
     """
     old_words, new_words = original.split(), new.split()
+    if len(old_words) == 1 < len(new_words) and len(original) > 1 and original.isupper():
+        # an abbreviation spelt out ("CAMS"): each word capitalised, as a name writes it
+        return " ".join(w if w in _SMALL_WORDS else w[:1].upper() + w[1:] for w in new_words)
     if len(old_words) == len(new_words) > 1:
         return " ".join(_same_case(o, n) for o, n in zip(old_words, new_words, strict=True))
     return new[:1].upper() + new[1:] if original[:1].isupper() else new
