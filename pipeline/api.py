@@ -429,10 +429,11 @@ NAME_STATUSES = ("unresolved", "weak", "no row")
 def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None = None) -> Any:
     """The analyst's curation list of an output folder's product names, one row per
     spelling (case folded) and ``status``: ``unresolved`` (a products row that names no
-    product of the knowledge base), ``weak`` (resolved within REVIEW_MARGIN of the threshold, not by an alias)
-    and ``no row`` (scored, nearest a product, but below the floor of a products row:
-    the name_candidates table). Each with its count, best candidate, best score, product
-    (its INN, or its id when it has none; when resolved) and an example sentence; by status, then most frequent first.
+    product of the knowledge base), ``weak`` (resolved within REVIEW_MARGIN of the
+    threshold, not by an alias) and ``no row`` (scored, nearest a product, but below the
+    floor of a products row: the name_candidates table). Each with its count, best
+    candidate, best score, product (when resolved: its INN, or its id when it has none)
+    and an example sentence; by status, then most frequent first.
     ``tables``: the folder's tables when the caller has loaded them already (else only
     the weak rows of the products table are read into memory)."""
     import pandas as pd
@@ -465,12 +466,12 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
         & (products["score"] < threshold + REVIEW_MARGIN)
     ]
     rows = []
-    for status, frame in zip(
+    for status, part in zip(
         NAME_STATUSES,
         (unresolved, weak, below if below is not None else unresolved.iloc[0:0]),
         strict=True,
     ):
-        for _spelling, group in frame.groupby(frame["text"].str.lower(), sort=False):
+        for _spelling, group in part.groupby(part["text"].str.lower(), sort=False):
             best = group.sort_values("score", ascending=False, kind="stable").iloc[0]
             product = next(
                 (v for v in (best.get("product"), best.get("product_id")) if pd.notna(v)), None

@@ -1092,6 +1092,23 @@ def _anaphoric(groups: dict[str, Any], rules: DateRules) -> bool:
     return isinstance(rel, str) and " ".join(rel.lower().split()) in rules.anaphoric
 
 
+def _base_date(
+    rule: DateRule,
+    groups: dict[str, Any],
+    published: date | None,
+    before: list[DateMatch],
+    rules: DateRules,
+) -> date | None:
+    """What a match's relative word counts from: the publication date, or for an
+    anaphoric year ("approved the following year", "the first half of the following
+    year") the year of the last date ``before`` it, where there is one."""
+    if rule.resolve in _YEAR_RELATIVE and _anaphoric(groups, rules):
+        year = _reference_year(before)
+        if year is not None:
+            return _in_year(published, int(year))
+    return published
+
+
 def _in_year(published: date | None, year: int) -> date:
     """The publication day moved into ``year`` (a reference time that has only a year
     keeps the publication's month and day; 29 February becomes the 28th)."""
@@ -1202,15 +1219,9 @@ def find_dates(
     for start, end, rule, groups in kept:
         if rule.resolve in rules.anchored or rule.resolve in _REFERENCED:
             continue
-        base = published
-        if (
-            rule.resolve in _YEAR_RELATIVE
-            and _anaphoric(groups, rules)
-            and (year := _reference_year(out)) is not None
-        ):
-            # "approved the following year": counted from the date before it
-            base = _in_year(published, int(year))
-        value = resolve(rule.resolve, groups, base, rules)
+        value = resolve(
+            rule.resolve, groups, _base_date(rule, groups, published, out, rules), rules
+        )
         if value is not None:
             out.append(DateMatch(start, end, rule.id, value))
     yearless = [k for k in kept if k[2].resolve in rules.anchored]
@@ -1226,18 +1237,8 @@ def find_dates(
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
             tense = _tense(text, start, end, refs, rules) if anchor is None and published else None
-            base = published
-            if (
-                rule.resolve in _YEAR_RELATIVE
-                and _anaphoric(groups, rules)
-                and (
-                    year := _reference_year(
-                        sorted((o for o in out if o.end <= start), key=lambda o: o.start)
-                    )
-                )
-                is not None
-            ):
-                base = _in_year(published, int(year))  # "the first half of the following year"
+            before = sorted((o for o in out if o.end <= start), key=lambda o: o.start)
+            base = _base_date(rule, groups, published, before, rules)
             value = resolve(rule.resolve, groups, base, rules, anchor, tense)
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))

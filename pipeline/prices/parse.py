@@ -137,7 +137,7 @@ class MoneyRules:
     # "between 300,000 and": the bare low end of a range whose currency stands at its end
     between_low: re.Pattern[str] = re.compile("(?!)")
     # " and 475,000" after "between US$373,000": the bare high end of a range whose
-    # currency stands at its start (no currency, unit or percent after it)
+    # currency stands at its start (not a percent; _bare_high refuses an amount there)
     bare_high: re.Pattern[str] = re.compile("(?!)")
     scale_word: re.Pattern[str] = re.compile("(?!)")
     # units that name no currency of their own (元): a currency written before decides
@@ -708,9 +708,9 @@ def _bare_low(text: str, money: Money, rules: MoneyRules) -> Money | None:
 
 def _bare_high(text: str, money: Money, found: list[Money], rules: MoneyRules) -> Money | None:
     """``money`` as the low end of "between US$373,000 and 475,000" or "from $X to Y":
-    the bare number after it (no amount found there) is the high end, in its currency
-    and, written without one, at its scale ("between $1.2 and 1.5 million": the high
-    end's; "from $1.2 million to 1.5": the low end's)."""
+    the bare number after it (no amount found there) is the high end, in its currency,
+    at its own scale or, written without one, at the low end's ("from $1.2 million to
+    1.5"); larger than the low end and at most RANGE_SPREAD times it."""
     if money.amount_high is not None:
         return None
     lead = text[max(0, money.start - 30) : money.start]
