@@ -971,6 +971,18 @@ def _holiday(p: Parts) -> DateValue | None:
             if day_ is not None and (day_ > p.published if later else day_ < p.published):
                 return DateValue(day_.isoformat(), "day", True)
         return None
+    if p.year is None and p.anchor is None and not p.groups.get("rel") and p.published:
+        # no year to go by: the one nearest publication, on the side the clause's tense
+        # says ("国庆节期间，该院开出了处方" in a June article: last October's)
+        pub = p.published
+        days = [d for y in (pub.year, pub.year - 1, pub.year + 1) if (d := _holiday_in(when, y))]
+        if p.tense == "future":
+            days = [d for d in days if d >= pub]
+        elif p.tense == "past":
+            days = [d for d in days if d <= pub]
+        if not days:
+            return None
+        return DateValue(min(days, key=lambda d: abs((d - pub).days)).isoformat(), "day", True)
     shown = _year_or_relative(p)
     if shown is None or not shown[0].isdigit():
         return None
@@ -1275,7 +1287,11 @@ def _tense(text: str, start: int, end: int, refs: _References, rules: DateRules)
     after = _CLAUSE_CUT.search(text, start, hi)
     hi = after.start() if after else hi
     clauses = [(lo, hi)]
-    if after is not None and not text[end:hi].strip() and len(text[lo:start].strip()) <= FRAME_LEAD:
+    if (
+        after is not None
+        and _FRAME_TAIL.fullmatch(text, end, hi) is not None
+        and len(text[lo:start].strip()) <= FRAME_LEAD
+    ):
         clauses.append((after.end(), _clause_end(text, after.end(), s_hi)))
     for a, b in clauses:
         if rules.future.search(text, a, b):
@@ -1297,6 +1313,9 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 TENSE_REACH = 160
 # the most characters before a date in a clause of its own that frames the next ("In")
 FRAME_LEAD = 12
+# what may follow such a date in its clause: nothing, or a Chinese word of time (期间,
+# 前后, 时, 以来)
+_FRAME_TAIL = re.compile(r"\s*[\u4e00-\u9fff]{0,3}\s*")
 # where a clause ends inside a sentence
 _CLAUSE_CUT = re.compile(r"[,;:，；：]|\b(?:and|but|while|whereas|which|after|before)\b")
 
