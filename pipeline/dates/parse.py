@@ -652,14 +652,33 @@ def _month_only(p: Parts) -> DateValue | None:
     # the year that puts the month nearest the publication date ("September" in a
     # January article is last year's), the publication year on a tie; on its side of
     # the publication date when the sentence's tense says which ("will launch in May")
-    pub, month = p.published.year * 12 + p.published.month - 1, p.month - 1
-    years = [p.published.year + k for k in (0, -1, 1)]
-    if p.tense == "future":
-        years = [y for y in years if y * 12 + month >= pub]
-    elif p.tense == "past":
-        years = [y for y in years if y * 12 + month <= pub]
-    y = min(years, key=lambda y: abs(y * 12 + month - pub))
+    month = p.month - 1
+    y = _nearest_year(
+        p.published.year,
+        p.published.year * 12 + p.published.month - 1,
+        p.tense,
+        lambda y: y * 12 + month,
+    )
+    if y is None:
+        return None
     return DateValue(f"{y:04d}-{p.month:02d}", "month", True)
+
+
+def _nearest_year(
+    pub_year: int, pub_at: int, tense: str | None, at: Callable[[int], int | None]
+) -> int | None:
+    """Of the publication year and the years either side, the one whose occurrence of a
+    month or holiday (``at(year)``, on the scale of ``pub_at``; None where there is none)
+    is nearest the publication, on the side the clause's tense says; the publication
+    year on a tie."""
+    found = [(y, pos) for y in (pub_year, pub_year - 1, pub_year + 1) if (pos := at(y)) is not None]
+    if tense == "future":
+        found = [f for f in found if f[1] >= pub_at]
+    elif tense == "past":
+        found = [f for f in found if f[1] <= pub_at]
+    if not found:
+        return None
+    return min(found, key=lambda f: abs(f[1] - pub_at))[0]
 
 
 @resolver("day_only")
@@ -974,15 +993,13 @@ def _holiday(p: Parts) -> DateValue | None:
     if p.year is None and p.anchor is None and not p.groups.get("rel") and p.published:
         # no year to go by: the one nearest publication, on the side the clause's tense
         # says ("国庆节期间，该院开出了处方" in a June article: last October's)
-        pub = p.published
-        days = [d for y in (pub.year, pub.year - 1, pub.year + 1) if (d := _holiday_in(when, y))]
-        if p.tense == "future":
-            days = [d for d in days if d >= pub]
-        elif p.tense == "past":
-            days = [d for d in days if d <= pub]
-        if not days:
-            return None
-        return DateValue(min(days, key=lambda d: abs((d - pub).days)).isoformat(), "day", True)
+        def occurs(y: int) -> int | None:
+            day_ = _holiday_in(when, y)
+            return day_.toordinal() if day_ else None
+
+        y = _nearest_year(p.published.year, p.published.toordinal(), p.tense, occurs)
+        day_ = _holiday_in(when, y) if y is not None else None
+        return DateValue(day_.isoformat(), "day", True) if day_ else None
     shown = _year_or_relative(p)
     if shown is None or not shown[0].isdigit():
         return None
