@@ -84,6 +84,8 @@ class HospitalRules:
     ordinal_lead: re.Pattern[str] = re.compile("(?!)")
     # province (lower case) -> its capital: a place in names that is no city
     provinces: dict[str, str] = field(default_factory=dict)
+    # the provinces' capitals (the values of provinces)
+    capitals: frozenset[str] = frozenset()
     # words before "of" that belong to the name ("Prince of Wales Hospital")
     titles: frozenset[str] = frozenset()
     # a name whose type word comes first ("Hôpital Saint-Louis", "Rigshospitalet")
@@ -326,6 +328,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             str(k).lower(): str(v)
             for k, v in expect(data.get("provinces", {}), dict, file=file, key="provinces").items()
         },
+        capitals=frozenset(str(v) for v in data.get("provinces", {}).values()),
         titles=frozenset(titles),
         spaced=re.compile(
             rf"(?<![\w'’-])[A-Z][a-z]{{0,5}}(?:\s+[A-Za-z][a-z]{{0,5}}){{1,9}}"
@@ -616,6 +619,18 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # "Shanghai Tongji Hospital" is not Wuhan's Tongji Hospital: a city written in
         # the name that is not the known hospital's makes it another one (and where
         # several cities have a hospital of that name, the city's is the one)
+        key = at_city
+        entry = rules.gazetteer.get(key)
+    elif (
+        entry is not None
+        and named_city
+        and named_city.lower() in rules.provinces
+        and entry.city in rules.capitals
+        and entry.city != rules.provinces[named_city.lower()]
+    ):
+        # "Hebei Province Cancer Hospital" is not Jiangsu's "Province Hospital": a
+        # province written in the name whose capital is not the known hospital's city,
+        # when that city is another province's capital, makes it another one
         key = at_city
         entry = rules.gazetteer.get(key)
     elif entry is not None and entry.city and (place := _place_of(extra_name, rules)):
