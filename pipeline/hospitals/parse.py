@@ -422,6 +422,10 @@ _INNER_AFFILIATED = re.compile(r"(?<=[A-Za-z] )affiliated(?= [A-Z])")
 _NUMBERED = re.compile(r"\bNo\.\s?(\d{1,2})\b")
 
 
+# a capitalised word and "City" before more of a name
+_CITY_WORD = re.compile(r"\b([A-Z][a-z]+(?:'[a-z]+)?) City(?= [A-Z])")
+
+
 def _normalise(text: str, rules: HospitalRules) -> str:
     text = _SPACES.sub(" ", text.replace("’", "'")).strip(" ,.;:")
     # "Zhejiang University's First Affiliated Hospital" -> "First Affiliated Hospital of Zhejiang University"
@@ -430,6 +434,11 @@ def _normalise(text: str, rules: HospitalRules) -> str:
         text = f"{possessive.group(2)} of {possessive.group(1)}"
     for old, new in rules.synonyms:
         text = old.sub(_case_keeping(new, text, rules.heads), text)
+    # "Changzhou City First People's Hospital": machine translation's 市 after a known
+    # city is no word of the name
+    text = _CITY_WORD.sub(
+        lambda m: m.group(1) if m.group(1).lower() in rules.cities else m.group(0), text
+    )
     # "First affiliated Hospital": a type word inside a name, written as names write it
     text = _INNER_AFFILIATED.sub("Affiliated", text)
     # "No. 1 Hospital": the first
