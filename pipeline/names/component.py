@@ -369,8 +369,7 @@ class ProductsComponent(RulesComponent):
         return (
             t.speech_after.match(text, end) is not None
             or t.title_after.match(text, end) is not None
-            or t.title_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
-            or t.speech_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
+            or t.person_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
         )
 
     def _misspelled(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Mention]:

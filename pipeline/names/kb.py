@@ -38,6 +38,7 @@ from .similarity import (
 )
 from .translit import (
     Translit,
+    collapse_repeats,
     letters_only,
     load_translit,
     phonetic_key,
@@ -393,14 +394,13 @@ def consonant_start(letters: str) -> str:
     True
     """
     key = _CONSONANT_CLASS.sub("", letters.lower().replace("ng", "n").translate(_CLASSES))
-    return _REPEATED.sub(r"\1", key)[:3]
+    return collapse_repeats(key)[:3]
 
 
 # consonant classes for consonant_start (j, q, g, k, c meet; s, x, z; l, r; b, p; d, t);
 # "ng" is folded to n first
 _CLASSES = str.maketrans("jqgkcxzsrlbpdtvfmnhwy", "KKKKKSSSLLPPTTFFMN...")
 _CONSONANT_CLASS = re.compile(r"[^A-Z]")
-_REPEATED = re.compile(r"(.)\1+")
 
 
 def _targets(

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import PatternError
+from ..nlp.scan import alternation
 from ..rules import Rules, check_keys, compile_regex, expect, open_json, section, string_list
 
 FILE = "transliteration.json"
@@ -73,11 +74,10 @@ class Translit:
     key_pattern: re.Pattern[str] = re.compile("(?!)")
     key_classes: dict[str, str] = field(default_factory=dict)
     # what marks a spaced pinyin run as a person's name: a word of speech right after it,
-    # a title right before it or after a comma (product_contexts.person)
+    # a title after a comma, either right before it (product_contexts.person)
     speech_after: re.Pattern[str] = re.compile("(?!)")
-    title_before: re.Pattern[str] = re.compile("(?!)")
     title_after: re.Pattern[str] = re.compile("(?!)")  # ", director of ..."
-    speech_before: re.Pattern[str] = re.compile("(?!)")  # "said X Y"
+    person_before: re.Pattern[str] = re.compile("(?!)")  # "Dr. X Y", "said X Y"
     inn_stems: tuple[str, ...] = ()
     drug_stems: tuple[str, ...] = ()
     common_words: frozenset[str] = frozenset()
@@ -240,26 +240,17 @@ def load_translit(patterns: Rules) -> Translit:
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
         ),
         # (a comma may stand between: "X Y, director of ..., said" is read at its name)
-        speech_after=re.compile(
-            rf"(?i)\s*,?\s*(?:{'|'.join(re.escape(w) for w in sorted(speech, key=len, reverse=True))})\b"
-            if speech
-            else "(?!)"
-        ),
-        speech_before=re.compile(
-            rf"(?i)(?<![A-Za-z])(?:according to|{'|'.join(re.escape(w) for w in sorted(speech, key=len, reverse=True))})\s+$"
-            if speech
-            else "(?!)"
-        ),
+        speech_after=re.compile(rf"(?i)\s*,?\s*(?:{alternation(speech)})\b" if speech else "(?!)"),
         # (a bracket may stand between: "X Y (the name in Chinese), director of")
         title_after=re.compile(
-            rf"(?i)\s*(?:[(（][^()（）]{{1,20}}[)）])?\s*,\s*(?:the\s+|a\s+|an\s+)?(?:{'|'.join(re.escape(w) for w in sorted(titles, key=len, reverse=True))})(?![A-Za-z])"
+            rf"(?i)\s*(?:[(（][^()（）]{{1,20}}[)）])?\s*,\s*(?:the\s+|a\s+|an\s+)?"
+            rf"(?:{alternation(titles)})(?![A-Za-z])"
             if titles
             else "(?!)"
         ),
-        title_before=re.compile(
-            rf"(?i)(?<![A-Za-z])(?:{'|'.join(re.escape(w) for w in sorted(titles, key=len, reverse=True))})\s+$"
-            if titles
-            else "(?!)"
+        # a title or a word of speech right before: "Professor X Y", "said X Y"
+        person_before=re.compile(
+            rf"(?i)(?<![A-Za-z])(?:{alternation([*titles, *speech, 'according to'])})\s+$"
         ),
         not_pinyin_words=frozenset(
             w.lower()
@@ -395,10 +386,15 @@ def letter_key(s: str, t: Translit) -> str:
     key = t.key_pattern.sub(
         lambda m: soft if m.lastgroup == "soft" else classes.get(m.group(0), ""), s
     )
-    return _REPEATS.sub(r"\1", key)
+    return collapse_repeats(key)
 
 
 _REPEATS = re.compile(r"(.)\1+")
+
+
+def collapse_repeats(key: str) -> str:
+    """A key with each run of one character written once ("KKSS" -> "KS")."""
+    return _REPEATS.sub(r"\1", key)
 
 
 def split_syllable(syllable: str, t: Translit) -> tuple[str, str]:
