@@ -508,6 +508,19 @@ def _unrelated_lead(chinese: str, rules: ChineseHospitalRules) -> int:
     return start
 
 
+def _place_start(chinese: str, rules: ChineseHospitalRules) -> int:
+    """Where the first known place or university inside a candidate name stands, when
+    the name does not start with one (0 when it does, or holds none)."""
+    if rules.place.match(chinese) or rules.university.match(chinese):
+        return 0
+    found = [
+        m.start()
+        for m in (rules.place.search(chinese, 1), rules.university.search(chinese, 1))
+        if m
+    ]
+    return min(found, default=0)
+
+
 def _ending_name(
     chinese: str, end: int, rules: ChineseHospitalRules
 ) -> tuple[int, GazetteerEntry] | None:
@@ -646,6 +659,13 @@ def find_chinese_hospitals(
             begin += _unrelated_lead(folded[begin : m.end()], rules)
             chinese = folded[begin : m.end()]
             name = _identify(chinese, rules)
+            cut = _place_start(chinese, rules) if name is None else 0
+            if cut:
+                # words before a known place that open no name (进入武汉市第一医院: a
+                # verb and its subject): the name starts at the place
+                name = _identify(chinese[cut:], rules)
+                if name is not None:
+                    begin, chinese = begin + cut, chinese[cut:]
             if name is not None:
                 found.append(HospitalMention(begin, m.end(), "hospital.zh_name", name, chinese))
                 break
