@@ -1458,6 +1458,8 @@ def _governing(
                 m[0] >= fig.end
                 and (
                     clause_break(sentence[fig.end : m[0]])
+                    # (a metric past ", but" or ", while" is the next clause's)
+                    or _NEXT_CLAUSE.search(sentence, fig.end, m[0])
                     or rules.subset.search(sentence, fig.end, m[0])
                 )
             )
