@@ -116,6 +116,9 @@ class MoneyRules:
     change_before: re.Pattern[str] = re.compile("(?!)")
     # a therapy word right after the amount ("the 1.2 million yuan drug"): a price
     therapy_after: re.Pattern[str] = re.compile("(?!)")
+    # a word of a place, body or scheme ("programme", "centre", "trial"): what such a
+    # subject costs is no price of a therapy
+    not_therapy_head: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
     # a difference of amounts ("cut by $50,000", "$100,000 cheaper"): not a price
@@ -401,6 +404,15 @@ def load_money(patterns: Rules) -> MoneyRules:
             kind_words_zh=_words_regex(list(kinds), latin=False),
             kinds=kinds,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
+            not_therapy_head=re.compile(
+                r"(?i)\b(?:"
+                + alternation(
+                    string_list(
+                        data.get("not_therapy_heads", []), file=file, key="not_therapy_heads"
+                    )
+                )
+                + r")\b"
+            ),
             rates=rates,
             rate_status=rate_status,
             adjective_codes=adjective_codes,
@@ -929,6 +941,19 @@ def _names_therapy(therapy: re.Pattern[str], sentence: str) -> bool:
     return therapy.search(sentence) is not None
 
 
+def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
+    """Whether the clause of an amount is about a place, body or scheme before it and
+    names no therapy ("the new centre will cost", "running the programme costs"; not
+    "the company put a $X price on its therapy")."""
+    clause = re.split(r"[.;:!?]", before)[-1]
+    rest = re.split(r"[.;:!?]", after)[0]
+    return (
+        rules.not_therapy_head.search(clause) is not None
+        and rules.therapy.search(clause) is None
+        and rules.therapy.search(rest) is None
+    )
+
+
 def classify(
     sentence: str, start: int, end: int, rules: MoneyRules, product: bool = False
 ) -> Classification:
@@ -999,6 +1024,13 @@ def classify(
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[3] <= KIND_REACH:
         kind = best[2]
+        if (
+            kind == "price"
+            and per is None
+            and not product
+            and _scheme_subject(before, after, rules)
+        ):
+            kind = "other"  # "funding the programme will cost $14 million": a budget
     elif per is not None or product or _names_therapy(rules.therapy, sentence):
         kind = "price"
     else:
