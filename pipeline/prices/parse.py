@@ -385,11 +385,15 @@ def load_money(patterns: Rules) -> MoneyRules:
             },
             qualifiers=qualifiers,
             per_after=re.compile(
-                r"(?i)^\s*(?:-\s*)?(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
+                # (past the amount's own bracket, or another amount's in brackets:
+                # "£300,000 ($391,551) per patient")
+                r"(?i)^\)?\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?"
+                r"(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
                 rf"(?P<unit>{per_alt})(?![A-Za-z])"
             ),
             per_before=re.compile(
-                rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+(?:of|costs?|is|was|at|for|priced at)\s+"
+                rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+"
+                r"(?:of|costs?|is|was|at|for|(?:is\s+|was\s+)?(?:priced|sold|listed)\s+at)\s+"
                 # 每针100万元, 一剂130万元
                 rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
             ),
