@@ -107,6 +107,9 @@ class Translit:
     # ("said", "shares") and words that join it to another company named beside it
     company_after: tuple[str, ...] = ()
     company_joiners: tuple[str, ...] = ()
+    # Chinese time words and adverbs that may stand between a company's stem and a word
+    # of its context (科济今年将启动)
+    company_adverbs: tuple[str, ...] = ()
     company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
 
 
@@ -162,7 +165,7 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         company_context,
         file=file,
-        allowed={"_comment", "after", "joiners", "ticker"},
+        allowed={"_comment", "after", "joiners", "ticker", "chinese_adverbs"},
         required=set(),
     )
     check_keys(
@@ -290,6 +293,11 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         company_joiners=string_list(
             company_context.get("joiners", []), file=file, key="company_context.joiners"
+        ),
+        company_adverbs=string_list(
+            company_context.get("chinese_adverbs", []),
+            file=file,
+            key="company_context.chinese_adverbs",
         ),
         company_ticker=compile_regex(
             company_context.get("ticker", "(?!)"), file=file, key="company_context.ticker"
