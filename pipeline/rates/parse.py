@@ -207,6 +207,10 @@ def load_rates(patterns: Rules) -> RateRules:
         check_keys(spec, file=file, allowed={"phrases", "abbreviations"}, required={"phrases"})
         for p in string_list(spec["phrases"], file=file, key=f"metrics.{metric}.phrases"):
             phrases[p] = metric
+            # Taiwan and Hong Kong write 存活 for 生存 (總存活率, 無惡化存活率): every
+            # Chinese survival phrase holds in both words
+            if "生存" in p:
+                phrases.setdefault(p.replace("生存", "存活"), metric)
         for a in string_list(
             spec.get("abbreviations", []), file=file, key=f"metrics.{metric}.abbreviations"
         ):
