@@ -529,6 +529,61 @@ def _share_of_those_who_had(sentence: str, at: int, rules: RateRules) -> bool:
     return any(end == len(before) for _, end, _ in rules.metrics.find(before))
 
 
+# a disease that a preposition right after a figure introduces governs it ("58% for
+# DLBCL", "79% in patients with r/r FL"), before any nearer one before the figure
+_FOR_DISEASE = re.compile(
+    r"(?i)\s*[)\]]?\s*(?:for|in|among)\s+(?:(?:the\s+)?(?:patients|people|those|subjects"
+    r"|cases|adults|children)\s+(?:with|who had)\s+)?(?:(?:r/r|relapsed(?:/refractory)?"
+    r"|refractory|relapsed or refractory|newly diagnosed)\s+)?"
+)
+# two diseases a rate is about together: "follicular lymphoma (FL) or mantle cell lymphoma"
+_DISEASE_OR = re.compile(r"\s*(?:\([^()]{1,15}\)\s*)?or\s+")
+
+
+# a place's name and a comma before two capitals: a state or province, not a disease
+# ("Tampa, FL"; "DLBCL, FL" is a list of diseases)
+_PLACE_BEFORE = re.compile(r"\b[A-Z][a-z]+,\s?$")
+
+
+def _place_letters(sentence: str, start: int, end: int) -> bool:
+    """Whether sentence[start:end] is two capitals after a place's name and a comma."""
+    return (
+        end - start == 2
+        and sentence[start:end].isupper()
+        and _PLACE_BEFORE.search(sentence, max(0, start - 30), start) is not None
+    )
+
+
+def _indication(fig: _Figure, indications: _Spans, sentence: str) -> str | None:
+    """The disease a figure is about: one a preposition right after it introduces ("for
+    DLBCL"), else the nearest in its clause (a disease past a clause break after the
+    figure is the next clause's when one stands before it: "A组…分别为55%和34%，B组…";
+    the gap is read with the disease's first character, as a comma breaks a clause
+    among Chinese words), else the nearest; with the disease joined to it by "or"."""
+    near = sorted(indications.near(fig.start, fig.end, 400))
+    governed = [
+        d for d in near if d[0] >= fig.end and _FOR_DISEASE.fullmatch(sentence, fig.end, d[0])
+    ]
+    own = [d for d in near if d[0] < fig.end or not _clause_after(sentence[fig.end : d[0] + 1])]
+    found = (
+        governed[0] if governed else _nearest(own, fig, limit=400) or _nearest(near, fig, limit=400)
+    )
+    if found is None:
+        return None
+    for other in near:
+        if other[0] >= found[1] and _DISEASE_OR.fullmatch(sentence, found[1], other[0]):
+            return f"{found[2]} or {other[2]}" if other[2] != found[2] else found[2]
+        if other[1] <= found[0] and _DISEASE_OR.fullmatch(sentence, other[1], found[0]):
+            return f"{other[2]} or {found[2]}" if other[2] != found[2] else found[2]
+    return found[2]
+
+
+def _clause_after(gap: str) -> bool:
+    """Whether the text after a figure ends its clause: a Chinese clause break, a
+    semicolon, or a comma before a word that opens another clause (", while")."""
+    return clause_break(gap) or ";" in gap or _NEXT_CLAUSE.search(gap) is not None
+
+
 def _nearest(
     items: list[tuple[int, int, str]], fig: _Figure, limit: int = 220
 ) -> tuple[int, int, str] | None:
@@ -766,7 +821,9 @@ def find_rates(
         if not inside.covering(b[0]) and not rules.describes.match(sentence, b[1])
     ]
     labelled = _Spans(metrics + blockers)
-    indications = _Spans(rules.indications.find(sentence))
+    indications = _Spans(
+        i for i in rules.indications.find(sentence) if not _place_letters(sentence, i[0], i[1])
+    )
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
     assigned = _stated(
@@ -794,8 +851,7 @@ def find_rates(
                 continue
             metric_name, near = metric[2], (metric[0], metric[1])
         if indication is None:
-            ind = _nearest(indications.near(fig.start, fig.end, 400), fig, limit=400)
-            indication = ind[2] if ind else None
+            indication = _indication(fig, indications, sentence)
         qualifier = rules.qualifiers.of(
             sentence[max(0, fig.start - QUALIFIER_REACH) : fig.start],
             sentence[fig.end : fig.end + QUALIFIER_REACH],
