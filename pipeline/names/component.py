@@ -965,11 +965,14 @@ class ProductsComponent(RulesComponent):
                         best[1] - best[0],
                         best[2].score,
                     )
-                    if res.target_id and better:
-                        best = (ws, end, res)
-                    elif (
-                        not res.target_id
-                        and res.candidates
+                    if res.target_id:
+                        if better:
+                            best = (ws, end, res)
+                        # a shorter name from the same word is never better, and the
+                        # near one matters only when none resolves
+                        break
+                    if (
+                        res.candidates
                         and res.score >= floor
                         and (near is None or res.score > near[2].score)
                     ):
