@@ -20,11 +20,14 @@ PLACES = [
 
 @pytest.mark.parametrize("text", PLACES + [c["text"] for c in read_cases("prices.jsonl")])
 def test_a_bare_dollar_place_is_found_as_by_one_search_per_currency(text):
-    """local_dollar steps through one union of every place; the answer must be that of
-    searching the text once per currency."""
-    from pipeline.prices.parse import default_money, local_dollar
+    """dollar_place_counts steps through one union of every place; the counts must be
+    those of asking each currency's places at every position of the text."""
+    from pipeline.prices.parse import default_money, dollar_place_counts
 
     rules = default_money()
-    found = {c for c, place in rules.dollar_places.items() if place.search(text)}
-    naive = found.pop() if len(found) == 1 and "USD" not in found else None
-    assert local_dollar(text, rules) == naive
+    naive = {
+        c: n
+        for c, place in rules.dollar_places.items()
+        if (n := sum(1 for i in range(len(text)) if place.match(text, i)))
+    }
+    assert dollar_place_counts(text, rules) == naive

@@ -751,29 +751,51 @@ def _bare_high(text: str, money: Money, found: list[Money], rules: MoneyRules) -
     return Money(money.start, m.end(), rule, money.amount, amount, money.currency)
 
 
+# a place whose dollar a bare $ is though the article names others: named at least this
+# often, and this many times as often as all others together
+DOMINANT_MENTIONS = 3
+DOMINANT = 3
+
+
 def local_dollar(text: str, rules: MoneyRules, also: str = "") -> str | None:
     """The currency of a bare $ in an article: the dollar of the one place it names (in
-    its text or ``also``, what its address says), when it names no US place.
+    its text or ``also``, what its address says), when it names no US place; or of the
+    place it names far more often than any other (DOMINANT times all others together:
+    an Australian story that once mentions travel to the United States).
 
     >>> local_dollar("Sydney hospitals charge $500,000.", default_money())
     'AUD'
     >>> local_dollar("In Toronto and at the FDA, $1 million.", default_money()) is None
     True
+    >>> local_dollar("Australia, Australian, Melbourne; a trip to the US.", default_money())
+    'AUD'
     """
-    where = f"{text}\n{also}" if also else text
+    counts = dollar_place_counts(f"{text}\n{also}" if also else text, rules)
+    if not counts:
+        return None
+    top = max(sorted(counts), key=lambda c: counts[c])
+    others = sum(counts.values()) - counts[top]
+    if top == "USD":
+        return None
+    if others == 0 or (counts[top] >= DOMINANT_MENTIONS and counts[top] >= DOMINANT * others):
+        return top
+    return None
+
+
+def dollar_place_counts(where: str, rules: MoneyRules) -> dict[str, int]:
+    """How many times ``where`` names a place of each dollar (dollar_places), counting
+    every position where one of its places starts."""
     # Every place named matches the union of all places where it starts, so stepping
     # through the union's matches (overlapping ones too) and asking each place's regex
-    # there finds the same places as searching the text once per currency.
-    found: set[str] = set()
+    # there finds the same places as asking each currency's at every position.
+    counts: dict[str, int] = {}
     hit = rules.any_dollar_place.search(where)
     while hit is not None:
-        found.update(
-            c for c, place in rules.dollar_places.items() if place.match(where, hit.start())
-        )
-        if "USD" in found or len(found) > 1:
-            return None
+        for c, place in rules.dollar_places.items():
+            if place.match(where, hit.start()):
+                counts[c] = counts.get(c, 0) + 1
         hit = rules.any_dollar_place.search(where, hit.start() + 1)
-    return found.pop() if found else None
+    return counts
 
 
 _BARE_DOLLAR = re.compile(r"^\$|(?<![A-Za-z.] )(?<![A-Za-z])(?i:dollars?)$")
