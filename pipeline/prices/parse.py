@@ -967,6 +967,22 @@ def _names_therapy(therapy: re.Pattern[str], sentence: str) -> bool:
     return therapy.search(sentence) is not None
 
 
+# an amount's purpose right after it: "for the mental health sector", "to build a ..."
+_PURPOSE = re.compile(r"\s*(?:for|towards?|to build|to fund)\s+((?:[\w'’-]+\s*){1,5})")
+
+
+def _for_scheme(after: str, rules: MoneyRules) -> bool:
+    """Whether the words right after an amount give it to a place, body or scheme ("for
+    the mental health sector", "for a new cell therapy centre"): one of not_therapy_heads
+    within five words, with no therapy word after it."""
+    m = _PURPOSE.match(after)
+    if m is None:
+        return False
+    words = m.group(1)
+    head = rules.not_therapy_head.search(words)
+    return head is not None and rules.therapy.search(words, head.end()) is None
+
+
 def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
     """Whether the clause of an amount is about a place, body or scheme before it and
     names no therapy ("the new centre will cost", "running the programme costs"; not
@@ -1057,8 +1073,12 @@ def classify(
             and _scheme_subject(before, after, rules)
         ):
             kind = "other"  # "funding the programme will cost $14 million": a budget
-    elif per is not None or product or _names_therapy(rules.therapy, sentence):
+    elif per is not None or product:
         kind = "price"
+    elif _names_therapy(rules.therapy, sentence):
+        # what a therapy sentence's amount with no word of its own is, unless it is for a
+        # place, body or scheme ("and $16 million for the mental health sector")
+        kind = "other" if _for_scheme(after[:60], rules) else "price"
     else:
         kind = "other"
     # an amount for one patient, dose or treatment is what the therapy costs (a payer's
