@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
@@ -147,6 +148,8 @@ class RateRules:
     bracket_skip: tuple[str, ...]
     followed_skip: re.Pattern[str]
     preceded_skip: re.Pattern[str]
+    # a Chinese comparison right before a figure (比传统治疗高): a difference, no rate
+    difference_before: re.Pattern[str]
     change_verbs: re.Pattern[str]
     timepoint: re.Pattern[str]
     timepoint_hint: re.Pattern[str]
@@ -180,6 +183,18 @@ class RateRules:
     subset: re.Pattern[str] = re.compile("(?!)")
     # a share of the people before them ("the proportion of"): what they had is counted
     share_of: re.Pattern[str] = re.compile("(?!)")
+
+
+def _comparative(spec: Any, file: str) -> re.Pattern[str]:
+    """figure_context.comparatives as a regex that ends right before a figure: a word of
+    'than', up to 20 characters of its clause, a word of 'degree' (and 了)."""
+    if spec is None:
+        return re.compile("(?!)")
+    than = string_list(spec["than"], file=file, key="figure_context.comparatives.than")
+    degree = string_list(spec["degree"], file=file, key="figure_context.comparatives.degree")
+    return re.compile(
+        rf"(?:{alternation(than)})[^，。；,;！？!?]{{1,20}}?(?:{alternation(degree)})了?\s*$"
+    )
 
 
 @lru_cache(maxsize=8)
@@ -249,6 +264,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "state_leads",
             "subset_leads",
             "share_words",
+            "comparatives",
         },
     )
     numbers = load_numbers(patterns)
@@ -335,6 +351,7 @@ def load_rates(patterns: Rules) -> RateRules:
             preceded_skip=re.compile(
                 r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
             ),
+            difference_before=_comparative(ctx.get("comparatives"), file),
             change_verbs=re.compile(
                 r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"
             ),
@@ -502,6 +519,8 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
         sentence[max(0, fig.start - 30) : fig.start]
     ) and not _share_of_those_who_had(sentence, fig.start, rules):
         return True
+    if rules.difference_before.search(sentence, max(0, fig.start - 30), fig.start):
+        return True  # 疗效比传统治疗高16%: a difference, not a rate
     open_at = max(sentence.rfind("(", 0, fig.start), sentence.rfind("[", 0, fig.start))
     if open_at != -1 and sentence.find(")", open_at) >= fig.end:
         # "(95% CI 80-99%)" skips what follows the CI words, not "(100%, 95% CI ...)"
