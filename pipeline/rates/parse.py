@@ -77,7 +77,7 @@ UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
 CHINESE_UNIT_WORDS = ("百分之", "成")
 # a sentence that may hold a Chinese figure in words (read whole, the unit words being
 # before the number or inside it): 百分之..., or a numeral before 成
-_CHINESE_FIGURE = re.compile("百分之|[一二三四五六七八九]成")
+_CHINESE_FIGURE = re.compile("百分之|[一二三四五六七八九1-9]成")
 # words that pair a list of figures with a list of metrics in order
 RESPECTIVELY = ("respectively", "分别", "分別")
 # characters after 成 that make it part of a word, not "tenths" (成为, 成功, 一成不变)
@@ -279,6 +279,8 @@ def load_rates(patterns: Rules) -> RateRules:
         # Chinese: 百分之八十二点五; 八成五 (85%), 八成 (80%), not 一成不变 or 成为
         rf"|百分之(?P<zp>{numbers.chinese_regex()})"
         rf"|(?<![{''.join(numbers.chinese)}])(?P<zc>{tenths})成(?P<zc2>{tenths})?(?![{CHENG_WORDS}])"
+        # 3成, 8.5成: tenths in digits
+        rf"|(?<![0-9.])(?P<dc>[1-9](?:\.[0-9])?)成(?![{CHENG_WORDS}0-9])"
         rf"|(?P<w1>{fig})(?:{unit})?\s+to\s+(?P<w2>{fig}){unit}"
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
         # "77.6% and 82.1%" are two figures
@@ -463,6 +465,9 @@ def figures(
             )
             if value is not None:
                 out.append(_Figure(m.start(), m.end(), value, None))
+            continue
+        if g["dc"]:
+            out.append(_Figure(m.start(), m.end(), round(10 * float(g["dc"]), 6), None))
             continue
         if g["s"]:
             value = _num(g["s"], rules)
