@@ -210,9 +210,11 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
             key="short_form",
         ),
         # a university's short name with an ordinal: 浙大一院, 郑大一附院
+        # or, with no ordinal, its affiliated hospital: 徐医附院, 青大附院
         abbreviation=re.compile(
-            rf"(?P<university>{alternation(universities)})(?P<a1>{affix})?(?P<ordinal>{ordinal})"
-            rf"(?P<a2>{affix})?院(?![长士校区])"
+            rf"(?P<university>{alternation(universities)})"
+            rf"(?:(?P<a1>{affix})?(?P<ordinal>{ordinal})(?P<a2>{affix})?|(?P<a3>附))"
+            rf"院(?![长士校区])"
             if universities
             else "(?!)"
         ),
@@ -741,8 +743,8 @@ def _abbreviated(m: re.Match[str], rules: ChineseHospitalRules) -> HospitalName 
     university = rules.universities[m.group("university")]
     parts = _Parts(
         university=university,
-        ordinal=rules.ordinals[m.group("ordinal")],
-        affiliated=bool(m.group("a1") or m.group("a2")),
+        ordinal=rules.ordinals[m.group("ordinal")] if m.group("ordinal") else None,
+        affiliated=bool(m.group("a1") or m.group("a2") or m.group("a3")),
     )
     english = english_name(parts, rules)
     parsed = parse_hospital(english, rules.english)
