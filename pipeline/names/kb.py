@@ -277,8 +277,9 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             aliases_cs=string_list(
                 rec.get("aliases_cs", []), file=file, key="aliases_cs", line=line
             ),
-            short_names=string_list(
-                rec.get("short_names", []), file=file, key="short_names", line=line
+            short_names=_with_spoken_acronyms(
+                string_list(rec.get("short_names", []), file=file, key="short_names", line=line),
+                string_list(rec.get("aliases_cs", []), file=file, key="aliases_cs", line=line),
             ),
             chinese=_opt_str(rec.get("chinese"), file=file, key="chinese", line=line),
             chinese_aliases=string_list(
@@ -635,6 +636,23 @@ def _one_syllable_apart(a: list[str], b: list[str]) -> bool:
         return False
     long, short = (a, b) if len(a) > len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _with_spoken_acronyms(short: list[str], exact: list[str]) -> list[str]:
+    """A company's short names, with the title-case form of each of its upper-case names
+    that is spoken as a word (four letters or more, a vowel among them): news writes
+    "Casi said" for CASI, never "Cttq" for CTTQ. Like every short name, it names the
+    company only in a company's context.
+
+    >>> _with_spoken_acronyms([], ["CASI", "CTTQ", "BMS"])
+    ['Casi']
+    """
+    spoken = [
+        a.capitalize()
+        for a in exact
+        if len(a) >= 4 and a.isalpha() and a.isupper() and any(v in a for v in "AEIOU")
+    ]
+    return [*short, *(a for a in spoken if a not in short)]
 
 
 def strip_corporate(text: str, t: Translit) -> str:
