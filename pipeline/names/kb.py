@@ -638,21 +638,21 @@ def _one_syllable_apart(a: list[str], b: list[str]) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _with_spoken_acronyms(short: list[str], exact: list[str]) -> list[str]:
+def _with_spoken_acronyms(short: tuple[str, ...], exact: tuple[str, ...]) -> tuple[str, ...]:
     """A company's short names, with the title-case form of each of its upper-case names
     that is spoken as a word (four letters or more, a vowel among them): news writes
     "Casi said" for CASI, never "Cttq" for CTTQ. Like every short name, it names the
     company only in a company's context.
 
-    >>> _with_spoken_acronyms([], ["CASI", "CTTQ", "BMS"])
-    ['Casi']
+    >>> _with_spoken_acronyms((), ("CASI", "CTTQ", "BMS"))
+    ('Casi',)
     """
     spoken = [
         a.capitalize()
         for a in exact
         if len(a) >= 4 and a.isalpha() and a.isupper() and any(v in a for v in "AEIOU")
     ]
-    return [*short, *(a for a in spoken if a not in short)]
+    return (*short, *(a for a in spoken if a not in short))
 
 
 def strip_corporate(text: str, t: Translit) -> str:
