@@ -329,12 +329,23 @@ def load_dates(patterns: Rules) -> DateRules:
 def _tense_rules(raw: Any, file: str) -> dict[str, re.Pattern[str]]:
     """The regexes of the words of each tense: whole words (or Chinese characters)."""
     expect(raw, dict, file=file, key="tense")
-    check_keys(raw, file=file, allowed={"_comment", "future", "past"}, within="tense")
+    check_keys(
+        raw, file=file, allowed={"_comment", "future", "past", "not_past_ed"}, within="tense"
+    )
     out = {}
     for key in ("future", "past"):
         words = string_list(raw.get(key, []), file=file, key=f"tense.{key}")
-        if words:
-            out[key] = re.compile(rf"(?i)(?<![A-Za-z'])(?:{alternation(words)})(?![A-Za-z])")
+        alternatives = [rf"(?<![A-Za-z'])(?:{alternation(words)})(?![A-Za-z])"] if words else []
+        if key == "past" and "not_past_ed" in raw:
+            # any English word in -ed (not -eed) is a past form too, but for the
+            # adjectives and words of the future listed ("advanced", "scheduled")
+            not_past = string_list(raw["not_past_ed"], file=file, key="tense.not_past_ed")
+            alternatives.append(
+                rf"(?<![A-Za-z'-])(?!(?:{alternation(not_past)})(?![A-Za-z]))"
+                r"[a-z]{2,}[^e\W\d_]ed(?![A-Za-z-])"
+            )
+        if alternatives:
+            out[key] = re.compile("(?i)" + "|".join(alternatives))
     return out
 
 
