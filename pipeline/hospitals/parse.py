@@ -183,8 +183,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
     phead = alternation(string_list(data["parent_heads"], file=file, key="parent_heads"))
     ptail = alternation(string_list(data["parent_tails"], file=file, key="parent_tails"))
-    # "Huazhong University of Science and Technology": a parent head may go on with "of"
-    of_tail = rf"(?:\s+of\s+{cap}(?:\s+(?:and|&)\s+{cap})*)?"
+    cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
+    regions = string_list(data.get("regions", []), file=file, key="regions")
+    # "Huazhong University of Science and Technology": a parent head may go on with "of",
+    # and a place of more than one word ("University of Hong Kong") is one word of it
+    spaced = alternation(p for p in (*cities.values(), *regions) if " " in p) or "(?!)"
+    of_tail = rf"(?:\s+of\s+(?:{spaced}|{cap})(?:\s+(?:and|&)\s+{cap})*)?"
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?"
     # a parent after a comma names itself: words before its head, or "University of X"
     # (a bare "University" there starts another institution: ", University Health Network")
@@ -192,14 +196,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # another hospital, not the parent of the one before the comma)
     parent_word = rf"(?!(?:{last_words})\b){cap}"
     named_parent = (
-        rf"(?:(?:{parent_word}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})\s+of\s+{cap}"
-        rf"(?:\s+(?:and|&)\s+{cap})*)(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
+        rf"(?:(?:{parent_word}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})\s+of\s+"
+        rf"(?:{spaced}|{cap})(?:\s+(?:and|&)\s+{cap})*)(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
     )
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
-    cities = {c.lower(): c for c in string_list(data["cities"], file=file, key="cities")}
-    regions = string_list(data.get("regions", []), file=file, key="regions")
     mention = re.compile(
         rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
