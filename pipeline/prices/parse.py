@@ -849,11 +849,19 @@ def _money_said(m: re.Match[str], low: float, rules: MoneyRules) -> bool:
     >>> r = default_money()
     >>> [[x.amount for x in find_money(t, r)] for t in ("It costs 282,000 pounds.", "He weighed 150 pounds.")]
     [[282000.0], []]
+    >>> [x.currency for x in find_money("Set at 360,039,359 won ($296,138) per shot.", r)]
+    ['KRW', 'USD']
     """
     if low < 1000:
         return False
+    if _EQUIVALENT_AFTER.match(m.string, m.end()):
+        return True  # "360,039,359 won ($296,138)": its value in another currency
     before = m.string[max(0, m.start() - MONEY_WORD_REACH) : m.start()]
     return rules.kind_words.search(lowered(re.split(r"[.;:!?]", before)[-1])) is not None
+
+
+# an amount in another currency in brackets right after an amount
+_EQUIVALENT_AFTER = re.compile(r"\s*[(（]\s*(?:[A-Z]{0,3}\$|[€£¥₩￥]|USD|EUR|GBP|CNY|JPY|RMB)\s?\d")
 
 
 # the groups of a money match's first number (amount(1)): digits, words or Chinese, and
