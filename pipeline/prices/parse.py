@@ -298,6 +298,10 @@ def load_money(patterns: Rules) -> MoneyRules:
     )
 
     qualifiers = load_qualifiers(patterns)
+    # the heads of places, bodies and schemes, whose cost is no therapy's price
+    not_heads = alternation(
+        string_list(data.get("not_therapy_heads", []), file=file, key="not_therapy_heads")
+    )
     per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
     per_alt = alternation(list(per))
     kinds: dict[str, tuple[int, str]] = {}
@@ -408,15 +412,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             kind_words_zh=_words_regex(list(kinds), latin=False),
             kinds=kinds,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
-            not_therapy_head=re.compile(
-                r"(?i)\b(?:"
-                + alternation(
-                    string_list(
-                        data.get("not_therapy_heads", []), file=file, key="not_therapy_heads"
-                    )
-                )
-                + r")\b"
-            ),
+            not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
             rates=rates,
             rate_status=rate_status,
             adjective_codes=adjective_codes,
@@ -446,13 +442,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 r"|its|their|not)\b)"
                 r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
                 # not a place or body named after a therapy ("a $105 million treatment centre")
-                r"(?![\s-]+(?:"
-                + alternation(
-                    string_list(
-                        data.get("not_therapy_heads", []), file=file, key="not_therapy_heads"
-                    )
-                )
-                + r")\b)"
+                r"(?![\s-]+(?:" + not_heads + r")\b)"
             ),
             generic_suffixes=frozenset(
                 string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
