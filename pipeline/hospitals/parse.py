@@ -93,6 +93,8 @@ class HospitalRules:
     lead_heads: frozenset[str] = frozenset()  # lower case
     # words that name a kind of institution, not one (generic words, head words, college)
     kind_words: frozenset[str] = frozenset()
+    # words of a parent institution (university, college): no hospital's name alone
+    institutions: frozenset[str] = frozenset()
     # countries and regions (lower case): places, like cities, that stand before "and" in
     # front of a name ("UK and Shanghai Children's Hospital", "Arizona and X Clinic")
     countries: frozenset[str] = frozenset()
@@ -321,6 +323,12 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             }
             | {w.lower() for h in heads for w in h.split()}
         ),
+        institutions=frozenset(
+            w.lower()
+            for w in string_list(
+                data.get("institution_words", []), file=file, key="institution_words"
+            )
+        ),
         connectors=frozenset(connectors),
         countries=frozenset(
             w.lower()
@@ -379,9 +387,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
         ):
             parsed = parse_hospital(alias, rules)
-            if parsed is None:
+            if parsed is None or _generic_part(alias, parsed, rules):
                 # a name the mention regex cannot read ("Tata Memorial Centre", "LMU
-                # Klinikum") is known as written, as an abbreviation is
+                # Klinikum"), or reads only the generic part of ("Vall d'Hebron
+                # University Hospital" as "University Hospital"), is known as written,
+                # as an abbreviation is
                 rules.abbreviations.setdefault(alias, entry)
                 continue
             if (
@@ -403,7 +413,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     for key, entry in with_city:
         cities_of.setdefault(key, set()).add(entry.id)
     for key, entry in with_city:
-        if len(cities_of[key]) == 1:
+        # (not a key of institution words alone: "LMU University Hospital Munich" is
+        # not every "University Hospital")
+        generic = "|" in key and all(w in rules.institutions for w in key[1 : key.index("|")])
+        if len(cities_of[key]) == 1 and not generic:
             rules.gazetteer.setdefault(key, entry)
     if rules.abbreviations:
         # (built once: made per article, the alternation of every abbreviation cost a
@@ -484,6 +497,14 @@ def _same_case(original: str, new: str) -> str:
     if len(old_words) == len(new_words) > 1:
         return " ".join(_same_case(o, n) for o, n in zip(old_words, new_words, strict=True))
     return new[:1].upper() + new[1:] if original[:1].isupper() else new
+
+
+def _generic_part(name: str, parsed: HospitalName, rules: HospitalRules) -> bool:
+    """Whether a known name was read only in part, and that part is all kind words
+    ("University Medical Center" of "University Medical Center Utrecht"): under its
+    key any university medical center would be that one."""
+    partial = rules.mention.fullmatch(_normalise(name, rules)) is None
+    return partial and all(w in rules.kind_words for w in parsed.distinctive)
 
 
 def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
@@ -808,7 +829,11 @@ def find_hospitals(
     found = _ordinal_lists(text, found, rules)
     found.extend(_shared_head(text, found, rules, spans))
     found.extend(_implied_heads(text, found, rules, spans))
-    found.extend(_known_abbreviations(text, found, rules, spans))
+    written = _known_abbreviations(text, found, rules, spans)
+    # a known name written out holds what was read of it in part ("University Medical
+    # Center" of "University Medical Center Utrecht")
+    found = [f for f in found if not any(_holds(k, f) for k in written)]
+    found.extend(written)
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
     return sorted(
@@ -1212,13 +1237,28 @@ def _known_abbreviations(
     owned = {h.start for h in found}
     out = []
     for m in scan_finditer(regex, text, spans):
-        if any(s <= m.start() < e for s, e in taken):
+        # (not inside a name found, nor across one it does not hold whole and more)
+        if any(
+            s < m.end()
+            and m.start() < e
+            and not (m.start() <= s and e <= m.end() and m.end() - m.start() > e - s)
+            for s, e in taken
+        ):
             continue
         if text[m.end() : m.end() + 2] in ("'s", "’s") and m.end() + 3 in owned:
             continue
         name = known_name(rules.abbreviations[m.group(0)], rules)
         out.append(HospitalMention(m.start(), m.end(), "hospital.known_abbreviation", name))
     return out
+
+
+def _holds(outer: HospitalMention, inner: HospitalMention) -> bool:
+    """Whether ``outer`` spans ``inner`` and more."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and outer.end - outer.start > inner.end - inner.start
+    )
 
 
 def known_name(entry: GazetteerEntry, rules: HospitalRules) -> HospitalName:
