@@ -209,6 +209,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # at other positions before trying the rest (a third faster).
     mention = re.compile(
         rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        # (not a name made an adjective: "a National Cancer Institute-designated center")
+        rf"(?!-(?:designated|funded|accredited|certified|recognized|recognised)\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
         rf"|\s+of\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
         rf"|\s+of\s+(?:the\s+)?{words}"
