@@ -190,10 +190,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # "Huazhong University of Science and Technology": a parent head may go on with "of",
     # and a place of more than one word ("University of Hong Kong") is one word of it
     spaced = alternation(p for p in (*cities.values(), *regions) if " " in p) or "(?!)"
-    of_tail = (
-        rf"(?:\s+of\s+(?:{spaced}|{cap}(?:\s+{cap}){{0,2}})(?:\s+of\s+{cap})?"
-        rf"(?:\s+(?:and|&)\s+{cap})*)?"
+    of_part = (
+        rf"\s+of\s+(?:{spaced}|{cap}(?:\s+{cap}){{0,2}})(?:\s+of\s+{cap})?"
+        rf"(?:\s+(?:and|&)\s+{cap})*"
     )
+    of_tail = rf"(?:{of_part})?"
     parent = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}(?:{phead}){of_tail}(?:,?\s+(?:{ptail}))?"
     # a parent after a comma names itself: words before its head, or "University of X"
     # (a bare "University" there starts another institution: ", University Health Network")
@@ -202,7 +203,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     parent_word = rf"(?!(?:{last_words})\b){cap}"
     named_parent = (
         rf"(?:(?:{parent_word}(?:\s+{conn})?\s+){{1,6}}(?:{phead}){of_tail}|(?:{phead})"
-        rf"{of_tail.removesuffix('?')})(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
+        rf"(?:{of_part}))(?:,?\s+(?:{ptail}))?(?!\s+[A-Z])"
     )
     words = rf"(?:{cap}(?:\s+{conn})?\s+){{0,6}}{cap}"
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up

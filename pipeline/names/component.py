@@ -182,10 +182,12 @@ class ProductsComponent(RulesComponent):
         self.chinese_short_ids = {s: cid for s, cid in stems.items() if s not in not_names}
         chinese_after = [w for w in t.company_after if CJK.search(w)]
         self.chinese_joiners = tuple(j for j in t.company_joiners if CJK.search(j))
-        follow = [*chinese_after, *self.chinese_joiners, *t.open_chinese_unsuffixed[1]]
-        # (time words and adverbs may stand before a word of the context: 科济今年将宣布)
+        others = [*self.chinese_joiners, *t.open_chinese_unsuffixed[1]]
+        # a word of the context, time words and adverbs before it allowed (科济今年将宣布)
         adverbs = alternation(t.company_adverbs) or "(?!)"
-        after_words = alternation(chinese_after) or "(?!)"
+        self.chinese_after = re.compile(
+            rf"(?:{adverbs})*(?:{alternation(chinese_after) or '(?!)'})"
+        )
         # (a joiner after a company may stand before it: 强生与传奇联合开发; each joiner a
         # lookbehind of its own, as they differ in length)
         after_joiner = "|".join(f"(?<={re.escape(j)})" for j in self.chinese_joiners)
@@ -193,17 +195,16 @@ class ProductsComponent(RulesComponent):
             # (or before a bracket, which may hold its Latin name: 传奇（Legend）)
             re.compile(
                 rf"(?:{guarded(self.chinese_short_ids)})"
-                rf"(?=(?:{adverbs})*(?:{after_words})|(?:{alternation(follow)})|\s*[（(])"
+                rf"(?={self.chinese_after.pattern}|(?:{alternation(others) or '(?!)'})|\s*[（(])"
                 + (
                     rf"|(?:{after_joiner})(?:{guarded(self.chinese_short_ids)})"
                     if after_joiner
                     else ""
                 )
             )
-            if self.chinese_short_ids and follow
+            if self.chinese_short_ids and (chinese_after or others)
             else None
         )
-        self.chinese_after = re.compile(rf"(?:{adverbs})*(?:{after_words})")
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         joined = (
             (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()

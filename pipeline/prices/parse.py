@@ -847,8 +847,11 @@ def _money_said(m: re.Match[str], low: float, rules: MoneyRules) -> bool:
     if _EQUIVALENT_AFTER.match(m.string, m.end()):
         return True  # "360,039,359 won ($296,138)": its value in another currency
     before = m.string[max(0, m.start() - MONEY_WORD_REACH) : m.start()]
-    return rules.kind_words.search(lowered(re.split(r"[.;:!?]", before)[-1])) is not None
+    return rules.kind_words.search(lowered(_SENTENCE_STOP.split(before)[-1])) is not None
 
+
+# what ends the words an amount is read with (its clause, before or after it)
+_SENTENCE_STOP = re.compile(r"[.;:!?]")
 
 # an amount in another currency in brackets right after an amount
 _EQUIVALENT_AFTER = re.compile(r"\s*[(（]\s*(?:[A-Z]{0,3}\$|[€£¥₩￥]|USD|EUR|GBP|CNY|JPY|RMB)\s?\d")
@@ -985,8 +988,8 @@ def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
     """Whether the clause of an amount is about a place, body or scheme before it and
     names no therapy ("the new centre will cost", "running the programme costs"; not
     "the company put a $X price on its therapy")."""
-    clause = re.split(r"[.;:!?]", before)[-1]
-    rest = re.split(r"[.;:!?]", after)[0]
+    clause = _SENTENCE_STOP.split(before)[-1]
+    rest = _SENTENCE_STOP.split(after)[0]
     return (
         rules.not_therapy_head.search(clause) is not None
         and rules.therapy.search(clause) is None
