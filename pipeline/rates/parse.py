@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..errors import PatternError
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
@@ -183,6 +184,32 @@ class RateRules:
     subset: re.Pattern[str] = re.compile("(?!)")
     # a share of the people before them ("the proportion of"): what they had is counted
     share_of: re.Pattern[str] = re.compile("(?!)")
+    # two metric phrases joined as one ("complete response/stringent complete response"):
+    # (metric, metric) -> (what may join them, the metric they make together)
+    unions: dict[tuple[str, str], tuple[re.Pattern[str], str]] = field(default_factory=dict)
+
+
+def _unions(
+    spec: Any, metrics: set[str], file: str
+) -> dict[tuple[str, str], tuple[re.Pattern[str], str]]:
+    """rates.json 'unions' per ordered pair of metrics (both orders): a regex of the
+    gap that joins them into one and the metric that the two make."""
+    out: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {}
+    for i, item in enumerate(expect(spec or [], list, file=file, key="unions")):
+        key = f"unions[{i}]"
+        check_keys(
+            item, file=file, allowed={"of", "joined_by", "is"}, required={"of", "joined_by", "is"}
+        )
+        pair = string_list(item["of"], file=file, key=f"{key}.of")
+        joiners = string_list(item["joined_by"], file=file, key=f"{key}.joined_by")
+        unknown = [m for m in (*pair, item["is"]) if m not in metrics]
+        if len(pair) != 2 or unknown:
+            raise PatternError(
+                file, f"two known metrics make a known one: {unknown or pair}", key=key
+            )
+        gap = re.compile(rf"(?i)\s*(?:{alternation(joiners)})\s*")
+        out[(pair[0], pair[1])] = out[(pair[1], pair[0])] = (gap, item["is"])
+    return out
 
 
 def _comparative(spec: Any, file: str) -> re.Pattern[str]:
@@ -204,6 +231,7 @@ def load_rates(patterns: Rules) -> RateRules:
         FILE,
         allowed={
             "metrics",
+            "unions",
             "not_efficacy",
             "figure_context",
             "change_verbs",
@@ -404,6 +432,7 @@ def load_rates(patterns: Rules) -> RateRules:
                 if ctx.get("subset_leads")
                 else "(?!)"
             ),
+            unions=_unions(data.get("unions"), set(data["metrics"]), file),
         )
     )
 
@@ -789,7 +818,8 @@ def defined_abbreviations(text: str, rules: RateRules) -> dict[str, str]:
         reach = max(0, bracket.start() - DEFINITION_REACH)
         space = text.find(" ", reach, bracket.start())
         lo = reach if reach == 0 or space == -1 else space + 1
-        for m in reversed(rules.metrics.find(text[lo : bracket.start()])):
+        words = text[lo : bracket.start()]
+        for m in reversed(_united(rules.metrics.find(words), words, rules)):
             defined = _DEFINED.match(text, lo + m[1])
             if defined is not None and defined.start(1) == bracket.start(1):
                 if m[2] != usual[0][2]:
@@ -826,6 +856,7 @@ def find_rates(
         for m in rules.metrics.find(_masked(sentence))
         if not _population(m, sentence, rules)
     ]
+    metrics = _united(metrics, sentence, rules)
     if defined:
         metrics = [
             (m[0], m[1], defined.get(_RATE_WORD.sub("", sentence[m[0] : m[1]]), m[2]))
@@ -1000,6 +1031,31 @@ def _restated(metrics: list[tuple[int, int, str]], sentence: str) -> list[tuple[
         if _JOINING.search(sentence[nxt[0] : close + 1]) or nxt[2] == "not_efficacy":
             continue
         out[i] = (start, end, nxt[2])
+    return out
+
+
+def _united(
+    metrics: list[tuple[int, int, str]], sentence: str, rules: RateRules
+) -> list[tuple[int, int, str]]:
+    """Two metric phrases that rates.json 'unions' joins into one, as one phrase of the
+    metric they make: "complete response/stringent complete response" counts every
+    complete response (a stringent one is one too), as "CR or better" does.
+
+    >>> _united([(0, 2, "complete remission"), (3, 6, "stringent complete remission")],
+    ...         "CR/sCR rate", default_rates())
+    [(0, 6, 'complete remission')]
+    """
+    if not rules.unions or len(metrics) < 2:
+        return metrics
+    metrics = sorted(metrics)
+    out = [metrics[0]]
+    for start, end, metric in metrics[1:]:
+        p_start, p_end, previous = out[-1]
+        union = rules.unions.get((previous, metric))
+        if union is not None and union[0].fullmatch(sentence, p_end, start):
+            out[-1] = (p_start, end, union[1])
+        else:
+            out.append((start, end, metric))
     return out
 
 
@@ -1510,6 +1566,16 @@ def _governing(
             return _nearest(inside, fig), None, "rate.bracket_metric"
     before = [m for m in labelled.between(window, fig.start) if m[1] <= fig.start and valid(m, fig)]
     if before and _METRIC_THEN.match(sentence[before[-1][1] : fig.start]):
+        right_after = next(iter(labelled.between(fig.end, fig.end + 2)), None)
+        if (
+            before[-1][2] == "not_efficacy"
+            and right_after is not None
+            and right_after[2] != "not_efficacy"
+            and not sentence[fig.end : right_after[0]].strip()
+        ):
+            # a metric right after the figure names it ("a later cut showed 61% CR"):
+            # a word that only hints at something else does not outweigh it
+            return right_after, None, "rate.figure_first"
         return before[-1], None, "rate.metric_then_figure"
     after = [
         m
