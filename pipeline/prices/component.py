@@ -81,6 +81,7 @@ class PricesComponent(RulesComponent):
             if bounds != held[0]:  # one copy of a sentence for all its amounts
                 held = (bounds, text[bounds[0] : bounds[1]])
             (s0, s1), sentence = held
+            named_only = False
             if previous and inside:
                 values = dict(previous[1])
                 rule = "money.bracketed"
@@ -94,7 +95,9 @@ class PricesComponent(RulesComponent):
                     money.end - s0,
                     self.rules,
                     _after_name(name_ends, text, money.start),
+                    named=source in _NAMED_IN_SENTENCE,
                 )
+                named_only = c.named_only
                 values = {
                     "kind": c.kind,
                     "per": c.per,
@@ -115,7 +118,11 @@ class PricesComponent(RulesComponent):
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
                 currency = dollar  # an Australian page's $ is AUD
             if values["kind"] == "price" and not plausible_price(
-                money.amount_high or money.amount, currency, values["per"], self.rules
+                money.amount_high or money.amount,
+                currency,
+                values["per"],
+                self.rules,
+                named_only,
             ):
                 values["kind"] = "other"  # a deal's or a budget's size, a share price
             values.update(
@@ -136,6 +143,9 @@ class PricesComponent(RulesComponent):
             previous = (money, values)
         return doc
 
+
+# where a link to a product comes from when the amount's sentence names one
+_NAMED_IN_SENTENCE = ("sentence", "respectively", "together")
 
 # an opening bracket after a name: "Yescarta ($373,000)"
 _OPENING = re.compile(r"\s?[(（]\s?")

@@ -149,6 +149,8 @@ class MoneyRules:
     change_words: frozenset[str] = frozenset()
     # (lowest, highest) US dollars a price can be (price_bounds_usd)
     price_bounds: tuple[float, float] = (0.0, float("inf"))
+    # the highest of them for a price that only a product's name in its sentence makes one
+    named_high: float = float("inf")
 
 
 @lru_cache(maxsize=8)
@@ -448,6 +450,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
             ),
             price_bounds=(float(bounds.get("low", 0.0)), float(bounds.get("high", float("inf")))),
+            named_high=float(bounds.get("named_high", float("inf"))),
         )
     )
 
@@ -930,6 +933,8 @@ class Classification:
     kind: str
     per: str | None
     qualifier: str | None
+    # a price only because its sentence names a product (no word near it says so)
+    named_only: bool = False
 
 
 # how far (in characters, weighted 1.5 after the amount) a kind word decides an amount's
@@ -998,11 +1003,18 @@ def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
 
 
 def classify(
-    sentence: str, start: int, end: int, rules: MoneyRules, product: bool = False
+    sentence: str,
+    start: int,
+    end: int,
+    rules: MoneyRules,
+    product: bool = False,
+    named: bool = False,
 ) -> Classification:
     """kind, per and qualifier of the amount at sentence[start:end], from nearby words.
     ``product``: the amount stands in brackets right after a product's name, so with no
-    word that says what it is, it is that product's price ("Yescarta ($373,000) and ...")."""
+    word that says what it is, it is that product's price ("Yescarta ($373,000) and ...").
+    ``named``: the sentence names a product, which, as a therapy word does, makes an
+    amount with no word of its own its price ("Kymriah is listed in the US at $475,000")."""
     # only the words near the amount count: slicing the whole sentence per amount made a
     # sentence of thousands of amounts quadratic
     before, after = sentence[max(0, start - NEAR) : start], sentence[end : end + NEAR]
@@ -1021,6 +1033,7 @@ def classify(
                 per = unit
                 break
     best: tuple[float, int, str, float] | None = None
+    named_only = False
     # one pass over the lower-cased text near the amount (a case-blind regex per kind
     # cost 90 us); a word farther than KIND_REACH never decides, and the margin keeps
     # words cut at the edges of the piece out of reach too
@@ -1076,10 +1089,11 @@ def classify(
             kind = "other"  # "funding the programme will cost $14 million": a budget
     elif per is not None or product:
         kind = "price"
-    elif _names_therapy(rules.therapy, sentence):
+    elif named or _names_therapy(rules.therapy, sentence):
         # what a therapy sentence's amount with no word of its own is, unless it is for a
         # place, body or scheme ("and $16 million for the mental health sector")
         kind = "other" if _for_scheme(after[:60], rules) else "price"
+        named_only = kind == "price" and not _names_therapy(rules.therapy, sentence)
     else:
         kind = "other"
     # an amount for one patient, dose or treatment is what the therapy costs (a payer's
@@ -1096,7 +1110,7 @@ def classify(
         kind = "price"
     elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-60:]):
         kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
-    return Classification(kind, per, qualifier)
+    return Classification(kind, per, qualifier, named_only and kind == "price")
 
 
 def url_place_text(url: str | None, rules: MoneyRules) -> str:
@@ -1149,10 +1163,13 @@ def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) ->
     return None if rate is None else round(amount / rate, 2)
 
 
-def plausible_price(amount: float, currency: str, per: str | None, rules: MoneyRules) -> bool:
+def plausible_price(
+    amount: float, currency: str, per: str | None, rules: MoneyRules, named_only: bool = False
+) -> bool:
     """Whether an amount can be what one therapy or service costs: not above the highest
     price (a budget, a deal), nor below the lowest unless paid per a unit, at the
-    currency's latest rate. A currency with no rate is not judged.
+    currency's latest rate (named_high for a price only a product's name makes one). A
+    currency with no rate is not judged.
 
     >>> r = default_money()
     >>> plausible_price(1.2e6, "CNY", None, r), plausible_price(3e9, "USD", None, r)
@@ -1168,6 +1185,8 @@ def plausible_price(amount: float, currency: str, per: str | None, rules: MoneyR
             return True
         usd = amount / by_year[max(by_year)]
     low, high = rules.price_bounds
+    if named_only:
+        high = min(high, rules.named_high)
     return usd <= high and (usd >= low or per is not None)
 
 
