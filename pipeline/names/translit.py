@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import PatternError
 from ..nlp.scan import alternation
 from ..rules import Rules, check_keys, compile_regex, expect, open_json, section, string_list
+from ..words.chinese import load_variants
 
 FILE = "transliteration.json"
 SCORING_KEYS = {
@@ -111,6 +112,16 @@ class Translit:
     # of its context (科济今年将启动)
     company_adverbs: tuple[str, ...] = ()
     company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
+
+
+def _both_scripts(characters: str, t2s: dict[int, str]) -> frozenset[str]:
+    """Characters with their traditional forms (與 beside 与): Taiwan and Hong Kong text
+    is read as written.
+
+    >>> sorted(_both_scripts("与的", {ord("與"): "与"}))
+    ['与', '的', '與']
+    """
+    return frozenset(characters) | {chr(t) for t, s in t2s.items() if s in characters}
 
 
 @lru_cache(maxsize=8)
@@ -281,8 +292,9 @@ def load_translit(patterns: Rules) -> Translit:
                 generic.get("endings", {}), dict, file=file, key="chinese_generic.endings"
             ).items()
         },
-        chinese_boundary=frozenset(
-            expect(generic.get("boundary", ""), str, file=file, key="chinese_generic.boundary")
+        chinese_boundary=_both_scripts(
+            expect(generic.get("boundary", ""), str, file=file, key="chinese_generic.boundary"),
+            load_variants(patterns),
         ),
         chinese_suffixes=string_list(
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
