@@ -107,7 +107,8 @@ class PricesComponent(RulesComponent):
                 }
                 rule = money.rule
             currency = money.currency
-            named = money.rule == "money.prefixed"  # a currency named before the number
+            # a currency named before the number (or before its qualifier: 港幣約三百萬元)
+            named = money.rule in ("money.prefixed", "money.named_before")
             if (
                 local
                 and currency == "CNY"

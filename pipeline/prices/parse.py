@@ -145,6 +145,9 @@ class MoneyRules:
     scale_word: re.Pattern[str] = re.compile("(?!)")
     # units that name no currency of their own (元): a currency written before decides
     generic_suffixes: frozenset[str] = frozenset()
+    # a currency named before a Chinese qualifier, right before an amount in 元
+    # (港幣約三百萬元): the amount's currency
+    named_before: re.Pattern[str] = re.compile("(?!)")
     # the change words, lower case: a kind word that is one ("raised to") does not decide
     change_words: frozenset[str] = frozenset()
     # (lowest, highest) US dollars a price can be (price_bounds_usd)
@@ -390,6 +393,11 @@ def load_money(patterns: Rules) -> MoneyRules:
                 ).items()
             },
             qualifiers=qualifiers,
+            named_before=re.compile(
+                rf"(?P<pre>{prefix})\s?(?:{alternation(list(qualifiers.han))})\s?$"
+                if qualifiers.han
+                else "(?!)"
+            ),
             per_after=re.compile(
                 # (past the amount's own bracket, or another amount's in brackets:
                 # "£300,000 ($391,551) per patient")
@@ -570,6 +578,10 @@ def trigger_words(rules: MoneyRules) -> set[str]:
     return words | set(rules.implies) | set(rules.adjective_codes)
 
 
+# characters before an amount that a currency and a qualifier before it may take
+NAMED_BEFORE_REACH = 12
+
+
 def find_money(
     text: str,
     rules: MoneyRules,
@@ -598,6 +610,13 @@ def find_money(
         money = _to_money(m, rule, context if context is not None else text, rules)
         if money is None:
             continue
+        groups = m.groupdict()
+        if (groups.get("suf") or "") in rules.generic_suffixes and not groups.get("pre"):
+            named = rules.named_before.search(text, max(0, start - NAMED_BEFORE_REACH), start)
+            if named is not None:
+                # 港幣約三百萬元: the currency named before the qualifier
+                code = _prefix_code(named.group("pre"), rules.prefix_codes) or money.currency
+                money = replace(money, rule="money.named_before", currency=code)
         out.append(money)
         taken = m.end()
     return _yen_by_equivalent(text, _changes(text, _between_ranges(text, out, rules), rules), rules)

@@ -20,6 +20,7 @@ class Qualifiers:
     before: re.Pattern[str]  # at the end of the text before a number
     after: re.Pattern[str]  # at the start of the text after it
     table: dict[str, str]  # lower-cased word -> canonical qualifier
+    han: tuple[str, ...] = ()  # the Chinese words of ``before`` (约, 超过)
 
     def of(self, before: str, after: str = "") -> str | None:
         """The canonical qualifier of a figure from the text just before and after it.
@@ -58,6 +59,7 @@ def load_qualifiers(patterns: Rules) -> Qualifiers:
         before=re.compile("|".join(parts) if parts else "(?!)"),
         after=re.compile(rf"^\s*(?P<q>{alternation(after)})" if after else "(?!)"),
         table={**before, **after},
+        han=tuple(han),
     )
 
 
