@@ -8,6 +8,7 @@ to the sentence) out. The component maps sentences and product mentions.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
@@ -19,7 +20,7 @@ from ..errors import PatternError
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
-from ..words.chinese import clause_break
+from ..words.chinese import clause_break, load_variants
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
 
@@ -32,10 +33,15 @@ class Lexicon:
 
     regex: re.Pattern[str] | None
     labels: dict[str, str]  # lower-cased phrase or exact abbreviation -> label
+    # traditional -> simplified characters, one for one: Taiwan and Hong Kong text is
+    # read in the simplified forms the phrases are written in (offsets unchanged)
+    t2s: dict[int, str] = field(default_factory=dict)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         if self.regex is None:
             return []
+        if self.t2s and not text.isascii():
+            text = text.translate(self.t2s)
         out = []
         for m in self.regex.finditer(text):
             word = m.group(0)
@@ -51,7 +57,9 @@ def _fold(word: str) -> str:
     return " ".join(word.lower().replace("-", " ").split())
 
 
-def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
+def _lexicon(
+    phrases: dict[str, str], exact: dict[str, str], t2s: dict[int, str] | None = None
+) -> Lexicon:
     parts = []
     if phrases:
         parts.append("(?i:" + alternation(list(phrases)) + ")")
@@ -67,7 +75,7 @@ def _lexicon(phrases: dict[str, str], exact: dict[str, str]) -> Lexicon:
     regex = re.compile(r"(?<![A-Za-z0-9_-])(?:" + body + r")(?![A-Za-z0-9_-]|-(?:free|negative)\b)")
     labels = {_fold(k): v for k, v in phrases.items()}
     labels.update(exact)
-    return Lexicon(regex, labels)
+    return Lexicon(regex, labels, t2s or {})
 
 
 # a word holding one of these (letters as a whole word) marks a sentence that may state
@@ -224,6 +232,23 @@ def _comparative(spec: Any, file: str) -> re.Pattern[str]:
     )
 
 
+def _compounds(spec: Any, file: str, key: str) -> list[str]:
+    """The phrases a term's parts compose, each part one of its choices in order
+    (rates.json metrics' 'compounds': 微小/微量 + 残留/残存 + 病/疾病 + 阴性/转阴 + /率).
+
+    >>> _compounds([[["a", "b"], ["x", ""]]], "f", "k")
+    ['ax', 'a', 'bx', 'b']
+    """
+    out = []
+    for i, parts in enumerate(expect(spec, list, file=file, key=key)):
+        choices = [
+            string_list(part, file=file, key=f"{key}[{i}][{j}]")
+            for j, part in enumerate(expect(parts, list, file=file, key=f"{key}[{i}]"))
+        ]
+        out += ["".join(words) for words in itertools.product(*choices) if "".join(words)]
+    return out
+
+
 @lru_cache(maxsize=8)
 def load_rates(patterns: Rules) -> RateRules:
     data, file = open_json(
@@ -247,8 +272,14 @@ def load_rates(patterns: Rules) -> RateRules:
     phrases: dict[str, str] = {}
     exact: dict[str, str] = {}
     for metric, spec in section(data, "metrics", dict, file=file).items():
-        check_keys(spec, file=file, allowed={"phrases", "abbreviations"}, required={"phrases"})
-        for p in string_list(spec["phrases"], file=file, key=f"metrics.{metric}.phrases"):
+        check_keys(
+            spec, file=file, allowed={"phrases", "compounds", "abbreviations"}, required={"phrases"}
+        )
+        composed = _compounds(spec.get("compounds", []), file, f"metrics.{metric}.compounds")
+        for p in (
+            *string_list(spec["phrases"], file=file, key=f"metrics.{metric}.phrases"),
+            *composed,
+        ):
             phrases[p] = metric
             # Taiwan and Hong Kong write 存活 for 生存 (總存活率, 無惡化存活率): every
             # Chinese survival phrase holds in both words
@@ -260,6 +291,7 @@ def load_rates(patterns: Rules) -> RateRules:
             exact[a] = metric
     ne = section(data, "not_efficacy", dict, file=file)
     check_keys(ne, file=file, allowed={"phrases", "abbreviations"}, required={"phrases"})
+    t2s = load_variants(patterns)
     not_eff = _lexicon(
         {
             p: "not_efficacy"
@@ -271,6 +303,7 @@ def load_rates(patterns: Rules) -> RateRules:
                 ne.get("abbreviations", []), file=file, key="not_efficacy.abbreviations"
             )
         },
+        t2s,
     )
     cs = {x for x in data.get("case_sensitive_indications", [])}
     ind_phrases: dict[str, str] = {}
@@ -368,9 +401,9 @@ def load_rates(patterns: Rules) -> RateRules:
         RateRules(
             figure=figure,
             numbers=numbers,
-            metrics=_lexicon(phrases, exact),
+            metrics=_lexicon(phrases, exact, t2s),
             not_efficacy=not_eff,
-            indications=_lexicon(ind_phrases, ind_exact),
+            indications=_lexicon(ind_phrases, ind_exact, t2s),
             qualifiers=qualifiers,
             bracket_skip=string_list(
                 ctx.get("skip_inside_brackets_with", []), file=file, key="skip_inside_brackets_with"
