@@ -221,8 +221,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         # "for (Sick) Children": a word, not the therapy's code ("for CAR-T therapy")
         rf"|\s+for\s+(?:Sick\s+)?[A-Z][a-z][\w'’-]*"
         rf"|\s+de\s+{cap}"
-        # "University Hospital Basel": a place after a name that is only its type
-        rf"|(?<=University Hospital)\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
+        # "University Hospital Basel", "University Hospitals Plymouth NHS Trust": a place
+        # after a name that is only its type
+        rf"|(?:(?<=University Hospital)|(?<=University Hospitals))\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
         rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b))"
         # "National Cancer Centre Singapore": a known city written after any head, and
         # a state or province abroad ("Children's Hospital Colorado", "Mayo Clinic Arizona")
@@ -543,8 +544,16 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         if rules.parent_head.search(tail):
             parent = rules.parent_tail.sub("", tail)
         elif m.group("tail")[:1].isspace() and m.group("tail").lstrip()[:1].isupper():
-            # "University Hospital Basel": the place is the name's
+            # "University Hospital Basel": the place is the name's, and the city of a
+            # university hospital that a place names ("University Hospitals Plymouth";
+            # a state or country is none: "Children's Hospital Colorado")
             city = rules.cities.get(tail.lower())
+            if (
+                city is None
+                and words[-2:-1] == ["University"]
+                and tail.lower() not in rules.countries
+            ):
+                city = tail
             extra_name = [tail]
         elif tail.lower() in rules.cities:
             city = rules.cities[tail.lower()]
@@ -840,7 +849,7 @@ def find_hospitals(
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
     return sorted(
-        _shared_cities(_bracketed_names(text, found, rules)), key=lambda h: (h.start, h.end)
+        _shared_cities(_bracketed_names(text, found, rules), rules), key=lambda h: (h.start, h.end)
     )
 
 
@@ -1384,10 +1393,16 @@ def _ordinal_lists(
     return out
 
 
-def _shared_cities(found: list[HospitalMention]) -> list[HospitalMention]:
+def _shared_cities(found: list[HospitalMention], rules: HospitalRules) -> list[HospitalMention]:
     """A hospital with no city takes the city of one that shares its distinctive name in
-    the same article (Jiahui International Cancer Center, of Jiahui International Hospital)."""
-    cities = {h.name.distinctive: h.name.city for h in found if h.name.city and h.name.distinctive}
+    the same article (Jiahui International Cancer Center, of Jiahui International Hospital);
+    a name of institution words only distinguishes nothing ("University Hospitals" are not
+    the "University Hospital Zurich" of the article)."""
+    cities = {
+        h.name.distinctive: h.name.city
+        for h in found
+        if h.name.city and h.name.distinctive and not set(h.name.distinctive) <= rules.institutions
+    }
     out = []
     for h in found:
         if h.name.city is None and h.name.distinctive in cities:
