@@ -178,7 +178,12 @@ def load_kb(patterns: Rules) -> KB:
     products = _load_products(patterns, t, companies)
     kb = KB(products=products, companies=companies, translit=t, t2s=load_variants(patterns))
     for p in products.values():
-        names = [p.inn, *p.inn_aliases, *p.brands, *(v for c in p.codes for v in code_forms(c))]
+        names = [
+            p.inn,
+            *p.inn_aliases,
+            *(v for b in p.brands for v in brand_forms(b)),
+            *(v for c in p.codes for v in code_forms(c)),
+        ]
         if p.pinyin:
             names.append(p.pinyin.replace("-", ""))
         for name in names:
@@ -481,6 +486,17 @@ def code_forms(code: str) -> list[str]:
             if form not in out:
                 out.append(form)
     return out
+
+
+def brand_forms(brand: str) -> list[str]:
+    """A brand as news writes it: as given, and a word glued to a number also with a
+    space or a hyphen between them (a word of four letters or more, so no code: AB012).
+
+    >>> brand_forms("Wordmark19"), brand_forms("Kymriah")
+    (['Wordmark19', 'Wordmark 19', 'Wordmark-19'], ['Kymriah'])
+    """
+    m = re.fullmatch(r"([A-Za-z]{4,})(\d+)", brand)
+    return [brand] if m is None else [brand, f"{m[1]} {m[2]}", f"{m[1]}-{m[2]}"]
 
 
 def alias_key(text: str) -> str:
