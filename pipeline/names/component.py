@@ -292,8 +292,10 @@ class ProductsComponent(RulesComponent):
         self.open_chinese = re.compile(rf"(?:{industry})+{legal}")
         # ... and one with no legal suffix, known by what a company does next (X医药宣布)
         bare = t.open_chinese_unsuffixed
+        # (time words and adverbs may come between: X生物正式向港交所递交, X医药今年将)
         self.unsuffixed = re.compile(
-            rf"(?<=[\u4e00-\u9fff])(?P<word>{alternation(bare[0])})(?={alternation(bare[1])})"
+            rf"(?<=[\u4e00-\u9fff])(?P<word>{alternation(bare[0])})"
+            rf"(?=(?:{alternation(t.company_adverbs) or '(?!)'})*(?:{alternation(bare[1])}))"
             if bare[0] and bare[1]
             else "(?!)"
         )
