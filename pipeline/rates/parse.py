@@ -1005,6 +1005,7 @@ _METRIC_THEN = re.compile(
     r"[^,;%，；]{0,60}$"
 )
 # figures of one list: only commas, "and", "or" between them
+_BRACKETED_WORDS = re.compile(r"\s*[(（][^()（）]*[)）]")
 _LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)?\s*$")
 _CLAUSE = re.compile(r"[;:；：。]|\.\s")
 
@@ -1173,6 +1174,14 @@ def _assign(
             groups[-1].append(fig)
         else:
             groups.append([fig])
+    # where the next figure that is not coordinated with each one starts (by its own
+    # start): "90% (children) and 70% (of all) reached complete remission" share the
+    # metric after both
+    next_start: dict[int, int] = {}
+    for a, b in reversed(list(itertools.pairwise(figs))):
+        gap = _BRACKETED_WORDS.sub("", sentence[a.end : b.start])
+        coordinated = _LIST_GAP.match(gap) is not None
+        next_start[a.start] = next_start.get(b.start, len(sentence)) if coordinated else b.start
     previous_end = 0
     listed_ind = _distinct_in_order(
         [i for i in indications.between(0, figs[0].start) if i[1] <= figs[0].start] if figs else []
@@ -1215,7 +1224,10 @@ def _assign(
                 out.append((fig, before[0], ind_item[2], "rate.respectively", index))
         else:
             for fig in group:
-                found = _governing(fig, labelled, sentence, window, valid, bracket_of, rules)
+                following = next_start.get(fig.start, len(sentence))
+                found = _governing(
+                    fig, labelled, sentence, window, valid, bracket_of, rules, following
+                )
                 out.append((fig, *found, index))
         previous_end = group[-1].end
     return _versus(out, sentence)
@@ -1581,7 +1593,12 @@ def _governing(
     valid: Callable[[tuple[int, int, str], _Figure], bool],
     bracket_of: Callable[[int], tuple[int, int] | None],
     rules: RateRules,
+    following: int | None = None,
 ) -> tuple[tuple[int, int, str] | None, None, str]:
+    """The metric that governs a figure outside lists (_assign); ``following``: where
+    the next figure starts (a metric past it is that figure's to take, not this one's
+    nearest: "in 30 of 32 (94%), with 24 (75%) achieving a complete response")."""
+    following = len(sentence) if following is None else following
     own = bracket_of(fig.start)
     if own is not None:
         # (not one past a break after the figure: "(84% vs 67%; complete response, ...)")
@@ -1640,7 +1657,8 @@ def _governing(
             and not (
                 m[0] >= fig.end
                 and (
-                    clause_break(sentence[fig.end : m[0]])
+                    m[0] >= following
+                    or clause_break(sentence[fig.end : m[0]])
                     # (a metric past ", but" or ", while" is the next clause's)
                     or _NEXT_CLAUSE.search(sentence, fig.end, m[0])
                     or rules.subset.search(sentence, fig.end, m[0])
