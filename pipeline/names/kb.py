@@ -466,12 +466,13 @@ def code_forms(code: str) -> list[str]:
     """A product code as news writes it: as given, and with a hyphen between letters and
     number or none; a code written with a separator also with a space and with the
     number short of its leading zeros ("XYZ-0007": XYZ 7). A glued code keeps its digits
-    (AB012 is not "AB 12", which reads as a scan).
+    (AB012 is not "AB 12", which reads as a scan), its leading zero also written as the
+    letter O (ABO12).
 
     >>> code_forms("XYZ-0007")
     ['XYZ-0007', 'XYZ0007', 'XYZ 0007', 'XYZ-7', 'XYZ7', 'XYZ 7']
     >>> code_forms("AB012")
-    ['AB012', 'AB-012']
+    ['AB012', 'AB-012', 'ABO12']
     """
     m = re.fullmatch(r"([A-Za-z]+)([-\s]?)(\d+)", code)
     if not m:
@@ -485,6 +486,9 @@ def code_forms(code: str) -> list[str]:
             form = f"{letters}{s}{number}"
             if form not in out:
                 out.append(form)
+    if not sep and digits.startswith("0") and len(digits) > 1:
+        # a zero right after the letters is often typed or read as the letter O
+        out.append(f"{letters}O{digits[1:]}")
     return out
 
 
