@@ -1178,9 +1178,21 @@ CHINESE_NAME_SHORT = 2
 
 
 def _after_place(window: str, t: Translit) -> int:
-    """Where a company's name starts after the place that leads it in ``window``
-    (杭州X生物: after 杭州), -1 when no place of ``open_chinese_places`` stands there."""
-    return max((window.find(p) + len(p) for p in t.open_chinese_places if p in window), default=-1)
+    """Where a company's name starts after the place or the word that leads it in
+    ``window`` (杭州X生物, 企业X生物: after 杭州, 企业), -1 when no word of
+    ``open_chinese_places`` or ``open_chinese_leads`` stands there."""
+    return max(
+        (
+            window.rfind(p) + len(p)
+            for p in (*t.open_chinese_places, *t.open_chinese_leads)
+            if p in window
+        ),
+        default=-1,
+    )
+
+
+# a place in brackets right before a company's industry word: X（上海）生物科技有限公司
+_PLACE_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]$")
 
 
 def _open_chinese(
@@ -1207,16 +1219,20 @@ def _open_chinese(
     names: set[str] = set()
     out = []
     for m in suffix.finditer(text):
-        start = han_run_start(text, m.start(), CHINESE_NAME_LONGEST, t.chinese_boundary)
-        window = text[start : m.start()]
+        # a place in brackets may stand between the name and its industry word
+        # (X（上海）生物科技有限公司)
+        placed = _PLACE_BRACKET_BEFORE.search(text, max(0, m.start() - 8), m.start())
+        end = placed.start() if placed else m.start()
+        start = han_run_start(text, end, CHINESE_NAME_LONGEST, t.chinese_boundary)
+        window = text[start:end]
         at = _after_place(window, t)
         if at >= 0:
             start += at  # after a place: 杭州X生物
         elif len(window) > CHINESE_NAME_MOST:
             # no place and no boundary near: words of the sentence may run into the name,
             # so only its shortest common form is taken (先行者X生物: X)
-            start = m.start() - CHINESE_NAME_SHORT
-        core = text[start : m.start()]
+            start = end - CHINESE_NAME_SHORT
+        core = text[start:end]
         if len(core) < 2 or any(core.startswith(w) for w in t.open_chinese_not_names):
             continue
         if any(s < m.end() and start < e for s, e in taken):

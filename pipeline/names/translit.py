@@ -96,6 +96,8 @@ class Translit:
     # ... in Chinese text: places a name may start with (杭州X生物科技有限公司 is X生物),
     # and words before an industry word that name no company (中国生物科技公司)
     open_chinese_places: tuple[str, ...] = ()
+    # words that lead a Chinese company name without being part of it (企业, 药企)
+    open_chinese_leads: tuple[str, ...] = ()
     open_chinese_not_names: frozenset[str] = frozenset()
     # words that end no company's name before 公司: verbs of a clause (加入公司, 收购公司)
     open_chinese_not_ends: tuple[str, ...] = ()
@@ -164,6 +166,7 @@ def load_translit(patterns: Rules) -> Translit:
             "not_in_name",
             "leading",
             "chinese_places",
+            "chinese_leads",
             "chinese_not_names",
             "chinese_not_name_ends",
             "chinese_unsuffixed",
@@ -319,6 +322,9 @@ def load_translit(patterns: Rules) -> Translit:
         open_excluded=_lower_words(open_spec, "not_in_name", file, "open_companies."),
         open_chinese_places=string_list(
             open_spec.get("chinese_places", []), file=file, key="open_companies.chinese_places"
+        ),
+        open_chinese_leads=string_list(
+            open_spec.get("chinese_leads", []), file=file, key="open_companies.chinese_leads"
         ),
         open_chinese_not_names=frozenset(
             string_list(
