@@ -93,6 +93,8 @@ class ChineseHospitalRules:
     # a known hospital's short name (chinese_short: 北荣) right before one of its
     # departments or staff (血液科, 医师): the hospital
     short_department: re.Pattern[str] = re.compile("(?!)")
+    # words right after a place that make a hospital the place's local one (本地, 当地)
+    local: re.Pattern[str] = re.compile("(?!)")
 
 
 _KEYS = {
@@ -101,6 +103,7 @@ _KEYS = {
     "name_words",
     "leading_words",
     "not_names",
+    "local_words",
     "not_after_head",
     "ordinals",
     "affiliated",
@@ -180,6 +183,7 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
             rf"(?:{alternation(string_list(data['leading_words'], file=file, key='leading_words'))})+"
         ),
         not_names=_starting(string_list(data["not_names"], file=file, key="not_names")),
+        local=_starting(string_list(data.get("local_words", []), file=file, key="local_words")),
         not_after=_starting(string_list(data["not_after_head"], file=file, key="not_after_head")),
         ordinals=ordinals,
         affiliated=affiliated,
@@ -423,6 +427,9 @@ def _candidate(folded: str, start: int, end: int, rules: ChineseHospitalRules) -
         start = m.end()
     if start >= end or rules.not_names.match(folded, start, end):
         return None
+    place = rules.place.match(folded, start, end)
+    if place is not None and rules.local.match(folded, place.end(), end):
+        return None  # 香港本地医院: a local hospital of the place, none by name
     if rules.counted.search(folded, start, end):
         return None  # 多家医院, 3家医院
     return start
