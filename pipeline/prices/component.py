@@ -118,6 +118,13 @@ class PricesComponent(RulesComponent):
                 currency = local  # a Taiwan page's 元 is TWD
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
                 currency = dollar  # an Australian page's $ is AUD
+            elif (
+                currency == "CNY"
+                and values["kind"] == "price"
+                and text[money.start] in "¥￥"
+                and (money.amount_high or money.amount) >= self.rules.yen_price_above
+            ):
+                currency = "JPY"  # no therapy costs ¥32 million in yuan
             if values["kind"] == "price" and not plausible_price(
                 money.amount_high or money.amount,
                 currency,

@@ -129,6 +129,8 @@ class MoneyRules:
     # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
     # the US dollar amount in the bracket after it (currency -> lowest, highest ratio)
     yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # a bare ¥ price at or above this is yen (yen_price_above)
+    yen_price_above: float = float("inf")
     # the ending of a web host -> a word of its place (".jp" -> Japan), read with the
     # article's text by local_currency and the ¥ rule (yen_context)
     url_places: dict[str, str] = field(default_factory=dict)
@@ -165,6 +167,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "currencies",
             "yen_context",
             "yen_by_equivalent",
+            "yen_price_above",
             "multipliers",
             "scaled_codes",
             "implies",
@@ -386,6 +389,14 @@ def load_money(patterns: Rules) -> MoneyRules:
                     data.get("url_places", {}), dict, file=file, key="url_places"
                 ).items()
             },
+            yen_price_above=float(
+                expect(
+                    data.get("yen_price_above", float("inf")),
+                    (int, float),
+                    file=file,
+                    key="yen_price_above",
+                )
+            ),
             yen_ratios={
                 str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
                 for code, pair in expect(
