@@ -1194,8 +1194,10 @@ def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
     for i, word in enumerate(words[: min(7, len(words) - 2)]):
         if not word.endswith(("'s", "’s", "s'", "s’")):
             continue
-        if word.lower() in rules.generic or word.lower().rstrip("'’s") in rules.generic:
-            return 0  # "Seattle Children's Hospital": a type word of the name
+        if word.lower().replace("’", "'") in rules.generic:
+            # "Seattle Children's Hospital": a type word of the name (but "Penn
+            # Medicine's" is an owner: the type word does not end in 's)
+            return 0
         rest = words[i + 1 : -1]
         if rest[0].lower() in rules.connectors or rest[0] in ("and", "&"):
             return 0  # "Guy's and St Thomas' Hospital": one name
