@@ -181,6 +181,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "difference_after",
             "range_qualifiers",
             "vague_counts",
+            "counted_after",
             "other_units",
             "locale_currency",
             "url_places",
@@ -245,6 +246,10 @@ def load_money(patterns: Rules) -> MoneyRules:
     # 十, 一千多, 两百: Chinese numerals, which count only before a scale word (萬, 亿)
     # (with a decimal part: 七點三億, 七‧三億)
     vague = string_list(data.get("vague_counts", []), file=file, key="vague_counts")
+    counted = (
+        alternation(string_list(data.get("counted_after", []), file=file, key="counted_after"))
+        or "(?!)"
+    )
     # (no amount right after a vague count: 数十万元 is "some hundreds of thousands")
     not_vague = "".join(f"(?<!{re.escape(w)})" for w in vague)
     zh_number = "(?!)" if not zh_digits else not_vague + numbers.chinese_regex() + "(?:多|余|餘)?"
@@ -295,12 +300,14 @@ def load_money(patterns: Rules) -> MoneyRules:
                 rf"(?P<suf>{alternation(adjective_codes)})s?\b"
             ),
         ),
-        # lakh and crore imply rupees: "2 crore", "40-45 lakh"
+        # lakh and crore imply rupees: "2 crore", "40-45 lakh"; 万 and 亿 yuan, unless
+        # what they count follows (4万例, 百万人: counted_after; 人民币 is money)
         (
             "money.implied",
             re.compile(
                 rf"{start}(?:(?P<n1>{number})|(?P<z1>{zh_number}))(?:{sep}(?P<n2>{number}))?\s?"
                 rf"(?P<imp>{alternation(list(implies))})(?![A-Za-z])"
+                rf"(?!(?!人民[币幣])[多余餘]?(?:{counted}))"
             ),
         ),
     )
