@@ -103,10 +103,16 @@ PUBLISHED = st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=
 
 
 def bounded(fn, text):
-    started = time.perf_counter()
-    result = fn(text)
-    assert time.perf_counter() - started < 0.2 + SECONDS_PER_CHAR * len(text)
-    return result
+    """fn(text), failing when it takes longer than a linear rule could. A slow first
+    call is timed again: backtracking is slow every time, while a one-off (a lazy load,
+    the machine busy elsewhere) is not, and made this test fail now and then."""
+    limit = 0.2 + SECONDS_PER_CHAR * len(text)
+    for _attempt in range(2):
+        started = time.perf_counter()
+        result = fn(text)
+        if time.perf_counter() - started < limit:
+            return result
+    raise AssertionError(f"{fn} took over {limit:.2f} s twice on {len(text)} characters")
 
 
 @SETTINGS
