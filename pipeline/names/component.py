@@ -205,6 +205,9 @@ class ProductsComponent(RulesComponent):
             if self.chinese_short_ids and (chinese_after or others)
             else None
         )
+        # the first four letters of every product name (alias_key): a cheap exact test
+        # before a spelling is scored
+        self.alias_starts = frozenset(k[:4] for k in self.kb.product_aliases if len(k) >= 4)
         # one-word Latin names of products (brands, INNs, short INNs without the hyphen)
         joined = (
             (alias.replace("-", "").lower(), pid) for alias, pid in self.kb.product_names.items()
@@ -480,6 +483,12 @@ class ProductsComponent(RulesComponent):
             assert several is not None
             for run in runs:
                 spelled = run.group(0).rstrip(".,;:'’")
+                lower = self._lower_syllables(text, run.start() + len(spelled), spelled)
+                if lower is not None:
+                    # "Bei nuo da": the lower-case syllables after a capitalised one,
+                    # kept only where the whole names a product
+                    out.append(Candidate(run.start(), lower[0], lower[1], "product.pinyin_run"))
+                    continue
                 words = spelled.replace("-", " ").split()
                 if (
                     2 <= len(words) <= 5
@@ -512,6 +521,43 @@ class ProductsComponent(RulesComponent):
         if has_cjk(text):
             out += self._chinese_generics(text)
         return out
+
+    def _lower_syllables(self, text: str, end: int, spelled: str) -> tuple[int, str] | None:
+        """(end, spelling) of a capitalised pinyin word followed by lower-case words of
+        pinyin syllables ("Bei nuo da"), up to five words in all, as far as resolves best
+        to a product; None when none does (lower-case words that cut into syllables are
+        mostly English: "Li and")."""
+        # (cheap exact tests first: most runs are followed by a word no product's name
+        # starts with)
+        following = _LOWER_SYLLABLE.match(text, end)
+        if (
+            following is None
+            or (spelled + following.group(1)).lower()[:4] not in self.alias_starts
+            or " " in spelled
+            or "-" in spelled
+        ):
+            return None
+        several = self._syllables
+        assert several is not None
+        if not several.fullmatch(spelled):
+            return None
+        words = [spelled]
+        stops = []
+        stop = end
+        while (
+            len(words) < 5
+            and (m := _LOWER_SYLLABLE.match(text, stop))
+            and several.fullmatch(m.group(1))
+        ):
+            words.append(m.group(1))
+            stop = m.end()
+            stops.append(stop)
+        best: tuple[float, int] | None = None  # the likeliest, the longer at a tie
+        for stop in stops:
+            res = self._resolve(text[end - len(spelled) : stop])
+            if res.target_id is not None and (best is None or res.score >= best[0]):
+                best = (res.score, stop)
+        return None if best is None else (best[1], text[end - len(spelled) : best[1]])
 
     def _better_whole(self, whole: str, part: str) -> bool:
         """Whether ``whole`` resolves to a product, and no worse than ``part`` alone."""
@@ -1331,6 +1377,8 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
 
 # a lower-case word right after a capitalised run
 _NEXT_LOWER = re.compile(r"[ \t]+([a-z]{4,12})(?![A-Za-z])")
+# a lower-case word of one to six letters after a name's word ("Bei nuo da")
+_LOWER_SYLLABLE = re.compile(r"[ \t]+([a-z]{1,6})(?![A-Za-z])")
 
 
 def pinyin_word(syllables: frozenset[str]) -> re.Pattern[str]:
