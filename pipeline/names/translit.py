@@ -116,6 +116,20 @@ class Translit:
     company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
 
 
+def _syllable(initials: dict[str, Any], finals: dict[str, Any]) -> re.Pattern[str]:
+    """One syllable of a Chinese name as English text writes it: an initial of the pinyin
+    inventory or one of its renderings (ts for z), then a final or one of its renderings
+    (ay for ai), any case.
+
+    >>> s = _syllable({"z": ["z", "ts"], "d": ["d"]}, {"ai": ["ai", "ay"], "e": ["e"]})
+    >>> [bool(s.fullmatch(w)) for w in ("Tse", "day", "Dai", "Dx")]
+    [True, True, True, False]
+    """
+    heads = {str(x) for k, v in initials.items() for x in (k, *v) if x}
+    tails = {str(x) for k, v in finals.items() for x in (k, *v) if x}
+    return re.compile(f"(?i)(?:{alternation(heads)})?(?:{alternation(tails)})")
+
+
 def _both_scripts(characters: str, t2s: dict[int, str]) -> frozenset[str]:
     """Characters with their traditional forms (與 beside 与): Taiwan and Hong Kong text
     is read as written.
@@ -248,11 +262,9 @@ def load_translit(patterns: Rules) -> Translit:
         name_shape=compile_regex(
             contexts["name_shape"], file=file, key="product_contexts.name_shape"
         ),
-        pinyin_syllable=compile_regex(
-            contexts["pinyin_syllable"], file=file, key="product_contexts.pinyin_syllable"
-        )
-        if "pinyin_syllable" in contexts
-        else None,
+        pinyin_syllable=_syllable(
+            section(data, "initials", dict, file=file), section(data, "finals", dict, file=file)
+        ),
         drop_words=frozenset(
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
         ),
