@@ -687,6 +687,27 @@ def _nearest(
     return best[1] if best else None
 
 
+def time_value(n: int, unit: str) -> str:
+    """A timepoint as the tables write it: "12-month", "2-year", and a day as the day of
+    assessment, "day 28".
+
+    >>> time_value(12, "month"), time_value(28, "day")
+    ('12-month', 'day 28')
+    """
+    return f"day {n}" if unit == "day" else f"{n}-{unit}"
+
+
+def time_unit(value: str) -> str | None:
+    """The unit of a timepoint value (time_value), None for none.
+
+    >>> time_unit("12-month"), time_unit("day 28"), time_unit("12")
+    ('month', 'day', None)
+    """
+    if value.startswith("day "):
+        return "day"
+    return value.split("-", 1)[1] if "-" in value else None
+
+
 def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Spans) -> list[_Time]:
     """The durations in sentence[lo:hi] that a figure can be measured at, in order: not a
     follow-up time ("a median follow-up of 12 months"), and a duration written with a
@@ -709,7 +730,7 @@ def timepoints(sentence: str, lo: int, hi: int, rules: RateRules, metrics: _Span
             continue
         if g["sep"] == " " and not listed and not metrics.between(m.end(), m.end() + 3):
             continue
-        out.append(_Time(m.start(), m.end(), f"{int(value)}-{unit}", g["sep"] == "-"))
+        out.append(_Time(m.start(), m.end(), time_value(int(value), unit), g["sep"] == "-"))
     return out
 
 
@@ -1473,28 +1494,34 @@ def _paired_timepoints(
 # numbers that share the unit after the last of them: "at 12 and 24 months", "at 1, 2 and
 # 3 years"
 _SHARED_UNIT = re.compile(
-    r"(?i)\b(?:at|by|after)\s+(?P<numbers>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+(?:and|or)\s+\d{1,2})"
+    r"(?i)\b(?:at|by|after)\s+(?:(?P<numbers>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+(?:and|or)\s+\d{1,2})"
     r"\s+(?P<unit>[a-z]+)\b"
+    # (the unit first: "at months 3 and 6", "by days 14 and 28")
+    r"|(?P<unit_first>[a-z]+)\s+(?P<numbers_after>\d{1,3}(?:\s*,\s*\d{1,3})*,?\s+(?:and|or)\s+\d{1,3})\b)"
 )
 
 
 def _shared_unit_times(sentence: str, lo: int, hi: int, rules: RateRules) -> list[str]:
     """The timepoints of the last list of numbers sharing one unit in sentence[lo:hi], in
-    order ("at 12 and 24 months" -> 12-month, 24-month); none where there is no such list.
+    order ("at 12 and 24 months" -> 12-month, 24-month; "at days 14 and 28" -> day 14,
+    day 28); none where there is no such list.
 
     >>> _shared_unit_times("PFS at 12 and 24 months was", 0, 27, default_rates())
     ['12-month', '24-month']
+    >>> _shared_unit_times("CR at days 14 and 28 was", 0, 24, default_rates())
+    ['day 14', 'day 28']
     """
     found = list(_SHARED_UNIT.finditer(sentence, lo, hi))
     if not found:
         return []
     last = found[-1]
-    unit = rules.time_units.get(last.group("unit").lower())
+    unit = rules.time_units.get((last.group("unit") or last.group("unit_first")).lower())
     if unit is None or rules.timepoint_not_after.search(
         sentence, max(0, last.start() - 40), last.start()
     ):
         return []  # (no unit of time, or follow-up times: "a median follow-up at ...")
-    return [f"{int(n)}-{unit}" for n in re.findall(r"\d+", last.group("numbers"))]
+    numbers = last.group("numbers") or last.group("numbers_after")
+    return [time_value(int(n), unit) for n in re.findall(r"\d+", numbers)]
 
 
 _COORDINATED = re.compile(
@@ -1572,12 +1599,12 @@ def _timed(
             chain.insert(0, item)
         if len(chain) < 2:
             continue
-        unit = chain[-1][2].split("-", 1)[1] if "-" in chain[-1][2] else None
+        unit = time_unit(chain[-1][2])
         for a, b, value in chain[:-1]:
             if value.isdigit():  # a suspended number takes the last item's unit
                 if unit is None:
                     break
-                value = f"{value}-{unit}"
+                value = time_value(int(value), unit)
             metric = (a, b, label)
             added.append(metric)
             times[metric] = value
