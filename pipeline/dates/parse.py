@@ -140,6 +140,8 @@ class DateRules:
     units: dict[str, str] = field(default_factory=dict)
     # "next week" -> 1, for a weekday of a week ("next week Sunday")
     relative_weeks: dict[str, int] = field(default_factory=dict)
+    # words that move a quarter from the publication date's ("next quarter", 上季度)
+    relative_quarters: dict[str, int] = field(default_factory=dict)
     # the character after 周 / 星期 of each weekday (一 -> 0, 日 and 天 -> 6)
     weekdays_zh: dict[str, int] = field(default_factory=dict)
     # holiday name -> "MM-DD" (a fixed day) or {year: "MM-DD"} (a lunar one, by year)
@@ -213,6 +215,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "anaphoric",
             "relative_days",
             "relative_months",
+            "relative_quarters",
             "units",
             "relative_weeks",
             "weekdays_zh",
@@ -302,6 +305,9 @@ def load_dates(patterns: Rules) -> DateRules:
             ),
             relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
             relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
+            relative_quarters={
+                k.lower(): int(v) for k, v in data.get("relative_quarters", {}).items()
+            },
             rules=tuple(rules),
             exclude_before=string_list(
                 data.get("exclude_before", []), file=file, key="exclude_before"
@@ -721,6 +727,16 @@ def _rel_month_word(p: Parts) -> DateValue | None:
     if p.published is None or offset is None:
         return None
     return DateValue(_shift_month(p.published, offset), "month", True)
+
+
+@resolver("rel_quarter")
+def _rel_quarter(p: Parts) -> DateValue | None:
+    # "next quarter", 本季度, 上一季度: the quarter of the publication date, moved
+    offset = p.offset(p.rules.relative_quarters)
+    if p.published is None or offset is None:
+        return None
+    n = p.published.year * 4 + (p.published.month - 1) // 3 + offset
+    return DateValue(f"{n // 4:04d}-Q{n % 4 + 1}", "quarter", True)
 
 
 @resolver("ago")
