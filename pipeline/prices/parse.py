@@ -1039,6 +1039,12 @@ def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
     )
 
 
+# 多, 余 or 餘 between a number and its Chinese scale word: more than the number says
+_SOME_MORE = re.compile(
+    r"\d[多余餘](?=[万萬亿億])|[一二三四五六七八九十百千][多余餘](?=[万萬亿億])"
+)
+
+
 def classify(
     sentence: str,
     start: int,
@@ -1056,6 +1062,8 @@ def classify(
     # sentence of thousands of amounts quadratic
     before, after = sentence[max(0, start - NEAR) : start], sentence[end : end + NEAR]
     qualifier = rules.qualifiers.of(before, after)
+    if qualifier is None and _SOME_MORE.search(sentence, start, end):
+        qualifier = "over"  # 800餘萬元, 300多万元: "some" after the number, more than it
     per = None
     pa = rules.per_after.match(after[:50])
     pb = rules.per_before.search(before[-50:])
