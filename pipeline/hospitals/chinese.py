@@ -95,11 +95,14 @@ class ChineseHospitalRules:
     short_department: re.Pattern[str] = re.compile("(?!)")
     # words right after a place that make a hospital the place's local one (本地, 当地)
     local: re.Pattern[str] = re.compile("(?!)")
+    # boundary characters no name or place holds (的): no start is sought past one
+    hard_boundary: frozenset[str] = frozenset()
 
 
 _KEYS = {
     "heads",
     "boundary_characters",
+    "hard_boundary_characters",
     "name_words",
     "leading_words",
     "not_names",
@@ -173,6 +176,14 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
         head_end=re.compile(f"(?:{alternation(heads)})$"),
         boundary=frozenset(
             expect(data["boundary_characters"], str, file=file, key="boundary_characters")
+        ),
+        hard_boundary=frozenset(
+            expect(
+                data.get("hard_boundary_characters", ""),
+                str,
+                file=file,
+                key="hard_boundary_characters",
+            )
         ),
         counted=compile_regex(
             expect(data["counted"], str, file=file, key="counted"), file=file, key="counted"
@@ -398,6 +409,8 @@ def _start(folded: str, head_start: int, rules: ChineseHospitalRules) -> list[in
         c = folded[i - 1]
         if not HAN.match(c):
             break
+        if c in rules.hard_boundary:
+            break  # (治疗的儿童医院: no name reaches past 的)
         if c in rules.boundary and (i - 1) not in protected:
             starts.append(i)
             if rules.head_end.search(folded, max(lo, i - 1 - HEAD_LONGEST), i - 1) is not None:
