@@ -462,10 +462,10 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
         parent = rules.english.chinese.get(center.group("parent"))
         if parent is not None:
             ordinal = rules.ordinals[center.group("ordinal")]
-            # as the official names of such centers read (the gazetteer's fifth center)
-            # (of the hospital's own name, before the university a comma adds)
+            # the hospital's own name (before the university a comma adds), then the
+            # center, as the gold tables and the gazetteer's fifth center write it
             own = parent.name.split(",")[0].removeprefix("The ")
-            display = f"The {ordinal} Medical Center of {own}"
+            display = f"{own} {ordinal} Medical Center"
             return HospitalName(
                 ("zh", parent.id, ordinal), display, parent.city, (ordinal,), "medical center"
             )
