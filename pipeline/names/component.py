@@ -803,30 +803,29 @@ class ProductsComponent(RulesComponent):
         if not askers:
             return companies
         taken = marked(((c.start, c.end) for c in companies), len(text))
-        starts, ends = sorted(c.start for c in companies), sorted(c.end for c in companies)
-        added = []
-        for cid in sorted(askers):
-            for m in self.maker_words[cid].finditer(text):
-                if cid in makers:
-                    rule = "company.maker_word"
-                elif m.group(0) in self.short_names and self._company_context(
-                    text, m, starts, ends
-                ):
-                    rule = "company.short_name"
-                else:
-                    continue
-                if taken.find(1, m.start(), m.end()) == -1:
-                    added.append(
-                        Mention(
-                            m.start(),
-                            m.end(),
-                            m.group(0),
-                            rule,
-                            cid,
-                            "context",
-                            0.9,
-                        )
-                    )
+        added: list[Mention] = []
+        # a short name joined to another one a context names ("Bristol and Bluebird
+        # said") is named once that one is: passes until none is added
+        for _pass in range(MAKER_PASSES):
+            found = [*companies, *added]
+            starts, ends = sorted(c.start for c in found), sorted(c.end for c in found)
+            before = len(added)
+            for cid in sorted(askers):
+                for m in self.maker_words[cid].finditer(text):
+                    if taken.find(1, m.start(), m.end()) != -1:
+                        continue
+                    if cid in makers:
+                        rule = "company.maker_word"
+                    elif m.group(0) in self.short_names and self._company_context(
+                        text, m, starts, ends
+                    ):
+                        rule = "company.short_name"
+                    else:
+                        continue
+                    taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                    added.append(Mention(m.start(), m.end(), m.group(0), rule, cid, "context", 0.9))
+            if len(added) == before:
+                break
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
     def _chinese_short_names(
@@ -1377,6 +1376,10 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
 
 # a lower-case word right after a capitalised run
 _NEXT_LOWER = re.compile(r"[ \t]+([a-z]{4,12})(?![A-Za-z])")
+# passes over short company names, each reading the ones the last named ("Bristol and
+# Bluebird said": Bluebird first, by the verb; then Bristol, joined to it)
+MAKER_PASSES = 3
+
 # a lower-case word of one to six letters after a name's word ("Bei nuo da")
 _LOWER_SYLLABLE = re.compile(r"[ \t]+([a-z]{1,6})(?![A-Za-z])")
 
