@@ -170,6 +170,10 @@ class ProductsComponent(RulesComponent):
             rf"(?:['’]s)?(?:\s*{t.company_ticker.pattern}"
             rf"|\s+(?:{alternation(t.company_after) or '(?!)'})\b)"
         )
+        # ... or a word right before it ("revenue for Bristol", "shares of Legend")
+        self.company_before = re.compile(
+            rf"(?i)(?<![\w-])(?:{alternation(t.company_before) or '(?!)'})\s+$"
+        )
         marks = alternation(j for j in t.company_joiners if not j.isalpha()) or "(?!)"
         joining = alternation(j for j in t.company_joiners if j.isalpha()) or "(?!)"
         self.company_joined = re.compile(rf"\s*(?:(?:{marks})\s*)?(?:(?:{joining})\b\s*)?")
@@ -893,11 +897,14 @@ class ProductsComponent(RulesComponent):
         self, text: str, m: re.Match[str], starts: list[int], ends: list[int]
     ) -> bool:
         """Whether a company's context follows a word (company_context.after: "Bristol
-        said"; its ticker: "Legend (LEGN)") or joins it to another company named beside it
+        said"; its ticker: "Legend (LEGN)"), stands right before it (company_context.before:
+        "revenue for Bristol") or joins it to another company named beside it
         ("Legend and Janssen"): the nearest company mention before it ends, or the
         nearest after it starts, across a joiner (``starts``, ``ends``: the mentions'
         offsets, sorted; two lookups, so a text of many names stays linear)."""
-        if self.company_after.match(text, m.end()):
+        if self.company_after.match(text, m.end()) or self.company_before.search(
+            text, max(0, m.start() - COMPANY_BEFORE_REACH), m.start()
+        ):
             return True
         joined = self.company_joined.fullmatch
         i = bisect_right(ends, m.start()) - 1
@@ -1376,6 +1383,9 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
 
 # a lower-case word right after a capitalised run
 _NEXT_LOWER = re.compile(r"[ \t]+([a-z]{4,12})(?![A-Za-z])")
+# characters before a short name that a word of company_context.before may take
+COMPANY_BEFORE_REACH = 30
+
 # passes over short company names, each reading the ones the last named ("Bristol and
 # Bluebird said": Bluebird first, by the verb; then Bristol, joined to it)
 MAKER_PASSES = 3

@@ -108,6 +108,8 @@ class Translit:
     therapy_words: tuple[str, ...] = ()
     # what makes a company's short name ("Bristol") the company: words right after it
     # ("said", "shares") and words that join it to another company named beside it
+    # words right before a short name that make it the company ("revenue for Bristol")
+    company_before: tuple[str, ...] = ()
     company_after: tuple[str, ...] = ()
     company_joiners: tuple[str, ...] = ()
     # Chinese time words and adverbs that may stand between a company's stem and a word
@@ -193,7 +195,7 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         company_context,
         file=file,
-        allowed={"_comment", "after", "joiners", "ticker", "chinese_adverbs"},
+        allowed={"_comment", "before", "after", "joiners", "ticker", "chinese_adverbs"},
         required=set(),
     )
     check_keys(
@@ -315,6 +317,9 @@ def load_translit(patterns: Rules) -> Translit:
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
         ),
         therapy_words=string_list(data.get("therapy_words", []), file=file, key="therapy_words"),
+        company_before=string_list(
+            company_context.get("before", []), file=file, key="company_context.before"
+        ),
         company_after=string_list(
             company_context.get("after", []), file=file, key="company_context.after"
         ),
