@@ -708,7 +708,7 @@ class ProductsComponent(RulesComponent):
                 )
             )
         mentions.sort(key=lambda m: (m.start, m.end))
-        companies = self._supported_companies(companies, near_companies, mentions)
+        companies = self._supported_companies(text_of(doc), companies, near_companies, mentions)
         companies = self._makers_by_word(text_of(doc), companies, mentions)
         companies = self._chinese_short_names(text_of(doc), companies, mentions)
         # a name that is a product's (a spaced brand: "Bei Nuo Da") is not also a company's
@@ -919,28 +919,36 @@ class ProductsComponent(RulesComponent):
 
     def _supported_companies(
         self,
+        doc_text: str,
         companies: list[Mention],
         near: list[tuple[int, int, str]],
         products: list[Mention],
     ) -> list[Mention]:
-        """Names that resolve to a company only because the article names one of its
-        products ("Kate Pharma" with Yescarta), added to the companies found."""
+        """Names that resolve to a company only with support, added to the companies
+        found: the article names one of its products ("Kate Pharma" with Yescarta), or a
+        company's context stands around the name ("Celgen acquired Juno": company_context,
+        as for short names)."""
         if not near:
             return companies
-        bonus = self.kb.translit.scoring["support"]["company_makes_named_product"]
+        bonus = self.kb.translit.scoring["support"]
         makers = {
             cid
             for m in products
             if m.product_id in self.kb.products
             for cid in self.kb.products[m.product_id or ""].companies
         }
-        if not makers:
-            return companies
-        support = dict.fromkeys(sorted(makers), bonus)
         taken = [(c.start, c.end) for c in companies]
+        starts, ends = sorted(c.start for c in companies), sorted(c.end for c in companies)
         added = []
         for start, end, text in near:
             if any(s < end and start < e for s, e in taken):
+                continue
+            support = dict.fromkeys(sorted(makers), bonus["company_makes_named_product"])
+            spelled = re.compile(re.escape(text)).match(doc_text, start)
+            if spelled is not None and self._company_context(doc_text, spelled, starts, ends):
+                for cid, _score in resolve_company(text, self.kb).candidates[:1]:
+                    support[cid] = support.get(cid, 0.0) + bonus["company_context"]
+            if not support:
                 continue
             res = resolve_company(text, self.kb, support)
             if res.target_id:

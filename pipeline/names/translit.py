@@ -49,6 +49,7 @@ SUPPORT_KEYS = {
     "target_in_sentence",
     "company_makes_named_product",
     "therapy_in_sentence",
+    "company_context",
 }
 
 
