@@ -317,6 +317,26 @@ class ProductsComponent(RulesComponent):
         # Latin names between non-Latin characters (in Chinese text)
         self.latin_names = _latin_alternation(self.kb.product_names)
         self.latin_companies = _latin_alternation(self.kb.company_aliases)
+        # a known company's first Latin word right after a Chinese word for a company
+        # (初创企业Umoja, 明星企业Capstan: the word is the company there), where that word
+        # starts one company's name only and is no ordinary word
+        firsts: dict[str, set[str]] = {}
+        for c in self.kb.companies.values():
+            first = c.name.split()[0]
+            if first.isascii() and first.isalpha() and len(first) >= 4:
+                firsts.setdefault(first, set()).add(c.name)
+        self.first_word_ids = {
+            w: next(cid for cid, c in sorted(self.kb.companies.items()) if c.name in names)
+            for w, names in firsts.items()
+            if len(names) == 1 and w.lower() not in t.common_words
+        }
+        chinese_leads = [*t.open_chinese_leads, "公司"]
+        self.first_word_after_lead = re.compile(
+            rf"(?:{alternation(chinese_leads)})\s?(?P<name>{alternation(self.first_word_ids)})"
+            r"(?![A-Za-z0-9])"
+            if self.first_word_ids and chinese_leads
+            else "(?!)"
+        )
         # whole-word INN stems ("autoleucel"), which WORD_BEFORE names keep with the word before
         self.stem_words = tuple(s for s in self.kb.translit.inn_stems if len(s) >= 8)
         self.contexts = Matcher(nlp.vocab, validate=True)
@@ -417,6 +437,14 @@ class ProductsComponent(RulesComponent):
             (self.latin_companies, self.kb.company_aliases, "company.alias", "alias"),
             keep=self.kb.companies,
         )
+        taken = [(m.start, m.end) for m in found]
+        for m in self.first_word_after_lead.finditer(text):
+            start, end = m.start("name"), m.end("name")
+            if not any(s < end and start < e for s, e in taken):
+                cid = self.first_word_ids[m.group("name")]
+                found.append(
+                    Mention(start, end, m.group("name"), "company.first_word", cid, "context", 0.9)
+                )
         taken = [(m.start, m.end) for m in found]
         folded = text.translate(self.kb.t2s)
         for start, end, cid in homophones(folded, self.company_sounds, self.pinyin):
