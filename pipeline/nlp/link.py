@@ -24,6 +24,12 @@ RESPECTIVELY = re.compile(r"(?i)\brespectively\b|分别|分別")
 # what may stand between two names of one list: "A and B", "A, B and C", "A or B",
 # a bracketed INN after a brand ("Kymriah (tisagenlecleucel) and Yescarta")
 _JOINED = re.compile(r"(?i)^(?:\s*\([^()]{0,60}\))?,?\s*(?:and|or|&|as well as|、|和|与|與|及)\s*$")
+# a comparison between a figure and a product named after it: the product is the other
+# side's ("$465,000, compared with Abecma's $419,500"; "71% vs 42% for ...")
+_COMPARED = re.compile(
+    r"(?i)\b(?:compared (?:with|to)|in comparison (?:with|to)|versus|vs\.?|than|against)\b"
+    r"|相比|相较|相較|对比|對比"
+)
 # a clause break between the names and the figure: the figure is not the list's
 _BREAK = re.compile(r"[,;:，；：。]")
 
@@ -69,6 +75,9 @@ def link_product(
     >>> s = "A and B cost 1 and 2, respectively."
     >>> link_product([(0, 1, "a"), (6, 7, "b")], 0, len(s), 19, text=s, figures=[13, 19])
     ('b', 'respectively')
+    >>> s = "It costs 5, compared with A's 4."
+    >>> link_product([(27, 28, "a")], 0, len(s), 9, text=s, figures=[9, 31])
+    (None, None)
     >>> s = "A and B cost 1 each."
     >>> link_product([(0, 1, "a"), (6, 7, "b")], 0, len(s), 13, text=s, figures=[13])
     (None, 'together')
@@ -84,7 +93,12 @@ def link_product(
                 return None, "together"
         if before:
             return before[-1][2], "sentence"
-        return min(inside, key=lambda p: p[0] - at)[2], "sentence"
+        after = min(inside, key=lambda p: p[0] - at)
+        if text and _COMPARED.search(text, at, after[0]):
+            # "... at $465,000, compared with Abecma's $419,500": the product named past
+            # the comparison is the other side's, not this figure's
+            return None, None
+        return after[2], "sentence"
     named = {inn for _, _, inn in products}
     if len(named) == 1:
         return named.pop(), "article"
