@@ -91,6 +91,9 @@ def link_product(
                 return paired, "respectively"
             if _stated_together(before, text, figures):
                 return None, "together"
+            side = _versus_side(before, text, at, figures)
+            if side is None or isinstance(side, str):
+                return side, "sentence" if side else None
         if before:
             return before[-1][2], "sentence"
         after = min(inside, key=lambda p: p[0] - at)
@@ -103,6 +106,42 @@ def link_product(
     if len(named) == 1:
         return named.pop(), "article"
     return None, None
+
+
+# what stands between the two figures of a comparison: "71% vs 42%", "A versus B"
+_VERSUS_GAP = re.compile(r"(?i)^\s*(?:vs\.?|versus|compared (?:with|to)|对比|對比|比)\s*$")
+
+
+def _versus_side(
+    before: Sequence[Mention], text: str, at: int, figures: Sequence[int]
+) -> str | None | bool:
+    """The side of "A% vs B%" a figure stands on: the first figure is the first product
+    named before it, the second the second one named, or none when only one is named
+    (the other side is a comparator: "ide-cel vs standard regimens (71% vs 42%)");
+    False when the figure is in no such pair.
+
+    >>> s = "X vs SOC (71% vs 42%)"
+    >>> _versus_side([(0, 1, "x")], s, 16, [10, 16]), _versus_side([(0, 1, "x")], s, 10, [10, 16])
+    (None, 'x')
+    """
+    i = list(figures).index(at) if at in figures else -1
+    if i < 0:
+        return False
+    names = _names_in_order(before)
+    if i > 0 and _VERSUS_GAP.match(_gap(text, figures[i - 1], at)):
+        return names[1] if len(names) >= 2 else None  # the right side
+    if i + 1 < len(figures) and _VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
+        return names[0] if len(names) >= 2 else names[-1]  # the left side
+    return False
+
+
+_AMOUNT_END = re.compile(r"[\d.,]+\s*(?:%|％|percent|per cent)?|\S+")
+
+
+def _gap(text: str, figure: int, nxt: int) -> str:
+    """The words between the figure at ``figure`` (its number skipped) and the next one."""
+    m = _AMOUNT_END.match(text, figure)
+    return text[m.end() if m else figure : nxt]
 
 
 def _respectively(
