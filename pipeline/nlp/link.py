@@ -6,8 +6,11 @@ In a sentence that names several products:
   ("A and B cost X and Y, respectively": X is A's);
 - a figure stated once for products named together ("A and B cost X") is about the
   class, not one product, and takes none;
+- the two figures of "X% vs Y%" go to the two products compared, in order, and the
+  right one to none when only one product is named (the other side is a comparator);
 - otherwise the product named nearest before the figure, in its own clause when one is
-  there ("A costs X, more than B, which costs Y": X is A's, Y is B's).
+  there ("A costs X, more than B, which costs Y": X is A's, Y is B's); one named after
+  it only when no comparison stands between ("X, compared with B's Y": X is not B's).
 
 ``product_source`` says which: ``sentence``, ``respectively``, ``together`` (no product:
 the figure is stated for several), ``article``.
