@@ -318,7 +318,7 @@ class ProductsComponent(RulesComponent):
         self.latin_names = _latin_alternation(self.kb.product_names)
         self.latin_companies = _latin_alternation(self.kb.company_aliases)
         # a known company's first Latin word right after a Chinese word for a company
-        # (初创企业Umoja, 明星企业Capstan: the word is the company there), where that word
+        # (初创企业X, 明星企业X: the word is the company there), where that word
         # starts one company's name only and is no ordinary word
         firsts: dict[str, set[str]] = {}
         for c in self.kb.companies.values():
@@ -954,7 +954,7 @@ class ProductsComponent(RulesComponent):
     ) -> list[Mention]:
         """Names that resolve to a company only with support, added to the companies
         found: the article names one of its products ("Kate Pharma" with Yescarta), or a
-        company's context stands around the name ("Celgen acquired Juno": company_context,
+        company's context stands around the name ("Gileed acquired a start-up": company_context,
         as for short names)."""
         if not near:
             return companies
