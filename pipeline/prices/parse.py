@@ -231,7 +231,9 @@ def load_money(patterns: Rules) -> MoneyRules:
     wordnum = numbers.regex()
     # 1,234,567.5 / 373 000 (a space, or a narrow or no-break one, between thousands) / 12.5
     number = (
-        r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
+        # ($450, 000: a space typed after the comma, right after a currency sign)
+        r"(?:(?<=[$€£¥￥])\d{1,3}(?:, \d{3})+(?![\d.,])"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
         # 1.200.000 / 475.000 (points between thousands, as much of Europe writes them)
         r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.,])|\d{1,3}\.000(?![\d.,])"
         # 370'000 (apostrophes between thousands, as Switzerland writes them)
