@@ -19,6 +19,7 @@ the figure is stated for several), ``article``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -94,8 +95,8 @@ def link_product(
                 return paired, "respectively"
             if _stated_together(before, text, figures):
                 return None, "together"
-            side = _versus_side(before, text, at, figures)
-            if side is None or isinstance(side, str):
+            paired_side, side = _versus_side(before, text, at, figures)
+            if paired_side:
                 return side, "sentence" if side else None
         if before:
             return before[-1][2], "sentence"
@@ -117,25 +118,27 @@ _VERSUS_GAP = re.compile(r"(?i)^\s*(?:vs\.?|versus|compared (?:with|to)|对比|�
 
 def _versus_side(
     before: Sequence[Mention], text: str, at: int, figures: Sequence[int]
-) -> str | None | bool:
-    """The side of "A% vs B%" a figure stands on: the first figure is the first product
-    named before it, the second the second one named, or none when only one is named
-    (the other side is a comparator: "ide-cel vs standard regimens (71% vs 42%)");
-    False when the figure is in no such pair.
+) -> tuple[bool, str | None]:
+    """Whether a figure is one of "A% vs B%", and the product of its side: the first
+    figure the first product named before it, the second the second one named, or none
+    when only one is named (the other side is a comparator: "ide-cel vs standard
+    regimens (71% vs 42%)"). ``figures``: the sentence's figures, in order (found by
+    bisection, so a sentence of many figures stays linear).
 
     >>> s = "X vs SOC (71% vs 42%)"
     >>> _versus_side([(0, 1, "x")], s, 16, [10, 16]), _versus_side([(0, 1, "x")], s, 10, [10, 16])
-    (None, 'x')
+    ((True, None), (True, 'x'))
     """
-    i = list(figures).index(at) if at in figures else -1
-    if i < 0:
-        return False
-    names = _names_in_order(before)
+    i = bisect_left(figures, at)
+    if i == len(figures) or figures[i] != at:
+        return False, None
     if i > 0 and _VERSUS_GAP.match(_gap(text, figures[i - 1], at)):
-        return names[1] if len(names) >= 2 else None  # the right side
+        names = _names_in_order(before)
+        return True, names[1] if len(names) >= 2 else None  # the right side
     if i + 1 < len(figures) and _VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
-        return names[0] if len(names) >= 2 else names[-1]  # the left side
-    return False
+        names = _names_in_order(before)
+        return True, names[0] if len(names) >= 2 else names[-1]  # the left side
+    return False, None
 
 
 _AMOUNT_END = re.compile(r"[\d.,]+\s*(?:%|％|percent|per cent)?|\S+")
