@@ -1042,9 +1042,7 @@ def _scheme_subject(before: str, after: str, rules: MoneyRules) -> bool:
 
 
 # 多, 余 or 餘 between a number and its Chinese scale word: more than the number says
-_SOME_MORE = re.compile(
-    r"\d[多余餘](?=[万萬亿億])|[一二三四五六七八九十百千][多余餘](?=[万萬亿億])"
-)
+_SOME_MORE = re.compile(r"[\d一二三四五六七八九十百千][多余餘](?=[万萬亿億])")
 
 
 def classify(
@@ -1136,11 +1134,11 @@ def classify(
             kind = "other"  # "funding the programme will cost $14 million": a budget
     elif per is not None or product:
         kind = "price"
-    elif named or _names_therapy(rules.therapy, sentence):
+    elif (therapy := _names_therapy(rules.therapy, sentence)) or named:
         # what a therapy sentence's amount with no word of its own is, unless it is for a
         # place, body or scheme ("and $16 million for the mental health sector")
         kind = "other" if _for_scheme(after[:60], rules) else "price"
-        named_only = kind == "price" and not _names_therapy(rules.therapy, sentence)
+        named_only = kind == "price" and not therapy
     else:
         kind = "other"
     # an amount for one patient, dose or treatment is what the therapy costs (a payer's
@@ -1157,7 +1155,8 @@ def classify(
         kind = "price"
     elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-60:]):
         kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
-    return Classification(kind, per, qualifier, named_only and kind == "price")
+    # (what follows only ever makes an amount a price, so a named-only price stays one)
+    return Classification(kind, per, qualifier, named_only)
 
 
 def url_place_text(url: str | None, rules: MoneyRules) -> str:
