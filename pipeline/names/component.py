@@ -302,7 +302,7 @@ class ProductsComponent(RulesComponent):
         # (time words and adverbs may come between: X生物正式向港交所递交, X医药今年将)
         self.unsuffixed = re.compile(
             rf"(?<=[\u4e00-\u9fff])(?P<word>{alternation(bare[0])})"
-            rf"(?=(?:{alternation(t.company_adverbs) or '(?!)'})*(?:{alternation(bare[1])}))"
+            rf"(?=(?:{adverbs})*(?:{alternation(bare[1])}))"
             if bare[0] and bare[1]
             else "(?!)"
         )
@@ -320,13 +320,13 @@ class ProductsComponent(RulesComponent):
         # a known company's first Latin word right after a Chinese word for a company
         # (初创企业X, 明星企业X: the word is the company there), where that word
         # starts one company's name only and is no ordinary word
-        firsts: dict[str, set[str]] = {}
-        for c in self.kb.companies.values():
+        firsts: dict[str, dict[str, str]] = {}  # first word -> name -> its first id
+        for cid, c in sorted(self.kb.companies.items()):
             first = c.name.split()[0]
             if first.isascii() and first.isalpha() and len(first) >= 4:
-                firsts.setdefault(first, set()).add(c.name)
+                firsts.setdefault(first, {}).setdefault(c.name, cid)
         self.first_word_ids = {
-            w: next(cid for cid, c in sorted(self.kb.companies.items()) if c.name in names)
+            w: next(iter(names.values()))
             for w, names in firsts.items()
             if len(names) == 1 and w.lower() not in t.common_words
         }
@@ -573,15 +573,13 @@ class ProductsComponent(RulesComponent):
         assert several is not None
         if not several.fullmatch(spelled):
             return None
-        words = [spelled]
-        stops = []
+        stops: list[int] = []  # where each lower-case word after it ends
         stop = end
         while (
-            len(words) < 5
+            len(stops) < 4  # (five words in all)
             and (m := _LOWER_SYLLABLE.match(text, stop))
             and several.fullmatch(m.group(1))
         ):
-            words.append(m.group(1))
             stop = m.end()
             stops.append(stop)
         best: tuple[float, int] | None = None  # the likeliest, the longer at a tie
@@ -849,7 +847,7 @@ class ProductsComponent(RulesComponent):
                     if cid in makers:
                         rule = "company.maker_word"
                     elif m.group(0) in self.short_names and self._company_context(
-                        text, m, starts, ends
+                        text, m.start(), m.end(), starts, ends
                     ):
                         rule = "company.short_name"
                     else:
@@ -922,27 +920,28 @@ class ProductsComponent(RulesComponent):
         )
 
     def _company_context(
-        self, text: str, m: re.Match[str], starts: list[int], ends: list[int]
+        self, text: str, start: int, end: int, starts: list[int], ends: list[int]
     ) -> bool:
         """Whether a company's context follows a word (company_context.after: "Bristol
         said"; its ticker: "Legend (LEGN)"), stands right before it (company_context.before:
         "revenue for Bristol") or joins it to another company named beside it
         ("Legend and Janssen"): the nearest company mention before it ends, or the
         nearest after it starts, across a joiner (``starts``, ``ends``: the mentions'
-        offsets, sorted; two lookups, so a text of many names stays linear)."""
-        if self.company_after.match(text, m.end()) or self.company_before.search(
-            text, max(0, m.start() - COMPANY_BEFORE_REACH), m.start()
+        offsets, sorted; two lookups, so a text of many names stays linear) the word at
+        text[start:end]."""
+        if self.company_after.match(text, end) or self.company_before.search(
+            text, max(0, start - COMPANY_BEFORE_REACH), start
         ):
             return True
         joined = self.company_joined.fullmatch
-        i = bisect_right(ends, m.start()) - 1
-        if i >= 0 and text[ends[i] : m.start()].strip() and joined(text, ends[i], m.start()):
+        i = bisect_right(ends, start) - 1
+        if i >= 0 and text[ends[i] : start].strip() and joined(text, ends[i], start):
             return True
-        j = bisect_left(starts, m.end())
+        j = bisect_left(starts, end)
         return (
             j < len(starts)
-            and bool(text[m.end() : starts[j]].strip())
-            and joined(text, m.end(), starts[j]) is not None
+            and bool(text[end : starts[j]].strip())
+            and joined(text, end, starts[j]) is not None
         )
 
     def _supported_companies(
@@ -972,9 +971,10 @@ class ProductsComponent(RulesComponent):
             if any(s < end and start < e for s, e in taken):
                 continue
             support = dict.fromkeys(sorted(makers), bonus["company_makes_named_product"])
-            spelled = re.compile(re.escape(text)).match(doc_text, start)
-            if spelled is not None and self._company_context(doc_text, spelled, starts, ends):
-                for cid, _score in resolve_company(text, self.kb).candidates[:1]:
+            if self._company_context(doc_text, start, end, starts, ends):
+                # (the likeliest company, as the run's reading found it: a near name is at
+                # the support floor, above the cutoff that cached reading scores in full)
+                for cid, _score in self._resolve_company(text).candidates[:1]:
                     support[cid] = support.get(cid, 0.0) + bonus["company_context"]
             if not support:
                 continue
