@@ -107,9 +107,9 @@ class Translit:
     open_chinese_unsuffixed: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # words that say a sentence is about the therapy ("CAR-T"): support for a name in it
     therapy_words: tuple[str, ...] = ()
-    # what makes a company's short name ("Bristol") the company: words right after it
-    # ("said", "shares") and words that join it to another company named beside it
-    # words right before a short name that make it the company ("revenue for Bristol")
+    # what makes a company's short name ("Bristol") the company: words right before it
+    # ("revenue for"), words right after it ("said", "shares") and words that join it to
+    # another company named beside it
     company_before: tuple[str, ...] = ()
     company_after: tuple[str, ...] = ()
     company_joiners: tuple[str, ...] = ()
@@ -119,17 +119,19 @@ class Translit:
     company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
 
 
-def _syllable(initials: dict[str, Any], finals: dict[str, Any]) -> re.Pattern[str]:
+def _syllable(
+    initials: dict[str, tuple[str, ...]], finals: dict[str, tuple[str, ...]]
+) -> re.Pattern[str]:
     """One syllable of a Chinese name as English text writes it: an initial of the pinyin
     inventory or one of its renderings (ts for z), then a final or one of its renderings
     (ay for ai), any case.
 
-    >>> s = _syllable({"z": ["z", "ts"], "d": ["d"]}, {"ai": ["ai", "ay"], "e": ["e"]})
+    >>> s = _syllable({"z": ("z", "ts"), "d": ("d",)}, {"ai": ("ai", "ay"), "e": ("e",)})
     >>> [bool(s.fullmatch(w)) for w in ("Tse", "day", "Dai", "Dx")]
     [True, True, True, False]
     """
-    heads = {str(x) for k, v in initials.items() for x in (k, *v) if x}
-    tails = {str(x) for k, v in finals.items() for x in (k, *v) if x}
+    heads = {x for k, v in initials.items() for x in (k, *v) if x}
+    tails = {x for k, v in finals.items() for x in (k, *v) if x}
     return re.compile(f"(?i)(?:{alternation(heads)})?(?:{alternation(tails)})")
 
 
@@ -245,9 +247,11 @@ def load_translit(patterns: Rules) -> Translit:
     )
     soft_c = key.get("soft_c", {"before": "", "class": "K"})
     digraphs = sorted(key["digraphs"].items(), key=lambda kv: -len(kv[0]))
+    initials = {k: tuple(v) for k, v in section(data, "initials", dict, file=file).items()}
+    finals = {k: tuple(v) for k, v in section(data, "finals", dict, file=file).items()}
     return Translit(
-        initials={k: tuple(v) for k, v in section(data, "initials", dict, file=file).items()},
-        finals={k: tuple(v) for k, v in section(data, "finals", dict, file=file).items()},
+        initials=initials,
+        finals=finals,
         meanings={
             k: string_list(v, file=file, key=f"meanings.{k}") for k, v in data["meanings"].items()
         },
@@ -265,9 +269,7 @@ def load_translit(patterns: Rules) -> Translit:
         name_shape=compile_regex(
             contexts["name_shape"], file=file, key="product_contexts.name_shape"
         ),
-        pinyin_syllable=_syllable(
-            section(data, "initials", dict, file=file), section(data, "finals", dict, file=file)
-        ),
+        pinyin_syllable=_syllable(initials, finals),
         drop_words=frozenset(
             string_list(contexts.get("drop_words", []), file=file, key="drop_words")
         ),
