@@ -179,6 +179,12 @@ class RateRules:
     # a time of its own right after a figure that is no timepoint ("at final follow-up"):
     # the figure takes none from nearby
     untimed: re.Pattern[str] = re.compile("(?!)")
+    # a number whose unit the next timepoint of its list gives: "6-" or "six-" of "six-
+    # and 12-month"
+    suspended: re.Pattern[str] = re.compile(r"(?<![\w.-])(\d{1,3})-(?=\s*(?:,|and\b|or\b))")
+    # numbers that share the unit after the last of them: "at 12 and 24 months", "at six
+    # and 12 months", "at 1, 2 and 3 years"; the unit first: "at months 3 and 6"
+    shared_unit: re.Pattern[str] = re.compile("(?!)")
     # clause shapes built with the words for people (rates.json "people"): what stands
     # between a figure and the metric it leads, a clause the figure is the subject of, a
     # share of patients, the people a metric phrase names ("patients with a response")
@@ -194,29 +200,41 @@ class RateRules:
     share_of: re.Pattern[str] = re.compile("(?!)")
     # two metric phrases joined as one ("complete response/stringent complete response"):
     # (metric, metric) -> (what may join them, the metric they make together)
-    unions: dict[tuple[str, str], tuple[re.Pattern[str], str]] = field(default_factory=dict)
+    # (the second metric of a pair may be limited to some of its phrases: "complete
+    # remission or CR with incomplete recovery" is every complete remission, "complete or
+    # partial response" every response, but "or stable disease" makes neither)
+    unions: dict[tuple[str, str], list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
 
 
 def _unions(
     spec: Any, metrics: set[str], file: str
-) -> dict[tuple[str, str], tuple[re.Pattern[str], str]]:
+) -> dict[tuple[str, str], list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]]:
     """rates.json 'unions' per ordered pair of metrics (both orders): a regex of the
-    gap that joins them into one and the metric that the two make."""
-    out: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {}
+    gap that joins them into one, the metric that the two make, and the phrases (their
+    starts, lower case) that the pair's second metric must be written with ('only'; any
+    when empty)."""
+    out: dict[tuple[str, str], list[tuple[re.Pattern[str], str, str, tuple[str, ...]]]] = {}
     for i, item in enumerate(expect(spec or [], list, file=file, key="unions")):
         key = f"unions[{i}]"
         check_keys(
-            item, file=file, allowed={"of", "joined_by", "is"}, required={"of", "joined_by", "is"}
+            item,
+            file=file,
+            allowed={"of", "joined_by", "is", "only"},
+            required={"of", "joined_by", "is"},
         )
         pair = string_list(item["of"], file=file, key=f"{key}.of")
         joiners = string_list(item["joined_by"], file=file, key=f"{key}.joined_by")
+        only = tuple(w.lower() for w in string_list(item.get("only", []), file=file, key=key))
         unknown = [m for m in (*pair, item["is"]) if m not in metrics]
         if len(pair) != 2 or unknown:
             raise PatternError(
                 file, f"two known metrics make a known one: {unknown or pair}", key=key
             )
         gap = re.compile(rf"(?i)\s*(?:{alternation(joiners)})\s*")
-        out[(pair[0], pair[1])] = out[(pair[1], pair[0])] = (gap, item["is"])
+        for a, b in ((pair[0], pair[1]), (pair[1], pair[0])):
+            out.setdefault((a, b), []).append((gap, item["is"], pair[1], only))
     return out
 
 
@@ -335,7 +353,7 @@ def load_rates(patterns: Rules) -> RateRules:
     tenths = "[" + "".join(k for k, v in numbers.chinese.items() if 0 < v < 10) + "]"
     figure = re.compile(
         # (not the tail of "1.52%"; a point after a word is an abbreviation's: "vs.52%")
-        rf"(?<![A-Za-z0-9_%/&?])(?<![0-9]\.)(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
+        rf"(?<![A-Za-z0-9_%&?])(?:(?<=[%％]/)|(?<!/))(?<![0-9]\.)(?:(?i:between)\s+(?P<b1>{fig})(?:{unit})?\s+and\s+(?P<b2>{fig}){unit}"
         rf"|(?P<r1>\d+(?:\.\d+)?)(?P<u1>{unit})?\s?(?:-|–|—|~|～|〜|to|到|至)\s?(?P<r2>\d+(?:\.\d+)?){unit}"
         # Chinese: 百分之八十二点五; 八成五 (85%), 八成 (80%), not 一成不变 or 成为
         rf"|百分之(?P<zp>{numbers.chinese_regex()})"
@@ -442,6 +460,10 @@ def load_rates(patterns: Rules) -> RateRules:
                 if tp.get("untimed")
                 else "(?!)"
             ),
+            suspended=re.compile(
+                rf"(?i)(?<![\w.-])(\d{{1,3}}|{numbers.regex()})-(?=\s*(?:,|and\b|or\b))"
+            ),
+            shared_unit=re.compile(_SHARED_UNIT.format(n=rf"(?:\d{{1,3}}|{numbers.regex()})")),
             state_leads=frozenset(
                 _fold(x)
                 for x in string_list(ctx.get("state_leads", []), file=file, key="state_leads")
@@ -1027,7 +1049,7 @@ _METRIC_THEN = re.compile(
 )
 # figures of one list: only commas, "and", "or" between them
 _BRACKETED_WORDS = re.compile(r"\s*[(（][^()（）]*[)）]")
-_LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或)?\s*$")
+_LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或|/)?\s*$")
 _CLAUSE = re.compile(r"[;:；：。]|\.\s")
 
 
@@ -1106,9 +1128,20 @@ def _united(
     out = [metrics[0]]
     for start, end, metric in metrics[1:]:
         p_start, p_end, previous = out[-1]
-        union = rules.unions.get((previous, metric))
-        if union is not None and union[0].fullmatch(sentence, p_end, start):
-            out[-1] = (p_start, end, union[1])
+        made = next(
+            (
+                made
+                for gap, made, limited, only in rules.unions.get((previous, metric), ())
+                if gap.fullmatch(sentence, p_end, start)
+                and all(
+                    m != limited or not only or sentence[s:e].lower().startswith(only)
+                    for s, e, m in ((p_start, p_end, previous), (start, end, metric))
+                )
+            ),
+            None,
+        )
+        if made is not None:
+            out[-1] = (p_start, end, made)
         else:
             out.append((start, end, metric))
     return out
@@ -1454,12 +1487,18 @@ def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
 
 
 def _joined(metrics: list[tuple[int, int, str]], sentence: str) -> bool:
-    """Whether metrics stand as one list ("PFS (..) and OS"): only list words between."""
+    """Whether metrics stand as one list ("PFS (..) and OS"): only list words between,
+    and the modifier of the next ("six- and 12-month OS", whose "six-" stands for a
+    metric of its own)."""
     masked = _masked(sentence)
     return all(
-        _LIST_GAP.match(masked[a[1] : b[0]]) is not None
+        _LIST_GAP.match(_MODIFIER_TAIL.sub("", masked[a[1] : b[0]])) is not None
         for a, b in zip(metrics, metrics[1:], strict=False)
     )
+
+
+# a hyphenated word right before a metric ("12-month", "long-term")
+_MODIFIER_TAIL = re.compile(r"[\w.]+-[A-Za-z]+\s*$")
 
 
 _Assigned = tuple[_Figure, tuple[int, int, str] | None, str | None, str, int]
@@ -1483,7 +1522,8 @@ def _paired_timepoints(
             clause_ends = [m.end() for m in _CLAUSE.finditer(sentence)]
         at = bisect_right(clause_ends, figs[0].start) - 1
         clause = clause_ends[at] if at >= 0 else 0
-        times = [t.value for t in timepoints(sentence, clause, figs[0].start, rules, metrics)]
+        found = timepoints(sentence, clause, figs[0].start, rules, metrics)
+        times = [t.value for t in found] if _coordinated(found, sentence, metrics) else []
         if len(times) != len(figs):
             times = _shared_unit_times(sentence, clause, figs[0].start, rules)
         if len(times) == len(figs):
@@ -1491,14 +1531,30 @@ def _paired_timepoints(
     return out
 
 
+def _coordinated(times: list[_Time], sentence: str, metrics: _Spans) -> bool:
+    """Whether timepoints form one list: only list words, and the metrics each one
+    leads, between them ("5-year and 10-year OS", "1-year PFS and 2-year PFS"), not a
+    clause's own time before another list ("in CR at month 3, the 24-month EFS and OS")."""
+    for a, b in itertools.pairwise(times):
+        gap = sentence[a.end : b.start]
+        for m in metrics.between(a.end, b.start):
+            if m[1] <= b.start:
+                gap = gap.replace(sentence[m[0] : m[1]], "", 1)
+        if not _LIST_GAP.match(gap):
+            return False
+    return True
+
+
 # numbers that share the unit after the last of them: "at 12 and 24 months", "at 1, 2 and
 # 3 years"
-_SHARED_UNIT = re.compile(
-    r"(?i)\b(?:at|by|after)\s+(?:(?P<numbers>\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+(?:and|or)\s+\d{1,2})"
+# ({n}: a number in digits or words)
+_SHARED_UNIT = (
+    r"(?i)\b(?:at|by|after)\s+(?:(?P<numbers>{n}(?:\s*,\s*{n})*,?\s+(?:and|or)\s+{n})"
     r"\s+(?P<unit>[a-z]+)\b"
     # (the unit first: "at months 3 and 6", "by days 14 and 28")
-    r"|(?P<unit_first>[a-z]+)\s+(?P<numbers_after>\d{1,3}(?:\s*,\s*\d{1,3})*,?\s+(?:and|or)\s+\d{1,3})\b)"
+    r"|(?P<unit_first>[a-z]+)\s+(?P<numbers_after>\d{{1,3}}(?:\s*,\s*\d{{1,3}})*,?\s+(?:and|or)\s+\d{{1,3}})\b)"
 )
+_LIST_SEPARATOR = re.compile(r"(?i)\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def _shared_unit_times(sentence: str, lo: int, hi: int, rules: RateRules) -> list[str]:
@@ -1511,7 +1567,7 @@ def _shared_unit_times(sentence: str, lo: int, hi: int, rules: RateRules) -> lis
     >>> _shared_unit_times("CR at days 14 and 28 was", 0, 24, default_rates())
     ['day 14', 'day 28']
     """
-    found = list(_SHARED_UNIT.finditer(sentence, lo, hi))
+    found = list(rules.shared_unit.finditer(sentence, lo, hi))
     if not found:
         return []
     last = found[-1]
@@ -1521,7 +1577,8 @@ def _shared_unit_times(sentence: str, lo: int, hi: int, rules: RateRules) -> lis
     ):
         return []  # (no unit of time, or follow-up times: "a median follow-up at ...")
     numbers = last.group("numbers") or last.group("numbers_after")
-    return [time_value(int(n), unit) for n in re.findall(r"\d+", numbers)]
+    values = [_num(n, rules) for n in _LIST_SEPARATOR.split(numbers)]
+    return [time_value(int(v), unit) for v in values if v is not None]
 
 
 _COORDINATED = re.compile(
@@ -1559,10 +1616,6 @@ def _elided(
     return out
 
 
-# a number whose unit the next timepoint of its list gives: "6-" of "6- and 12-month"
-_SUSPENDED = re.compile(r"(?<![\w.-])(\d{1,3})-(?=\s*(?:,|and\b|or\b))")
-
-
 def _timed(
     metrics: list[tuple[int, int, str]], sentence: str, rules: RateRules
 ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int, str], str]]:
@@ -1586,7 +1639,9 @@ def _timed(
         lo = max(0, start - 80)
         items = [(t.start, t.end, t.value) for t in timepoints(sentence, lo, start, rules, empty)]
         items += [
-            (m.start(), m.end(), m.group(1)) for m in _SUSPENDED.finditer(sentence, lo, start)
+            (m.start(), m.end(), str(int(number)))
+            for m in rules.suspended.finditer(sentence, lo, start)
+            if (number := _num(m.group(1), rules)) is not None
         ]
         items.sort()
         # the chain of items that ends right before the metric, joined as a list
