@@ -179,7 +179,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         rf"(?:(?!(?!Institute\s+of\b)(?:{last_words})\b(?!\s+(?:Hospital|Medical\s+Cent(?:er|re))\b))"
         rf"(?!(?:{longer})\b(?!\s+Hospital\b)){cap})"
     )
-    conn = r"(?:of|and|&|de|for|the|affiliated)"
+    # ("and" after a university or college ends its name: "X University and Y Medical
+    # Center" are two institutions; "Brigham and Women's" is one name)
+    conn = r"(?:of|(?<!University\s)(?<!College\s)(?:and|&)|de|for|the|affiliated)"
     lead_words_all = string_list(data["lead_words"], file=file, key="lead_words")
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
@@ -209,7 +211,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
     mention = re.compile(
-        rf"(?=[A-Z0-9])(?<![\w'’])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        # (not a letter glued to a word before it by a hyphen: the "T." of "CAR-T.")
+        rf"(?=[A-Z0-9])(?<![\w'’-])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         # (not a name made an adjective: "a National Cancer Institute-designated center")
         rf"(?!-(?:designated|funded|accredited|certified|recognized|recognised)\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
