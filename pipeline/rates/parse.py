@@ -51,6 +51,9 @@ class Lexicon:
         return out
 
 
+_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
 def _fold(word: str) -> str:
     """A phrase as the labels hold it: lower case, hyphens as spaces, one space between
     words ("Leukemia-free  survival" -> "leukemia free survival")."""
@@ -71,8 +74,12 @@ def _lexicon(
     # several), a hyphen a hyphen or a space ("leukemia-free", "leukemia free")
     body = "|".join(parts).replace("\\ ", r"\s+").replace("\\-", r"[-\s]")
     # a phrase is a whole word of Latin letters; Chinese text has no spaces, so only
-    # letters, digits and hyphens around it end a match
-    regex = re.compile(r"(?<![A-Za-z0-9_-])(?:" + body + r")(?![A-Za-z0-9_-]|-(?:free|negative)\b)")
+    # letters, digits and hyphens around it end a match, and none at a Chinese end of
+    # a phrase ("B-ALL完全缓解")
+    regex = re.compile(
+        rf"(?:(?<![A-Za-z0-9_-])|(?={_HAN}))(?:{body})"
+        rf"(?:(?<={_HAN})|(?![A-Za-z0-9_-]|-(?:free|negative)\b))"
+    )
     labels = {_fold(k): v for k, v in phrases.items()}
     labels.update(exact)
     return Lexicon(regex, labels, t2s or {})
