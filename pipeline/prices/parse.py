@@ -276,7 +276,9 @@ def load_money(patterns: Rules) -> MoneyRules:
         string_list(data.get("range_separators", ["-", "to"]), file=file, key="range_separators"),
         range_qualifiers,
     )
-    start = r"(?<![A-Za-z0-9_.,$/])"  # not the 2 of "1 1/2 million"
+    # not the 2 of "1 1/2 million" nor the 200 of "1,200"; a comma after a word is a
+    # clause's ("上市时,120万元": Chinese text often has no space after it)
+    start = r"(?<![A-Za-z0-9_.$/])(?<![0-9],)"
     rules = (
         # US$373,000 / RMB 1.2 million / $400K - 750K / ₹40-45 lakh (currency first)
         (
@@ -639,6 +641,10 @@ def find_money(
                 money = replace(money, rule="money.named_before", currency=code)
         out.append(money)
         taken = m.end()
+        if money.end < taken:
+            # a range read as none ("cut $475,000 to $400,000"): the rest holds amounts
+            # of its own
+            out.extend(find_money(text, rules, context, [(money.end, taken)]))
     return _yen_by_equivalent(text, _changes(text, _between_ranges(text, out, rules), rules), rules)
 
 
@@ -723,8 +729,14 @@ def _between_ranges(text: str, found: list[Money], rules: MoneyRules) -> list[Mo
             gap, lead = text[last.end : money.start], text[max(0, last.start - 30) : last.start]
             between = _AND.match(gap) and _BETWEEN.search(lead[-12:])
             from_to = _TO.match(gap) and _FROM.search(lead) and not rules.change_before.search(lead)
-            # 100万元至150万元 (a change says its verb: 从120万元降至99万元)
-            joined = _ZH_TO.match(gap) and not rules.change_before.search(lead)
+            # 100万元至150万元, "40 million yen to 50 million yen": two amounts of one
+            # currency, each with it, joined by "to" alone (a change says its verb:
+            # 从120万元降至99万元, "cut $475,000 to $400,000")
+            joined = (
+                (_ZH_TO.match(gap) or _WORD_TO.fullmatch(gap))
+                and money.amount <= last.amount * RANGE_SPREAD
+                and not rules.change_before.search(lead)
+            )
             if between or from_to or joined:
                 rule = "money.between" if between else "money.from_to"
                 out[-1] = Money(
