@@ -28,12 +28,14 @@ RESPECTIVELY = re.compile(r"(?i)\brespectively\b|分别|分別")
 # what may stand between two names of one list: "A and B", "A, B and C", "A or B",
 # a bracketed INN after a brand ("Kymriah (tisagenlecleucel) and Yescarta")
 _JOINED = re.compile(r"(?i)^(?:\s*\([^()]{0,60}\))?,?\s*(?:and|or|&|as well as|、|和|与|與|及)\s*$")
+# the words of a comparison of two sides ("compared with", "versus", 相比 ...)
+_VERSUS_WORDS = (
+    r"(?<![\w-])(?:compared\s+(?:\w+\s+)?(?:with|to)|in comparison (?:with|to)|versus|vs\.?"
+    r"|against)(?![\w-])|相比|相较|相較|对比|對比"
+)
 # a comparison between a figure and a product named after it: the product is the other
 # side's ("$465,000, compared with Abecma's $419,500"; "71% vs 42% for ...")
-_COMPARED = re.compile(
-    r"(?i)\b(?:compared (?:with|to)|in comparison (?:with|to)|versus|vs\.?|than|against)\b"
-    r"|相比|相较|相較|对比|對比"
-)
+_COMPARED = re.compile(rf"(?i){_VERSUS_WORDS}|\bthan\b")
 # a clause break between the names and the figure: the figure is not the list's
 _BREAK = re.compile(r"[,;:，；：。]")
 
@@ -116,6 +118,12 @@ def link_product(
 _VERSUS_GAP = re.compile(r"(?i)^\s*(?:vs\.?|versus|compared (?:with|to)|对比|對比|比)\s*$")
 
 
+# what ends the words before the second figure of a comparison, however long the first
+# side: "44% of patients in the X arm ... compared to 8% in the control arm" (not "than":
+# "higher than the 67% reported a year before" is often the same product's)
+_VERSUS_END = re.compile(rf"(?i)(?:{_VERSUS_WORDS}|比)\s*(?:the\s+|a\s+|just\s+|only\s+)?$")
+
+
 def _versus_side(
     before: Sequence[Mention], text: str, at: int, figures: Sequence[int]
 ) -> tuple[bool, str | None]:
@@ -132,7 +140,7 @@ def _versus_side(
     i = bisect_left(figures, at)
     if i == len(figures) or figures[i] != at:
         return False, None
-    if i > 0 and _VERSUS_GAP.match(_gap(text, figures[i - 1], at)):
+    if i > 0 and _VERSUS_END.search(_gap(text, figures[i - 1], at)):
         names = _names_in_order(before)
         return True, names[1] if len(names) >= 2 else None  # the right side
     if i + 1 < len(figures) and _VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
