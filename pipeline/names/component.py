@@ -1279,6 +1279,15 @@ def _after_place(window: str, t: Translit) -> int:
     )
 
 
+def _place_start(window: str, at: int, t: Translit) -> int:
+    """Where the place that ends at ``at`` in ``window`` starts (_after_place); ``at``
+    itself when a lead word (企业X生物), not a place, ends there or nothing does."""
+    if at < 0:
+        return len(window)
+    longest = max((len(p) for p in t.open_chinese_places if window.endswith(p, 0, at)), default=0)
+    return at - longest
+
+
 # a place in brackets right before a company's industry word: X（上海）生物科技有限公司
 _PLACE_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]$")
 
@@ -1289,7 +1298,8 @@ def _open_chinese(
     """Companies outside the knowledge base in Chinese text: the Han characters before
     industry words and a legal suffix, back to a boundary character (的, 与, a mark) and
     a place aside, name the company with its first industry word (杭州X生物科技有限公司:
-    X生物); where that name stands alone in the article, it names it too. Where a known
+    X生物, the mention keeping its place); where that name stands alone in the article,
+    it names it too. Where a known
     company stands, none is read.
 
     >>> from pipeline.rules import load_patterns
@@ -1299,7 +1309,7 @@ def _open_chinese(
     >>> legal = "|".join(w for w in t.corporate_suffixes if not w.isascii())
     >>> suffix = re.compile(f"(?:{industry})+(?:{legal})")
     >>> [(m.text, m.product_id) for m in _open_chinese("由杭州澜星生物科技有限公司开发。澜星生物称", [], suffix, t)]
-    [('澜星生物科技有限公司', 'open:澜星生物'), ('澜星生物', 'open:澜星生物')]
+    [('杭州澜星生物科技有限公司', 'open:澜星生物'), ('澜星生物', 'open:澜星生物')]
     """
     if not has_cjk(text):
         return []
@@ -1314,6 +1324,9 @@ def _open_chinese(
         start = han_run_start(text, end, CHINESE_NAME_LONGEST, t.chinese_boundary)
         window = text[start:end]
         at = _after_place(window, t)
+        # the registered name holds its place (杭州X生物科技有限公司), the company's
+        # name does not (X生物)
+        written = start + _place_start(window, at, t)
         if at >= 0:
             start += at  # after a place: 杭州X生物
         elif len(window) > CHINESE_NAME_MOST:
@@ -1345,11 +1358,12 @@ def _open_chinese(
         )
         name = core + industry
         names.add(name)
+        written = min(written, start)
         out.append(
             Mention(
-                start,
+                written,
                 m.end(),
-                text[start : m.end()],
+                text[written : m.end()],
                 "company.open",
                 OPEN_PREFIX + name,
                 "open",
