@@ -617,13 +617,38 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
         return True
     if rules.difference_before.search(sentence, max(0, fig.start - 30), fig.start):
         return True  # 疗效比传统治疗高16%: a difference, not a rate
-    open_at = max(sentence.rfind("(", 0, fig.start), sentence.rfind("[", 0, fig.start))
-    if open_at != -1 and sentence.find(")", open_at) >= fig.end:
+    open_at = _enclosing(sentence, fig.start)
+    if open_at != -1 and sentence.find(_CLOSING[sentence[open_at]], open_at) >= fig.end:
         # "(95% CI 80-99%)" skips what follows the CI words, not "(100%, 95% CI ...)"
         inside = sentence[open_at : fig.start]
         if any(word in inside for word in rules.bracket_skip):
             return True
     return False
+
+
+# the bracket that closes each opening one
+_CLOSING = {"(": ")", "[": "]", "（": "）"}
+_OPENING = {v: k for k, v in _CLOSING.items()}
+
+
+def _enclosing(sentence: str, at: int, reach: int = 200) -> int:
+    """Where the innermost bracket still open at ``at`` opens (-1: none within reach):
+    in "(100%, 95% CI [CI] = 90%-100%)" the round one, since [CI] closed before.
+
+    >>> _enclosing("(a [b] c", 7), _enclosing("[a] b", 4)
+    (0, -1)
+    """
+    closed: list[str] = []
+    for i in range(at - 1, max(-1, at - reach - 1), -1):
+        c = sentence[i]
+        if c in _OPENING:
+            closed.append(_OPENING[c])
+        elif c in _CLOSING:
+            if closed and closed[-1] == c:
+                closed.pop()
+            elif not closed:
+                return i
+    return -1
 
 
 # Chinese: the people who had something (…者, …的患者) right before 占 and a figure
