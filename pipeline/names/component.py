@@ -337,6 +337,13 @@ class ProductsComponent(RulesComponent):
             if self.first_word_ids and chinese_leads
             else "(?!)"
         )
+        # the part of each known INN before its CAR-T infix ("cilta" of ciltacabtagene
+        # autoleucel), for INNs of that shape that name no known product (_open_inns)
+        self.inn_prefixes = {
+            m.group("prefix").lower(): pid
+            for pid, product in sorted(self.kb.products.items())
+            if product.inn and (m := t.open_inn.fullmatch(product.inn))
+        }
         # whole-word INN stems ("autoleucel"), which WORD_BEFORE names keep with the word before
         self.stem_words = tuple(s for s in self.kb.translit.inn_stems if len(s) >= 8)
         self.contexts = Matcher(nlp.vocab, validate=True)
@@ -733,6 +740,7 @@ class ProductsComponent(RulesComponent):
                     res.candidates,
                 )
             )
+        mentions += _open_inns(doc_text, mentions, self.kb.translit, self.inn_prefixes)
         mentions.sort(key=lambda m: (m.start, m.end))
         companies = self._supported_companies(text_of(doc), companies, near_companies, mentions)
         companies = self._makers_by_word(text_of(doc), companies, mentions)
@@ -1082,6 +1090,22 @@ class ProductsComponent(RulesComponent):
         )
 
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
+        if m.product_id and m.product_id.startswith(OPEN_PREFIX):
+            # a product outside the knowledge base, named by its INN (_open_inns)
+            values = {"product": m.product_id[len(OPEN_PREFIX) :], "product_id": m.product_id}
+            return Fact(
+                m.start,
+                m.end,
+                m.rule,
+                {
+                    **values,
+                    "brand": None,
+                    "company": None,
+                    "method": m.method,
+                    "score": float(m.score),
+                    "candidate": None,
+                },
+            )
         product = self.kb.products.get(m.product_id or "")
         company = None
         if product is not None and product.companies:
@@ -1290,6 +1314,59 @@ def _place_start(window: str, at: int, t: Translit) -> int:
 
 # a place in brackets right before a company's industry word: X（上海）生物科技有限公司
 _PLACE_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]$")
+
+
+def _open_inns(
+    text: str, mentions: list[Mention], t: Translit, known: dict[str, str]
+) -> list[Mention]:
+    """Products named by an INN of the CAR-T shape (transliteration.json 'open_inns':
+    "arlocabtagene autoleucel") where no name was found. The part before the infix
+    decides: one letter from a known product's ("cilti" for "cilta", four letters or
+    more) names that product (method "misspelled"); within two of any known one names
+    none (too near to tell); farther from all, a product outside the knowledge base,
+    named by its INN in lower case (method "inn"), as is its short form in the same text
+    ("arlo-cel": the prefix and 'short'). ``known``: known prefixes -> product ids.
+
+    >>> from pipeline.rules import load_patterns
+    >>> from pipeline.names.translit import load_translit
+    >>> t = load_translit(load_patterns())
+    >>> s = "Arlo-cel (arlocabtagene autoleucel) was filed, as was cilticabtagene autoleucel."
+    >>> [(m.text, m.product_id) for m in _open_inns(s, [], t, {"cilta": "product.c"})]
+    [('arlocabtagene autoleucel', 'open:arlocabtagene autoleucel'), ('cilticabtagene autoleucel', 'product.c'), ('Arlo-cel', 'open:arlocabtagene autoleucel')]
+    """
+    taken = marked(((m.start, m.end) for m in mentions), len(text))
+    out: list[Mention] = []
+    shorts: dict[str, str] = {}
+
+    def mention(m: re.Match[str], target: str, method: str, score: float) -> Mention:
+        rule = "product.misspelled" if method == "misspelled" else "product.open_inn"
+        return Mention(m.start(), m.end(), m.group(0), rule, target, method, score)
+
+    for m in t.open_inn.finditer(text):
+        if taken.find(1, m.start(), m.end()) != -1:
+            continue
+        prefix = m.group("prefix").lower()
+        distances = [(Levenshtein.distance(prefix, p), pid) for p, pid in known.items()]
+        near = [pid for d, pid in distances if d <= OPEN_INN_APART]
+        if near:
+            if len(near) == 1 and len(prefix) >= 4 and min(distances)[0] <= 1:
+                out.append(mention(m, near[0], "misspelled", 0.9))
+            continue
+        inn = " ".join(m.group(0).lower().split())
+        out.append(mention(m, OPEN_PREFIX + inn, "inn", 1.0))
+        if t.open_inn_short:
+            shorts.setdefault(prefix + t.open_inn_short, inn)
+    if shorts:
+        short = re.compile(rf"(?i)(?<![A-Za-z0-9-])(?:{alternation(shorts)})(?![A-Za-z0-9-])")
+        for m in short.finditer(text):
+            if taken.find(1, m.start(), m.end()) == -1:
+                out.append(mention(m, OPEN_PREFIX + shorts[m.group(0).lower()], "inn", 1.0))
+    return out
+
+
+# the fewest letters an unknown INN's prefix differs from every known one's by, to be
+# a product of its own (_open_inns)
+OPEN_INN_APART = 2
 
 
 def _open_chinese(

@@ -81,6 +81,11 @@ class Translit:
     title_after: re.Pattern[str] = re.compile("(?!)")  # ", director of ..."
     person_before: re.Pattern[str] = re.compile("(?!)")  # "Dr. X Y", "said X Y"
     inn_stems: tuple[str, ...] = ()
+    # the INN of a CAR-T product the knowledge base does not hold ("arlocabtagene
+    # autoleucel": a prefix, the CAR-T infix, a cell word), and its short form's ending
+    # ("arlo-cel"): (regex of the INN, short ending)
+    open_inn: re.Pattern[str] = re.compile("(?!)")
+    open_inn_short: str = ""
     drug_stems: tuple[str, ...] = ()
     common_words: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
@@ -160,6 +165,7 @@ def load_translit(patterns: Rules) -> Translit:
             "product_contexts",
             "scoring",
             "inn_stems",
+            "open_inns",
             "drug_stems",
             "common_words",
             "place_words",
@@ -303,6 +309,7 @@ def load_translit(patterns: Rules) -> Translit:
                 reverse=True,
             )
         ),
+        **_open_inns(data.get("open_inns"), file),
         drug_stems=string_list(data.get("drug_stems", []), file=file, key="drug_stems"),
         place_words=_lower_words(data, "place_words", file),
         common_words=_lower_words(data, "common_words", file),
@@ -495,3 +502,31 @@ def _meaning_words(chinese: str, syllables: list[str], t: Translit) -> list[tupl
                 i += size
                 break
     return out
+
+
+def _open_inns(spec: Any, file: str) -> dict[str, Any]:
+    """transliteration.json 'open_inns' as Translit fields: the INN shape of a CAR-T
+    product (a prefix of at least 'prefix_min' letters, an 'infixes' word part, a space
+    and one of 'second_words') and the ending of its short form ('short')."""
+    if spec is None:
+        return {}
+    spec = expect(spec, dict, file=file, key="open_inns")
+    check_keys(
+        spec,
+        file=file,
+        allowed={"prefix_min", "infixes", "second_words", "short"},
+        required={"infixes", "second_words"},
+    )
+    least = spec.get("prefix_min", 3)
+    if not isinstance(least, int) or isinstance(least, bool) or least < 1:
+        raise PatternError(file, "expected a whole number of letters", key="open_inns.prefix_min")
+    infixes = alternation(string_list(spec["infixes"], file=file, key="open_inns.infixes"))
+    seconds = alternation(
+        string_list(spec["second_words"], file=file, key="open_inns.second_words")
+    )
+    return {
+        "open_inn": re.compile(
+            rf"(?i)(?<![A-Za-z-])(?P<prefix>[a-z]{{{least},}}?)(?:{infixes})\s+(?:{seconds})(?![A-Za-z])"
+        ),
+        "open_inn_short": str(spec.get("short", "")),
+    }
