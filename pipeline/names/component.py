@@ -1321,8 +1321,8 @@ def _open_inns(
 ) -> list[Mention]:
     """Products named by an INN of the CAR-T shape (transliteration.json 'open_inns':
     "arlocabtagene autoleucel") where no name was found. The part before the infix
-    decides: one letter from a known product's ("cilti" for "cilta", four letters or
-    more) names that product (method "misspelled"); within two of any known one names
+    decides: a known product's, or one letter from it ("cilti" for "cilta", four letters
+    or more), names that product (method "misspelled": "axicabtagen ciloleucel"); within two of any known one names
     none (too near to tell); farther from all, a product outside the knowledge base,
     named by its INN in lower case (method "inn"), as is its short form in the same text
     ("arlo-cel": the prefix and 'short'). ``known``: known prefixes -> product ids.
@@ -1346,11 +1346,13 @@ def _open_inns(
         if taken.find(1, m.start(), m.end()) != -1:
             continue
         prefix = m.group("prefix").lower()
-        distances = [(Levenshtein.distance(prefix, p), pid) for p, pid in known.items()]
-        near = [pid for d, pid in distances if d <= OPEN_INN_APART]
+        distances = sorted((Levenshtein.distance(prefix, p), pid) for p, pid in known.items())
+        near = [(d, pid) for d, pid in distances if d <= OPEN_INN_APART]
         if near:
-            if len(near) == 1 and len(prefix) >= 4 and min(distances)[0] <= 1:
-                out.append(mention(m, near[0], "misspelled", 0.9))
+            closest, pid = near[0]
+            alone = len(near) == 1 or near[1][0] > closest
+            if alone and (closest == 0 or (closest == 1 and len(near) == 1 and len(prefix) >= 4)):
+                out.append(mention(m, pid, "misspelled", 0.9))
             continue
         inn = " ".join(m.group(0).lower().split())
         out.append(mention(m, OPEN_PREFIX + inn, "inn", 1.0))
