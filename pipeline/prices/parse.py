@@ -645,7 +645,43 @@ def find_money(
             # a range read as none ("cut $475,000 to $400,000"): the rest holds amounts
             # of its own
             out.extend(find_money(text, rules, context, [(money.end, taken)]))
+    out = _shared_scales(text, out, rules)
     return _yen_by_equivalent(text, _changes(text, _between_ranges(text, out, rules), rules), rules)
+
+
+# what joins two amounts that share the scale written after the second ("$1.2 and $1.5
+# million", "$25.6- and $387.4-million", "$2-$3 million")
+_SCALE_JOIN = re.compile(r"(?i)\s*-?\s*(?:and|or|to|&)\s*|\s*[-–—~]\s*")
+
+
+def _shared_scales(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
+    """An amount written with no scale right before one of its currency written with
+    one, joined as a pair, takes that scale ("$1.2 and $1.5 million": 1.2 million), when
+    the scaled amount is under a thousand (no price is "$1.2") and no more than
+    RANGE_SPREAD times the second.
+
+    >>> r = default_money()
+    >>> [m.amount for m in find_money("fees of $25.6- and $387.4-million", r)]
+    [25600000.0, 387400000.0]
+    >>> [m.amount for m in find_money("$500 and $2 million", r)]
+    [500.0, 2000000.0]
+    """
+    out = list(found)
+    for i, (a, b) in enumerate(itertools.pairwise(found)):
+        if (
+            a.amount_high is not None
+            or a.amount >= 1000
+            or a.currency != b.currency
+            or not _SCALE_JOIN.fullmatch(text, a.end, b.start)
+            or rules.scale_word.search(text, a.start, a.end)
+        ):
+            continue
+        word = rules.scale_word.search(text, b.start, b.end)
+        scale = rules.multipliers.get(word.group(0)) if word else None
+        if scale is None or a.amount * scale > b.amount * RANGE_SPREAD:
+            continue
+        out[i] = replace(a, amount=round(a.amount * scale, 6))
+    return out
 
 
 # a bracket opening right after an amount, up to where its equivalent starts
