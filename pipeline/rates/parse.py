@@ -391,7 +391,7 @@ def load_rates(patterns: Rules) -> RateRules:
     timepoint = re.compile(
         rf"(?i)(?<![\d.])(?:(?P<n1>{num_alt})(?P<sep>[- ])(?P<u1>{unit_alt})\b(?!\.\d)(?!\s+(?:later|after|ago))"
         rf"|\b(?:at|by|within)\s+(?:the\s+)?(?P<u2>{unit_alt})\s+(?P<n2>\d+)\b"
-        rf"|\b(?:at|by|within)\s+(?:the\s+)?(?:first\s+)?(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b"
+        rf"|\b(?:at|by|within|after)\s+(?:the\s+)?(?:first\s+)?(?P<n3>{num_alt})\s+(?P<u3>{unit_alt})\b"
         # "five years after treatment": counted from the therapy itself
         rf"|(?<![\d.])(?P<n5>{num_alt})\s+(?P<u5>{unit_alt})\s+(?:after|post|following)\s+"
         rf"(?:the\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+)?"
