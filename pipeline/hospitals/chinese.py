@@ -97,12 +97,16 @@ class ChineseHospitalRules:
     local: re.Pattern[str] = re.compile("(?!)")
     # boundary characters no name or place holds (的): no start is sought past one
     hard_boundary: frozenset[str] = frozenset()
+    # words after which a name begins and before which none reaches: what stands before
+    # them is a parent, not part of the name (医管局辖下医院, 集团旗下医院)
+    hard_boundary_words: tuple[str, ...] = ()
 
 
 _KEYS = {
     "heads",
     "boundary_characters",
     "hard_boundary_characters",
+    "hard_boundary_words",
     "name_words",
     "leading_words",
     "not_names",
@@ -184,6 +188,9 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
                 file=file,
                 key="hard_boundary_characters",
             )
+        ),
+        hard_boundary_words=tuple(
+            string_list(data.get("hard_boundary_words", []), file=file, key="hard_boundary_words")
         ),
         counted=compile_regex(
             expect(data["counted"], str, file=file, key="counted"), file=file, key="counted"
@@ -411,6 +418,9 @@ def _start(folded: str, head_start: int, rules: ChineseHospitalRules) -> list[in
             break
         if c in rules.hard_boundary:
             break  # (治疗的儿童医院: no name reaches past 的)
+        if any(folded.endswith(w, lo, i) for w in rules.hard_boundary_words):
+            starts.append(i)
+            return starts  # (医管局辖下医院: the name starts after 辖下, if it is one)
         if c in rules.boundary and (i - 1) not in protected:
             starts.append(i)
             if rules.head_end.search(folded, max(lo, i - 1 - HEAD_LONGEST), i - 1) is not None:
