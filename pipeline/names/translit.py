@@ -85,6 +85,7 @@ class Translit:
     # autoleucel": a prefix, the CAR-T infix, a cell word), and its short form's ending
     # ("arlo-cel"): (regex of the INN, short ending)
     open_inn: re.Pattern[str] = re.compile("(?!)")
+    open_inn_infix: re.Pattern[str] = re.compile("(?!)")
     open_inn_short: str = ""
     drug_stems: tuple[str, ...] = ()
     common_words: frozenset[str] = frozenset()
@@ -528,5 +529,6 @@ def _open_inns(spec: Any, file: str) -> dict[str, Any]:
         "open_inn": re.compile(
             rf"(?i)(?<![A-Za-z-])(?P<prefix>[a-z]{{{least},}}?)(?:{infixes})\s+(?:{seconds})(?![A-Za-z])"
         ),
+        "open_inn_infix": re.compile(f"(?i){infixes}"),
         "open_inn_short": str(spec.get("short", "")),
     }

@@ -629,6 +629,7 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
 # the bracket that closes each opening one
 _CLOSING = {"(": ")", "[": "]", "（": "）"}
 _OPENING = {v: k for k, v in _CLOSING.items()}
+_BRACKET = re.compile(r"[()\[\]（）]")
 
 
 def _enclosing(sentence: str, at: int, reach: int = 200) -> int:
@@ -639,8 +640,8 @@ def _enclosing(sentence: str, at: int, reach: int = 200) -> int:
     (0, -1)
     """
     closed: list[str] = []
-    for i in range(at - 1, max(-1, at - reach - 1), -1):
-        c = sentence[i]
+    for m in reversed(list(_BRACKET.finditer(sentence, max(0, at - reach), at))):
+        i, c = m.start(), m.group(0)
         if c in _OPENING:
             closed.append(_OPENING[c])
         elif c in _CLOSING:
