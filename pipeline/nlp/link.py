@@ -114,8 +114,12 @@ def link_product(
     return None, None
 
 
-# what stands between the two figures of a comparison: "71% vs 42%", "A versus B"
-_VERSUS_GAP = re.compile(r"(?i)^\s*(?:vs\.?|versus|compared (?:with|to)|对比|對比|比)\s*$")
+# what stands between the two figures of a comparison ("71% vs 42%", "A versus B", a
+# bracket closing or opening beside the word): the pair takes the first figure's metric
+# (rates.parse) and the two sides' products (_versus_side)
+VERSUS_GAP = re.compile(
+    r"(?i)^\s*[)\]]?\s*(?:vs\.?|versus|v\.|compared (?:with|to)|against|对比|對比|对|對|比)\s*[(\[]?\s*$"
+)
 
 
 # what ends the words before the second figure of a comparison, however long the first
@@ -143,7 +147,7 @@ def _versus_side(
     if i > 0 and _VERSUS_END.search(_gap(text, figures[i - 1], at)):
         names = _names_in_order(before)
         return True, names[1] if len(names) >= 2 else None  # the right side
-    if i + 1 < len(figures) and _VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
+    if i + 1 < len(figures) and VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
         names = _names_in_order(before)
         return True, names[0] if len(names) >= 2 else names[-1]  # the left side
     return False, None

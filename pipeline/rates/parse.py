@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import PatternError
+from ..nlp.link import VERSUS_GAP
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
@@ -1503,18 +1504,12 @@ _ARTICLE_BEFORE = re.compile(r"(?i)\ban?\s+$")
 _STATE_NOUN = re.compile(r"\s*[\w-]+")
 
 
-# what joins the two sides of a comparison ("71% vs 42%")
-_VERSUS = re.compile(
-    r"(?i)^\s*[)\]]?\s*(?:vs\.?|versus|v\.|compared (?:with|to)|against|对比|對比|对|對)\s*[(\[]?\s*$"
-)
-
-
 def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
     """The second figure of a comparison ("ORR 71% vs 42%") is of the first's metric."""
     out = list(assigned)
     for i in range(1, len(out)):
         fig, prev = out[i][0], out[i - 1]
-        if prev[1] is not None and _VERSUS.match(sentence[prev[0].end : fig.start]):
+        if prev[1] is not None and VERSUS_GAP.match(sentence[prev[0].end : fig.start]):
             out[i] = (fig, prev[1], prev[2], "rate.versus", out[i][4])
     return out
 
