@@ -330,7 +330,7 @@ class ProductsComponent(RulesComponent):
             for w, names in firsts.items()
             if len(names) == 1 and w.lower() not in t.common_words
         }
-        chinese_leads = [*t.open_chinese_leads, "公司"]
+        chinese_leads = [*t.open_chinese_leads, *t.company_chinese_before]
         self.first_word_after_lead = re.compile(
             rf"(?:{alternation(chinese_leads)})\s?(?P<name>{alternation(self.first_word_ids)})"
             r"(?![A-Za-z0-9])"

@@ -122,6 +122,9 @@ class Translit:
     # Chinese time words and adverbs that may stand between a company's stem and a word
     # of its context (科济今年将启动)
     company_adverbs: tuple[str, ...] = ()
+    # Chinese words that, right before a known company's first Latin word, make it that
+    # company, besides open_chinese_leads (公司X)
+    company_chinese_before: tuple[str, ...] = ()
     company_ticker: re.Pattern[str] = re.compile("(?!)")  # "(LEGN)", "(NYSE: BMY)"
 
 
@@ -205,7 +208,15 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         company_context,
         file=file,
-        allowed={"_comment", "before", "after", "joiners", "ticker", "chinese_adverbs"},
+        allowed={
+            "_comment",
+            "before",
+            "after",
+            "joiners",
+            "ticker",
+            "chinese_adverbs",
+            "chinese_before",
+        },
         required=set(),
     )
     check_keys(
@@ -336,6 +347,11 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         company_joiners=string_list(
             company_context.get("joiners", []), file=file, key="company_context.joiners"
+        ),
+        company_chinese_before=string_list(
+            company_context.get("chinese_before", []),
+            file=file,
+            key="company_context.chinese_before",
         ),
         company_adverbs=string_list(
             company_context.get("chinese_adverbs", []),
