@@ -1703,12 +1703,11 @@ def _governing(
     valid: Callable[[tuple[int, int, str], _Figure], bool],
     bracket_of: Callable[[int], tuple[int, int] | None],
     rules: RateRules,
-    following: int | None = None,
+    following: int,
 ) -> tuple[tuple[int, int, str] | None, None, str]:
     """The metric that governs a figure outside lists (_assign); ``following``: where
     the next figure starts (a metric past it is that figure's to take, not this one's
     nearest: "in 30 of 32 (94%), with 24 (75%) achieving a complete response")."""
-    following = len(sentence) if following is None else following
     own = bracket_of(fig.start)
     if own is not None:
         # (not one past a break after the figure: "(84% vs 67%; complete response, ...)")
