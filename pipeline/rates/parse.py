@@ -187,6 +187,9 @@ class RateRules:
     # a time of its own right after a figure that is no timepoint ("at final follow-up"):
     # the figure takes none from nearby
     untimed: re.Pattern[str] = re.compile("(?!)")
+    # a metric phrase right before one of these nouns modifies it ("overall survival
+    # interpretation", "the OS benefit"): it names no figure that it does not lead
+    modifying: re.Pattern[str] = re.compile("(?!)")
     # a number whose unit the next timepoint of its list gives: "6-" or "six-" of "six-
     # and 12-month"
     suspended: re.Pattern[str] = re.compile(r"(?<![\w.-])(\d{1,3})-(?=\s*(?:,|and\b|or\b))")
@@ -286,6 +289,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "not_efficacy",
             "figure_context",
             "change_verbs",
+            "modified_nouns",
             "timepoint",
             "indications",
             "case_sensitive_indications",
@@ -443,6 +447,13 @@ def load_rates(patterns: Rules) -> RateRules:
             difference_before=_comparative(ctx.get("comparatives"), file),
             change_verbs=re.compile(
                 r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"
+            ),
+            modifying=re.compile(
+                r"(?i)\s*(?:[(（][^()（）]{1,12}[)）]\s*)?(?:"
+                + alternation(data.get("modified_nouns", []))
+                + r")\b"
+                if data.get("modified_nouns")
+                else "(?!)"
             ),
             timepoint=timepoint,
             # a unit word anywhere: every timepoint holds one (a cheap test before the above)
@@ -1770,6 +1781,8 @@ def _governing(
                     or clause_break(sentence[fig.end : m[0]])
                     # (a metric past ", but" or ", while" is the next clause's)
                     or _NEXT_CLAUSE.search(sentence, fig.end, m[0])
+                    # ("..., confounding overall survival (OS) interpretation")
+                    or rules.modifying.match(sentence, m[1])
                     or rules.subset.search(sentence, fig.end, m[0])
                 )
             )
