@@ -211,8 +211,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     # A name starts with a capital or a digit: the lookahead lets the regex engine give up
     # at other positions before trying the rest (a third faster).
     mention = re.compile(
-        # (not a letter glued to a word before it by a hyphen: the "T." of "CAR-T.")
-        rf"(?=[A-Z0-9])(?<![\w'’-])(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        # (not a letter glued to a word before it by a hyphen: the "T." of "CAR-T."; a
+        # capital right after digits starts one: the affiliation number of "8Roswell Park")
+        rf"(?=[A-Z0-9])(?<![A-Za-z_'’-])(?<![0-9](?=[0-9]))(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
         # (not a name made an adjective: "a National Cancer Institute-designated center")
         rf"(?!-(?:designated|funded|accredited|certified|recognized|recognised)\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
@@ -226,7 +227,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         rf"|\s+de\s+{cap}"
         # "University Hospital Basel", "University Hospitals Plymouth NHS Trust": a place
         # after a name that is only its type
-        rf"|(?:(?<=University Hospital)|(?<=University Hospitals))\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
+        rf"|(?:(?<=University Hospital)|(?<=University Hospitals)|(?<=University Medical Center)|(?<=University Medical Centre))\s+(?!(?:{alternation(lead_words_all)})\b)[A-Z][\w'’-]+"
         rf"(?=\s*(?:[,.;:)]|$)|\s+(?:[a-z]|NHS\b))"
         # "National Cancer Centre Singapore": a known city written after any head, and
         # a state or province abroad ("Children's Hospital Colorado", "Mayo Clinic Arizona")
@@ -241,7 +242,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     compound = rf"(?!Hospital\b)[A-Z]\w*(?:{alternation(compounds)})" if compounds else "(?!)"
     lead = alternation(lead_heads) if lead_heads else "(?!)"
     lead_mention = re.compile(
-        rf"(?<![\w'’])(?P<lead>{lead}|{compound})\b"
+        rf"(?<![A-Za-z_'’])(?P<lead>{lead}|{compound})\b"
         rf"(?P<rest>(?:(?:\s+(?:{alternation(connectors) or '(?!)'}))?\s+{name_word}){{0,5}})"
     )
     # the word that triggers reading a name: a head's last word, or a lead head's first
@@ -261,7 +262,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     rules = HospitalRules(
         mention=mention,
         heads=tuple(h.lower() for h in heads),
-        head_word=re.compile(rf"(?<![\w'’])(?:{last_words}|{lead_first}|{compound})\b"),
+        # (a digit may stand right before: an affiliation's number, "4Centre Hospitalier")
+        head_word=re.compile(rf"(?<![A-Za-z_'’])(?:{last_words}|{lead_first}|{compound})\b"),
         lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
         lower_head=re.compile(
             # "Henan provincial people's hospital", "Peking university people's hospital":
