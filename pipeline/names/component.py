@@ -316,6 +316,14 @@ class ProductsComponent(RulesComponent):
         )
         # Latin names between non-Latin characters (in Chinese text)
         self.latin_names = _latin_alternation(self.kb.product_names)
+        # a one-word name of letters with a footnote's number glued to it ("Kymriah1", a
+        # superscript flattened): the tokenizer keeps it one word, so no PhraseMatcher sees it
+        plain = [n for n in self.kb.product_names if n.isascii() and n.isalpha() and len(n) >= 5]
+        self.footnoted = re.compile(
+            rf"(?i)(?<![A-Za-z0-9])(?:{guarded(plain)})(?=\d{{1,2}}(?![\w.,%]))"
+            if plain
+            else "(?!)"
+        )
         self.latin_companies = _latin_alternation(self.kb.company_aliases)
         # a known company's first Latin word right after a Chinese word for a company
         # (初创企业X, 明星企业X: the word is the company there), where that word
@@ -340,7 +348,7 @@ class ProductsComponent(RulesComponent):
         # the part of each known INN before its CAR-T infix ("cilta" of ciltacabtagene
         # autoleucel), for INNs of that shape that name no known product (_open_inns)
         self.inn_prefixes = {
-            m.group("prefix").lower(): pid
+            m.group("prefix").lower(): (pid, product.inn)
             for pid, product in sorted(self.kb.products.items())
             if product.inn and (m := t.open_inn.fullmatch(product.inn))
         }
@@ -388,6 +396,13 @@ class ProductsComponent(RulesComponent):
                     span.start_char, span.end_char, span.text, "product.alias", pid, "alias", 1.0
                 )
             )
+        taken = marked(((m.start, m.end) for m in out), len(text))
+        for m in self.footnoted.finditer(text):
+            if taken.find(1, m.start(), m.end()) == -1:
+                pid = self.kb.product_names[m.group(0).lower()]
+                out.append(
+                    Mention(m.start(), m.end(), m.group(0), "product.alias", pid, "alias", 1.0)
+                )
         out += self._misspelled(doc, [(m.start, m.end) for m in out])
         if has_cjk(text):
             # the PhraseMatcher misses names in Chinese text (no spaces between words)
@@ -1317,7 +1332,7 @@ _PLACE_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]$")
 
 
 def _open_inns(
-    text: str, mentions: list[Mention], t: Translit, known: dict[str, str]
+    text: str, mentions: list[Mention], t: Translit, known: dict[str, tuple[str, str]]
 ) -> list[Mention]:
     """Products named by an INN of the CAR-T shape (transliteration.json 'open_inns':
     "arlocabtagene autoleucel") where no name was found. The part before the infix
@@ -1325,13 +1340,16 @@ def _open_inns(
     or more), names that product (method "misspelled": "axicabtagen ciloleucel"); within two of any known one names
     none (too near to tell); farther from all, a product outside the knowledge base,
     named by its INN in lower case (method "inn"), as is its short form in the same text
-    ("arlo-cel": the prefix and 'short'). ``known``: known prefixes -> product ids.
+    ("arlo-cel": the prefix and 'short'). A known INN itself where no name matcher saw
+    it (glued to a mark: "autoleucel)1") is that product by alias. ``known``: known
+    prefixes -> (product id, INN).
 
     >>> from pipeline.rules import load_patterns
     >>> from pipeline.names.translit import load_translit
     >>> t = load_translit(load_patterns())
     >>> s = "Arlo-cel (arlocabtagene autoleucel) was filed, as was cilticabtagene autoleucel."
-    >>> [(m.text, m.product_id) for m in _open_inns(s, [], t, {"cilta": "product.c"})]
+    >>> known = {"cilta": ("product.c", "ciltacabtagene autoleucel")}
+    >>> [(m.text, m.product_id) for m in _open_inns(s, [], t, known)]
     [('arlocabtagene autoleucel', 'open:arlocabtagene autoleucel'), ('cilticabtagene autoleucel', 'product.c'), ('Arlo-cel', 'open:arlocabtagene autoleucel')]
     """
     if t.open_inn_infix.search(text) is None:
@@ -1341,19 +1359,23 @@ def _open_inns(
     shorts: dict[str, str] = {}
 
     def mention(m: re.Match[str], target: str, method: str, score: float) -> Mention:
-        rule = "product.misspelled" if method == "misspelled" else "product.open_inn"
+        rule = {"misspelled": "product.misspelled", "alias": "product.alias"}.get(
+            method, "product.open_inn"
+        )
         return Mention(m.start(), m.end(), m.group(0), rule, target, method, score)
 
     for m in t.open_inn.finditer(text):
         if taken.find(1, m.start(), m.end()) != -1:
             continue
         prefix = m.group("prefix").lower()
-        distances = sorted((Levenshtein.distance(prefix, p), pid) for p, pid in known.items())
-        near = [(d, pid) for d, pid in distances if d <= OPEN_INN_APART]
+        distances = sorted((Levenshtein.distance(prefix, p), v) for p, v in known.items())
+        near = [(d, v) for d, v in distances if d <= OPEN_INN_APART]
         if near:
-            closest, pid = near[0]
+            closest, (pid, inn) = near[0]
             alone = len(near) == 1 or near[1][0] > closest
-            if alone and (closest == 0 or (closest == 1 and len(near) == 1 and len(prefix) >= 4)):
+            if alone and " ".join(m.group(0).lower().split()) == inn:
+                out.append(mention(m, pid, "alias", 1.0))
+            elif alone and (closest == 0 or (closest == 1 and len(near) == 1 and len(prefix) >= 4)):
                 out.append(mention(m, pid, "misspelled", 0.9))
             continue
         inn = " ".join(m.group(0).lower().split())
