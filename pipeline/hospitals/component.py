@@ -21,6 +21,10 @@ from .parse import SHOUTED_HEADS, find_hospitals, gazetteer_id, load_hospitals
 WINDOW = 250
 
 
+# one or two digits a footnote glues to the end of a word
+_FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z])\d{1,2}$")
+
+
 class HospitalsComponent(RulesComponent):
     def setup(self, patterns: Rules) -> None:
         self.rules = load_hospitals(patterns)
@@ -41,7 +45,8 @@ class HospitalsComponent(RulesComponent):
             self.nlp.vocab,
             lambda text: (
                 head_word.search(text) is not None
-                or text.strip(".,;:()'\"") in known
+                # (a footnote's number glued after it: "Anderson4")
+                or _FOOTNOTE_DIGITS.sub("", text.strip(".,;:()'\"")) in known
                 or text in implied  # "Seattle Children's"
                 or text in SHOUTED_HEADS
             ),

@@ -128,6 +128,10 @@ class HospitalName:
     spelled: str = ""
 
 
+# a footnote's number glued after a name ("Mayo Clinic3", a superscript flattened)
+FOOTNOTE = r"(?=\d{1,2}(?!\w)(?![.,]\d))"
+
+
 @lru_cache(maxsize=8)
 def load_hospitals(patterns: Rules) -> HospitalRules:
     keys = {
@@ -213,7 +217,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     mention = re.compile(
         # (not a letter glued to a word before it by a hyphen: the "T." of "CAR-T."; a
         # capital right after digits starts one: the affiliation number of "8Roswell Park")
-        rf"(?=[A-Z0-9])(?<![A-Za-z_'’-])(?<![0-9](?=[0-9]))(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))\b(?!\s+(?:{not_after})\b)"
+        rf"(?=[A-Z0-9])(?<![A-Za-z_'’-])(?<![0-9](?=[0-9]))(?P<core>(?:{inner}(?:\s+{conn})?\s+){{0,8}}(?:{head}))(?:\b|{FOOTNOTE})(?!\s+(?:{not_after})\b)"
         # (not a name made an adjective: "a National Cancer Institute-designated center")
         rf"(?!-(?:designated|funded|accredited|certified|recognized|recognised)\b)"
         rf"(?P<tail>,?\s+(?:[Aa]ffiliated|[Aa]ttached)\s+(?:to|with)\s+(?:the\s+)?{parent}(?:,\s*{parent}){{0,2}}"
@@ -263,7 +267,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         mention=mention,
         heads=tuple(h.lower() for h in heads),
         # (a digit may stand right before: an affiliation's number, "4Centre Hospitalier")
-        head_word=re.compile(rf"(?<![A-Za-z_'’])(?:{last_words}|{lead_first}|{compound})\b"),
+        head_word=re.compile(
+            rf"(?<![A-Za-z_'’])(?:{last_words}|{lead_first}|{compound})(?:\b|{FOOTNOTE})"
+        ),
         lower_head_word=re.compile(rf"^(?:{last_words.lower()})\b"),
         lower_head=re.compile(
             # "Henan provincial people's hospital", "Peking university people's hospital":
@@ -430,7 +436,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     if rules.abbreviations:
         # (built once: made per article, the alternation of every abbreviation cost a
         # sixth of the step)
-        regex = re.compile(rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?![\w-])")
+        # (a footnote's number may be glued after it: "MD Anderson4")
+        regex = re.compile(
+            rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?:(?![\w-])|{FOOTNOTE})"
+        )
         rules = replace(rules, abbreviation=regex)
     # every regex behind a lookahead on its first characters (scan.fast)
     return fast_fields(rules)

@@ -320,7 +320,7 @@ class ProductsComponent(RulesComponent):
         # superscript flattened): the tokenizer keeps it one word, so no PhraseMatcher sees it
         plain = [n for n in self.kb.product_names if n.isascii() and n.isalpha() and len(n) >= 5]
         self.footnoted = re.compile(
-            rf"(?i)(?<![A-Za-z0-9])(?:{guarded(plain)})(?=\d{{1,2}}(?![\w.,%]))"
+            rf"(?i)(?<![A-Za-z0-9])(?:{guarded(plain)})(?=\d{{1,2}}(?![\w%])(?![.,]\d))"
             if plain
             else "(?!)"
         )
