@@ -517,6 +517,11 @@ def _same_case(original: str, new: str) -> str:
     return new[:1].upper() + new[1:] if original[:1].isupper() else new
 
 
+# type words that make another hospital of the same name (a city's people's hospital, a
+# children's hospital), kept in a name's key
+_KEYED_TYPES = frozenset({"people's", "people’s", "children's", "children’s", "women's", "women’s"})
+
+
 def _generic_part(name: str, parsed: HospitalName, rules: HospitalRules) -> bool:
     """Whether a known name was read only in part, and that part is all kind words
     ("University Medical Center" of "University Medical Center Utrecht"): under its
@@ -631,9 +636,14 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         for w in lowered + [k.lower() for k in kind_tail]
         if w in rules.generic and w not in {"affiliated", "of", "the", "and", "&"}
     )
+    # "Zhongshan People's Hospital" (of the city) is not "Zhongshan Hospital" (of a
+    # university): the type words that make another hospital are part of its key and of
+    # its spelling
+    kinds = tuple(w for w in type_words if w in _KEYED_TYPES)
+    spelled += "".join(f" {k}" for k in kinds)
     if distinctive:
         # "The Second Xiangya Hospital" is not "Xiangya Hospital"
-        key = ("name", *distinctive, "|", head, *((str(ordinal),) if ordinal else ()))
+        key = ("name", *distinctive, "|", *kinds, head, *((str(ordinal),) if ordinal else ()))
         display = " ".join(words + extra_name)
         if words[0].lower() in rules.ordinals:
             display = f"The {display}"  # "The Second People's Hospital of Gansu Province"
