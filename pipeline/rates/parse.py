@@ -249,6 +249,17 @@ def _unions(
     return out
 
 
+def _word_after_bracket(words: list[str], shortest: int, longest: int) -> re.Pattern[str]:
+    """One of ``words`` (any case, a whole word) next, a bracket of ``shortest`` to
+    ``longest`` characters allowed before it (matched at a position: "(OS) analysis",
+    " (n=12) at final follow-up"); none when there are no words."""
+    if not words:
+        return re.compile("(?!)")
+    return re.compile(
+        rf"(?i)\s*(?:[(（][^()（）]{{{shortest},{longest}}}[)）]\s*)?(?:{alternation(words)})\b"
+    )
+
+
 def _comparative(spec: Any, file: str) -> re.Pattern[str]:
     """figure_context.comparatives as a regex that ends right before a figure: a word of
     'than', up to 20 characters of its clause, a word of 'degree' (and 了)."""
@@ -448,13 +459,7 @@ def load_rates(patterns: Rules) -> RateRules:
             change_verbs=re.compile(
                 r"(?i)\b(?:" + alternation(data.get("change_verbs", [])) + r")\b"
             ),
-            modifying=re.compile(
-                r"(?i)\s*(?:[(（][^()（）]{1,12}[)）]\s*)?(?:"
-                + alternation(data.get("modified_nouns", []))
-                + r")\b"
-                if data.get("modified_nouns")
-                else "(?!)"
-            ),
+            modifying=_word_after_bracket(data.get("modified_nouns", []), 1, 12),
             timepoint=timepoint,
             # a unit word anywhere: every timepoint holds one (a cheap test before the above)
             timepoint_hint=re.compile(rf"(?i){unit_alt}|{zh_alt}"),
@@ -472,13 +477,7 @@ def load_rates(patterns: Rules) -> RateRules:
                 if tp.get("not_before")
                 else "(?!)"
             ),
-            untimed=re.compile(
-                r"(?i)\s*(?:[(（][^()（）]{0,60}[)）]\s*)?(?:"
-                + alternation(tp.get("untimed", []))
-                + r")\b"
-                if tp.get("untimed")
-                else "(?!)"
-            ),
+            untimed=_word_after_bracket(tp.get("untimed", []), 0, 60),
             suspended=re.compile(
                 rf"(?i)(?<![\w.-])(\d{{1,3}}|{numbers.regex()})-(?=\s*(?:,|and\b|or\b))"
             ),
