@@ -1108,13 +1108,13 @@ class ProductsComponent(RulesComponent):
     def _product_fact(self, m: Mention, company_ids: set[str | None]) -> Fact:
         if m.product_id and m.product_id.startswith(OPEN_PREFIX):
             # a product outside the knowledge base, named by its INN (_open_inns)
-            values = {"product": m.product_id[len(OPEN_PREFIX) :], "product_id": m.product_id}
             return Fact(
                 m.start,
                 m.end,
                 m.rule,
                 {
-                    **values,
+                    "product": m.product_id[len(OPEN_PREFIX) :],
+                    "product_id": m.product_id,
                     "brand": None,
                     "company": None,
                     "method": m.method,
@@ -1338,12 +1338,12 @@ def _open_inns(
     """Products named by an INN of the CAR-T shape (transliteration.json 'open_inns':
     "arlocabtagene autoleucel") where no name was found. The part before the infix
     decides: a known product's, or one letter from it ("cilti" for "cilta", four letters
-    or more), names that product (method "misspelled": "axicabtagen ciloleucel"); within two of any known one names
-    none (too near to tell); farther from all, a product outside the knowledge base,
-    named by its INN in lower case (method "inn"), as is its short form in the same text
-    ("arlo-cel": the prefix and 'short'). A known INN itself where no name matcher saw
-    it (glued to a mark: "autoleucel)1") is that product by alias. ``known``: known
-    prefixes -> (product id, INN).
+    or more), names that product (method "misspelled": "axicabtagen ciloleucel"); within
+    two letters of any known one, none (too near to tell); farther from all, a product
+    outside the knowledge base, named by its INN in lower case (method "inn"), as is its
+    short form in the same text ("arlo-cel": the prefix and 'short'). A known INN itself
+    where no name matcher saw it (glued to a mark: "autoleucel)1") is that product by
+    alias. ``known``: known prefixes -> (product id, INN).
 
     >>> from pipeline.rules import load_patterns
     >>> from pipeline.names.translit import load_translit
