@@ -441,9 +441,11 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
     from .names.kb import load_kb
 
     threshold = load_kb(load_patterns(None)).translit.scoring["product_threshold"]
+    hospitals = None
     if tables is not None:
         products = tables["products"]
         below = tables.get("name_candidates")
+        hospitals = tables.get("hospitals")
     else:
         import pyarrow.compute as pc
 
@@ -458,8 +460,11 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
         )
         products = arrow.filter(pc.fill_null(weak_rows, False)).to_pandas()
         below = read_table(folder, "name_candidates").to_pandas()
+        hospitals = read_table(folder, "hospitals", ["article_id", "start", "end"]).to_pandas()
     # (a product without an INN resolves to its id; its product column stays null)
-    unresolved = products[products["product_id"].isna()]
+    unresolved = _not_ordinary(products[products["product_id"].isna()], hospitals)
+    if below is not None:
+        below = _not_ordinary(below, hospitals)
     weak = products[
         products["product_id"].notna()
         & (products["method"] != "alias")
@@ -500,6 +505,37 @@ def unresolved_names(out: str | Path = "outputs", tables: dict[str, Any] | None 
         .drop(columns="_order")
         .reset_index(drop=True)
     )
+
+
+def _not_ordinary(rows: Any, hospitals: Any) -> Any:
+    """The names list's rows without the names that are something else: a place (a city
+    or country of hospitals.json: "San Diego"), a number in words ("Seventy-five"), or a
+    part of a hospital's name found in the same article ("NYU Langone")."""
+    from .hospitals.parse import load_hospitals
+    from .words.numbers import load_numbers, words_to_number
+
+    if rows.empty:
+        return rows
+    rules = load_patterns(None)
+    places = load_hospitals(rules)
+    numbers = load_numbers(rules)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    if hospitals is not None:
+        for art, s, e in zip(
+            hospitals["article_id"], hospitals["start"], hospitals["end"], strict=True
+        ):
+            spans.setdefault(art, []).append((int(s), int(e)))
+
+    def ordinary(row: Any) -> bool:
+        low = str(row["text"]).lower()
+        return (
+            low in places.cities
+            or low in places.countries
+            or words_to_number(low, numbers) is not None
+            or any(s < row["end"] and row["start"] < e for s, e in spans.get(row["article_id"], ()))
+        )
+
+    return rows[[not ordinary(r) for _, r in rows.iterrows()]]
 
 
 __all__ = ["RunReport", "article_id", "extract", "load", "run", "unresolved_names"]

@@ -77,7 +77,7 @@ def test_names_list(case, nlp):
     rows = pipeline.extract(case["text"], nlp=nlp)
     tables = {
         t: pd.DataFrame(rows[t], columns=[c.name for c in TABLES[t]])
-        for t in ("products", "name_candidates")
+        for t in ("products", "name_candidates", "hospitals")
     }
     listed = unresolved_names(tables=tables)
     got = [[n, s] for n, s in zip(listed["name"], listed["status"], strict=True)]
