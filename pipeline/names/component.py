@@ -324,6 +324,14 @@ class ProductsComponent(RulesComponent):
             rf"(?i)(?P<name>{guarded(plain)})\d{{1,2}}" if plain else "(?!)"
         ).fullmatch
         self.footnoted_word = register(nlp.vocab, lambda w: self.footnoted(w) is not None)
+        # a short form written with a space for its hyphen ("cilta cel"): the word "cel"
+        # flags where to look back for a known short form's first part
+        self.spaced_short = {
+            n.removesuffix("-cel"): pid
+            for n, pid in self.kb.product_names.items()
+            if n.endswith("-cel") and n.count("-") == 1
+        }
+        self.cel_word = register(nlp.vocab, lambda w: w.lower() == "cel")
         self.latin_companies = _latin_alternation(self.kb.company_aliases)
         # a known company's first Latin word right after a Chinese word for a company
         # (初创企业X, 明星企业X: the word is the company there), where that word
@@ -403,6 +411,14 @@ class ProductsComponent(RulesComponent):
                 stop = name.end("name")
                 out.append(
                     Mention(start, stop, text[start:stop], "product.alias", pid, "alias", 1.0)
+                )
+        for start, end in hits(doc, self.cel_word):
+            before = _WORD_BEFORE_SPACE.search(text, max(0, start - SHORT_FORM_REACH), start)
+            short = self.spaced_short.get(before.group(1).lower()) if before else None
+            if before is not None and short is not None:
+                first = before.start(1)
+                out.append(
+                    Mention(first, end, text[first:end], "product.alias", short, "alias", 1.0)
                 )
         out += self._misspelled(doc, [(m.start, m.end) for m in out])
         if has_cjk(text):
@@ -1277,6 +1293,9 @@ _LATIN_IN_BRACKET = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .&-]{1,40}?)\s*
 
 # the id of a company outside the knowledge base: this prefix and its name
 OPEN_PREFIX = "open:"
+# the word right before a spaced "cel" (its short form's first part), and how far back
+_WORD_BEFORE_SPACE = re.compile(r"(?<![\w-])([A-Za-z]+) $")
+SHORT_FORM_REACH = 12
 _BRACKET_OPEN = re.compile(r"\s*[（(]\s*")
 _BRACKET_CLOSE = re.compile(r"[^（()）]{0,40}[）)]")
 
