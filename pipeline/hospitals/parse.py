@@ -647,6 +647,9 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         display = " ".join(words + extra_name)
         if words[0].lower() in rules.ordinals:
             display = f"The {display}"  # "The Second People's Hospital of Gansu Province"
+        elif written_parent:
+            # "Columbia University Irving Medical Center": named with its university
+            display = " ".join([written, *extra_name])
     elif ordinal is not None and named_city and "affiliated" not in lowered:
         # "People's" is dropped: "Shenyang Sixth Hospital" and "Shenyang Sixth People's
         # Hospital" are one hospital; other type words ("Central") stay in the name.
