@@ -13,6 +13,7 @@ from ..nlp.triggers import containing, hits, register
 from ..rules import Rules
 from .parse import (
     CHINESE_UNIT_WORDS,
+    LIST_RULES,
     UNIT_WORDS,
     _heading_metric,
     defined_abbreviations,
@@ -43,13 +44,18 @@ class RatesComponent(RulesComponent):
         defined = defined_abbreviations(text, self.rules)
         header: str | None = None  # a metric named in a heading line, reused below it
         previous_end = 0
+        listed: tuple[str, ...] = ()  # the metrics of the last sentence's list, in order
         for s0, s1 in sentences.bounds:
             sentence = text[s0:s1]
             if "\n\n" in text[previous_end:s0]:
                 header = None  # a blank line ends the heading's scope
             previous_end = s1
             here = units.get((s0, s1))
-            facts_here = find_rates(sentence, self.rules, header, here, defined) if here else []
+            facts_here = (
+                find_rates(sentence, self.rules, header, here, defined, listed) if here else []
+            )
+            in_list = [r.metric for r in facts_here if r.rule in LIST_RULES]
+            listed = tuple(in_list) if len(in_list) > 1 else ()
             heading = _heading_metric(sentence, self.rules)
             if heading is not None:
                 header = heading

@@ -957,9 +957,13 @@ def find_rates(
     header_metric: str | None = None,
     units: list[tuple[int, int]] | None = None,
     defined: dict[str, str] | None = None,
+    previous: tuple[str, ...] = (),
 ) -> list[RateFact]:
     """Efficacy figures of one sentence, offsets relative to it. ``defined``: the metric
-    abbreviations its article defines (defined_abbreviations).
+    abbreviations its article defines (defined_abbreviations). ``previous``: the metrics
+    of a list the sentence before paired with its figures, in order, which a list of as
+    many figures here takes when the sentence refers back to them ("These respective
+    rates were A and B in the other group").
 
     >>> r = default_rates()
     >>> [(f.percent, f.metric, f.indication) for f in find_rates(
@@ -1007,6 +1011,8 @@ def find_rates(
         labelled,
         rules,
     )
+    if previous and _REFERS_BACK.search(sentence):
+        assigned = _previous_list(assigned, previous)
     paired = _paired_timepoints(assigned, sentence, rules, labelled)
     if metric_times:
         # a metric a list of timepoints shares has its own timepoint, and the other
@@ -1521,6 +1527,31 @@ def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
         fig, prev = out[i][0], out[i - 1]
         if prev[1] is not None and VERSUS_GAP.match(sentence[prev[0].end : fig.start]):
             out[i] = (fig, prev[1], prev[2], "rate.versus", out[i][4])
+    return out
+
+
+# words that refer a list of figures back to the metrics of the sentence before
+_REFERS_BACK = re.compile(
+    r"(?i)\b(?:respective|corresponding)\s+(?:rates|figures|values|proportions)\b"
+    r"|\b(?:these|the same)\s+(?:rates|figures)\s+were\b"
+)
+# the rules of a figure paired in order with a list of metrics
+LIST_RULES = frozenset({"rate.respectively", "rate.list", "rate.list_again", "rate.list_after"})
+
+
+def _previous_list(assigned: list[_Assigned], previous: tuple[str, ...]) -> list[_Assigned]:
+    """Each list of as many figures as ``previous`` that no list of its own sentence
+    pairs takes those metrics in order (rule rate.previous_list)."""
+    groups: dict[int, list[int]] = {}
+    for i, (*_, index) in enumerate(assigned):
+        groups.setdefault(index, []).append(i)
+    out = list(assigned)
+    for members in groups.values():
+        if len(members) != len(previous) or any(out[i][3] in LIST_RULES for i in members):
+            continue
+        for i, metric in zip(members, previous, strict=True):
+            fig, _metric, indication, _rule, index = out[i]
+            out[i] = (fig, (fig.start, fig.end, metric), indication, "rate.previous_list", index)
     return out
 
 
