@@ -1388,20 +1388,20 @@ def _open_inns(
         if taken.find(1, m.start(), m.end()) != -1:
             continue
         prefix = m.group("prefix").lower()
+        written = " ".join(m.group(0).lower().split())
         distances = sorted((Levenshtein.distance(prefix, p), v) for p, v in known.items())
         near = [(d, v) for d, v in distances if d <= OPEN_INN_APART]
         if near:
             closest, (pid, inn) = near[0]
             alone = len(near) == 1 or near[1][0] > closest
-            if alone and " ".join(m.group(0).lower().split()) == inn:
+            if alone and written == inn:
                 out.append(mention(m, pid, "alias", 1.0))
             elif alone and (closest == 0 or (closest == 1 and len(near) == 1 and len(prefix) >= 4)):
                 out.append(mention(m, pid, "misspelled", 0.9))
             continue
-        inn = " ".join(m.group(0).lower().split())
-        out.append(mention(m, OPEN_PREFIX + inn, "inn", 1.0))
+        out.append(mention(m, OPEN_PREFIX + written, "inn", 1.0))
         if t.open_inn_short:
-            shorts.setdefault(prefix + t.open_inn_short, inn)
+            shorts.setdefault(prefix + t.open_inn_short, written)
     if shorts:
         short = re.compile(rf"(?i)(?<![A-Za-z0-9-])(?:{alternation(shorts)})(?![A-Za-z0-9-])")
         for m in short.finditer(text):

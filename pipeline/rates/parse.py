@@ -21,7 +21,7 @@ from ..nlp.link import VERSUS_GAP
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
-from ..words.chinese import clause_break, load_variants
+from ..words.chinese import HAN, clause_break, load_variants
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
 
@@ -52,9 +52,6 @@ class Lexicon:
         return out
 
 
-_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-
-
 def _fold(word: str) -> str:
     """A phrase as the labels hold it: lower case, hyphens as spaces, one space between
     words ("Leukemia-free  survival" -> "leukemia free survival")."""
@@ -78,8 +75,8 @@ def _lexicon(
     # letters, digits and hyphens around it end a match, and none at a Chinese end of
     # a phrase ("B-ALL完全缓解")
     regex = re.compile(
-        rf"(?:(?<![A-Za-z0-9_-])|(?={_HAN}))(?:{body})"
-        rf"(?:(?<={_HAN})|(?![A-Za-z0-9_-]|-(?:free|negative)\b))"
+        rf"(?:(?<![A-Za-z0-9_-])|(?={HAN.pattern}))(?:{body})"
+        rf"(?:(?<={HAN.pattern})|(?![A-Za-z0-9_-]|-(?:free|negative)\b))"
     )
     labels = {_fold(k): v for k, v in phrases.items()}
     labels.update(exact)
@@ -192,7 +189,7 @@ class RateRules:
     modifying: re.Pattern[str] = re.compile("(?!)")
     # a number whose unit the next timepoint of its list gives: "6-" or "six-" of "six-
     # and 12-month"
-    suspended: re.Pattern[str] = re.compile(r"(?<![\w.-])(\d{1,3})-(?=\s*(?:,|and\b|or\b))")
+    suspended: re.Pattern[str] = re.compile("(?!)")
     # numbers that share the unit after the last of them: "at 12 and 24 months", "at six
     # and 12 months", "at 1, 2 and 3 years"; the unit first: "at months 3 and 6"
     shared_unit: re.Pattern[str] = re.compile("(?!)")
