@@ -292,8 +292,9 @@ class ProductsComponent(RulesComponent):
         t = self.kb.translit
         industry = alternation(w for w in t.industry_words if not w.isascii()) or "(?!)"
         legal = alternation(w for w in t.corporate_suffixes if not w.isascii()) or "(?!)"
-        # a legal suffix may follow a place in brackets: 药明巨诺（上海）有限公司
-        legal = rf"(?:[（(][\u4e00-\u9fff]{{2,4}}[）)])?(?:{legal})"
+        # a legal suffix may follow a place in brackets (药明巨诺（上海）有限公司) and
+        # another suffix (X集团股份有限公司)
+        legal = rf"(?:[（(][\u4e00-\u9fff]{{2,4}}[）)])?(?:{legal}){{1,2}}"
         # a company outside the knowledge base in Chinese text: industry words and a
         # legal suffix after its name (X生物科技有限公司), found by the suffix, read back
         self.open_chinese = re.compile(rf"(?:{industry})+{legal}")
