@@ -479,6 +479,9 @@ def _identify(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
             return HospitalName(
                 ("zh", parent.id, ordinal), display, parent.city, (ordinal,), "medical center"
             )
+    branch = _branch(chinese, rules)
+    if branch is not None:
+        return branch
     entry = _known_ending(chinese, rules) or _known_inside(chinese, rules)
     if entry is not None:
         return known_name(entry, rules.english)
@@ -508,6 +511,35 @@ def _known_inside(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry |
 
 # a known hospital's numbered medical center (第一医学中心)
 _MEDICAL_CENTER = re.compile(r"(?P<parent>.+?医院)第(?P<ordinal>.)医学中心$")
+# a hospital a known one runs in another place, named after both (X医院海南医院, X医院Y分院)
+_BRANCH = re.compile(r"(?P<parent>.+?医院)(?P<place>[\u4e00-\u9fff]{2,4}?)(?:医院|分院)$")
+
+
+def _branch(chinese: str, rules: ChineseHospitalRules) -> HospitalName | None:
+    """A known hospital's branch in a place (复旦大学附属中山医院厦门医院): the parent's
+    own name with the place in brackets, then the rest of the parent's name ("Zhongshan
+    Hospital (Xiamen), Fudan University"), as such branches write their English names.
+    None unless the parent is a known hospital and the words between name a place."""
+    m = _BRANCH.match(chinese)
+    if m is None:
+        return None
+    place = rules.place.fullmatch(m.group("place"))
+    if place is None:
+        return None
+    parent = rules.english.chinese.get(m.group("parent")) or _known_ending(m.group("parent"), rules)
+    if parent is None:
+        return None
+    where = rules.places[place.group("place")]
+    own, comma, rest = parent.name.partition(", ")
+    display = f"{own} ({where.name}){comma}{rest}"
+    return HospitalName(
+        ("zh", parent.id, "branch", where.name),
+        display,
+        # (a province's branch stands in a city the name does not say)
+        where.city if where.kind != "province" else None,
+        (where.name,),
+        "branch",
+    )
 
 
 def _known_ending(chinese: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
