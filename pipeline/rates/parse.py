@@ -996,6 +996,9 @@ def find_rates(
         for b in blockers
         if not inside.covering(b[0]) and not rules.describes.match(sentence, b[1])
     ]
+    # a metric phrase that starts inside a blocker is that blocker's tail ("duration of
+    # response rate": the blocker "duration of response" holds "response rate")
+    metrics = [m for m in metrics if not any(b[0] < m[0] < b[1] for b in blockers)]
     labelled = _Spans(metrics + blockers)
     indications = _Spans(
         i for i in rules.indications.find(sentence) if not _place_letters(sentence, i[0], i[1])
