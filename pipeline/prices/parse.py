@@ -119,6 +119,8 @@ class MoneyRules:
     # a word of a place, body or scheme ("programme", "centre", "trial"): what such a
     # subject costs is no price of a therapy
     not_therapy_head: re.Pattern[str] = re.compile("(?!)")
+    # kind words that name a price itself ("the price to X"), which no scheme's cost is
+    price_nouns: frozenset[str] = frozenset()
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
     # a difference of amounts ("cut by $50,000", "$100,000 cheaper"): not a price
@@ -188,6 +190,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "dollar_places",
             "generic_suffixes",
             "not_therapy_heads",
+            "price_nouns",
             "price_bounds_usd",
         },
         required={"currencies", "multipliers", "per", "kinds"},
@@ -445,6 +448,10 @@ def load_money(patterns: Rules) -> MoneyRules:
             kinds=kinds,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
             not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
+            price_nouns=frozenset(
+                w.lower()
+                for w in string_list(data.get("price_nouns", []), file=file, key="price_nouns")
+            ),
             rates=rates,
             rate_status=rate_status,
             adjective_codes=adjective_codes,
@@ -1126,6 +1133,7 @@ def classify(
                 per = unit
                 break
     best: tuple[float, int, str, float] | None = None
+    best_word = ""
     named_only = False
     # one pass over the lower-cased text near the amount (a case-blind regex per kind
     # cost 90 us); a word farther than KIND_REACH never decides, and the margin keeps
@@ -1157,7 +1165,7 @@ def classify(
         priority, kind = rules.kinds[m.group(0)]
         candidate = (rank, priority, kind, distance)
         if best is None or candidate < best:
-            best = candidate
+            best, best_word = candidate, m.group(0)
     if rules.other_unit_after.match(after[:40]):
         kind = "other"  # "$9 per share", "$100,000/QALY"
     elif rules.difference_before.search(before[-60:]) or rules.difference_after.match(after[:40]):
@@ -1177,6 +1185,7 @@ def classify(
             kind == "price"
             and per is None
             and not product
+            and best_word not in rules.price_nouns  # "the company set the price at X"
             and _scheme_subject(before, after, rules)
         ):
             kind = "other"  # "funding the programme will cost $14 million": a budget
