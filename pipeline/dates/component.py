@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
 
 from ..nlp.component import RulesComponent
-from ..nlp.scan import widen
+from ..nlp.scan import alternation, widen
 from ..nlp.triggers import hits, register
 from ..rules import Rules
 from .parse import WINDOW, TriggerGroup, find_dates, load_dates
+
+# characters before a split character where a number holding it may start ("18-")
+SPLIT_REACH = 3
 
 
 class DatesComponent(RulesComponent):
@@ -20,9 +25,36 @@ class DatesComponent(RulesComponent):
         groups = self.rules.triggers
         # one flag for every trigger word; each flagged token is then sorted into groups
         self.trigger = register(self.nlp.vocab, TriggerGroup.union(list(groups.values())).holds)
+        # groups whose numbers the tokenizer splits, with a search for where it may
+        self.split = [
+            (name, re.compile(alternation(g.split_at)))
+            for name, g in groups.items()
+            if g.split_at and g.numbers is not None
+        ]
         self._groups_of = lru_cache(maxsize=50_000)(
             lambda w: tuple(name for name, g in groups.items() if g.holds(w))
         )
+
+    def _split_numbers(
+        self, text: str, name: str, split: re.Pattern[str]
+    ) -> Iterator[tuple[int, int]]:
+        """The group's numbers that hold one of its split characters ("9-18-15"): sought
+        from a few characters before each such character (a literal search, far cheaper
+        than the numbers' regex over the whole text)."""
+        numbers = self.rules.triggers[name].numbers
+        if numbers is None:
+            return
+        last = -1
+        for hit in split.finditer(text):
+            if hit.start() < last:
+                continue
+            for m in numbers.finditer(text, max(0, hit.start() - SPLIT_REACH), hit.end() + 1):
+                if m.start() <= hit.start() < m.end():
+                    found = numbers.match(text, m.start())  # (the full text's end, not ours)
+                    if found is not None:
+                        last = found.end()
+                        yield found.span()
+                    break
 
     def __call__(self, doc: Any) -> Any:
         from ..nlp.facts import Fact, add_fact, text_of
@@ -32,6 +64,9 @@ class DatesComponent(RulesComponent):
         for start, end in hits(doc, self.trigger):
             for name in self._groups_of(text[start:end]):
                 spans[name].append((start, end))
+        for name, split in self.split:
+            # (numbers the tokenizer splits: none of their tokens holds the trigger alone)
+            spans[name] = sorted({*spans[name], *self._split_numbers(text, name, split)})
         near = {name: widen(s, WINDOW, WINDOW, len(text)) for name, s in spans.items()}
         for m in find_dates(text, doc.user_data.get("published"), self.rules, near):
             add_fact(

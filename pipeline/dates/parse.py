@@ -86,6 +86,9 @@ class TriggerGroup:
 
     words: tuple[str, ...]
     numbers: re.Pattern[str] | None
+    # characters the tokenizer splits the numbers at ("9-18-15" is five tokens): around
+    # each, the numbers are also looked for in the text
+    split_at: tuple[str, ...] = ()
 
     def holds(self, word: str) -> bool:
         """Whether one word (a token) holds a trigger of the group."""
@@ -407,7 +410,9 @@ def _trigger_groups(
     for name, spec in raw.items():
         key = f"triggers.{name}"
         expect(spec, dict, file=file, key=key)
-        check_keys(spec, file=file, allowed={"words", "tables", "numbers"}, required=set())
+        check_keys(
+            spec, file=file, allowed={"words", "tables", "numbers", "split_at"}, required=set()
+        )
         numbers = None
         if "numbers" in spec:
             numbers = compile_regex(str(spec["numbers"]), file=file, key=f"{key}.numbers")
@@ -417,7 +422,8 @@ def _trigger_groups(
                 known = ", ".join(sorted(tables))
                 raise PatternError(file, f"unknown table {table!r} (known: {known})", key=key)
             words = (*words, *sorted(tables[table]))
-        groups[name] = TriggerGroup(tuple(w.lower() for w in words), numbers)
+        split_at = tuple(string_list(spec.get("split_at", []), file=file, key=f"{key}.split_at"))
+        groups[name] = TriggerGroup(tuple(w.lower() for w in words), numbers, split_at)
     return groups
 
 
