@@ -1154,16 +1154,23 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
         and f"{words[keep]} {words[keep + 1][:-2]}".lower() in places
     ):
         keep += 2  # "Hong Kong's Queen Mary Hospital"
-    while (
-        keep < len(words) - 1
-        and (
+    while keep < len(words) - 1:
+        if words[keep + 1] == "and" and words[keep].lower() in places:
+            keep += 2
+        elif (
+            keep < len(words) - 3
+            and words[keep + 2] == "and"
+            and f"{words[keep]} {words[keep + 1]}".lower() in places
+        ):
+            keep += 3  # "Tel Aviv and X Medical Center"
+        elif (
             words[keep] in rules.lead
             or words[keep].endswith("-based")  # "Mumbai-based"
             or (words[keep][-2:] in ("'s", "’s") and words[keep][:-2].lower() in places)
-            or (words[keep + 1] == "and" and words[keep].lower() in places)
-        )
-    ):
-        keep += 2 if words[keep + 1] == "and" else 1
+        ):
+            keep += 2 if words[keep + 1] == "and" else 1
+        else:
+            break
     rest = words[keep:-1]
     if rest[:2] == ["Institute", "of"] and "of" not in rest[2:] and ({"and", "&"} & set(rest)):
         # "Institute of Hematology and Blood Diseases Hospital": one name
