@@ -1133,6 +1133,10 @@ def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | 
 _INSTITUTION_OF = re.compile(r"\b(?:University|College|Institute|School|Academy) of $")
 
 
+# the most words of a known hospital's short name before "and" in front of a name
+KNOWN_BEFORE_AND = 4
+
+
 def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     """Characters at the front of a matched name that are not part of it: capitalised
     lead words ("In", "Professor"), a person's name before "of" ("Huang of ..."), and,
@@ -1157,6 +1161,16 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     while keep < len(words) - 1:
         if words[keep + 1] == "and" and words[keep].lower() in places:
             keep += 2
+        elif known := next(
+            (
+                n
+                for n in range(1, min(KNOWN_BEFORE_AND, len(words) - keep - 2) + 1)
+                if words[keep + n] == "and"
+                and " ".join(words[keep : keep + n]) in rules.abbreviations
+            ),
+            0,
+        ):
+            keep += known + 1  # "Royal Marsden and X Hospital": a known hospital, then a name
         elif (
             keep < len(words) - 3
             and words[keep + 2] == "and"
