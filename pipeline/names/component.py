@@ -82,6 +82,9 @@ class Candidate:
 
 
 GENERIC_RULE = "product.zh_generic"
+# the most words of a name written as spaced pinyin: one per character of the longest
+# Chinese names (布瑞基奥仑赛, six)
+PINYIN_RUN_WORDS = 6
 # characters before a name read for a person's title ("Deputy Director ")
 PERSON_TITLE_REACH = 30
 
@@ -549,8 +552,9 @@ class ProductsComponent(RulesComponent):
         syllable = self.kb.translit.pinyin_syllable
         if syllable is not None:
             # a name written as spaced pinyin ("Bei Nuo Da", "Bei Nuoda", "Yi-Kaida"): two to
-            # five capitalised words, each cut into one to three syllables, one of them a
-            # single syllable (the spacing of a Chinese name's characters)
+            # PINYIN_RUN_WORDS capitalised words (a generic name has six characters), each
+            # cut into one to three syllables, one of them a single syllable (the spacing
+            # of a Chinese name's characters)
             several = self._syllables
             assert several is not None
             for run in runs:
@@ -563,7 +567,7 @@ class ProductsComponent(RulesComponent):
                     continue
                 words = spelled.replace("-", " ").split()
                 if (
-                    2 <= len(words) <= 5
+                    2 <= len(words) <= PINYIN_RUN_WORDS
                     and not any(w.lower() in self.kb.translit.not_pinyin_words for w in words)
                     and all(several.fullmatch(w) for w in words)
                     and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
