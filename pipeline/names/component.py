@@ -82,6 +82,11 @@ class Candidate:
 
 
 GENERIC_RULE = "product.zh_generic"
+# a capitalised word shorter than this ("Fu", "He") starts a company's name by sound
+# only with the word after it (_find_best_in_run)
+SHORT_SYLLABLE = 3
+# ... and holds this many words at least
+SHORT_START_WORDS = 3
 # the most words of a name written as spaced pinyin: one per character of the longest
 # Chinese names (布瑞基奥仑赛, six)
 PINYIN_RUN_WORDS = 6
@@ -1079,7 +1084,12 @@ class ProductsComponent(RulesComponent):
         floor = self.kb.translit.scoring["company_support_floor"]
         best: tuple[int, int, Resolution] | None = None
         near: tuple[int, int, Resolution] | None = None
-        if any(may_start(w) for w in run.split()):
+        split = run.split()
+        if any(may_start(w) for w in split) or any(
+            # a syllable too short to say how a name starts, read with the next ("Fu Xing")
+            len(w) < SHORT_SYLLABLE and may_start(w + after)
+            for w, after in zip(split, split[1:], strict=False)
+        ):
             raw = list(_RUN_WORD.finditer(run))
             words = [_trim_word(run, w.start(), w.end()) for w in raw]
             # a word with the full stop of a sentence ("Biologics. In") ends any name
@@ -1090,10 +1100,19 @@ class ProductsComponent(RulesComponent):
                 if w.group(0).endswith(".") and not self._abbreviated(w.group(0))
             ]
             for i, (ws, we) in enumerate(words):
+                # (a name that a short syllable starts holds three words at least: two
+                # short ones are as often a person's given name, "Li He Yuan")
+                fewest = 1
                 if not may_start(run[ws:we]):
-                    continue
+                    if not (
+                        we - ws < SHORT_SYLLABLE
+                        and i + 1 < len(words)
+                        and may_start(run[ws:we] + run[slice(*words[i + 1])])
+                    ):
+                        continue
+                    fewest = SHORT_START_WORDS
                 last = next((k + 1 for k in stops if k >= i), len(words))
-                for j in range(min(last, i + 5), i, -1):
+                for j in range(min(last, i + 5), i + fewest - 1, -1):
                     end = words[j - 1][1]
                     res = self._resolve_company(run[ws:end])
                     # the longest name that resolves ("Fosun Kate", not "Fosun")
