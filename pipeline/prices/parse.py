@@ -236,6 +236,9 @@ def load_money(patterns: Rules) -> MoneyRules:
     number = (
         # ($450, 000: a space typed after the comma, right after a currency sign)
         r"(?:(?<=[$€£¥￥])\d{1,3}(?:, \d{3})+(?![\d.,])"
+        # 40,00,000 (lakhs and crores: pairs of digits before the last three, as India
+        # groups them)
+        r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])"
         r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
         # 1.200.000 / 475.000 (points between thousands, as much of Europe writes them)
         r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.,])|\d{1,3}\.000(?![\d.,])"
