@@ -100,6 +100,11 @@ class ChineseHospitalRules:
     # words after which a name begins and before which none reaches: what stands before
     # them is a parent, not part of the name (医管局辖下医院, 集团旗下医院)
     hard_boundary_words: tuple[str, ...] = ()
+    # a known hospital's short name (chinese_short) at a boundary, and those short names
+    # that also name a university (台大, 成大): joined to another hospital by 与, 和 or 及
+    # (北荣与高医), a short name is the hospital, unless both are such
+    short_name: re.Pattern[str] = re.compile("(?!)")
+    university_shorts: frozenset[str] = frozenset()
 
 
 _KEYS = {
@@ -123,6 +128,7 @@ _KEYS = {
     "short_form",
     "vague_characters",
     "counted",
+    "university_shorts",
 }
 
 
@@ -243,6 +249,17 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
         known=_known_names(list(english.chinese)),
         short_department=_short_department(
             data.get("short_before_department"), list(english.chinese_short), data, file
+        ),
+        short_name=(
+            re.compile(
+                rf"(?:(?<![\u4e00-\u9fff])|(?<=[{re.escape(str(data['boundary_characters']))}]))"
+                rf"(?:{guarded(list(english.chinese_short))})"
+            )
+            if english.chinese_short
+            else re.compile("(?!)")
+        ),
+        university_shorts=frozenset(
+            string_list(data.get("university_shorts", []), file=file, key="university_shorts")
         ),
     )
 
@@ -678,6 +695,46 @@ def _in_department(
     return out
 
 
+def _joined(
+    folded: str, found: list[HospitalMention], rules: ChineseHospitalRules
+) -> list[HospitalMention]:
+    """Known hospitals named by their short name (chinese_short) joined by 与, 和 or 及
+    to another hospital: a name found, or another short name (北荣与高医, 三总与台中荣总).
+    Two short names that also name universities (台大与成大) are left: they are as often
+    the universities."""
+    shorts = [
+        (m.start(), m.end(), m.group(0))
+        for m in rules.short_name.finditer(folded)
+        if not any(f.start < m.end() and m.start() < f.end for f in found)
+    ]
+    if not shorts:
+        return []
+    ends = {f.end for f in found}
+    starts = {f.start for f in found}
+    short_at = {a: (a, b, text) for a, b, text in shorts}
+    short_end = {b: (a, b, text) for a, b, text in shorts}
+    out = []
+    for a, b, text in shorts:
+        partner: tuple[int, int, str] | None = None
+        joined_found = False
+        if b < len(folded) and folded[b] in _ITEM_JOINS:
+            joined_found = b + 1 in starts
+            partner = short_at.get(b + 1)
+        if not joined_found and partner is None and a > 0 and folded[a - 1] in _ITEM_JOINS:
+            joined_found = a - 1 in ends
+            partner = short_end.get(a - 1)
+        if not joined_found and (
+            partner is None
+            or (text in rules.university_shorts and partner[2] in rules.university_shorts)
+        ):
+            continue
+        entry = rules.english.chinese_short[text]
+        out.append(
+            HospitalMention(a, b, "hospital.zh_joined", known_name(entry, rules.english), text)
+        )
+    return out
+
+
 def _listed_entry(text: str, rules: ChineseHospitalRules) -> GazetteerEntry | None:
     return rules.english.chinese_short.get(text) or rules.english.chinese.get(text)
 
@@ -755,6 +812,7 @@ def find_chinese_hospitals(
     kept += _introduced(folded, kept, rules)
     kept += _listed(folded, kept, rules)
     kept += _in_department(folded, kept, rules)
+    kept += _joined(folded, kept, rules)
     return sorted(kept, key=lambda f: (f.start, f.end))
 
 
