@@ -251,10 +251,7 @@ def load_chinese_hospitals(patterns: Rules) -> ChineseHospitalRules:
             data.get("short_before_department"), list(english.chinese_short), data, file
         ),
         short_name=(
-            re.compile(
-                rf"(?:(?<![\u4e00-\u9fff])|(?<=[{re.escape(str(data['boundary_characters']))}]))"
-                rf"(?:{guarded(list(english.chinese_short))})"
-            )
+            re.compile(_short_at_boundary(list(english.chinese_short), data))
             if english.chinese_short
             else re.compile("(?!)")
         ),
@@ -276,10 +273,14 @@ def _short_department(
         file=file,
         key="short_before_department",
     )
+    return re.compile(rf"{_short_at_boundary(shorts, data)}(?={after.pattern})")
+
+
+def _short_at_boundary(shorts: list[str], data: dict[str, Any]) -> str:
+    """A regex of the short names where one begins: after a character that is not
+    Chinese, or after a boundary character (not inside a word)."""
     boundary = re.escape(str(data["boundary_characters"]))
-    return re.compile(
-        rf"(?:(?<![\u4e00-\u9fff])|(?<=[{boundary}]))(?:{guarded(shorts)})(?={after.pattern})"
-    )
+    return rf"(?:(?<![\u4e00-\u9fff])|(?<=[{boundary}]))(?:{guarded(shorts)})"
 
 
 # ---------------------------------------------------------------- reading a name

@@ -1080,15 +1080,12 @@ class ProductsComponent(RulesComponent):
         likeliest one above the support floor, which the article's products may decide.
         Runs recur across news ("CAR-T", a company's name), so the answer is kept per
         run text (_best_in_run)."""
-        may_start = self._may_start
         floor = self.kb.translit.scoring["company_support_floor"]
         best: tuple[int, int, Resolution] | None = None
         near: tuple[int, int, Resolution] | None = None
         split = run.split()
-        if any(may_start(w) for w in split) or any(
-            # a syllable too short to say how a name starts, read with the next ("Fu Xing")
-            len(w) < SHORT_SYLLABLE and may_start(w + after)
-            for w, after in zip(split, split[1:], strict=False)
+        if any(
+            self._fewest_words(w, after) for w, after in zip(split, [*split[1:], ""], strict=True)
         ):
             raw = list(_RUN_WORD.finditer(run))
             words = [_trim_word(run, w.start(), w.end()) for w in raw]
@@ -1100,17 +1097,10 @@ class ProductsComponent(RulesComponent):
                 if w.group(0).endswith(".") and not self._abbreviated(w.group(0))
             ]
             for i, (ws, we) in enumerate(words):
-                # (a name that a short syllable starts holds three words at least: two
-                # short ones are as often a person's given name, "Li He Yuan")
-                fewest = 1
-                if not may_start(run[ws:we]):
-                    if not (
-                        we - ws < SHORT_SYLLABLE
-                        and i + 1 < len(words)
-                        and may_start(run[ws:we] + run[slice(*words[i + 1])])
-                    ):
-                        continue
-                    fewest = SHORT_START_WORDS
+                after = run[slice(*words[i + 1])] if i + 1 < len(words) else ""
+                fewest = self._fewest_words(run[ws:we], after)
+                if not fewest:
+                    continue
                 last = next((k + 1 for k in stops if k >= i), len(words))
                 for j in range(min(last, i + 5), i + fewest - 1, -1):
                     end = words[j - 1][1]
@@ -1133,6 +1123,18 @@ class ProductsComponent(RulesComponent):
                     ):
                         near = (ws, end, res)
         return best, (None if best else near)
+
+    def _fewest_words(self, word: str, after: str) -> int:
+        """How many words a company name that starts with ``word`` holds at least: one
+        when the word starts like a rendering; SHORT_START_WORDS when only the word and
+        the one ``after`` it together do (a syllable too short to say how a name starts:
+        "Fu Xing Kai Te"; two short ones are as often a person's given name, "Li He
+        Yuan"); 0 when it starts none."""
+        if self._may_start(word):
+            return 1
+        if after and len(word) < SHORT_SYLLABLE and self._may_start(word + after):
+            return SHORT_START_WORDS
+        return 0
 
     def _abbreviated(self, word: str) -> bool:
         """Whether a word's full stop is an abbreviation's ("Co.", "Inc.", "U.S.", "J."),
