@@ -25,9 +25,10 @@ class DatesComponent(RulesComponent):
         groups = self.rules.triggers
         # one flag for every trigger word; each flagged token is then sorted into groups
         self.trigger = register(self.nlp.vocab, TriggerGroup.union(list(groups.values())).holds)
-        # groups whose numbers the tokenizer splits, with a search for where it may
+        # groups whose numbers the tokenizer splits: a search for where it may, and the
+        # numbers
         self.split = [
-            (name, re.compile(alternation(g.split_at)))
+            (name, re.compile(alternation(g.split_at)), g.numbers)
             for name, g in groups.items()
             if g.split_at and g.numbers is not None
         ]
@@ -35,15 +36,13 @@ class DatesComponent(RulesComponent):
             lambda w: tuple(name for name, g in groups.items() if g.holds(w))
         )
 
+    @staticmethod
     def _split_numbers(
-        self, text: str, name: str, split: re.Pattern[str]
+        text: str, split: re.Pattern[str], numbers: re.Pattern[str]
     ) -> Iterator[tuple[int, int]]:
-        """The group's numbers that hold one of its split characters ("9-18-15"): sought
+        """The ``numbers`` that hold one of the ``split`` characters ("9-18-15"): sought
         from a few characters before each such character (a literal search, far cheaper
         than the numbers' regex over the whole text)."""
-        numbers = self.rules.triggers[name].numbers
-        if numbers is None:
-            return
         last = -1
         for hit in split.finditer(text):
             if hit.start() < last:
@@ -64,9 +63,9 @@ class DatesComponent(RulesComponent):
         for start, end in hits(doc, self.trigger):
             for name in self._groups_of(text[start:end]):
                 spans[name].append((start, end))
-        for name, split in self.split:
+        for name, split, numbers in self.split:
             # (numbers the tokenizer splits: none of their tokens holds the trigger alone)
-            spans[name] = sorted({*spans[name], *self._split_numbers(text, name, split)})
+            spans[name] = sorted({*spans[name], *self._split_numbers(text, split, numbers)})
         near = {name: widen(s, WINDOW, WINDOW, len(text)) for name, s in spans.items()}
         for m in find_dates(text, doc.user_data.get("published"), self.rules, near):
             add_fact(
