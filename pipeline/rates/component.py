@@ -26,8 +26,10 @@ class RatesComponent(RulesComponent):
     def setup(self, patterns: Rules) -> None:
         self.rules = load_rates(patterns)
         # sentences without a percent unit hold no figure and are not read
-        # (a Chinese figure in words by its last character: 百分之, 八成)
-        words = UNIT_WORDS + tuple(w[-1] for w in CHINESE_UNIT_WORDS)
+        # (a Chinese figure in words by its last character: 百分之, 八成; a fraction by
+        # its last word: "two-thirds of the patients")
+        fractions = sorted({f.split()[-1] for f in self.rules.numbers.fractions})
+        words = UNIT_WORDS + tuple(w[-1] for w in CHINESE_UNIT_WORDS) + tuple(fractions)
         self.trigger = register(self.nlp.vocab, containing(words, whole_words=True))
 
     def __call__(self, doc: Doc) -> Doc:

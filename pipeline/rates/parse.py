@@ -107,6 +107,9 @@ NEAREST_REACH = 220
 PHRASE_LONGEST = 80
 # characters between a figure (or its metric) and a timepoint that belongs to it
 TIMEPOINT_REACH = 60
+# characters after a unit word that a figure's match may read: a fraction's people
+# ("two-thirds of all the adult patients")
+PEOPLE_REACH = 45
 # the longest timepoint expression ("at twenty-four months")
 TIMEPOINT_LENGTH = 40
 # the most characters from a figure to the end of its group (a semicolon, its bracket):
@@ -155,12 +158,17 @@ class State:
 class RateRules:
     figure: re.Pattern[str]
     numbers: NumberWords
+    # the last words of numbers.json fractions ("thirds" of "two thirds"), in lower case
+    fraction_words: frozenset[str]
     metrics: Lexicon
     not_efficacy: Lexicon
     indications: Lexicon
     qualifiers: Qualifiers
     bracket_skip: tuple[str, ...]
     followed_skip: re.Pattern[str]
+    # the people right after a words ("... patients"), which a skip phrase of "of"
+    # ("of all") does not make another share's ("80% of all patients")
+    people_after: re.Pattern[str]
     preceded_skip: re.Pattern[str]
     # a Chinese comparison right before a figure (比传统治疗高): a difference, no rate
     difference_before: re.Pattern[str]
@@ -367,6 +375,7 @@ def load_rates(patterns: Rules) -> RateRules:
         },
     )
     numbers = load_numbers(patterns)
+    people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
@@ -384,7 +393,9 @@ def load_rates(patterns: Rules) -> RateRules:
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
         # "77.6% and 82.1%" are two figures
         rf"|(?P<a1>{fig})\s+and\s+(?P<a2>{fig}){unit}"
-        rf"|(?P<s>{fig}){unit})"
+        rf"|(?P<s>{fig}){unit}" + _fraction_figures(numbers, people) + ")"
+        # a share in words of the people after it: "two-thirds of the patients", "one in
+        # three adults" (figure_fractions)
     )
     tp = section(data, "timepoint", dict, file=file)
     check_keys(
@@ -430,7 +441,6 @@ def load_rates(patterns: Rules) -> RateRules:
         for item in expect(states_data.get("items", []), list, file=file, key="states.items")
     )
     negations = string_list(states_data.get("negations", []), file=file, key="states.negations")
-    people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
     diseases = (
         alternation(string_list(data.get("disease_words", []), file=file, key="disease_words"))
         or "(?!)"
@@ -439,6 +449,7 @@ def load_rates(patterns: Rules) -> RateRules:
         RateRules(
             figure=figure,
             numbers=numbers,
+            fraction_words=frozenset(f.split()[-1].lower() for f in numbers.fractions),
             metrics=_lexicon(phrases, exact, t2s),
             not_efficacy=not_eff,
             indications=_lexicon(ind_phrases, ind_exact, t2s),
@@ -449,6 +460,7 @@ def load_rates(patterns: Rules) -> RateRules:
             followed_skip=re.compile(
                 r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
             ),
+            people_after=re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\b"),
             preceded_skip=re.compile(
                 r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
             ),
@@ -539,6 +551,37 @@ def _num(text: str, rules: RateRules) -> float | None:
         return chinese_number(text, rules.numbers) if value is None else value
 
 
+def _fraction_figures(numbers: NumberWords, people: str) -> str:
+    """A regex alternative for a share written as a fraction of numbers.json right before
+    the people it counts ("two-thirds of the patients", "half of all children", "a quarter
+    of these adults": group fr)."""
+    if not numbers.fractions:
+        return ""
+    fractions = "|".join(
+        f.replace(" ", "[ -]") for f in sorted(numbers.fractions, key=len, reverse=True)
+    )
+    return (
+        rf"|(?i:(?:(?:a|one)[ -])?(?P<fr>{fractions}))"
+        rf"(?=\s+of\s+(?:(?i:the|all|these|those|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?"
+        rf"(?:{people})\b)"
+    )
+
+
+def _figure_windows(
+    sentence: str, units: list[tuple[int, int]], rules: RateRules
+) -> list[tuple[int, int]]:
+    """Where a figure may stand: just before and over its unit word, and for a fraction
+    ("two-thirds") over the people after it too, whom the figure's regex reads."""
+    length = len(sentence)
+    fraction = [u for u in units if sentence[u[0] : u[1]].lower() in rules.fraction_words]
+    windows = widen(units, FIGURE_REACH, 1, length)
+    if fraction:
+        windows = widen(
+            sorted([*windows, *widen(fraction, FIGURE_REACH, PEOPLE_REACH, length)]), 0, 0, length
+        )
+    return windows
+
+
 def figures(
     sentence: str, rules: RateRules, units: list[tuple[int, int]] | None = None
 ) -> list[_Figure]:
@@ -548,7 +591,7 @@ def figures(
     matches = (
         rules.figure.finditer(sentence)
         if units is None or _CHINESE_FIGURE.search(sentence)
-        else scan_finditer(rules.figure, sentence, widen(units, FIGURE_REACH, 1, len(sentence)))
+        else scan_finditer(rules.figure, sentence, _figure_windows(sentence, units, rules))
     )
     for m in matches:
         g = m.groupdict()
@@ -567,6 +610,10 @@ def figures(
             continue
         if g["dc"]:
             out.append(_Figure(m.start(), m.end(), round(10 * float(g["dc"]), 6), None))
+            continue
+        if g.get("fr"):
+            share = rules.numbers.fractions[re.sub(r"[ -]+", " ", g["fr"].lower())]
+            out.append(_Figure(m.start(), m.end(), round(100 * share, 1), None))
             continue
         if g["s"]:
             value = _num(g["s"], rules)
@@ -612,7 +659,12 @@ def _words(words: Iterable[str]) -> str:
 
 
 def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
-    if rules.followed_skip.match(sentence[fig.end : fig.end + 30]):
+    skip = rules.followed_skip.match(sentence[fig.end : fig.end + 30])
+    if skip is not None and not (
+        # "of all" skips "60% of all trials", not "60% of all patients"
+        skip.group().split()[0].lower() == "of"
+        and rules.people_after.match(sentence, fig.end + skip.end())
+    ):
         return True
     lead = sentence[max(0, fig.start - 80) : fig.start]
     by = _BY.search(lead)
