@@ -86,12 +86,12 @@ def _lexicon(
 # a word holding one of these (letters as a whole word) marks a sentence that may state
 # a figure (the units of the figure regex below: "%", "percent", "per cent", "pct")
 UNIT_WORDS = ("%", "％", "percent", "cent", "pct")
-# and the characters of Chinese figures written in words (百分之八十, 八成五): a sentence
-# holding one is read whole
-CHINESE_UNIT_WORDS = ("百分之", "成")
+# and the characters of Chinese figures written in words (百分之八十, 八成五, 三分之二, 半数): a
+# sentence holding one is read whole
+CHINESE_UNIT_WORDS = ("百分之", "成", "分之", "半数")
 # a sentence that may hold a Chinese figure in words (read whole, the unit words being
 # before the number or inside it): 百分之..., or a numeral before 成
-_CHINESE_FIGURE = re.compile("百分之|[一二三四五六七八九1-9]成")
+_CHINESE_FIGURE = re.compile("百分之|[一二三四五六七八九1-9]成|分之|半数")
 # words that pair a list of figures with a list of metrics in order
 RESPECTIVELY = ("respectively", "分别", "分別")
 # characters after 成 that make it part of a word, not "tenths" (成为, 成功, 一成不变)
@@ -311,6 +311,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "case_sensitive_indications",
             "states",
             "people",
+            "people_zh",
             "disease_words",
         },
         required={"metrics", "not_efficacy", "figure_context", "indications", "timepoint"},
@@ -376,6 +377,9 @@ def load_rates(patterns: Rules) -> RateRules:
     )
     numbers = load_numbers(patterns)
     people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
+    people_zh = (
+        alternation(string_list(data.get("people_zh", []), file=file, key="people_zh")) or "(?!)"
+    )
     # "%28" in a URL is an escape, not a percent sign
     unit = r"\s?(?:%(?![0-9A-Fa-f]{2})|％|percent\b|per cent\b|pct\b)"
     fig = rf"(?:\d+(?:\.\d+)?|{numbers.regex()})"
@@ -393,9 +397,9 @@ def load_rates(patterns: Rules) -> RateRules:
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
         # "77.6% and 82.1%" are two figures
         rf"|(?P<a1>{fig})\s+and\s+(?P<a2>{fig}){unit}"
-        rf"|(?P<s>{fig}){unit}" + _fraction_figures(numbers, people) + ")"
-        # a share in words of the people after it: "two-thirds of the patients", "one in
-        # three adults" (figure_fractions)
+        rf"|(?P<s>{fig}){unit}" + _fraction_figures(numbers, people, people_zh) + ")"
+        # a share written as a fraction of the people after it: "two-thirds of the
+        # patients", 三分之二的患者 (_fraction_figures)
     )
     tp = section(data, "timepoint", dict, file=file)
     check_keys(
@@ -551,20 +555,28 @@ def _num(text: str, rules: RateRules) -> float | None:
         return chinese_number(text, rules.numbers) if value is None else value
 
 
-def _fraction_figures(numbers: NumberWords, people: str) -> str:
-    """A regex alternative for a share written as a fraction of numbers.json right before
-    the people it counts ("two-thirds of the patients", "half of all children", "a quarter
-    of these adults": group fr)."""
-    if not numbers.fractions:
-        return ""
-    fractions = "|".join(
-        f.replace(" ", "[ -]") for f in sorted(numbers.fractions, key=len, reverse=True)
-    )
-    return (
-        rf"|(?i:(?:(?:a|one)[ -])?(?P<fr>{fractions}))"
-        rf"(?=\s+of\s+(?:(?i:the|all|these|those|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?"
-        rf"(?:{people})\b)"
-    )
+def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
+    """Regex alternatives for a share written as a fraction right before the people it
+    counts: one of numbers.json ("two-thirds of the patients", "half of all children", "a
+    quarter of these adults": group fr), or in Chinese a denominator and numerator (三分之二
+    的患者: groups zd, zn) or 半数 (group zh)."""
+    out = ""
+    if numbers.fractions:
+        fractions = "|".join(
+            f.replace(" ", "[ -]") for f in sorted(numbers.fractions, key=len, reverse=True)
+        )
+        out += (
+            rf"|(?i:(?:(?:a|one)[ -])?(?P<fr>{fractions}))"
+            rf"(?=\s+of\s+(?:(?i:the|all|these|those|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{people})\b)"
+        )
+    digits = "".join(k for k, v in numbers.chinese.items() if 0 < v <= 10)
+    if digits:
+        out += (
+            rf"|(?<![{digits}百])(?P<zd>[{digits}])分之(?P<zn>[{digits}])(?=的?(?:{people_zh}))"
+            rf"|(?P<zh>半数)(?=的?(?:{people_zh}))"
+        )
+    return out
 
 
 def _figure_windows(
@@ -614,6 +626,14 @@ def figures(
         if g.get("fr"):
             share = rules.numbers.fractions[re.sub(r"[ -]+", " ", g["fr"].lower())]
             out.append(_Figure(m.start(), m.end(), round(100 * share, 1), None))
+            continue
+        if g.get("zd"):
+            n, d = rules.numbers.chinese[g["zn"]], rules.numbers.chinese[g["zd"]]
+            if 0 < n < d:
+                out.append(_Figure(m.start(), m.end(), round(100 * n / d, 1), None))
+            continue
+        if g.get("zh"):
+            out.append(_Figure(m.start(), m.end(), 50.0, None))
             continue
         if g["s"]:
             value = _num(g["s"], rules)
