@@ -1124,6 +1124,13 @@ class ProductsComponent(RulesComponent):
                         near = (ws, end, res)
         return best, (None if best else near)
 
+    def _described(self, text: str, end: int) -> bool:
+        """Whether the word right after a company-shaped run makes it a description, not
+        a name ("Chinese Biotech companies", "a Biotech firm": open_companies
+        generic_after)."""
+        word = _NEXT_WORD.match(text, end)
+        return word is not None and word.group(1).lower() in self.kb.translit.open_generic_after
+
     def _fewest_words(self, word: str, after: str) -> int:
         """How many words a company name that starts with ``word`` holds at least: one
         when the word starts like a rendering; SHORT_START_WORDS when only the word and
@@ -1267,7 +1274,11 @@ class ProductsComponent(RulesComponent):
                 near.append(
                     (run_start + almost[0], run_start + almost[1], run[almost[0] : almost[1]])
                 )
-            elif best is None and (shaped := self._open_in_run(run)) is not None:
+            elif (
+                best is None
+                and (shaped := self._open_in_run(run)) is not None
+                and not self._described(doc_text, run_start + len(run))
+            ):
                 rel_start, rel_end, name = shaped
                 found.append(
                     Mention(
@@ -1571,9 +1582,11 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
     if start > 0 and key[start - 1] in t.open_excluded:
         return None  # "Institute of X Biotech": part of an institution's name
     while start < end and (
-        key[start] in t.open_leading or (len(key[start]) > 4 and key[start].endswith("ly"))
+        key[start] in t.open_leading
+        or (len(key[start]) > 4 and key[start].endswith("ly"))
+        or key[start].endswith("-based")
     ):
-        start += 1  # "Recently X Biotech": a sentence's first word
+        start += 1  # "Recently X Biotech": a sentence's first word; "Shanghai-based"
     if start == end or any(key[i] in t.open_excluded for i in range(start, len(words))):
         return None
     name = " ".join(w for _, _, w in words[start:end]).rstrip(",;:")
@@ -1582,6 +1595,8 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
 
 # a lower-case word right after a capitalised run
 _NEXT_LOWER = re.compile(r"[ \t]+([a-z]{4,12})(?![A-Za-z])")
+# any word right after a run
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 # characters before a short name that a word of company_context.before may take
 COMPANY_BEFORE_REACH = 30
 

@@ -100,6 +100,9 @@ class Translit:
     open_ends: frozenset[str] = frozenset()
     open_excluded: frozenset[str] = frozenset()
     open_leading: frozenset[str] = frozenset()
+    # a word right after a company-shaped run that makes it a description, not a name
+    # ("Chinese Biotech companies", "a Biotech firm")
+    open_generic_after: frozenset[str] = frozenset()
     # ... in Chinese text: places a name may start with (杭州X生物科技有限公司 is X生物),
     # and words before an industry word that name no company (中国生物科技公司)
     open_chinese_places: tuple[str, ...] = ()
@@ -194,6 +197,7 @@ def load_translit(patterns: Rules) -> Translit:
             "ends",
             "not_in_name",
             "leading",
+            "generic_after",
             "chinese_places",
             "chinese_leads",
             "chinese_not_names",
@@ -363,6 +367,7 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         open_ends=_lower_words(open_spec, "ends", file, "open_companies."),
         open_leading=_lower_words(open_spec, "leading", file, "open_companies."),
+        open_generic_after=_lower_words(open_spec, "generic_after", file, "open_companies."),
         open_excluded=_lower_words(open_spec, "not_in_name", file, "open_companies."),
         open_chinese_places=string_list(
             open_spec.get("chinese_places", []), file=file, key="open_companies.chinese_places"
