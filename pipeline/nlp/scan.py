@@ -90,6 +90,9 @@ def guarded(words: Iterable[str]) -> str:
 
 # a Chinese character (CJK unified ideographs): Chinese text, with no spaces between words
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# a Chinese character of any block a name uses (unified ideographs, extension A and the
+# compatibility ideographs): words.chinese reads names with it, triggers runs of it
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .facts import text_of
-from .scan import guarded
+from .scan import HAN, guarded
 
 _CACHE = "cartfacts_flags"
 # answers remembered per word; cleared when full, so memory stays bounded
@@ -178,7 +178,7 @@ class _Answers:
 
 # a run of Chinese characters: the "word" a question is asked about in Chinese text,
 # where every character is a token of its own
-_CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CHINESE_RUN = re.compile(HAN.pattern + "+")
 
 
 def _chinese_spans(text: str, token_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -9,12 +9,11 @@ import re
 from functools import lru_cache
 
 from ..errors import PatternError
+from ..nlp.scan import HAN as HAN  # (defined where the tokens' layer uses it too)
 from ..rules import Rules, expect, open_json
 
 VARIANTS_FILE = "zh_variants.json"
 PINYIN_FILE = "pinyin.json"
-# a Chinese character (CJK unified ideographs and extension A)
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def han_run_start(text: str, end: int, most: int, boundary: frozenset[str]) -> int:
