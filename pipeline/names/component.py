@@ -759,6 +759,8 @@ class ProductsComponent(RulesComponent):
                 }  # "Fosun Kite's X injection": the company named with the product
                 support = self._support(context[bounds], res, resolved, company_ids, named)
                 res = resolve_product(cand.spelling, self.kb, support, self._scores(cand.spelling))
+            if res.target_id is None and self._surname_led(cand):
+                continue  # "Wang Li met ...": a person's name that names no product
             floor = self.kb.translit.scoring[
                 "support_floor" if cand.rule.startswith("product.ctx.") else "report_floor"
             ]
@@ -1123,6 +1125,14 @@ class ProductsComponent(RulesComponent):
                     ):
                         near = (ws, end, res)
         return best, (None if best else near)
+
+    def _surname_led(self, cand: Candidate) -> bool:
+        """Whether a spaced pinyin candidate starts with a Chinese surname (product_contexts
+        person.surnames): one that names no product is a person's name."""
+        return (
+            cand.rule == "product.pinyin_run"
+            and re.split(r"[\s-]+", cand.text, maxsplit=1)[0].lower() in self.kb.translit.surnames
+        )
 
     def _described(self, text: str, end: int) -> bool:
         """Whether the word right after a company-shaped run makes it a description, not

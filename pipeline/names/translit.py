@@ -80,6 +80,9 @@ class Translit:
     speech_after: re.Pattern[str] = re.compile("(?!)")
     title_after: re.Pattern[str] = re.compile("(?!)")  # ", director of ..."
     person_before: re.Pattern[str] = re.compile("(?!)")  # "Dr. X Y", "said X Y"
+    # Chinese surnames in pinyin, lower case: a spaced pinyin run they lead that names no
+    # product is a person's name, no candidate ("Wang Li met ...")
+    surnames: frozenset[str] = frozenset()
     inn_stems: tuple[str, ...] = ()
     # the INN of a CAR-T product the knowledge base does not hold ("arlocabtagene
     # autoleucel": a prefix, the CAR-T infix, a cell word), and its short form's ending
@@ -244,7 +247,7 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         person,
         file=file,
-        allowed={"speech_after", "titles_before"},
+        allowed={"speech_after", "titles_before", "surnames"},
         within="product_contexts.person",
     )
     speech = string_list(person.get("speech_after", []), file=file, key="person.speech_after")
@@ -297,6 +300,10 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         # (a comma may stand between: "X Y, director of ..., said" is read at its name)
         speech_after=re.compile(rf"(?i)\s*,?\s*(?:{alternation(speech)})\b" if speech else "(?!)"),
+        surnames=frozenset(
+            w.lower()
+            for w in string_list(person.get("surnames", []), file=file, key="person.surnames")
+        ),
         # (a bracket may stand between: "X Y (the name in Chinese), director of")
         title_after=re.compile(
             rf"(?i)\s*(?:[(（][^()（）]{{1,20}}[)）])?\s*,\s*(?:the\s+|a\s+|an\s+)?"
