@@ -1126,6 +1126,16 @@ class ProductsComponent(RulesComponent):
                         near = (ws, end, res)
         return best, (None if best else near)
 
+    def _personal(self, text: str, start: int, end: int) -> bool:
+        """Whether a company name read from its sound is a person's: a title right before
+        it ("Dr. Xin Ji") or a person's role in an apposition after it ("Yang Chen, a
+        doctor at ...": product_contexts.person)."""
+        t = self.kb.translit
+        return (
+            t.role_after.match(text, end) is not None
+            or t.title_before.search(text, max(0, start - PERSON_TITLE_REACH), start) is not None
+        )
+
     def _surname_led(self, cand: Candidate) -> bool:
         """Whether a spaced pinyin candidate starts with a Chinese surname (product_contexts
         person.surnames): one that names no product is a person's name."""
@@ -1301,7 +1311,9 @@ class ProductsComponent(RulesComponent):
                         0.0,
                     )
                 )
-            if best is not None:
+            if best is not None and not self._personal(
+                doc_text, run_start + best[0], run_start + best[1]
+            ):
                 rel_start, rel_end, res = best
                 start, end = run_start + rel_start, run_start + rel_end
                 found.append(

@@ -83,6 +83,10 @@ class Translit:
     # Chinese surnames in pinyin, lower case: a spaced pinyin run they lead that names no
     # product is a person's name, no candidate ("Wang Li met ...")
     surnames: frozenset[str] = frozenset()
+    # what marks a company-shaped rendering as a person's name: a title right before it
+    # ("Dr. X Y") or a person's role in an apposition after it ("X Y, a doctor at")
+    title_before: re.Pattern[str] = re.compile("(?!)")
+    role_after: re.Pattern[str] = re.compile("(?!)")
     inn_stems: tuple[str, ...] = ()
     # the INN of a CAR-T product the knowledge base does not hold ("arlocabtagene
     # autoleucel": a prefix, the CAR-T infix, a cell word), and its short form's ending
@@ -247,11 +251,12 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         person,
         file=file,
-        allowed={"speech_after", "titles_before", "surnames"},
+        allowed={"speech_after", "titles_before", "surnames", "roles_after"},
         within="product_contexts.person",
     )
     speech = string_list(person.get("speech_after", []), file=file, key="person.speech_after")
     titles = string_list(person.get("titles_before", []), file=file, key="person.titles_before")
+    roles = string_list(person.get("roles_after", []), file=file, key="person.roles_after")
     scoring = section(data, "scoring", dict, file=file)
     check_keys(scoring, file=file, allowed=SCORING_KEYS, required=SCORING_KEYS)
     for name, keys in (("weights", WEIGHT_KEYS), ("support", SUPPORT_KEYS)):
@@ -300,6 +305,15 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         # (a comma may stand between: "X Y, director of ..., said" is read at its name)
         speech_after=re.compile(rf"(?i)\s*,?\s*(?:{alternation(speech)})\b" if speech else "(?!)"),
+        title_before=re.compile(
+            rf"(?i)(?<![A-Za-z])(?:{alternation(titles)})\s+$" if titles else "(?!)"
+        ),
+        role_after=re.compile(
+            rf"(?i)\s*,\s*(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{alternation(roles)})"
+            r"(?![A-Za-z])"
+            if roles
+            else "(?!)"
+        ),
         surnames=frozenset(
             w.lower()
             for w in string_list(person.get("surnames", []), file=file, key="person.surnames")
