@@ -28,8 +28,8 @@ class RatesComponent(RulesComponent):
         # sentences without a percent unit hold no figure and are not read
         # (a Chinese figure in words by its last character: 百分之, 八成; a fraction by
         # its last word: "two-thirds of the patients")
-        fractions = sorted({f.split()[-1] for f in self.rules.numbers.fractions})
-        words = UNIT_WORDS + tuple(w[-1] for w in CHINESE_UNIT_WORDS) + tuple(fractions)
+        fractions = tuple(sorted(self.rules.fraction_words))
+        words = UNIT_WORDS + tuple(w[-1] for w in CHINESE_UNIT_WORDS) + fractions
         self.trigger = register(self.nlp.vocab, containing(words, whole_words=True))
 
     def __call__(self, doc: Doc) -> Doc:

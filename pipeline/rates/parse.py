@@ -166,7 +166,7 @@ class RateRules:
     qualifiers: Qualifiers
     bracket_skip: tuple[str, ...]
     followed_skip: re.Pattern[str]
-    # the people right after a words ("... patients"), which a skip phrase of "of"
+    # the people right after some words ("... patients"), which a skip phrase of "of"
     # ("of all") does not make another share's ("80% of all patients")
     people_after: re.Pattern[str]
     preceded_skip: re.Pattern[str]
@@ -397,9 +397,9 @@ def load_rates(patterns: Rules) -> RateRules:
         # "50 and 76%": a range, or two figures of two metrics (_split_and_ranges);
         # "77.6% and 82.1%" are two figures
         rf"|(?P<a1>{fig})\s+and\s+(?P<a2>{fig}){unit}"
+        # (and a share written as a fraction of the people after it: "two-thirds of the
+        # patients", 三分之二的患者: _fraction_figures)
         rf"|(?P<s>{fig}){unit}" + _fraction_figures(numbers, people, people_zh) + ")"
-        # a share written as a fraction of the people after it: "two-thirds of the
-        # patients", 三分之二的患者 (_fraction_figures)
     )
     tp = section(data, "timepoint", dict, file=file)
     check_keys(
