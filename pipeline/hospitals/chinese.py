@@ -703,10 +703,11 @@ def _joined(
     to another hospital: a name found, or another short name (北荣与高医, 三总与台中荣总).
     Two short names that also name universities (台大与成大) are left: they are as often
     the universities."""
+    taken = marked(((f.start, f.end) for f in found), len(folded))
     shorts = [
         (m.start(), m.end(), m.group(0))
         for m in rules.short_name.finditer(folded)
-        if not any(f.start < m.end() and m.start() < f.end for f in found)
+        if taken.find(1, m.start(), m.end()) == -1
     ]
     if not shorts:
         return []

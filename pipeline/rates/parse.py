@@ -464,7 +464,7 @@ def load_rates(patterns: Rules) -> RateRules:
             followed_skip=re.compile(
                 r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
             ),
-            people_after=re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\b"),
+            people_after=re.compile(_people_after(people)),
             preceded_skip=re.compile(
                 r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
             ),
@@ -555,6 +555,12 @@ def _num(text: str, rules: RateRules) -> float | None:
         return chinese_number(text, rules.numbers) if value is None else value
 
 
+def _people_after(people: str) -> str:
+    """A regex of the people right after some words: up to two words, then one of
+    ``people`` (an alternation of rates.json "people"): " adult patients"."""
+    return rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\b"
+
+
 def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
     """Regex alternatives for a share written as a fraction right before the people it
     counts: one of numbers.json ("two-thirds of the patients", "half of all children", "a
@@ -567,8 +573,7 @@ def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
         )
         out += (
             rf"|(?i:(?:(?:a|one)[ -])?(?P<fr>{fractions}))"
-            rf"(?=\s+of\s+(?:(?i:the|all|these|those|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?"
-            rf"(?:{people})\b)"
+            rf"(?=\s+of(?:\s+(?i:the|all|these|those|its|their))?{_people_after(people)})"
         )
     digits = "".join(k for k, v in numbers.chinese.items() if 0 < v <= 10)
     if digits:
