@@ -311,6 +311,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "case_sensitive_indications",
             "states",
             "people",
+            "people_which",
             "people_zh",
             "disease_words",
         },
@@ -377,6 +378,11 @@ def load_rates(patterns: Rules) -> RateRules:
     )
     numbers = load_numbers(patterns)
     people = alternation(string_list(data.get("people", []), file=file, key="people")) or "(?!)"
+    # the words that open a phrase saying which people a share is of ("in the X arm")
+    which = (
+        alternation(string_list(data.get("people_which", []), file=file, key="people_which"))
+        or "(?!)"
+    )
     people_zh = (
         alternation(string_list(data.get("people_zh", []), file=file, key="people_zh")) or "(?!)"
     )
@@ -503,7 +509,7 @@ def load_rates(patterns: Rules) -> RateRules:
             negation=re.compile(rf"(?i)(?:{_words(negations)})(?![A-Za-z])"),
             negated=re.compile(rf"(?i)(?:{_words(negations)})\s+(?:\w+\s+)?$"),
             figure_first=re.compile(_FIGURE_FIRST.format(people=people, word=_LIST_WORD)),
-            predicate=re.compile(_PREDICATE.format(people=people)),
+            predicate=re.compile(_PREDICATE.format(people=people, which=which)),
             share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
             who_had=re.compile(_WHO_HAD.format(people=people)),
             describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
@@ -1452,7 +1458,9 @@ _PREDICATE = (
     r"^\s*(?:[(（][^()（）]{{0,20}}[)）])?\s*的?[^，,；;。%\s]{{0,12}}?"
     r"(?:" + _CHINESE_PEOPLE + r")|"
     r"(?i:^\s*[)\]]?\s*(?:\([^()]{{0,30}}\)\s*)?"
-    r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
+    # ("of patients in the higher-dose arm were": the people with a phrase saying which)
+    r"(?:(?:of|among)\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\s+(?:{which})\s+(?:[\w-]+\s+){{1,5}}?"
+    r"|(?:of|among)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+\s+"
     r"|(?:[\w-]+\s+){{0,2}}?(?:{people})\s*)?"
     r"(?:who\s+|that\s+)?"
     # ("50% of patients can achieve long-term survival": a verb after a modal)
