@@ -121,6 +121,8 @@ class MoneyRules:
     not_therapy_head: re.Pattern[str] = re.compile("(?!)")
     # kind words that name a price itself ("the price to X"), which no scheme's cost is
     price_nouns: frozenset[str] = frozenset()
+    # "to make", "to develop" after the amount: what it costs its maker, not a price
+    production_after: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
     # a difference of amounts ("cut by $50,000", "$100,000 cheaper"): not a price
@@ -185,6 +187,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "vague_counts",
             "counted_after",
             "other_units",
+            "production_after",
             "locale_currency",
             "url_places",
             "dollar_places",
@@ -469,6 +472,18 @@ def load_money(patterns: Rules) -> MoneyRules:
                     data.get("locale_currency", {}), dict, file=file, key="locale_currency"
                 ).items()
             },
+            production_after=re.compile(
+                r"(?i)^\s*(?:(?:each|apiece|per\s+[a-z]+|a\s+[a-z]+)\s+)?(?:"
+                + (
+                    alternation(
+                        string_list(
+                            data.get("production_after", []), file=file, key="production_after"
+                        )
+                    )
+                    or "(?!)"
+                )
+                + ")"
+            ),
             other_unit_after=re.compile(
                 r"(?i)^\s*(?:per|/|a|each)\s*(?:"
                 + alternation(
@@ -1169,8 +1184,8 @@ def classify(
         candidate = (rank, priority, kind, distance)
         if best is None or candidate < best:
             best, best_word = candidate, m.group(0)
-    if rules.other_unit_after.match(after[:40]):
-        kind = "other"  # "$9 per share", "$100,000/QALY"
+    if rules.other_unit_after.match(after[:40]) or rules.production_after.match(after[:40]):
+        kind = "other"  # "$9 per share", "$100,000/QALY", "$10,000 to make"
     elif rules.difference_before.search(before[-60:]) or rules.difference_after.match(after[:40]):
         kind = "other"  # "cut the price by $50,000", "$100,000 cheaper than": a difference
     elif (subject := _PRICE_SUBJECT.search(before[-90:])) is not None and not (
