@@ -1009,6 +1009,8 @@ def _lead_named(m: re.Match[str], rules: HospitalRules) -> HospitalMention | Non
     if known is not None:  # "Rigshospitalet", a gazetteer name as written
         return HospitalMention(m.start(), end, "hospital.lead_name", known_name(known, rules))
     city = next((rules.cities[w.lower()] for w in rest if w.lower() in rules.cities), None)
+    # ("Ospedale X in Rome": the city written after it)
+    city = city or _place_after(m.string, end, rules)
     name = HospitalName(("lead", *folded), " ".join(words), city, folded, folded[0])
     return HospitalMention(m.start(), end, "hospital.lead_name", name)
 
@@ -1092,8 +1094,9 @@ def _spaced_syllables(text: str, lo: int, hi: int, rules: HospitalRules) -> list
     return out
 
 
-# a place written right after a name ("Union Hospital in Wuhan", "..., Wuhan")
-_PLACE_AFTER = re.compile(r"(?:\s+in|,)\s+([A-Z][^\W\d_]+)(?:\s+([A-Z][^\W\d_]+))?")
+# a place written right after a name ("Union Hospital in Wuhan", "..., Wuhan", "..., in
+# Wuhan", "... (Wuhan)")
+_PLACE_AFTER = re.compile(r"(?:,?\s+in|,|\s*\()\s*([A-Z][^\W\d_]+)(?:\s+([A-Z][^\W\d_]+))?")
 
 
 # a place's possessive right before a name: "Beijing's "
