@@ -796,6 +796,12 @@ def find_chinese_hospitals(
             if shared is not None:
                 found.append(shared)
                 break
+            placed = _placed_by_sentence(folded, begin, chinese, rules)
+            if placed is not None:
+                found.append(
+                    HospitalMention(begin, m.end(), "hospital.zh_sentence_place", placed, chinese)
+                )
+                break
     for m in scan_finditer(rules.known, folded, windows):
         if rules.not_after.match(folded, m.end()):
             continue
@@ -822,6 +828,36 @@ def find_chinese_hospitals(
 _ORDINAL_ITEM = re.compile(r"第[一二三四五六七八九十0-9]{1,3}(?:附属)?(?:人民)?(?:医院|医学中心)")
 # what joins two items of a list of hospitals
 _JOINER = re.compile(r"\s*(?:、|，|,|和|及|与|以及|、以及)\s*")
+
+
+# how far back in its sentence a place names a hospital written by its kind alone
+SENTENCE_PLACE_REACH = 40
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _placed_by_sentence(
+    folded: str, begin: int, chinese: str, rules: ChineseHospitalRules
+) -> HospitalName | None:
+    """A name of kind words alone (协和医院, 肿瘤医院), which many places have, after the
+    one place its sentence names before it (武汉的协和医院, 武汉同济医院和协和医院):
+    that place's hospital of the kind, as if the place were written in the name. None
+    when the sentence names no place there, or more than one."""
+    parts = read_parts(chinese, rules)
+    if not parts.kinds or any(
+        (parts.place, parts.university, parts.distinctive, parts.ordinal, parts.school)
+    ):
+        return None
+    lo = max(0, begin - SENTENCE_PLACE_REACH)
+    ends = [e.end() for e in _SENTENCE_END.finditer(folded, lo, begin)]
+    lo = ends[-1] if ends else lo
+    named = {
+        p.group("place")
+        for p in rules.place.finditer(folded, lo, begin)
+        if rules.places[p.group("place")].kind != "country"
+    }
+    if len(named) != 1:
+        return None
+    return _identify(named.pop() + chinese, rules)
 
 
 def _shared_parent(
