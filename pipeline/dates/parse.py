@@ -1315,7 +1315,49 @@ def find_dates(
         value = resolve(rule.resolve, groups, published, rules)
         if value is not None:
             out.insert(len(before), DateMatch(start, end, rule.id, value))
-    return _counted_from(text, out, kept, rules)
+    return _counted_from(text, _days_of_named_month(text, out, kept, rules), kept, rules)
+
+
+def _days_of_named_month(
+    text: str,
+    found: list[DateMatch],
+    kept: list[tuple[int, int, DateRule, dict[str, Any]]],
+    rules: DateRules,
+) -> list[DateMatch]:
+    """A day written alone ("on the 20th") after a date of its sentence that names a
+    month ("opened on 2 March and shipped on the 20th") is a day of that month, in that
+    date's year; with none before it in its sentence it stays a day of the publication
+    month."""
+    alone = {start for start, _end, rule, _groups in kept if rule.resolve == "day_only"}
+    if not alone:
+        return found
+    out: list[DateMatch] = []
+    for match in found:
+        previous = out[-1] if out else None
+        if (
+            match.start in alone
+            and previous is not None
+            and previous.value.granularity in ("day", "month")
+            and rules.sentence_break.search(text, previous.end, match.start) is None
+        ):
+            day = match.value.value.rsplit("-", 1)[-1]
+            month = previous.value.value[:7]  # "2024-03" of "2024-03-02", "XXXX-03"
+            if _valid_day(month, day):
+                value = DateValue(f"{month}-{day}", "day", previous.value.relative)
+                match = DateMatch(match.start, match.end, match.rule, value)
+        out.append(match)
+    return out
+
+
+def _valid_day(month: str, day: str) -> bool:
+    """Whether ``day`` ("30") is a day of ``month`` ("2024-02"; an unknown year, "XXXX",
+    allows 29 February)."""
+    year, number = month.split("-")
+    try:
+        date(int(year) if year.isdigit() else 2000, int(number), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 # resolvers that count from the date before them (the reference time), read last
