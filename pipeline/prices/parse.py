@@ -162,6 +162,11 @@ class MoneyRules:
     named_high: float = float("inf")
 
 
+# the end of a currency word after an amount: a word of letters ends where the letters
+# do ("yuan", not "yuanbao"); a Chinese one (元) may be followed by anything ("4亿元B轮")
+_SUFFIX_END = r"(?!(?<=[A-Za-z])[A-Za-z])"
+
+
 @lru_cache(maxsize=8)
 def load_money(patterns: Rules) -> MoneyRules:
     data, file = open_json(
@@ -294,14 +299,14 @@ def load_money(patterns: Rules) -> MoneyRules:
             "money.prefixed",
             re.compile(
                 rf"(?<![A-Za-z])(?P<pre>{prefix})\s?{amount(1)}(?:{sep}(?:{prefix})?\s?{amount(2)})?"
-                rf"(?:\s?(?P<suf>{suffix})(?![A-Za-z]))?"
+                rf"(?:\s?(?P<suf>{suffix}){_SUFFIX_END})?"
             ),
         ),
         # 1.2 million yuan / 1.2 to 2 million yuan / 120万元 / 373,000 US dollars (currency after)
         (
             "money.suffixed",
             re.compile(
-                rf"{start}{amount(1)}(?:{sep}{amount(2)})?[\s-]?(?P<suf>{suffix})(?![A-Za-z])"
+                rf"{start}{amount(1)}(?:{sep}{amount(2)})?[\s-]?(?P<suf>{suffix}){_SUFFIX_END}"
                 rf"(?:\s(?P<mwa>{mult_word})(?![A-Za-z]))?"
             ),
         ),
