@@ -58,6 +58,8 @@ class HospitalRules:
     department: frozenset[str] = frozenset()
     # a known hospital's abbreviation (exact case, a whole word) -> its entry
     abbreviations: dict[str, GazetteerEntry] = field(default_factory=dict)
+    # names shaped like a hospital's that name an agency or institute (lower case)
+    not_hospitals: frozenset[str] = frozenset()
     # any of them as a whole word (compiled once the gazetteer is read)
     abbreviation: re.Pattern[str] = re.compile("(?!)")
     # a known hospital's Chinese names, in simplified script -> its entry
@@ -157,6 +159,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "countries",
         "regions",
         "implied_heads",
+        "not_hospitals",
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
@@ -166,7 +169,9 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     dotted = alternation(t for t in titles if t.endswith(".")) or "(?!)"
     # (and a person's initial inside a name: "Robert H. Lurie Cancer Center")
     cap = (
-        rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z][\w'’\-]*"
+        # (a word whose hyphen leads to a participle modifies the name: "NCI-designated",
+        # "Boston-based"; "Sun Yat-sen" is a name)
+        rf"(?:No\.\s?\d{{1,2}}|(?:{dotted})|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Z](?![\w'’]*-(?:[a-z]+ed|run)\b)[\w'’\-]*"
         rf"|\d{{1,3}}(?:st|nd|rd|th)?)"
     )
     # a word inside a name, which is never a head word: "Ruijin Hospital and Huashan
@@ -321,6 +326,10 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         cities=cities,
         short_form_stop=frozenset(
             string_list(data["short_form_stop"], file=file, key="short_form_stop")
+        ),
+        not_hospitals=frozenset(
+            w.lower()
+            for w in string_list(data.get("not_hospitals", []), file=file, key="not_hospitals")
         ),
         gazetteer={},
         department=frozenset(
@@ -829,6 +838,7 @@ def find_hospitals(
         h
         for h in _names(text, text, names, rules)
         if not any(s <= h.start and h.end <= e for s, e in taken)
+        and h.name.display.lower().removeprefix("the ") not in rules.not_hospitals
     )
     view = _case_repaired(text, rules, spans)
     if view is not None:
