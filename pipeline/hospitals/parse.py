@@ -791,9 +791,14 @@ def _implied(words: Iterable[str], heads: Iterable[str]) -> re.Pattern[str]:
     words = list(words)
     if not words:
         return re.compile("(?!)")
+    heads = list(heads)
     after = alternation([h.split()[0].lower() for h in heads] + ["health", "medical"])
+    # a word of the name is no implied or head word: "Boston Children's and Cincinnati
+    # Children's" are two names, "X Children's Hospital and Y Children's" too
+    ends = alternation([*words, *(h.split()[-1] for h in heads)])
+    word = rf"(?!(?:{ends})(?![\w'’-]))[A-Z][\w.'’-]*"
     return re.compile(
-        r"(?<![\w'’.-])(?P<name>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,2})"
+        rf"(?<![\w'’.-])(?P<name>{word}(?:\s+(?:and\s+)?{word}){{0,2}})"
         rf"\s+(?:and\s+)?(?P<implied>{alternation(words)})(?![\w'’-])"
         rf"(?!\s+[A-Z])(?!\s+(?i:{after})\b)"
     )
