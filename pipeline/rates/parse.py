@@ -551,6 +551,9 @@ class _Figure:
     end: int
     low: float
     high: float | None
+    # a share standing alone as its clause's subject ("half were alive"): a figure only
+    # where the clause states what it counts (rate.state)
+    stated_only: bool = False
 
 
 def _num(text: str, rules: RateRules) -> float | None:
@@ -567,6 +570,10 @@ def _people_after(people: str) -> str:
     return rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\b"
 
 
+# verbs a share that stands alone as a subject leads ("half were alive", "a third had")
+_STATE_VERBS = "were|had|remained|stayed|achieved|reached|responded|survived|lived|went"
+
+
 def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
     """Regex alternatives for a share written as a fraction right before the people it
     counts: one of numbers.json ("two-thirds of the patients", "half of all children", "a
@@ -580,6 +587,10 @@ def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
         out += (
             rf"|(?i:(?:(?:a|one)[ -])?(?P<fr>{fractions}))"
             rf"(?=\s+of(?:\s+(?i:the|all|these|those|its|their))?{_people_after(people)})"
+            # ("about half were still alive", "two-thirds of them responded": the share is
+            # the subject of a clause, which must state what it counts)
+            rf"|(?i:(?:(?:a|one)[ -])?(?P<fs>{fractions}))"
+            rf"(?=\s+(?:of\s+(?i:them|those)\s+)?(?:{_STATE_VERBS})\b)"
         )
     digits = "".join(k for k, v in numbers.chinese.items() if 0 < v <= 10)
     if digits:
@@ -634,9 +645,10 @@ def figures(
         if g["dc"]:
             out.append(_Figure(m.start(), m.end(), round(10 * float(g["dc"]), 6), None))
             continue
-        if g.get("fr"):
-            share = rules.numbers.fractions[re.sub(r"[ -]+", " ", g["fr"].lower())]
-            out.append(_Figure(m.start(), m.end(), round(100 * share, 1), None))
+        if g.get("fr") or g.get("fs"):
+            fraction = g.get("fr") or g["fs"]
+            share = rules.numbers.fractions[re.sub(r"[ -]+", " ", fraction.lower())]
+            out.append(_Figure(m.start(), m.end(), round(100 * share, 1), None, bool(g.get("fs"))))
             continue
         if g.get("zd"):
             n, d = rules.numbers.chinese[g["zn"]], rules.numbers.chinese[g["zd"]]
@@ -693,8 +705,12 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
     skip = rules.followed_skip.match(sentence[fig.end : fig.end + 30])
     if skip is not None and not (
         # "of all" skips "60% of all trials", not "60% of all patients"
-        skip.group().split()[0].lower() == "of"
-        and rules.people_after.match(sentence, fig.end + skip.end())
+        (
+            skip.group().split()[0].lower() == "of"
+            and rules.people_after.match(sentence, fig.end + skip.end())
+        )
+        # "of them" skips "80% of them are foreigners", not "80% of them responded"
+        or _states_after(sentence, fig.end, rules)
     ):
         return True
     lead = sentence[max(0, fig.start - 80) : fig.start]
@@ -715,6 +731,16 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
         if any(word in inside for word in rules.bracket_skip):
             return True
     return False
+
+
+def _states_after(sentence: str, end: int, rules: RateRules) -> bool:
+    """Whether a figure ending at ``end`` is the subject of a clause that states what it
+    counts in words of rates.json states ("80% of them responded", "half were alive")."""
+    stop = _CLAUSE_END.search(sentence, end)
+    tail = sentence[end : stop.start() if stop else len(sentence)]
+    return rules.predicate.match(tail) is not None and any(
+        state.said(tail, rules) for state in rules.states
+    )
 
 
 # the bracket that closes each opening one
@@ -1106,6 +1132,8 @@ def find_rates(
                 paired[fig] = metric_times.get(metric, "") if metric else ""
     out = []
     for fig, metric, indication, rule, _group in assigned:
+        if fig.stated_only and rule != "rate.state":
+            continue  # "half were women": no state of its own
         if metric is None:
             if header_metric is None:
                 continue
