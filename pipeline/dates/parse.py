@@ -138,6 +138,9 @@ class DateRules:
     exclude_before: tuple[str, ...]
     published_line: re.Pattern[str]
     numbers: NumberWords
+    # what may follow a publication date on its line: its source, author or editor
+    # ("2024-11-05 09:30 来源：X"), read from a label to the line's end
+    published_trailer: re.Pattern[str] = re.compile("(?!)")
     triggers: dict[str, TriggerGroup] = field(default_factory=dict)
     # Chinese unit words of "N units ago" (天 -> day)
     units: dict[str, str] = field(default_factory=dict)
@@ -226,6 +229,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "rules",
             "exclude_before",
             "published_labels",
+            "published_trailers",
             "triggers",
             "holidays",
             "part_words",
@@ -316,6 +320,20 @@ def load_dates(patterns: Rules) -> DateRules:
                 data.get("exclude_before", []), file=file, key="exclude_before"
             ),
             published_line=published_line,
+            published_trailer=re.compile(
+                r"(?i)(?:^|(?<=\s)|(?<=[|｜丨]))(?:"
+                + (
+                    alternation(
+                        string_list(
+                            data.get("published_trailers", []),
+                            file=file,
+                            key="published_trailers",
+                        )
+                    )
+                    or "(?!)"
+                )
+                + r")\s*[:：].*$"
+            ),
             numbers=numbers,
             triggers=triggers,
             units={str(k): str(v) for k, v in data.get("units", {}).items()},

@@ -54,13 +54,14 @@ def _weekday(word: str, weekdays: dict[str, int]) -> bool:
 
 def _date_alone(line: str, patterns: Rules | None) -> date | None:
     """The full date a line holds when nothing but a weekday, a time and punctuation
-    stands beside it."""
+    stands beside it, and perhaps its source or author after a label (dates.json
+    published_trailers: "2024-11-05 09:30 来源：X")."""
     from ..dates.parse import default_rules, find_dates
 
-    line = line.strip()
+    rules = default_rules() if patterns is None else load_dates(patterns)
+    line = rules.published_trailer.sub("", line).strip()  # ("来源：X", "Source: X")
     if len(line) > 60 or not any(c.isdigit() for c in line):
         return None
-    rules = default_rules() if patterns is None else load_dates(patterns)
     found = find_dates(line, None, rules)
     if len(found) != 1:
         return None
