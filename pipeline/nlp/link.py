@@ -12,8 +12,12 @@ In a sentence that names several products:
   there ("A costs X, more than B, which costs Y": X is A's, Y is B's); one named after
   it only when no comparison stands between ("X, compared with B's Y": X is not B's).
 
+A sentence that names no product but refers back to one ("the drug", "该产品") takes
+the product named last before it, within ANAPHOR_REACH characters, when its article
+names several.
+
 ``product_source`` says which: ``sentence``, ``respectively``, ``together`` (no product:
-the figure is stated for several), ``article``.
+the figure is stated for several), ``article``, ``previous``.
 """
 
 from __future__ import annotations
@@ -111,7 +115,21 @@ def link_product(
     named = {inn for _, _, inn in products}
     if len(named) == 1:
         return named.pop(), "article"
+    if text and _ANAPHOR.search(text, s0, s1):
+        # "the drug", "该产品": the product named last before the sentence, near it
+        earlier = [p for p in products if s0 - ANAPHOR_REACH <= p[0] < s0]
+        if earlier:
+            return max(earlier)[2], "previous"
     return None, None
+
+
+# a sentence that names no product but refers back to one ("the drug", "该产品")
+_ANAPHOR = re.compile(
+    r"(?i)\b(?:the|this|that)\s+(?:drug|product|medicine|injection)\b"
+    r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
+)
+# how far before its sentence the product a reference points back to may be named
+ANAPHOR_REACH = 600
 
 
 # what stands between the two figures of a comparison ("71% vs 42%", "A versus B", a

@@ -121,7 +121,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "product_source",
             STR,
             True,
-            "where product came from: sentence, or article (its one product)",
+            "where product came from: sentence, respectively, together, article (its one product) or previous (a sentence referring back to the product named before it)",
         ),
     ),
     "response_rates": FACT_COLUMNS
@@ -137,7 +137,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "product_source",
             STR,
             True,
-            "where product came from: sentence, or article (its one product)",
+            "where product came from: sentence, respectively, together, article (its one product) or previous (a sentence referring back to the product named before it)",
         ),
     ),
     "dates": FACT_COLUMNS
