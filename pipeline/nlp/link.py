@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 # words that say the figures of a sentence go with its list of names in order
@@ -49,8 +50,11 @@ Mention = tuple[int, int, str]
 
 
 def resolved_products(products: Iterable[Any]) -> list[Mention]:
-    """(start, end, INN) of the product facts (nlp.facts.Fact) that resolved to an INN."""
-    return [(f.start, f.end, str(f.values["product"])) for f in products if f.values.get("product")]
+    """(start, end, INN) of the product facts (nlp.facts.Fact) that resolved to an INN, in
+    text order."""
+    return sorted(
+        (f.start, f.end, str(f.values["product"])) for f in products if f.values.get("product")
+    )
 
 
 def _names_in_order(mentions: Sequence[Mention]) -> list[str]:
@@ -115,12 +119,19 @@ def link_product(
     named = {inn for _, _, inn in products}
     if len(named) == 1:
         return named.pop(), "article"
-    if text and _ANAPHOR.search(text, s0, s1):
+    if len(named) > 1 and text and _refers_back(text, s0, s1):
         # "the drug", "该产品": the product named last before the sentence, near it
-        earlier = [p for p in products if s0 - ANAPHOR_REACH <= p[0] < s0]
-        if earlier:
-            return max(earlier)[2], "previous"
+        i = bisect_left(products, (s0,))
+        if i and products[i - 1][0] >= s0 - ANAPHOR_REACH:
+            return products[i - 1][2], "previous"
     return None, None
+
+
+@lru_cache(maxsize=64)
+def _refers_back(text: str, s0: int, s1: int) -> bool:
+    """Whether text[s0:s1] refers back to a product without naming it (asked once per
+    sentence, not once per figure: a sentence may hold thousands)."""
+    return _ANAPHOR.search(text, s0, s1) is not None
 
 
 # a sentence that names no product but refers back to one ("the drug", "该产品")
