@@ -28,7 +28,8 @@ _TIME = re.compile(
 def find_published(text: str, patterns: Rules | None = None) -> date | None:
     r"""The publication date a text states near its top ("date 2024-05-26", "Published: ..."),
     with the line labels of ``patterns`` (dates.json; default: the packaged rules); else a
-    full date standing alone on one of the first lines ("Wednesday, 12 March 2025 10:31").
+    full date standing alone on one of the first lines ("Wednesday, 12 March 2025 10:31")
+    or opening one as a dateline ("SANTA MONICA, Calif., June 3, 2024 -- ...").
 
     >>> find_published("Sydney hospital offers new therapy\nBy a reporter\n12 March 2025\n\nA hospital ...")
     datetime.date(2025, 3, 12)
@@ -41,10 +42,37 @@ def find_published(text: str, patterns: Rules | None = None) -> date | None:
             return found
     lines = [line for line in text[:PUBLISHED_WINDOW].split("\n") if line.strip()]
     for line in lines[:BARE_DATE_LINES]:
-        found = _date_alone(line, patterns)
+        found = _date_alone(line, patterns) or _dateline(line, patterns)
         if found is not None:
             return found
     return None
+
+
+# a dateline: a place in capitalised words ("SANTA MONICA, Calif.,", "BEIJING,") before
+# the date that opens a paragraph, and a dash, a wire's name or a bracket after it
+_PLACE_BEFORE = re.compile(r"^[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,\s*$")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:/[^/\n]{2,40}/\s*)?(?:--|[-–—])\s")
+
+
+def _dateline(line: str, patterns: Rules | None) -> date | None:
+    """The full date of a dateline that opens a paragraph ("SANTA MONICA, Calif., June 3,
+    2024 -- Kite today announced ..."): a press release's or a wire's publication day."""
+    from ..dates.parse import default_rules, find_dates
+
+    head = line[:90]
+    rules = default_rules() if patterns is None else load_dates(patterns)
+    found = find_dates(head, None, rules)
+    if not found:
+        return None
+    m = found[0]
+    if (
+        m.value.granularity != "day"
+        or m.value.relative
+        or not _PLACE_BEFORE.match(head[: m.start])
+        or not _DATELINE_AFTER.match(line, m.end)
+    ):
+        return None
+    return date.fromisoformat(m.value.value)
 
 
 def _weekday(word: str, weekdays: dict[str, int]) -> bool:
