@@ -77,7 +77,7 @@ def link_product(
 ) -> tuple[str | None, str | None]:
     """(INN, where the link came from) for a fact at offset ``at`` in the sentence
     text[s0:s1]; ``products`` are (start, end, INN) of the article's resolved product
-    mentions; ``figures`` are the offsets of every fact of its kind in the sentence
+    mentions in text order; ``figures`` are the offsets of every fact of its kind in the sentence
     (with ``text``, they let a list be paired or seen to be stated together).
 
     >>> link_product([(0, 1, "a"), (50, 51, "b")], 40, 80, 70)
