@@ -54,6 +54,7 @@ class Anchor:
     month: int | None = None
     after: bool = False  # the anchor stands after the date
     range_end: bool = False  # joined to the date by "to", "and", a dash
+    earlier: bool = False  # stated in a sentence before the date's, not in its own
 
     def year_for(self, month: int) -> int:
         """The year of ``month``: the anchor's, or the one before or after when the two
@@ -1316,6 +1317,16 @@ def find_dates(
             # year too when there is no publication date to fall back on)
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
+            if (
+                anchor is not None
+                and anchor.earlier
+                and published is not None
+                and anchor.year < published.year
+                and _tense(text, start, end, refs, rules) == "future"
+            ):
+                # "Sales were $1.6 billion in 2023. The data will be presented on June
+                # 14.": an earlier sentence's past year is no reference for the future
+                anchor = None
             tense = _tense(text, start, end, refs, rules) if anchor is None and published else None
             before = sorted((o for o in out if o.end <= start), key=lambda o: o.start)
             base = _base_date(rule, groups, published, before, rules)
@@ -1573,7 +1584,7 @@ def _anchor(
     if how == "range":
         return None
     before = refs.last_before(start)
-    return Anchor(before.year, before.month) if before else None
+    return Anchor(before.year, before.month, earlier=True) if before else None
 
 
 def _excluded(text: str, start: int, rules: DateRules) -> bool:
