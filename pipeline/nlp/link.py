@@ -154,7 +154,7 @@ VERSUS_GAP = re.compile(
 # what ends the words before the second figure of a comparison, however long the first
 # side: "44% of patients in the X arm ... compared to 8% in the control arm" (not "than":
 # "higher than the 67% reported a year before" is often the same product's)
-_VERSUS_END = re.compile(rf"(?i)(?:{_VERSUS_WORDS}|比)\s*(?:the\s+|a\s+|just\s+|only\s+)?$")
+VERSUS_END = re.compile(rf"(?i)(?:{_VERSUS_WORDS}|比)\s*(?:the\s+|a\s+|just\s+|only\s+)?$")
 
 
 def _versus_side(
@@ -173,7 +173,7 @@ def _versus_side(
     i = bisect_left(figures, at)
     if i == len(figures) or figures[i] != at:
         return False, None
-    if i > 0 and _VERSUS_END.search(_gap(text, figures[i - 1], at)):
+    if i > 0 and VERSUS_END.search(_gap(text, figures[i - 1], at)):
         names = _names_in_order(before)
         return True, names[1] if len(names) >= 2 else None  # the right side
     if i + 1 < len(figures) and VERSUS_GAP.match(_gap(text, at, figures[i + 1])):

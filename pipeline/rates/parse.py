@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import PatternError
-from ..nlp.link import VERSUS_GAP
+from ..nlp.link import VERSUS_END, VERSUS_GAP
 from ..nlp.scan import alternation, fast_fields, widen
 from ..nlp.scan import finditer as scan_finditer
 from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
@@ -1114,11 +1114,14 @@ def find_rates(
     )
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
-    assigned = _stated(
-        _assign(figs, labelled, indications, sentence, respectively, rules),
+    assigned = _compared_to_state(
+        _stated(
+            _assign(figs, labelled, indications, sentence, respectively, rules),
+            sentence,
+            labelled,
+            rules,
+        ),
         sentence,
-        labelled,
-        rules,
     )
     if previous and _REFERS_BACK.search(sentence):
         assigned = _previous_list(assigned, previous)
@@ -1631,6 +1634,24 @@ _ELLIPSIS = re.compile(
 # a figure used as an adjective: "a 95% response", "an 80% remission"
 _ARTICLE_BEFORE = re.compile(r"(?i)\ban?\s+$")
 _STATE_NOUN = re.compile(r"\s*[\w-]+")
+
+
+def _compared_to_state(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
+    """A figure of no metric after a comparison word ("55% of patients were alive,
+    compared with 46% of those who had chemotherapy") is of the state the figure before it
+    stated: the other side of the comparison."""
+    out = list(assigned)
+    for i in range(1, len(out)):
+        fig, metric, indication, _rule, index = out[i]
+        prev = out[i - 1]
+        if (
+            metric is None
+            and prev[3] == "rate.state"
+            and prev[1] is not None
+            and VERSUS_END.search(sentence, prev[0].end, fig.start)
+        ):
+            out[i] = (fig, prev[1], indication or prev[2], "rate.versus", index)
+    return out
 
 
 def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
