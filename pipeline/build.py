@@ -1,6 +1,7 @@
 """The one place the spaCy pipeline is assembled: a blank English pipeline, sentence
-boundaries, then one component per fact type. Order matters: prices and rates read the
-product mentions."""
+boundaries, the publication date a text gives without a label, then one component per
+fact type. Order matters: prices and rates read the product mentions, and every fact
+component may count from the publication date."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from spacy.language import Language
 
 from . import errors
 
-# importing the components registers their factories with spaCy
+# importing the components registers their factories with spaCy (cartfacts_published too)
 from .dates import component as _dates  # noqa: F401
 from .dates.parse import load_dates
 from .errors import CartfactsError, PatternError
@@ -125,6 +126,8 @@ def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
     nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZERS[lang]}}})
     nlp.max_length = MAX_CHARS + 1
     nlp.add_pipe("cartfacts_sentences", config=config)
+    # (a publication date read from the text's first lines, for the components after it)
+    nlp.add_pipe("cartfacts_published", config=config)
     for name in COMPONENTS:
         nlp.add_pipe(name, config=config)
     return nlp

@@ -85,6 +85,36 @@ class DatesComponent(RulesComponent):
         return doc
 
 
+class PublishedComponent(RulesComponent):
+    """The publication date of a text whose reading found none under a label: a date
+    alone on one of its first lines, or a dateline (dates.dateline.find_dated_line).
+    Every date rule runs on those lines, so it is a component: within the article's time
+    bound, before the components that count from the date."""
+
+    def setup(self, patterns: Rules) -> None:
+        self.rules = load_dates(patterns)
+
+    def __call__(self, doc: Any) -> Any:
+        from ..nlp.facts import text_of
+        from .dateline import find_dated_line
+
+        if doc.user_data.get("published") is None:
+            dated = find_dated_line(text_of(doc), self.rules)
+            if dated is not None:
+                doc.user_data["published"] = dated
+                doc.user_data[PUBLISHED_FOUND] = True
+        return doc
+
+
+# set on a Doc whose publication date the text gave (PublishedComponent)
+PUBLISHED_FOUND = "cartfacts_published_found"
+
+
+@Language.factory("cartfacts_published", default_config={"patterns": ""})
+def make_published(nlp: Language, name: str, patterns: str) -> PublishedComponent:
+    return PublishedComponent(nlp, name, patterns)
+
+
 @Language.factory("cartfacts_dates", default_config={"patterns": ""}, requires=["doc._.cartfacts"])
 def make_dates(nlp: Language, name: str, patterns: str) -> DatesComponent:
     return DatesComponent(nlp, name, patterns)

@@ -9,7 +9,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from spacy.language import Language
 from .. import errors
 from ..bounds import ArticleTimeout, Deadline, time_limit
 from ..build import build_nlp, check_rules, outgrown
+from ..dates.component import PUBLISHED_FOUND
 from ..errors import CartfactsError
 from ..nlp.facts import remember_text
 from ..read.ingest import Article
@@ -60,6 +61,10 @@ def process(article: Article, nlp: Language, timeout: float | None = None) -> tu
                 deadline.check()
                 doc = proc(doc)
             rows = doc_rows(doc, article.article_id)
+        if doc.user_data.get(PUBLISHED_FOUND):  # (a date line the text gave)
+            article = replace(
+                article, published=doc.user_data["published"], published_source="text"
+            )
         return article, rows
     except ArticleTimeout:
         return article.failed(errors.TIMED_OUT.format(seconds=seconds)), empty

@@ -16,91 +16,17 @@ PUBLISHED_WINDOW = 3000
 _HEADER_LINE = re.compile(r"^[^\n]{1,120}$", re.MULTILINE)
 
 
-# How many lines from the top a date standing alone on its line is the publication's
-# (a headline, a byline, then "12 March 2025"): farther down it is an event's.
-BARE_DATE_LINES = 6
-# what may stand beside a date alone on its line: a time ("10:31 AM", "14:05 GMT+8")
-_TIME = re.compile(
-    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:[A-Z]{2,4})?(?:[+-]\d{1,2}(?::?\d{2})?)?)?"
-)
-
-
 def find_published(text: str, patterns: Rules | None = None) -> date | None:
-    r"""The publication date a text states near its top ("date 2024-05-26", "Published: ..."),
-    with the line labels of ``patterns`` (dates.json; default: the packaged rules); else a
-    full date standing alone on one of the first lines ("Wednesday, 12 March 2025 10:31")
-    or opening one as a dateline ("SANTA MONICA, Calif., June 3, 2024 -- ...").
-
-    >>> find_published("Sydney hospital offers new therapy\nBy a reporter\n12 March 2025\n\nA hospital ...")
-    datetime.date(2025, 3, 12)
-    >>> find_published("Title\nThe drug was approved on 12 March 2025 in Australia.") is None
-    True
-    """
+    """The publication date a text states near its top under a label ("date 2024-05-26",
+    "Published: ..."), with the line labels of ``patterns`` (dates.json; default: the
+    packaged rules). Dates without a label are read later, within the article's time
+    bound (dates.dateline, the cartfacts_published component): they run every date
+    rule."""
     for match in _HEADER_LINE.finditer(text, 0, min(len(text), PUBLISHED_WINDOW)):
         found = parse_published_line(match.group(0), patterns)
         if found is not None:
             return found
-    lines = [line for line in text[:PUBLISHED_WINDOW].split("\n") if line.strip()]
-    for line in lines[:BARE_DATE_LINES]:
-        found = _date_alone(line, patterns) or _dateline(line, patterns)
-        if found is not None:
-            return found
     return None
-
-
-# a dateline: a place in capitalised words ("SANTA MONICA, Calif.,", "BEIJING,") before
-# the date that opens a paragraph, and a dash, a wire's name or a bracket after it
-_PLACE_BEFORE = re.compile(r"^[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,\s*$")
-_DATELINE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:/[^/\n]{2,40}/\s*)?(?:--|[-–—])\s")
-
-
-def _dateline(line: str, patterns: Rules | None) -> date | None:
-    """The full date of a dateline that opens a paragraph ("SANTA MONICA, Calif., June 3,
-    2024 -- Kite today announced ..."): a press release's or a wire's publication day."""
-    from ..dates.parse import default_rules, find_dates
-
-    head = line[:90]
-    rules = default_rules() if patterns is None else load_dates(patterns)
-    found = find_dates(head, None, rules)
-    if not found:
-        return None
-    m = found[0]
-    if (
-        m.value.granularity != "day"
-        or m.value.relative
-        or not _PLACE_BEFORE.match(head[: m.start])
-        or not _DATELINE_AFTER.match(line, m.end)
-    ):
-        return None
-    return date.fromisoformat(m.value.value)
-
-
-def _weekday(word: str, weekdays: dict[str, int]) -> bool:
-    """Whether a lower-case word names a weekday, in full or cut short ("wed", "thurs")."""
-    return len(word) >= 3 and any(day.startswith(word) for day in weekdays)
-
-
-def _date_alone(line: str, patterns: Rules | None) -> date | None:
-    """The full date a line holds when nothing but a weekday, a time and punctuation
-    stands beside it, and perhaps its source or author after a label (dates.json
-    published_trailers: "2024-11-05 09:30 来源：X")."""
-    from ..dates.parse import default_rules, find_dates
-
-    rules = default_rules() if patterns is None else load_dates(patterns)
-    line = rules.published_trailer.sub("", line).strip()  # ("来源：X", "Source: X")
-    if len(line) > 60 or not any(c.isdigit() for c in line):
-        return None
-    found = find_dates(line, None, rules)
-    if len(found) != 1:
-        return None
-    m = found[0]
-    if m.value.granularity != "day" or m.value.relative:
-        return None
-    rest = _TIME.sub(" ", line[: m.start] + " " + line[m.end :]).lower()
-    words = re.findall(r"[^\W\d_]+", rest)
-    if any(not _weekday(w, rules.weekdays) for w in words):
-        return None
-    return date.fromisoformat(m.value.value)
 
 
 # ---------------------------------------------------------------- titles
