@@ -15,6 +15,9 @@ from .parse import DateRules, find_dates
 BARE_DATE_LINES = 6
 # the characters of a text's top read for such a line
 HEAD_CHARACTERS = 3000
+# the longest line read as a date alone, with its source after it, and without
+LONGEST_LINE = 160
+LONGEST_DATE = 60
 # what may stand beside a date alone on its line: a time ("10:31 AM", "14:05 GMT+8")
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:[A-Z]{2,4})?(?:[+-]\d{1,2}(?::?\d{2})?)?)?"
@@ -80,8 +83,10 @@ def _date_alone(line: str, rules: DateRules) -> date | None:
     """The full date a line holds when nothing but a weekday, a time and punctuation
     stands beside it, and perhaps its source or author after a label (dates.json
     published_trailers: "2024-11-05 09:30 来源：X")."""
+    if len(line) > LONGEST_LINE or _YEAR.search(line) is None:  # (a full date states its year)
+        return None
     line = rules.published_trailer.sub("", line).strip()  # ("来源：X", "Source: X")
-    if len(line) > 60 or not any(c.isdigit() for c in line):
+    if len(line) > LONGEST_DATE:
         return None
     found = find_dates(line, None, rules)
     if len(found) != 1:
