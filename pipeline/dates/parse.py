@@ -1254,6 +1254,10 @@ class DateMatch:
     value: DateValue
 
 
+# the matches find_dates keeps, in text order: (start, end, rule, groups)
+_Kept = list[tuple[int, int, DateRule, dict[str, Any]]]
+
+
 def find_dates(
     text: str,
     published: date | None,
@@ -1286,7 +1290,7 @@ def find_dates(
             s, e = m.span(rule.span_group) if rule.span_group and rule.emit else m.span()
             found.append((s, -(e - s), order, rule, m))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
-    kept: list[tuple[int, int, DateRule, dict[str, Any]]] = []
+    kept: _Kept = []
     taken_end = -1
     for start, neg_len, _order, rule, m in found:
         end = start - neg_len
@@ -1350,7 +1354,7 @@ def find_dates(
 def _days_of_named_month(
     text: str,
     found: list[DateMatch],
-    kept: list[tuple[int, int, DateRule, dict[str, Any]]],
+    kept: _Kept,
     rules: DateRules,
 ) -> list[DateMatch]:
     """A day written alone ("on the 20th") after a date of its sentence that names a
@@ -1447,7 +1451,7 @@ _BEFORE_ANCHOR = re.compile(r"\s+(?:the\s+)?")
 def _counted_from(
     text: str,
     found: list[DateMatch],
-    kept: list[tuple[int, int, DateRule, dict[str, Any]]],
+    kept: _Kept,
     rules: DateRules,
 ) -> list[DateMatch]:
     """Dates written as an offset from the date right after it ("3 days after January
