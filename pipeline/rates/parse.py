@@ -570,8 +570,13 @@ def _people_after(people: str) -> str:
     return rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{people})\b"
 
 
-# verbs a share that stands alone as a subject leads ("half were alive", "a third had")
-_STATE_VERBS = "were|had|remained|stayed|achieved|reached|responded|survived|lived|went"
+# the verbs of a clause a figure is the subject of ("were alive", "had a response"): after
+# a figure's people (_PREDICATE) or a share that stands alone ("half were alive")
+_SUBJECT_VERBS = (
+    "were|was|had|have|has|remained|remain|achieved|achieving|achieve|showed|show|"
+    "saw|experienced|reached|reach|attained|attain|did|are|is|lived|live|survived|survive|"
+    "responded|respond|stayed|stay|went|go|continued|became|become|cured"
+)
 
 
 def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
@@ -590,7 +595,7 @@ def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
             # ("about half were still alive", "two-thirds of them responded": the share is
             # the subject of a clause, which must state what it counts)
             rf"|(?i:(?:(?:a|one)[ -])?(?P<fs>{fractions}))"
-            rf"(?=\s+(?:of\s+(?i:them|those)\s+)?(?:{_STATE_VERBS})\b)"
+            rf"(?=\s+(?:of\s+(?i:them|those)\s+)?(?:{_SUBJECT_VERBS})\b)"
         )
     digits = "".join(k for k, v in numbers.chinese.items() if 0 < v <= 10)
     if digits:
@@ -1496,9 +1501,7 @@ _PREDICATE = (
     r"(?:who\s+|that\s+)?"
     # ("50% of patients can achieve long-term survival": a verb after a modal)
     r"(?:(?:can|could|may|might|will|would)\s+(?:still\s+|now\s+)?(?:be\s+)?)?"
-    r"(?:were|was|had|have|has|remained|remain|achieved|achieving|achieve|showed|show|"
-    r"saw|experienced|reached|reach|attained|attain|did|are|is|lived|live|survived|survive|"
-    r"responded|respond|stayed|stay|went|go|continued|became|become|cured)\b)"
+    r"(?:" + _SUBJECT_VERBS + r")\b)"
 )
 # "58% high-risk patients": a share of the patients, not what happened to them ("44% in
 # younger patients" is a rate among them)
