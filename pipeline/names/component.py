@@ -580,6 +580,8 @@ class ProductsComponent(RulesComponent):
                     end = run.start() + len(spelled)
                     if self._person(text, run.start(), end):
                         continue  # "Wang Ning said", "Professor Li Hua"
+                    if _dateline_place(text, run.start(), end):
+                        continue  # "SANTA MONICA, Calif., June 3, 2024 --": a place
                     if words[0].lower() in self.kb.translit.place_words:
                         continue  # "Hangzhou Xinyuan": a place's institution or company
                     out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
@@ -1783,6 +1785,26 @@ def _latin_alternation(names: dict[str, str]) -> re.Pattern[str]:
     if not latin:
         return re.compile("(?!)")
     return re.compile(rf"(?i)(?<![A-Za-z0-9]){guarded(latin)}(?![A-Za-z0-9])")
+
+
+# what follows the place of a dateline: a comma, perhaps a state's abbreviation, then a
+# date ("SANTA MONICA, Calif., June 3", "LONDON, 12 March")
+_DATELINE_AFTER = re.compile(
+    r",\s+(?:[A-Z][A-Za-z]{1,5}\.?,\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]{2,8})"
+)
+
+
+def _dateline_place(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is the place of a dateline: the first words of a line, a
+    comma and a date after them.
+
+    >>> _dateline_place("Title\\nSANTA MONICA, Calif., June 3, 2024 -- Kite", 6, 18)
+    True
+    >>> _dateline_place("We met Bei Nuo Da, June 3 was the day", 7, 17)
+    False
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _DATELINE_AFTER.match(text, end) is not None
 
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
