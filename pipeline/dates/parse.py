@@ -1321,17 +1321,22 @@ def find_dates(
             # year too when there is no publication date to fall back on)
             how = rule.anchor if published is not None else "sentence"
             anchor = None if dateline else _anchor(text, start, end, refs, rules, how)
+            tense = None
             if (
                 anchor is not None
                 and anchor.earlier
                 and published is not None
                 and anchor.year < published.year
-                and _tense(text, start, end, refs, rules) == "future"
             ):
-                # "Sales were $1.6 billion in 2023. The data will be presented on June
-                # 14.": an earlier sentence's past year is no reference for the future
-                anchor = None
-            tense = _tense(text, start, end, refs, rules) if anchor is None and published else None
+                tense = _tense(text, start, end, refs, rules)
+                if tense == "future":
+                    # "Sales were $1.6 billion in 2023. The data will be presented on June
+                    # 14.": an earlier sentence's past year is no reference for the future
+                    anchor = None
+            if anchor is not None or not published:
+                tense = None
+            elif tense is None:
+                tense = _tense(text, start, end, refs, rules)
             before = sorted((o for o in out if o.end <= start), key=lambda o: o.start)
             base = _base_date(rule, groups, published, before, rules)
             value = resolve(rule.resolve, groups, base, rules, anchor, tense)
