@@ -27,7 +27,7 @@ from .names.contexts import load_contexts
 from .names.kb import load_kb
 from .nlp import sentences as _sentences  # noqa: F401
 from .nlp.facts import ensure_extensions
-from .nlp.sentences import load_abbreviations
+from .nlp.sentences import load_sentence_rules
 from .nlp.tokenizer import make_tokenizer  # noqa: F401  (registers cartfacts.tokenizer.v1)
 from .prices import component as _prices  # noqa: F401
 from .prices.parse import load_money
@@ -91,7 +91,7 @@ def check_rules(patterns: str | Path | None = None) -> Rules:
 
 # every typed reader of a pattern file, each cached per Rules
 LOADERS: tuple[Callable[[Rules], Any], ...] = (
-    load_abbreviations,
+    load_sentence_rules,
     load_numbers,
     load_qualifiers,
     load_money,

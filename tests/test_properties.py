@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.dates.parse import default_rules, find_dates
 from pipeline.hospitals.parse import default_hospitals, find_hospitals
 from pipeline.names.kb import load_kb, resolve_company, resolve_product
-from pipeline.nlp.sentences import Sentences, load_abbreviations, split
+from pipeline.nlp.sentences import Sentences, load_sentence_rules, split
 from pipeline.prices.parse import classify, default_money, find_money
 from pipeline.rates.parse import default_rates, figures, find_rates
 from pipeline.read.clean import clean_text
@@ -164,7 +164,8 @@ def test_names_never_fail(text):
 def test_cleaning_and_sentences(text):
     cleaned = bounded(clean_text, text)
     assert clean_text(cleaned) == cleaned, "cleaning is idempotent"
-    bounds = split(cleaned, load_abbreviations(load_patterns()))
+    rules = load_sentence_rules(load_patterns())
+    bounds = split(cleaned, rules.abbreviations, rules.continues_after)
     assert all(0 <= s <= e <= len(cleaned) for s, e in bounds)
 
 

@@ -95,11 +95,12 @@ class PublishedComponent(RulesComponent):
         self.rules = load_dates(patterns)
 
     def __call__(self, doc: Any) -> Any:
-        from ..nlp.facts import text_of
+        from ..nlp.facts import original_text_of
         from .dateline import find_dated_line
 
         if doc.user_data.get("published") is None:
-            dated = find_dated_line(text_of(doc), self.rules)
+            # (its lines as the article has them)
+            dated = find_dated_line(original_text_of(doc), self.rules)
             if dated is not None:
                 doc.user_data["published"] = dated
                 doc.user_data[PUBLISHED_FOUND] = True

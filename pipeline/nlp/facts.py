@@ -77,9 +77,41 @@ def remember_text(doc: Doc, text: str) -> None:
 
 
 def text_of(doc: Doc) -> str:
-    """The Doc's text, built once: ``doc.text`` joins every token again on each access."""
+    """The Doc's text as the rules read it, built once (``doc.text`` joins every token
+    again on each access): once sentences are known, a line break inside a sentence (a
+    wrapped line) reads as a space (``unwrap``), so "June\\n3, 2024" is a date. Same
+    length and offsets as the article's text, which rows quote (``original_text_of``)."""
     text = doc.user_data.get(_TEXT)
     if text is None:
         text = doc.text
         doc.user_data[_TEXT] = text
     return str(text)
+
+
+_ORIGINAL = "cartfacts_original_text"
+
+
+def original_text_of(doc: Doc) -> str:
+    """The Doc's text as the article has it, wrapped lines and all: what evidence quotes."""
+    original = doc.user_data.get(_ORIGINAL)
+    return text_of(doc) if original is None else str(original)
+
+
+def unwrap(doc: Doc, sentences: list[tuple[int, int]]) -> None:
+    """Make the rules read a line break inside a sentence (a wrapped line) as a space;
+    the article's own text stays for the rows (``original_text_of``)."""
+    text = text_of(doc)
+    if "\n" not in text:
+        return
+    parts: list[str] = []
+    last = 0
+    for start, end in sentences:
+        if "\n" in text[start:end]:
+            parts.append(text[last:start])
+            parts.append(text[start:end].replace("\n", " "))
+            last = end
+    if not parts:
+        return
+    parts.append(text[last:])
+    doc.user_data[_ORIGINAL] = text
+    doc.user_data[_TEXT] = "".join(parts)

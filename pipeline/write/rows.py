@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ..nlp.facts import facts, text_of
+from ..nlp.facts import facts, original_text_of
 from ..nlp.sentences import Sentences
 from .tables import FACT_TABLES, TABLES, fact_id
 
@@ -35,7 +35,7 @@ def sentence_of(text: str, s0: int, s1: int, start: int, end: int) -> str:
 
 def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
     sentences = Sentences(doc)
-    text = text_of(doc)
+    text = original_text_of(doc)  # (evidence as the article has it)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in FACT_TABLES:
         columns = _COLUMNS[table]
@@ -43,6 +43,8 @@ def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict[str, Any]]]:
         seen: dict[str, int] = {}
         for fact in sorted(facts(doc, table), key=lambda f: (f.start, f.end, f.rule)):
             s0, s1 = sentences.at(fact.start)
+            if fact.end > s1:  # (a name over a line break read as a sentence end)
+                s1 = sentences.at(fact.end - 1)[1]
             base = fact_id(article_id, table, fact.start, fact.end, fact.rule)
             n = seen.get(base, 0)
             seen[base] = n + 1
