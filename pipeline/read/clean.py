@@ -55,4 +55,39 @@ def clean_text(raw: str) -> str:
         text = _INNER_SPACES.sub(" ", text)
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
+    if "\n" in text and _HAN.search(text):
+        text = _join_chinese_wraps(text)
     return text.strip()
+
+
+# A line break inside a Chinese sentence, where a hard-wrapped text (a PDF, a fixed-width
+# export) breaks a line: between two Chinese characters or digits, after a line at least
+# WRAPPED_CHINESE characters long that ends in no punctuation. Chinese writes no space
+# between words, so the break is dropped ("瑞金\n医院" is 瑞金医院); a shorter line is a
+# title or a label, and a line ending in punctuation ends its sentence or clause.
+WRAPPED_CHINESE = 28
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CHINESE_WRAP = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff0-9%])\n(?=[\u3400-\u4dbf\u4e00-\u9fff0-9])"
+)
+
+
+def _join_chinese_wraps(text: str) -> str:
+    """``text`` with the line breaks of hard-wrapped Chinese sentences dropped.
+
+    >>> _join_chinese_wraps("该院血液科团队于上月为一名复发难治的患者在上海交通大学医学院附属瑞金\\n医院完成首例治疗。")
+    '该院血液科团队于上月为一名复发难治的患者在上海交通大学医学院附属瑞金医院完成首例治疗。'
+    >>> _join_chinese_wraps("百万元抗癌针纳入惠民保\\n记者走访两家医院")  # (a title)
+    '百万元抗癌针纳入惠民保\\n记者走访两家医院'
+    """
+    parts: list[str] = []
+    last = 0
+    for m in _CHINESE_WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() - line_start >= WRAPPED_CHINESE:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
