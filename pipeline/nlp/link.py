@@ -116,6 +116,10 @@ def link_product(
             # the comparison is the other side's, not this figure's
             return None, None
         return after[2], "sentence"
+    if text and figures and _compared_side(text, at, figures):
+        # "priced at Rs 30 lakh, compared with Rs 4 crore for similar therapies abroad":
+        # the other side of a comparison is not the article's product
+        return None, None
     named = {inn for _, _, inn in products}
     if len(named) == 1:
         return named.pop(), "article"
@@ -143,6 +147,17 @@ _ANAPHOR = re.compile(
 ANAPHOR_REACH = 600
 
 
+def _compared_side(text: str, at: int, figures: Sequence[int]) -> bool:
+    """Whether the figure at ``at`` follows another of its sentence after a comparison
+    word ("X, compared with Y", "X versus Y"): the comparison's other side."""
+    i = bisect_left(figures, at)
+    return (
+        0 < i < len(figures)
+        and figures[i] == at
+        and VERSUS_END.search(_gap(text, figures[i - 1], at)) is not None
+    )
+
+
 # what stands between the two figures of a comparison ("71% vs 42%", "A versus B", a
 # bracket closing or opening beside the word): the pair takes the first figure's metric
 # (rates.parse) and the two sides' products (_versus_side)
@@ -154,7 +169,10 @@ VERSUS_GAP = re.compile(
 # what ends the words before the second figure of a comparison, however long the first
 # side: "44% of patients in the X arm ... compared to 8% in the control arm" (not "than":
 # "higher than the 67% reported a year before" is often the same product's)
-VERSUS_END = re.compile(rf"(?i)(?:{_VERSUS_WORDS}|比)\s*(?:the\s+|a\s+|just\s+|only\s+)?$")
+VERSUS_END = re.compile(
+    rf"(?i)(?:{_VERSUS_WORDS}|比)\s*(?:(?:the|a|an|just|only|about|around|roughly|nearly|some"
+    r"|approximately|almost|over|under|more than|less than|up to)\s+){0,2}$"
+)
 
 
 def _versus_side(
