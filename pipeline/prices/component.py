@@ -125,6 +125,15 @@ class PricesComponent(RulesComponent):
                 and (money.amount_high or money.amount) >= self.rules.yen_price_above
             ):
                 currency = "JPY"  # no therapy costs ¥32 million in yuan
+            elif (
+                currency == "CNY"
+                and local is None
+                and not named
+                and values["kind"] == "price"
+                and bare_yuan(text[money.start : money.end])
+                and (money.amount_high or money.amount) >= self.rules.yuan_price_above
+            ):
+                currency = "TWD"  # no therapy costs ten million yuan; Taiwan's do (千万元)
             if values["kind"] == "price" and not plausible_price(
                 money.amount_high or money.amount,
                 currency,

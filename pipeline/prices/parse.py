@@ -135,6 +135,8 @@ class MoneyRules:
     yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
     # a bare ¥ price at or above this is yen (yen_price_above)
     yen_price_above: float = float("inf")
+    # a bare 元 price at or above this, on a page of no place, is the Taiwan dollar
+    yuan_price_above: float = float("inf")
     # the ending of a web host -> a word of its place (".jp" -> Japan), read with the
     # article's text by local_currency and the ¥ rule (yen_context)
     url_places: dict[str, str] = field(default_factory=dict)
@@ -177,6 +179,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "yen_context",
             "yen_by_equivalent",
             "yen_price_above",
+            "yuan_price_above",
             "multipliers",
             "scaled_codes",
             "implies",
@@ -420,6 +423,14 @@ def load_money(patterns: Rules) -> MoneyRules:
                     (int, float),
                     file=file,
                     key="yen_price_above",
+                )
+            ),
+            yuan_price_above=float(
+                expect(
+                    data.get("yuan_price_above", float("inf")),
+                    (int, float),
+                    file=file,
+                    key="yuan_price_above",
                 )
             ),
             yen_ratios={
