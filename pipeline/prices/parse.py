@@ -164,6 +164,12 @@ class MoneyRules:
     named_high: float = float("inf")
 
 
+def _price_above(data: dict[str, Any], key: str, file: str) -> float:
+    """The amount at or above which a bare sign's price is another currency's (none: no
+    amount is)."""
+    return float(expect(data.get(key, float("inf")), (int, float), file=file, key=key))
+
+
 # the end of a currency word after an amount: a word of letters ends where the letters
 # do ("yuan", not "yuanbao"); a Chinese one (元) may be followed by anything ("4亿元B轮")
 _SUFFIX_END = r"(?!(?<=[A-Za-z])[A-Za-z])"
@@ -417,22 +423,8 @@ def load_money(patterns: Rules) -> MoneyRules:
                     data.get("url_places", {}), dict, file=file, key="url_places"
                 ).items()
             },
-            yen_price_above=float(
-                expect(
-                    data.get("yen_price_above", float("inf")),
-                    (int, float),
-                    file=file,
-                    key="yen_price_above",
-                )
-            ),
-            yuan_price_above=float(
-                expect(
-                    data.get("yuan_price_above", float("inf")),
-                    (int, float),
-                    file=file,
-                    key="yuan_price_above",
-                )
-            ),
+            yen_price_above=_price_above(data, "yen_price_above", file),
+            yuan_price_above=_price_above(data, "yuan_price_above", file),
             yen_ratios={
                 str(code): _ratio_pair(pair, file, f"yen_by_equivalent.{code}")
                 for code, pair in expect(
