@@ -169,6 +169,9 @@ class RateRules:
     # the people right after some words ("... patients"), which a skip phrase of "of"
     # ("of all") does not make another share's ("80% of all patients")
     people_after: re.Pattern[str]
+    # Chinese: the people who had something (…者, …的患者: rates.json people_zh) right
+    # before 占 and a figure
+    those_who_had_share: re.Pattern[str]
     preceded_skip: re.Pattern[str]
     # a Chinese comparison right before a figure (比传统治疗高): a difference, no rate
     difference_before: re.Pattern[str]
@@ -471,6 +474,7 @@ def load_rates(patterns: Rules) -> RateRules:
                 r"(?i)^\s*(?:" + alternation(ctx.get("skip_if_followed_by", [])) + r")\b"
             ),
             people_after=re.compile(_people_after(people)),
+            those_who_had_share=re.compile(rf"(?:的)?(?:者|{people_zh})\s*(?:占|佔)\s*(?:比\s*)?$"),
             preceded_skip=re.compile(
                 r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
             ),
@@ -774,18 +778,11 @@ def _enclosing(sentence: str, at: int, reach: int = 200) -> int:
     return -1
 
 
-# Chinese: the people who had something (…者, …的患者) right before 占 and a figure
-_THOSE_WHO_HAD_SHARE = re.compile(
-    r"(?:的)?(?:者|" + "|".join(["患者", "病人", "受试者", "受試者", "患儿", "患兒", "病例"]) + r")"
-    r"\s*(?:占|佔)\s*(?:比\s*)?$"
-)
-
-
 def _share_of_those_who_had(sentence: str, at: int, rules: RateRules) -> bool:
     """Whether the 占 before a figure at ``at`` counts the people who had a metric, named
     right before them (达到完全缓解者占, 获得缓解的患者占): the figure is that metric's rate,
     not a share of something else (占市场份额的30%)."""
-    people = _THOSE_WHO_HAD_SHARE.search(sentence, max(0, at - 12), at)
+    people = rules.those_who_had_share.search(sentence, max(0, at - 12), at)
     if people is None:
         return False
     before = sentence[max(0, people.start() - 30) : people.start()]
