@@ -1024,6 +1024,8 @@ class ProductsComponent(RulesComponent):
         for start, end, text in near:
             if any(s < end and start < e for s, e in taken):
                 continue
+            if self._personal(doc_text, start, end):
+                continue  # "Dr. Yang Chen" is a person whoever's product the article names
             support = dict.fromkeys(sorted(makers), bonus["company_makes_named_product"])
             if self._company_context(doc_text, start, end, starts, ends):
                 # (the likeliest company, as the run's reading found it: a near name is at
