@@ -215,6 +215,9 @@ class RateRules:
     describes: re.Pattern[str] = re.compile("(?!)")
     # a word that opens a subset of the people a figure counts ("including", "of whom")
     subset: re.Pattern[str] = re.compile("(?!)")
+    # a word that makes a figure the share of a count its clause before states ("8
+    # patients had a complete response, accounting for 80%"): rates.json count_share_leads
+    count_share_lead: re.Pattern[str] = re.compile("(?!)")
     # a share of the people before them ("the proportion of"): what they had is counted
     share_of: re.Pattern[str] = re.compile("(?!)")
     # two metric phrases joined as one ("complete response/stringent complete response"):
@@ -375,6 +378,7 @@ def load_rates(patterns: Rules) -> RateRules:
             "skip_if_preceded_by",
             "state_leads",
             "subset_leads",
+            "count_share_leads",
             "share_words",
             "comparatives",
         },
@@ -526,6 +530,12 @@ def load_rates(patterns: Rules) -> RateRules:
             subset=re.compile(
                 rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('subset_leads', []))})(?![A-Za-z])"
                 if ctx.get("subset_leads")
+                else "(?!)"
+            ),
+            count_share_lead=re.compile(
+                rf"(?i)[\s,]*(?:{alternation(ctx['count_share_leads'])})"
+                r"\s+(?:(?:about|around|nearly|approximately|some)\s+)?$"
+                if ctx.get("count_share_leads")
                 else "(?!)"
             ),
             unions=_unions(data.get("unions"), set(data["metrics"]), file),
@@ -1592,6 +1602,10 @@ def _stated(
             # sentence of thousands of figures stays linear)
             lo = max(fig.start - NEAREST_REACH, out[-1][0].end if out else 0, 0)
             ends = [m.end() for m in _CLAUSE_END.finditer(sentence, lo, fig.start)]
+            if ends and rules.count_share_lead.match(sentence, ends[-1], fig.start):
+                # "8 patients were completely relieved, accounting for 80%": the share of
+                # the count the clause before states
+                ends.pop()
             lo = ends[-1] if ends else lo
             found = _state_of(sentence[lo : fig.start], lo, [], rules, first=False)
             if found is not None and metric is not None and found[0] < metric[1]:
