@@ -1096,11 +1096,14 @@ class ProductsComponent(RulesComponent):
             raw = list(_RUN_WORD.finditer(run))
             words = [_trim_word(run, w.start(), w.end()) for w in raw]
             # a word with the full stop of a sentence ("Biologics. In") ends any name
-            # that holds it; an abbreviation's or a corporate suffix's stop does not
+            # that holds it, as a possessive does; an abbreviation's or a corporate
+            # suffix's stop does not
             stops = [
                 i
                 for i, w in enumerate(raw)
-                if w.group(0).endswith(".") and not self._abbreviated(w.group(0))
+                if (w.group(0).endswith(".") and not self._abbreviated(w.group(0)))
+                # a possessive ends the name that holds it ("X's Benoda" is X's product)
+                or w.group(0).endswith(("'s", "’s"))
             ]
             for i, (ws, we) in enumerate(words):
                 after = run[slice(*words[i + 1])] if i + 1 < len(words) else ""
