@@ -953,12 +953,43 @@ def _names(
         if parsed is None:
             continue
         written = view[start : m.end()]
+        cut = _second_name(written, rules)
+        if cut is not None:
+            # "the Cancer Hospital of X Academy and Y University Cancer Hospital": two
+            first, second = (
+                parse_hospital(written[:cut], rules),
+                parse_hospital(written[cut + 5 :], rules),
+            )
+            if first is not None and second is not None:
+                found.append(HospitalMention(start, start + cut, rule, first))
+                s2 = start + cut + 5
+                found.append(
+                    HospitalMention(
+                        s2,
+                        m.end(),
+                        rule,
+                        _placed(second, text, s2, m.end(), rules, written[cut + 5 :]),
+                    )
+                )
+                continue
         found.append(
             HospitalMention(
                 start, m.end(), rule, _placed(parsed, text, start, m.end(), rules, written)
             )
         )
     return found
+
+
+def _second_name(written: str, rules: HospitalRules) -> int | None:
+    """Where " and " joins two names in one match: the words before it hold a head of
+    their own ("Cancer Hospital of X Academy and Y University Cancer Hospital"), so what
+    follows with its head is another hospital; None when no such "and" stands there."""
+    at = written.rfind(" and ")
+    if at <= 0:
+        return None
+    before = written[:at].lower()
+    holds_head = any(re.search(rf"\b{re.escape(h)}\b", before) is not None for h in rules.heads)
+    return at if holds_head else None
 
 
 def _placed(
