@@ -955,21 +955,23 @@ def _names(
         written = view[start : m.end()]
         cut = _second_name(written, rules)
         if cut is not None:
-            # "the Cancer Hospital of X Academy and Y University Cancer Hospital": two
-            first, second = (
-                parse_hospital(written[:cut], rules),
-                parse_hospital(written[cut + 5 :], rules),
-            )
+            # "The Children's Hospital of X and Y Memorial Hospital": two names; and in
+            # "the Cancer Hospital of X Academy and Y University Cancer Hospital" the read
+            # ends at a parent, and the head right after it makes Y's its own hospital
+            s2, e2 = start + cut + 5, m.end()
+            first, second = parse_hospital(written[:cut], rules), parse_hospital(view[s2:e2], rules)
+            head_after = _HEAD_AFTER.match(view, m.end())
+            if (
+                second is None
+                and head_after is not None
+                and head_after.group(1).lower() in rules.heads
+            ):
+                e2 = head_after.end()
+                second = parse_hospital(view[s2:e2], rules)
             if first is not None and second is not None:
                 found.append(HospitalMention(start, start + cut, rule, first))
-                s2 = start + cut + 5
                 found.append(
-                    HospitalMention(
-                        s2,
-                        m.end(),
-                        rule,
-                        _placed(second, text, s2, m.end(), rules, written[cut + 5 :]),
-                    )
+                    HospitalMention(s2, e2, rule, _placed(second, text, s2, e2, rules, view[s2:e2]))
                 )
                 continue
         found.append(
@@ -978,6 +980,10 @@ def _names(
             )
         )
     return found
+
+
+# a head word right after a name read (capitalised, up to three words)
+_HEAD_AFTER = re.compile(r"\s+((?:[A-Z][a-z]+\s){0,2}[A-Z][a-z]+)\b")
 
 
 def _second_name(written: str, rules: HospitalRules) -> int | None:
