@@ -958,7 +958,7 @@ def _names(
             # "The Children's Hospital of X and Y Memorial Hospital": two names; and in
             # "the Cancer Hospital of X Academy and Y University Cancer Hospital" the read
             # ends at a parent, and the head right after it makes Y's its own hospital
-            s2, e2 = start + cut + 5, m.end()
+            s2, e2 = start + cut + len(_AND), m.end()
             first, second = parse_hospital(written[:cut], rules), parse_hospital(view[s2:e2], rules)
             head_after = _HEAD_AFTER.match(view, m.end())
             if (
@@ -982,6 +982,7 @@ def _names(
     return found
 
 
+_AND = " and "
 # a head word right after a name read (capitalised, up to three words)
 _HEAD_AFTER = re.compile(r"\s+((?:[A-Z][a-z]+\s){0,2}[A-Z][a-z]+)\b")
 
@@ -990,7 +991,7 @@ def _second_name(written: str, rules: HospitalRules) -> int | None:
     """Where " and " joins two names in one match: the words before it hold a head of
     their own ("Cancer Hospital of X Academy and Y University Cancer Hospital"), so what
     follows with its head is another hospital; None when no such "and" stands there."""
-    at = written.rfind(" and ")
+    at = written.rfind(_AND)
     if at <= 0:
         return None
     before = written[:at].lower()
