@@ -1102,7 +1102,7 @@ class ProductsComponent(RulesComponent):
                 i
                 for i, w in enumerate(raw)
                 if (w.group(0).endswith(".") and not self._abbreviated(w.group(0)))
-                # a possessive ends the name that holds it ("X's Benoda" is X's product)
+                # a possessive ends the name that holds it ("X's Relma" names X's product)
                 or w.group(0).endswith(("'s", "’s"))
             ]
             for i, (ws, we) in enumerate(words):
