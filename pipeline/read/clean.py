@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..nlp.scan import HAN
+
 # C0/C1 control characters other than tab and newline; NUL included.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
 # Unicode line and paragraph separators, and the carriage return.
@@ -55,7 +57,7 @@ def clean_text(raw: str) -> str:
         text = _INNER_SPACES.sub(" ", text)
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
-    if "\n" in text and _HAN.search(text):
+    if "\n" in text and HAN.search(text):
         text = _join_chinese_wraps(text)
     return text.strip()
 
@@ -66,10 +68,7 @@ def clean_text(raw: str) -> str:
 # between words, so the break is dropped ("瑞金\n医院" is 瑞金医院); a shorter line is a
 # title or a label, and a line ending in punctuation ends its sentence or clause.
 WRAPPED_CHINESE = 28
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_CHINESE_WRAP = re.compile(
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff0-9%])\n(?=[\u3400-\u4dbf\u4e00-\u9fff0-9])"
-)
+_CHINESE_WRAP = re.compile(rf"(?:(?<={HAN.pattern})|(?<=[0-9%]))\n(?={HAN.pattern}|[0-9])")
 
 
 def _join_chinese_wraps(text: str) -> str:
