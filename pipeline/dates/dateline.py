@@ -47,9 +47,10 @@ def find_dated_line(text: str, rules: DateRules) -> date | None:
 
 # a dateline: a place in capitalised words ("SANTA MONICA, Calif.,", "BEIJING,") before
 # the date that opens a paragraph, and a dash, a wire's name or a bracket after it
-_PLACE_BEFORE = re.compile(r"^[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,\s*$")
+_PLACE = r"[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,"
+_PLACE_BEFORE = re.compile(rf"^{_PLACE}\s*$")
 # (a cheap test first: a capitalised place and its comma open the line)
-_PLACE_OPENS = re.compile(r"[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,")
+_PLACE_OPENS = re.compile(_PLACE)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:/[^/\n]{2,40}/\s*)?(?:--|[-–—])\s")
 
