@@ -188,12 +188,12 @@ def _versus_side(
     >>> _versus_side([(0, 1, "x")], s, 16, [10, 16]), _versus_side([(0, 1, "x")], s, 10, [10, 16])
     ((True, None), (True, 'x'))
     """
+    if _compared_side(text, at, figures):
+        names = _names_in_order(before)
+        return True, names[1] if len(names) >= 2 else None  # the right side
     i = bisect_left(figures, at)
     if i == len(figures) or figures[i] != at:
         return False, None
-    if i > 0 and VERSUS_END.search(_gap(text, figures[i - 1], at)):
-        names = _names_in_order(before)
-        return True, names[1] if len(names) >= 2 else None  # the right side
     if i + 1 < len(figures) and VERSUS_GAP.match(_gap(text, at, figures[i + 1])):
         names = _names_in_order(before)
         return True, names[0] if len(names) >= 2 else names[-1]  # the left side
