@@ -60,6 +60,16 @@ FACT_COLUMNS: tuple[Column, ...] = (
     _c("rule", STR, False, "id of the pattern or rule that produced the row"),
 )
 
+# how a price's or a rate's product was found (nlp.link.link_product)
+_PRODUCT_SOURCE = _c(
+    "product_source",
+    STR,
+    True,
+    "where product came from: sentence, respectively, together, article (its one product)"
+    " or previous (a sentence referring back to the product named before it)",
+)
+
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "articles": (
         _c("article_id", STR, False, "stable: the same input bytes always give the same id"),
@@ -117,12 +127,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "the rate behind amount_usd: published (G.5A), unchecked or provisional",
         ),
         _c("kind", STR, False, "price, revenue, investment, market, reimbursement or other"),
-        _c(
-            "product_source",
-            STR,
-            True,
-            "where product came from: sentence, respectively, together, article (its one product) or previous (a sentence referring back to the product named before it)",
-        ),
+        _PRODUCT_SOURCE,
     ),
     "response_rates": FACT_COLUMNS
     + (
@@ -133,12 +138,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("indication", STR, True, "disease the rate is about, lower case"),
         _c("product", STR, True, "INN, when the text ties the rate to a product"),
         _c("qualifier", STR, True, "more than, nearly, up to, ..."),
-        _c(
-            "product_source",
-            STR,
-            True,
-            "where product came from: sentence, respectively, together, article (its one product) or previous (a sentence referring back to the product named before it)",
-        ),
+        _PRODUCT_SOURCE,
     ),
     "dates": FACT_COLUMNS
     + (
