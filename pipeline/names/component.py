@@ -193,7 +193,8 @@ class ProductsComponent(RulesComponent):
         not_names = {*t.open_chinese_places, *t.open_chinese_not_names}
         self.chinese_short_ids = {s: cid for s, cid in stems.items() if s not in not_names}
         chinese_after = [w for w in t.company_after if CJK.search(w)]
-        self.chinese_joiners = tuple(j for j in t.company_joiners if CJK.search(j))
+        # (the joiners written in Chinese text: characters and the enumeration comma 、)
+        self.chinese_joiners = tuple(j for j in t.company_joiners if not j.isascii())
         others = [*self.chinese_joiners, *t.open_chinese_unsuffixed[1]]
         # a word of the context, time words and adverbs before it allowed (科济今年将宣布)
         adverbs = alternation(t.company_adverbs) or "(?!)"
@@ -930,33 +931,44 @@ class ProductsComponent(RulesComponent):
         }
         taken = marked(((c.start, c.end) for c in companies), len(text))
         starts, ends = {c.start for c in companies}, {c.end for c in companies}
-        added = []
-        for m in self.chinese_short.finditer(folded):
-            if taken.find(1, m.start(), m.end()) != -1:
-                continue
-            cid = self.chinese_short_ids[m.group(0)]
-            joined = any(
-                (folded.startswith(j, m.end()) and m.end() + len(j) in starts)
-                or (folded.endswith(j, 0, m.start()) and m.start() - len(j) in ends)
-                for j in self.chinese_joiners
-            )
-            if (
-                cid in makers
-                or joined
-                or self.chinese_after.match(folded, m.end())
-                or self._named_in_bracket(folded, m.end(), cid)
-            ):
-                added.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        text[m.start() : m.end()],
-                        "company.chinese_short",
-                        cid,
-                        "context",
-                        0.9,
-                    )
+        pending = [m for m in self.chinese_short.finditer(folded) if taken.find(1, *m.span()) == -1]
+        added: list[Mention] = []
+        # a stem joined to one that is a name joins in turn (百济神州、信达、君实宣布): read
+        # again until a reading names no more
+        while pending:
+            left = []
+            for m in pending:
+                cid = self.chinese_short_ids[m.group(0)]
+                joined = any(
+                    (folded.startswith(j, m.end()) and m.end() + len(j) in starts)
+                    or (folded.endswith(j, 0, m.start()) and m.start() - len(j) in ends)
+                    for j in self.chinese_joiners
                 )
+                if (
+                    cid in makers
+                    or joined
+                    or self.chinese_after.match(folded, m.end())
+                    or self._named_in_bracket(folded, m.end(), cid)
+                ):
+                    start, end = m.span()
+                    added.append(
+                        Mention(
+                            start,
+                            end,
+                            text[start:end],
+                            "company.chinese_short",
+                            cid,
+                            "context",
+                            0.9,
+                        )
+                    )
+                    starts.add(start)
+                    ends.add(end)
+                else:
+                    left.append(m)
+            if len(left) == len(pending):
+                break
+            pending = left
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
     def _named_in_bracket(self, text: str, end: int, cid: str) -> bool:
