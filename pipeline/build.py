@@ -22,6 +22,7 @@ from .errors import CartfactsError, PatternError
 from .hospitals import component as _hospitals  # noqa: F401
 from .hospitals.chinese import load_chinese_hospitals
 from .hospitals.parse import load_hospitals
+from .kept import kept
 from .names import component as _names  # noqa: F401
 from .names.contexts import load_contexts
 from .names.kb import load_kb
@@ -120,14 +121,17 @@ def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
     ``doc.spans["cartfacts"]``, and as rows through ``write.rows.doc_rows``."""
     if lang not in LANGUAGES:
         raise CartfactsError(errors.UNKNOWN_LANGUAGE.format(lang=lang, known=", ".join(LANGUAGES)))
-    check_rules(patterns)  # every file valid before any component is made
-    config = {"patterns": str(patterns_dir(patterns)) if patterns else ""}
-    ensure_extensions()
-    nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZERS[lang]}}})
-    nlp.max_length = MAX_CHARS + 1
-    nlp.add_pipe("cartfacts_sentences", config=config)
-    # (a publication date read from the text's first lines, for the components after it)
-    nlp.add_pipe("cartfacts_published", config=config)
-    for name in COMPONENTS:
-        nlp.add_pipe(name, config=config)
+    # (the regexes of the rules compiled once, then kept on disk: pipeline.kept)
+    with kept(lang):
+        check_rules(patterns)  # every file valid before any component is made
+        config = {"patterns": str(patterns_dir(patterns)) if patterns else ""}
+        ensure_extensions()
+        tokenizer = {"@tokenizers": TOKENIZERS[lang]}
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}})
+        nlp.max_length = MAX_CHARS + 1
+        nlp.add_pipe("cartfacts_sentences", config=config)
+        # (a publication date read from the text's first lines, for the components after it)
+        nlp.add_pipe("cartfacts_published", config=config)
+        for name in COMPONENTS:
+            nlp.add_pipe(name, config=config)
     return nlp

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PatternError
+from .kept import remembered
 
 # Python's own regex parser (re._parser since 3.11; no public interface), for the
 # shape check of compile_regex
@@ -104,7 +105,7 @@ class Rules:
                 raise PatternError(
                     self.path(name), f"invalid JSON: {exc.msg}", line=exc.lineno
                 ) from None
-            check_schema(name, value, self.path(name), text=text)
+            check_schema(name, value, self.path(name), text=text, source=text)
             self._parsed[name] = value
         return self._parsed[name]
 
@@ -124,7 +125,7 @@ class Rules:
                     raise PatternError(file, f"invalid JSON: {exc.msg}", line=number) from None
                 if not isinstance(value, dict):
                     raise PatternError(file, "each line must be a JSON object", line=number)
-                check_schema(name, value, file, line=number)
+                check_schema(name, value, file, line=number, source=line)
                 records.append((number, value))
             self._parsed[key] = tuple(records)
         result: tuple[tuple[int, dict[str, Any]], ...] = self._parsed[key]
@@ -143,24 +144,47 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 
 @cache
+def _schema(name: str) -> str | None:
+    """The text of a rule file's schema; None for a file without one."""
+    path = SCHEMAS / f"{name.rsplit('.', 1)[0]}.schema.json"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
-    path = SCHEMAS / f"{name.rsplit('.', 1)[0]}.schema.json"
-    if not path.is_file():
-        return None
-    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+    schema = _schema(name)
+    return None if schema is None else Draft202012Validator(json.loads(schema))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def check_schema(
-    name: str, value: Any, file: str, *, line: int | None = None, text: str | None = None
+    name: str,
+    value: Any,
+    file: str,
+    *,
+    line: int | None = None,
+    text: str | None = None,
+    source: str | None = None,
 ) -> None:
     """Validate a rule file (or one line of a JSON-lines file) against its schema: types,
     allowed keys, value ranges. Every violation is named, each with its key (a dotted
-    path) and line (``text``: the file, to find the line of a key in)."""
-    validator = _validator(name)
-    if validator is None:
+    path) and line (``text``: the file, to find the line of a key in). ``source``, the
+    text the value was read from, lets a passing check be kept between runs (kept)."""
+    schema = _schema(name)
+    if schema is None:
         return
+    if source is not None and remembered(
+        "schema",
+        (_digest(schema), _digest(source)),
+        lambda: next(_validator(name).iter_errors(value), None) is None,
+    ):
+        return  # (then jsonschema is not even imported)
+    validator = _validator(name)
     found = sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path])
     if not found:
         return

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from ..kept import remembered
+
 T = TypeVar("T")
 
 
@@ -199,12 +201,24 @@ def fast(regex: re.Pattern[str]) -> re.Pattern[str]:
     """
     if regex.pattern.startswith("(?=["):
         return regex  # (guarded already)
+    # (the parse is a start-up's cost: its answer is kept between runs)
+    guarded = remembered("fast", (regex.pattern, regex.flags), lambda: _guarded(regex))
+    if guarded is None:
+        return regex
+    try:
+        return re.compile(guarded, regex.flags)
+    except re.error:
+        return regex
+
+
+def _guarded(regex: re.Pattern[str]) -> str | None:
+    """The pattern of ``fast(regex)``; None where it is ``regex`` itself."""
     try:
         found = _firsts(sre_parse.parse(regex.pattern, regex.flags).data, regex.flags)
     except (re.error, TypeError, ValueError, AttributeError):  # (a private module: play safe)
-        return regex
+        return None
     if found is None or found[1]:  # any character, or an empty match
-        return regex
+        return None
     chars, _, caseless = found
     lookahead = f"(?=[{''.join(sorted(chars))}])"
     if caseless:
@@ -213,10 +227,7 @@ def fast(regex: re.Pattern[str]) -> re.Pattern[str]:
     head = flags.group(0) if flags else ""
     # (in a group: the lookahead is for every alternative of the whole regex)
     rest = regex.pattern[len(head) :] + ("\n" if regex.flags & re.VERBOSE else "")
-    try:
-        return re.compile(f"{head}{lookahead}(?:{rest})", regex.flags)
-    except re.error:
-        return regex
+    return f"{head}{lookahead}(?:{rest})"
 
 
 def fast_fields(rules: T) -> T:
