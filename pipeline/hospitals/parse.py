@@ -942,7 +942,10 @@ def _names(
         # "the University of Pennsylvania's Abramson Cancer Center": the possessive at the
         # front completes the institution before it, which owns the hospital
         owned = _INSTITUTION_OF.search(view, max(0, m.start() - 40), m.start()) is not None
-        start = m.start() + _lead_length(m.group("core"), rules, owned)
+        # "X Hospital in Sha Tin and Y Hospital": right after a name and "in", the words
+        # before "and" are that hospital's place, whether or not the place is known
+        placed = bool(found) and _IN_PLACE.fullmatch(view, found[-1].end, m.start()) is not None
+        start = m.start() + _lead_length(m.group("core"), rules, owned, placed)
         parsed = parse_hospital(view[start : m.end()], rules)
         if parsed is None and view[start : m.end()].lower() not in rules.heads:
             # "the Provincial Cancer Hospital" ... "Henan Province": a name of type words
@@ -1191,13 +1194,18 @@ _INSTITUTION_OF = re.compile(r"\b(?:University|College|Institute|School|Academy)
 
 # the most words of a known hospital's short name before "and" in front of a name
 KNOWN_BEFORE_AND = 4
+# the most words of a hospital's place between "in" and "and" ("X Hospital in Sha Tin and
+# Y Hospital"), and what stands between the name and the place
+PLACE_BEFORE_AND = 3
+_IN_PLACE = re.compile(r",?\s+in\s+(?:the\s+)?")
 
 
-def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
+def _lead_length(core: str, rules: HospitalRules, owned: bool = False, placed: bool = False) -> int:
     """Characters at the front of a matched name that are not part of it: capitalised
     lead words ("In", "Professor"), a person's name before "of" ("Huang of ..."), and,
     when the name follows "University of" (``owned``), the possessive that ends the
-    institution's name ("Pennsylvania's").
+    institution's name ("Pennsylvania's"); when it follows another name and "in"
+    (``placed``), up to PLACE_BEFORE_AND words before "and", that name's place.
 
     >>> r = default_hospitals()
     >>> _lead_length("Pennsylvania's Abramson Cancer Center", r, owned=True)
@@ -1207,6 +1215,15 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False) -> int:
     """
     words = core.split(" ")
     keep = 0
+    if placed:
+        keep = next(
+            (
+                n + 1
+                for n in range(1, min(PLACE_BEFORE_AND, len(words) - 2) + 1)
+                if words[n] == "and"
+            ),
+            0,
+        )
     places = rules.cities.keys() | rules.countries
     while (
         keep < len(words) - 2
