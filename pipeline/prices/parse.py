@@ -105,6 +105,7 @@ class MoneyRules:
     kind_words: re.Pattern[str]  # every Latin kind keyword, matched in the lower-cased sentence
     kind_words_zh: re.Pattern[str]  # the Chinese ones, looked for only in Chinese text
     kinds: dict[str, tuple[int, str]]  # keyword -> (priority, kind); the first kind listed wins
+    idle_kind: frozenset[str]  # phrases holding a kind word that decide no kind (lower case)
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
     # year -> "unchecked" or "provisional" (exchange_rates.json year_status); others published
@@ -208,6 +209,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "generic_suffixes",
             "not_therapy_heads",
             "price_nouns",
+            "idle_kind_phrases",
             "price_bounds_usd",
         },
         required={"currencies", "multipliers", "per", "kinds"},
@@ -352,6 +354,10 @@ def load_money(patterns: Rules) -> MoneyRules:
             raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
         for word in string_list(words, file=file, key=f"kinds.{kind}"):
             kinds.setdefault(word.lower(), (priority, kind))
+    idle_kind = frozenset(
+        w.lower()
+        for w in string_list(data.get("idle_kind_phrases", []), file=file, key="idle_kind_phrases")
+    )
     rates = {}
     rates_data = patterns.json(RATES_FILE)
     rates_file = patterns.path(RATES_FILE)
@@ -457,9 +463,11 @@ def load_money(patterns: Rules) -> MoneyRules:
                     key=lambda kv: -len(kv[0]),
                 )
             ),
-            kind_words=_words_regex(list(kinds), latin=True),
-            kind_words_zh=_words_regex(list(kinds), latin=False),
+            # (an idle phrase holding a kind word is read whole, so the word is not)
+            kind_words=_words_regex([*kinds, *idle_kind], latin=True),
+            kind_words_zh=_words_regex([*kinds, *idle_kind], latin=False),
             kinds=kinds,
+            idle_kind=idle_kind,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
             not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
             price_nouns=frozenset(
@@ -1188,6 +1196,8 @@ def classify(
         rank = distance + CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap))
         if m.group(0) in rules.change_words and _CHANGE_AFTER.match(near, m.end()):
             continue  # "raised to $475,000": a change of the amount, not what it is
+        if m.group(0) in rules.idle_kind:
+            continue  # "products already on the market": no market size
         priority, kind = rules.kinds[m.group(0)]
         candidate = (rank, priority, kind, distance)
         if best is None or candidate < best:
