@@ -842,7 +842,9 @@ def find_hospitals(
     found.extend(
         h
         for h in _names(text, text, names, rules)
-        if not any(s <= h.start and h.end <= e for s, e in taken)
+        # (a head-final reading that overlaps a name led by its head word is part of it,
+        # or runs into it: "Hospital X and Hospital Y" is no "X and Hospital")
+        if not any(s < h.end and h.start < e for s, e in taken)
         and h.name.display.lower().removeprefix("the ") not in rules.not_hospitals
     )
     view = _case_repaired(text, rules, spans)
