@@ -114,6 +114,8 @@ class HospitalRules:
     # syllable by syllable may stand ("Rui jin Hospital"); and the pinyin syllables
     spaced: re.Pattern[str] = re.compile("(?!)")
     syllables: frozenset[str] = frozenset()
+    # parse_hospital's answers by mention (the same names recur across articles)
+    parsed: dict[str, HospitalName | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -450,6 +452,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             rf"(?<![\w-])(?:{alternation(rules.abbreviations)})(?:(?![\w-])|{FOOTNOTE})"
         )
         rules = replace(rules, abbreviation=regex)
+    # (what was parsed while the gazetteer filled reads it as it was then)
+    rules.parsed.clear()
     # every regex behind a lookahead on its first characters (scan.fast)
     return fast_fields(rules)
 
@@ -539,9 +543,13 @@ def _generic_part(name: str, parsed: HospitalName, rules: HospitalRules) -> bool
     return partial and all(w in rules.kind_words for w in parsed.distinctive)
 
 
+# the most answers parse_hospital keeps per rules (then it starts afresh)
+PARSED_LIMIT = 50_000
+
+
 def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     """Canonical key, display name and city of a hospital mention; None if it names no
-    particular hospital ("Cancer Hospital" alone).
+    particular hospital ("Cancer Hospital" alone). Kept per mention (rules.parsed).
 
     >>> r = default_hospitals()
     >>> a = parse_hospital("Shengjing Hospital affiliated to China Medical University", r)
@@ -550,6 +558,15 @@ def parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     >>> parse_hospital("the Sixth Hospital of Shenyang", r).key == parse_hospital("Shenyang Sixth People's Hospital", r).key
     True
     """
+    kept = rules.parsed
+    if mention not in kept:
+        if len(kept) >= PARSED_LIMIT:
+            kept.clear()
+        kept[mention] = _parse_hospital(mention, rules)
+    return kept[mention]
+
+
+def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
     text = _normalise(mention, rules)
     m = rules.mention.fullmatch(text) or rules.mention.search(text)
     if m is None:
@@ -939,7 +956,7 @@ def _names(
 ) -> list[HospitalMention]:
     """The full names of the mention regex's matches in ``view`` (the text, or the text
     with its case repaired: same length, so offsets hold in ``text``)."""
-    found = []
+    found: list[HospitalMention] = []
     for m in matches:
         # "the University of Pennsylvania's Abramson Cancer Center": the possessive at the
         # front completes the institution before it, which owns the hospital
