@@ -24,6 +24,7 @@ from .parse import (
     load_money,
     local_currency,
     local_dollar,
+    named_currencies,
     plausible_price,
     to_usd,
     trigger_words,
@@ -109,13 +110,13 @@ class PricesComponent(RulesComponent):
             currency = money.currency
             # a currency named before the number (or before its qualifier: 港幣約三百萬元)
             named = money.rule in ("money.prefixed", "money.named_before")
-            if (
-                local
-                and currency == "CNY"
-                and not named
-                and bare_yuan(text[money.start : money.end])
-            ):
-                currency = local  # a Taiwan page's 元 is TWD
+            bare = currency == "CNY" and not named and bare_yuan(text[money.start : money.end])
+            # where an article's paragraphs name different places, the place of the
+            # amount's own paragraph decides; else the article's (a Taiwan page's 元 is TWD)
+            here = named_currencies(_paragraph(text, money.start), self.rules) if bare else set()
+            placed = here.pop() if len(here) == 1 else local
+            if bare and placed:
+                currency = placed
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
                 currency = dollar  # an Australian page's $ is AUD
             elif (
@@ -127,7 +128,7 @@ class PricesComponent(RulesComponent):
                 currency = "JPY"  # no therapy costs ¥32 million in yuan
             elif (
                 currency == "CNY"
-                and local is None
+                and placed is None
                 and not named
                 and values["kind"] == "price"
                 and bare_yuan(text[money.start : money.end])
@@ -159,6 +160,13 @@ class PricesComponent(RulesComponent):
             add_fact(doc, "prices", Fact(money.start, money.end, rule, values))
             previous = (money, values)
         return doc
+
+
+def _paragraph(text: str, at: int) -> str:
+    """The paragraph (text between blank lines) that holds ``at``."""
+    start = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at)
+    return text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
 
 
 # where a link to a product comes from when the amount's sentence names one

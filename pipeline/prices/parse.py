@@ -1277,12 +1277,19 @@ def local_currency(text: str, rules: MoneyRules, also: str = "") -> str | None:
     """
     if not has_cjk(text):
         return None
-    places = {k: v for k, v in rules.locale_currency.items() if not k.startswith("_")}
-    where = f"{text}\n{also}" if also else text
-    found = {code for code, words in places.items() if any(w in where for w in words)}
+    found = named_currencies(f"{text}\n{also}" if also else text, rules)
     if not found and any(c in text for c in rules.locale_currency.get("_traditional", ())):
         return "TWD"  # traditional script, no place named: most such news is Taiwan's
     return found.pop() if len(found) == 1 else None
+
+
+def named_currencies(text: str, rules: MoneyRules) -> set[str]:
+    """The currencies whose places (locale_currency) ``text`` names."""
+    return {
+        code
+        for code, words in rules.locale_currency.items()
+        if not code.startswith("_") and any(w in text for w in words)
+    }
 
 
 def bare_yuan(amount_text: str) -> bool:
