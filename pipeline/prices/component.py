@@ -88,7 +88,13 @@ class PricesComponent(RulesComponent):
                 rule = "money.bracketed"
             else:
                 product, source = link_product(
-                    products, s0, s1, money.start, text=text, figures=figures[bounds]
+                    products,
+                    s0,
+                    s1,
+                    money.start,
+                    text=text,
+                    figures=figures[bounds],
+                    end=money.end,
                 )
                 c = classify(
                     sentence,

@@ -64,7 +64,7 @@ class RatesComponent(RulesComponent):
             figures = [s0 + r.start for r in facts_here]
             for r in facts_here:
                 product, source = link_product(
-                    products, s0, s1, s0 + r.start, text=text, figures=figures
+                    products, s0, s1, s0 + r.start, text=text, figures=figures, end=s0 + r.end
                 )
                 add_fact(
                     doc,
