@@ -967,8 +967,19 @@ def _part_of_year(p: Parts) -> DateValue | None:
     shown = _year_or_relative(p)
     if shown is None or not shown[0].isdigit():
         return None  # a part of an unknown year says little
+    year = int(shown[0])
+    if p.year is None and p.anchor is None and not p.groups.get("rel") and p.published:
+        # the publication year's, unless the clause's tense puts it on the other side of
+        # the publication date ("sales rose in the fourth quarter" in a March article:
+        # last year's; "will launch in the first quarter" in a November one: next year's)
+        months = 6 if halves else 3
+        first = p.published.replace(day=1, month=(n - 1) * months + 1)
+        if p.tense == "past" and first > p.published:
+            year -= 1
+        elif p.tense == "future" and first.month + months - 1 < p.published.month:
+            year += 1
     return DateValue(
-        f"{shown[0]}-{'H' if halves else 'Q'}{n}", "half" if halves else "quarter", shown[1]
+        f"{year:04d}-{'H' if halves else 'Q'}{n}", "half" if halves else "quarter", shown[1]
     )
 
 
@@ -1326,12 +1337,14 @@ def find_dates(
                 anchor is not None
                 and anchor.earlier
                 and published is not None
-                and anchor.year < published.year
+                and anchor.year != published.year
             ):
                 tense = _tense(text, start, end, refs, rules)
-                if tense == "future":
+                if tense == ("future" if anchor.year < published.year else "past"):
                     # "Sales were $1.6 billion in 2023. The data will be presented on June
-                    # 14.": an earlier sentence's past year is no reference for the future
+                    # 14.": an earlier sentence's past year is no reference for the future,
+                    # nor its future year for the past ("... a trial in fiscal 2025.
+                    # Shares have risen since January.")
                     anchor = None
             if anchor is not None or not published:
                 tense = None
@@ -1340,6 +1353,16 @@ def find_dates(
             before = sorted((o for o in out if o.end <= start), key=lambda o: o.start)
             base = _base_date(rule, groups, published, before, rules)
             value = resolve(rule.resolve, groups, base, rules, anchor, tense)
+            if (
+                value is not None
+                and anchor is not None
+                and published is not None
+                and _starts_after(value.value, published)
+                and _tense(text, start, end, refs, rules) == "past"
+            ):
+                # "sales rose in the fourth quarter" in a March article that named its
+                # own year before: what is past began before the publication date
+                value = resolve(rule.resolve, groups, base, rules, None, "past")
             if value is not None:
                 out.append(DateMatch(start, end, rule.id, value))
         out.sort(key=lambda o: o.start)
@@ -1400,6 +1423,27 @@ def _valid_day(month: str, day: str) -> bool:
 
 # resolvers that count from the date before them (the reference time), read last
 _REFERENCED = frozenset({"same_year"})
+
+
+_VALUE_START = re.compile(r"(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|H([12])))?$")
+
+
+def _starts_after(value: str, day: date) -> bool:
+    """Whether the time a TIMEX3 value names begins after ``day`` ("2024-Q4" after
+    2024-03-04); False for a value with unknown parts.
+
+    >>> _starts_after("2024-Q4", date(2024, 3, 4)), _starts_after("2024-03", date(2024, 3, 4))
+    (True, False)
+    """
+    m = _VALUE_START.match(value)
+    if m is None:
+        return False
+    year, month, dom, quarter, half = m.groups()
+    if quarter:
+        month = str((int(quarter) - 1) * 3 + 1)
+    elif half:
+        month = str((int(half) - 1) * 6 + 1)
+    return date(int(year), int(month or 1), int(dom or 1)) > day
 
 
 def _tense(text: str, start: int, end: int, refs: _References, rules: DateRules) -> str | None:
