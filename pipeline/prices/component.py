@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from spacy.language import Language
@@ -51,6 +52,20 @@ class PricesComponent(RulesComponent):
             self.nlp.vocab, containing(trigger_words(self.rules), whole_words=True)
         )
 
+    def _paragraph_place(
+        self, text: str, at: int, breaks: list[int], known: dict[int, str | None]
+    ) -> str | None:
+        """The currency of the one place the paragraph holding ``at`` names (``breaks``:
+        where blank lines end paragraphs); None when it names none or several.
+        ``known``: the answers so far, by paragraph."""
+        i = bisect_right(breaks, at)
+        if i not in known:
+            start = breaks[i - 1] + 2 if i else 0
+            end = breaks[i] if i < len(breaks) else len(text)
+            here = named_currencies(text[start:end], self.rules)
+            known[i] = here.pop() if len(here) == 1 else None
+        return known[i]
+
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         spans = widen(hits(doc, self.trigger), WINDOW, WINDOW, len(text))
@@ -68,6 +83,10 @@ class PricesComponent(RulesComponent):
         held: tuple[tuple[int, int], str] = ((-1, -1), "")
         context = f"{text}\n{place}" if place else None  # a .jp page's ¥ is yen
         found = find_money(text, self.rules, context=context, spans=spans)
+        # each paragraph's place, read once (an article of one long paragraph may hold
+        # thousands of amounts)
+        by_paragraph: dict[int, str | None] = {}
+        breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
         # an amount in brackets right after another is its equivalent, not a figure
         bracketed = [
             i > 0 and _BRACKETED.match(text[found[i - 1].end : money.start]) is not None
@@ -119,8 +138,10 @@ class PricesComponent(RulesComponent):
             bare = currency == "CNY" and not named and bare_yuan(text[money.start : money.end])
             # where an article's paragraphs name different places, the place of the
             # amount's own paragraph decides; else the article's (a Taiwan page's 元 is TWD)
-            here = named_currencies(_paragraph(text, money.start), self.rules) if bare else set()
-            placed = here.pop() if len(here) == 1 else local
+            placed = (
+                self._paragraph_place(text, money.start, breaks, by_paragraph) if bare else None
+            )
+            placed = placed or local
             if bare and placed:
                 currency = placed
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
@@ -168,12 +189,8 @@ class PricesComponent(RulesComponent):
         return doc
 
 
-def _paragraph(text: str, at: int) -> str:
-    """The paragraph (text between blank lines) that holds ``at``."""
-    start = text.rfind("\n\n", 0, at)
-    end = text.find("\n\n", at)
-    return text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
-
+# a blank line: the end of a paragraph
+_PARAGRAPH_BREAK = re.compile(r"\n\n")
 
 # where a link to a product comes from when the amount's sentence names one
 _NAMED_IN_SENTENCE = ("sentence", "respectively", "together")
