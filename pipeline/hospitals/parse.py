@@ -1183,8 +1183,11 @@ def _place_after(text: str, end: int, rules: HospitalRules) -> str | None:
     m = _PLACE_AFTER.match(text, end)
     if m is None:
         return None
-    two = f"{m.group(1)} {m.group(2)}".lower() if m.group(2) else None
-    return rules.cities.get(two or "") or rules.cities.get(m.group(1).lower())
+    if m.group(2):
+        # two capitalised words: a city of two ("São Paulo"), else the first starts
+        # another name ("Mayo Clinic, Cleveland Clinic and ..."), no place
+        return rules.cities.get(f"{m.group(1)} {m.group(2)}".lower())
+    return rules.cities.get(m.group(1).lower())
 
 
 def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
