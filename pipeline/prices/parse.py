@@ -325,8 +325,10 @@ def load_money(patterns: Rules) -> MoneyRules:
         (
             "money.adjective",
             re.compile(
-                r"(?<![\w-])(?:(?P<w1>(?i:a|one))[ -])?(?:multi-?)?(?P<mw1>million|billion)-"
-                rf"(?P<suf>{alternation(adjective_codes)})s?\b"
+                # (a number before it: "two-million-pound", "1.5-million-dollar",
+                # "half-a-million-dollar")
+                rf"(?<![\w-])(?:(?:(?P<n1>\d+(?:\.\d+)?)|(?P<w1>{wordnum}))[ -])?"
+                rf"(?:multi-?)?(?P<mw1>million|billion)-(?P<suf>{alternation(adjective_codes)})s?\b"
             ),
         ),
         # lakh and crore imply rupees: "2 crore", "40-45 lakh"; 万 and 亿 yuan, unless

@@ -123,10 +123,12 @@ class NumberWords:
             frac = "|".join(
                 f.replace(" ", r"\s+") for f in sorted(self.fractions, key=len, reverse=True)
             )
-            # "one and a half", then "half a" / "a quarter of a" (before "million")
+            # "one and a half", then "half a" / "a quarter of a" / "half-a" / "a half"
+            # (before "million": "half-million-dollar", "a half million")
             fractional = (
                 rf"{simple}\s+and\s+(?:{articles})\s+(?:{frac})\b"
-                rf"|(?:(?:{articles})\s+)?(?:{frac})(?:\s+of)?\s+(?:{articles})(?=[ -]\w)|"
+                rf"|(?:(?:{articles})[\s-]+)?(?:{frac})(?:[\s-]+of)?(?:[\s-]+(?:{articles}))?"
+                rf"(?=[ -]\w)|"
             )
         return (
             rf"(?i:{fractional}(?:(?:{articles}|{simple})\s+(?:{scale})(?:\s+(?:and\s+)?{simple})?|{simple}"
@@ -136,7 +138,8 @@ class NumberWords:
     def needs_scale(self, text: str) -> bool:
         """Whether a number in words counts only before a scale word: "a" ("a million")
         and fractions of one ("half a million"), not "one and a half"."""
-        return text.lower().split()[-1] in self.articles
+        last = re.split(r"[\s-]+", text.lower().strip())[-1]
+        return last in self.articles or any(f.split()[-1] == last for f in self.fractions)
 
 
 @lru_cache(maxsize=8)
@@ -216,7 +219,8 @@ def chinese_number(text: str, words: NumberWords) -> float | None:
 
 # "one and a half" (whole and fraction), "half a" / "a quarter of a" (a fraction of one)
 _FRACTION = re.compile(
-    r"(?:(?P<whole>.+?) and an? (?P<frac>\w+(?: \w+)?)|(?:an? )?(?P<frac2>\w+(?: (?!of\b)\w+)?)(?: of)? an?)"
+    r"(?:(?P<whole>.+?) and an? (?P<frac>\w+(?: \w+)?)"
+    r"|(?:an? )?(?P<frac2>\w+(?: (?!of\b|an?\b)\w+)?)(?: of)?(?: an?)?)"
 )
 
 
