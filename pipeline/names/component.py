@@ -933,24 +933,26 @@ class ProductsComponent(RulesComponent):
         starts, ends = {c.start for c in companies}, {c.end for c in companies}
         pending = [m for m in self.chinese_short.finditer(folded) if taken.find(1, *m.span()) == -1]
         added: list[Mention] = []
-        # a stem joined to one that is a name joins in turn (百济神州、信达、君实宣布): read
-        # again until a reading names no more
-        while pending:
-            left = []
-            for m in pending:
+        # a stem joined to one that is a name joins in turn (百济神州、信达、君实宣布;
+        # 信达、君实等企业): a list is read forwards, then backwards for what joins the
+        # names found on its right, so each stem is asked at most twice
+        for order in (pending, pending[::-1]):
+            for m in order:
+                start, end = m.span()
+                if start in starts:
+                    continue  # (named in the forward reading)
                 cid = self.chinese_short_ids[m.group(0)]
                 joined = any(
-                    (folded.startswith(j, m.end()) and m.end() + len(j) in starts)
-                    or (folded.endswith(j, 0, m.start()) and m.start() - len(j) in ends)
+                    (folded.startswith(j, end) and end + len(j) in starts)
+                    or (folded.endswith(j, 0, start) and start - len(j) in ends)
                     for j in self.chinese_joiners
                 )
                 if (
                     cid in makers
                     or joined
-                    or self.chinese_after.match(folded, m.end())
-                    or self._named_in_bracket(folded, m.end(), cid)
+                    or self.chinese_after.match(folded, end)
+                    or self._named_in_bracket(folded, end, cid)
                 ):
-                    start, end = m.span()
                     added.append(
                         Mention(
                             start,
@@ -964,11 +966,6 @@ class ProductsComponent(RulesComponent):
                     )
                     starts.add(start)
                     ends.add(end)
-                else:
-                    left.append(m)
-            if len(left) == len(pending):
-                break
-            pending = left
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
     def _named_in_bracket(self, text: str, end: int, cid: str) -> bool:
