@@ -77,16 +77,19 @@ def check_rules(patterns: str | Path | None = None) -> Rules:
     """The rules of a patterns folder with every typed part built, so that any broken file
     fails here, naming the file, the line and the key (cached per content)."""
     rules = load_patterns(patterns)
-    for loader in LOADERS:
-        try:
-            loader(rules)
-        except CartfactsError:
-            raise
-        except (ValueError, TypeError, KeyError, IndexError, re.error, RecursionError) as exc:
-            # a check a loader lacks: still a message, never a traceback
-            raise PatternError(
-                str(rules.root), f"{loader.__name__}: {type(exc).__name__}: {exc}"
-            ) from None
+    # (the rules' regexes compiled once, then kept on disk: pipeline.kept; within a
+    # pipeline's build, in that build's file)
+    with kept("rules"):
+        for loader in LOADERS:
+            try:
+                loader(rules)
+            except CartfactsError:
+                raise
+            except (ValueError, TypeError, KeyError, IndexError, re.error, RecursionError) as exc:
+                # a check a loader lacks: still a message, never a traceback
+                raise PatternError(
+                    str(rules.root), f"{loader.__name__}: {type(exc).__name__}: {exc}"
+                ) from None
     return rules
 
 
@@ -121,7 +124,7 @@ def build_nlp(patterns: str | Path | None = None, lang: str = "en") -> Language:
     ``doc.spans["cartfacts"]``, and as rows through ``write.rows.doc_rows``."""
     if lang not in LANGUAGES:
         raise CartfactsError(errors.UNKNOWN_LANGUAGE.format(lang=lang, known=", ".join(LANGUAGES)))
-    # (the regexes of the rules compiled once, then kept on disk: pipeline.kept)
+    # (what the build compiles kept on disk: pipeline.kept)
     with kept(lang):
         check_rules(patterns)  # every file valid before any component is made
         config = {"patterns": str(patterns_dir(patterns)) if patterns else ""}
