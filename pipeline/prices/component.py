@@ -154,11 +154,9 @@ class PricesComponent(RulesComponent):
             ):
                 currency = "JPY"  # no therapy costs ¥32 million in yuan
             elif (
-                currency == "CNY"
+                bare
                 and placed is None
-                and not named
                 and values["kind"] == "price"
-                and bare_yuan(text[money.start : money.end])
                 and (money.amount_high or money.amount) >= self.rules.yuan_price_above
             ):
                 currency = "TWD"  # no therapy costs ten million yuan; Taiwan's do (千万元)
