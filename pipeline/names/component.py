@@ -125,6 +125,7 @@ class ProductsComponent(RulesComponent):
             partial(resolve_company, kb=self.kb, cutoff=company_cutoff(self.kb.translit.scoring))
         )
         self._best_in_run = lru_cache(maxsize=CACHE_LIMIT)(self._find_best_in_run)
+        self._pinyin_shaped = lru_cache(maxsize=CACHE_LIMIT)(self._spaced_pinyin)
         # (the same words start many runs: "University", "China", a company's first word)
         self._may_start = lru_cache(maxsize=CACHE_LIMIT)(
             partial(_may_start_company, firsts=self.kb.company_first_forms)
@@ -561,8 +562,6 @@ class ProductsComponent(RulesComponent):
             # PINYIN_RUN_WORDS capitalised words (a generic name has six characters), each
             # cut into one to three syllables, one of them a single syllable (the spacing
             # of a Chinese name's characters)
-            several = self._syllables
-            assert several is not None
             for run in runs:
                 spelled = run.group(0).rstrip(".,;:'’")
                 lower = self._lower_syllables(text, run.start() + len(spelled), spelled)
@@ -571,20 +570,12 @@ class ProductsComponent(RulesComponent):
                     # kept only where the whole names a product
                     out.append(Candidate(run.start(), lower[0], lower[1], "product.pinyin_run"))
                     continue
-                words = spelled.replace("-", " ").split()
-                if (
-                    2 <= len(words) <= PINYIN_RUN_WORDS
-                    and not any(w.lower() in self.kb.translit.not_pinyin_words for w in words)
-                    and all(several.fullmatch(w) for w in words)
-                    and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
-                ):
+                if self._pinyin_shaped(spelled):
                     end = run.start() + len(spelled)
                     if self._person(text, run.start(), end):
                         continue  # "Wang Ning said", "Professor Li Hua"
                     if _dateline_place(text, run.start(), end):
                         continue  # "SANTA MONICA, Calif., June 3, 2024 --": a place
-                    if words[0].lower() in self.kb.translit.place_words:
-                        continue  # "Hangzhou Xinyuan": a place's institution or company
                     out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
         shape = self.kb.translit.name_shape
         several = self._syllables
@@ -605,6 +596,24 @@ class ProductsComponent(RulesComponent):
         if has_cjk(text):
             out += self._chinese_generics(text)
         return out
+
+    def _spaced_pinyin(self, spelled: str) -> bool:
+        """Whether a capitalised run is shaped as a name written in spaced pinyin: two to
+        PINYIN_RUN_WORDS words, none an English word that cuts into syllables ("In"),
+        each cut into one to three syllables, one of them a single syllable (or two
+        words), the first no place ("Hangzhou Xinyuan" is a place's company). Asked once
+        per run text (_pinyin_shaped): runs recur across news."""
+        several, syllable = self._syllables, self.kb.translit.pinyin_syllable
+        assert several is not None and syllable is not None
+        words = spelled.replace("-", " ").split()
+        t = self.kb.translit
+        return (
+            2 <= len(words) <= PINYIN_RUN_WORDS
+            and not any(w.lower() in t.not_pinyin_words for w in words)
+            and all(several.fullmatch(w) for w in words)
+            and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
+            and words[0].lower() not in t.place_words
+        )
 
     def _lower_syllables(self, text: str, end: int, spelled: str) -> tuple[int, str] | None:
         """(end, spelling) of a capitalised pinyin word followed by lower-case words of
