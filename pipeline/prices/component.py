@@ -33,11 +33,6 @@ from .parse import (
     usd_rate_status,
 )
 
-_BRACKETED = re.compile(
-    r"^\s*[(\[]\s*(?:about|around|approximately|approx\.|roughly|or|~|≈)?\s*$", re.IGNORECASE
-)
-
-
 # characters around a currency word in which an amount can stand ("one hundred and
 # twenty thousand to one hundred and fifty thousand yuan" is 70)
 WINDOW = 100
@@ -87,9 +82,11 @@ class PricesComponent(RulesComponent):
         # thousands of amounts)
         by_paragraph: dict[int, str | None] = {}
         breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
-        # an amount in brackets right after another is its equivalent, not a figure
+        # an amount in brackets (or after 约合, "or about") right after another is its
+        # equivalent in another currency, not a figure
         bracketed = [
-            i > 0 and _BRACKETED.match(text[found[i - 1].end : money.start]) is not None
+            i > 0
+            and self.rules.equivalent_gap.match(text[found[i - 1].end : money.start]) is not None
             for i, money in enumerate(found)
         ]
         figures: dict[tuple[int, int], list[int]] = {}

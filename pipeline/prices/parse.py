@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import PatternError
 from ..nlp.scan import CJK, alternation, fast_fields, has_cjk, lowered
 from ..nlp.scan import finditer as scan_finditer
-from ..rules import Rules, expect, load_patterns, open_json, section, string_list
+from ..rules import Rules, check_keys, expect, load_patterns, open_json, section, string_list
 from ..words.chinese import clause_break
 from ..words.numbers import NumberWords, chinese_number, load_numbers, words_to_number
 from ..words.qualifiers import Qualifiers, load_qualifiers
@@ -106,6 +106,8 @@ class MoneyRules:
     kind_words_zh: re.Pattern[str]  # the Chinese ones, looked for only in Chinese text
     kinds: dict[str, tuple[int, str]]  # keyword -> (priority, kind); the first kind listed wins
     idle_kind: frozenset[str]  # phrases holding a kind word that decide no kind (lower case)
+    # between an amount and its equivalent in another currency (equivalent_leads)
+    equivalent_gap: re.Pattern[str]
     therapy: re.Pattern[str]
     rates: dict[str, dict[int, float]]
     # year -> "unchecked" or "provisional" (exchange_rates.json year_status); others published
@@ -210,6 +212,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "not_therapy_heads",
             "price_nouns",
             "idle_kind_phrases",
+            "equivalent_leads",
             "price_bounds_usd",
         },
         required={"currencies", "multipliers", "per", "kinds"},
@@ -360,6 +363,20 @@ def load_money(patterns: Rules) -> MoneyRules:
         w.lower()
         for w in string_list(data.get("idle_kind_phrases", []), file=file, key="idle_kind_phrases")
     )
+    leads = expect(data.get("equivalent_leads", {}), dict, file=file, key="equivalent_leads")
+    check_keys(leads, file=file, allowed={"bracket", "comma"}, within="equivalent_leads")
+    in_bracket = alternation(
+        string_list(leads.get("bracket", []), file=file, key="equivalent_leads.bracket")
+    )
+    after_comma = alternation(
+        string_list(leads.get("comma", []), file=file, key="equivalent_leads.comma")
+    )
+    # what stands between an amount and its equivalent in another currency (perhaps after
+    # what the first is paid for: "1.1 million yuan per patient, or about $155,000")
+    equivalent_gap = re.compile(
+        rf"(?i)^\s*(?:[(\[（]\s*(?:(?:{in_bracket or '(?!)'})\s*)?"
+        rf"|(?:(?:per|each|a|an)\s+[a-z]+)?\s*[,，]\s*(?:{after_comma or '(?!)'})\s*)$"
+    )
     rates = {}
     rates_data = patterns.json(RATES_FILE)
     rates_file = patterns.path(RATES_FILE)
@@ -470,6 +487,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             kind_words_zh=_words_regex([*kinds, *idle_kind], latin=False),
             kinds=kinds,
             idle_kind=idle_kind,
+            equivalent_gap=equivalent_gap,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
             not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
             price_nouns=frozenset(
