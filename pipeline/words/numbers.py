@@ -137,9 +137,19 @@ class NumberWords:
 
     def needs_scale(self, text: str) -> bool:
         """Whether a number in words counts only before a scale word: "a" ("a million")
-        and fractions of one ("half a million"), not "one and a half"."""
-        last = re.split(r"[\s-]+", text.lower().strip())[-1]
-        return last in self.articles or any(f.split()[-1] == last for f in self.fractions)
+        and fractions of one ("half a million", "half-million"), not "one and a half".
+
+        >>> from pipeline.rules import load_patterns
+        >>> w = load_numbers(load_patterns())
+        >>> w.needs_scale("half-a"), w.needs_scale("half"), w.needs_scale("one and a half")
+        (True, True, False)
+        """
+        low = re.sub(r"[\s-]+", " ", text.lower().strip())
+        if low.split(" ")[-1] in self.articles:
+            return True
+        # a fraction alone ("half", "half-a"), not a whole number and a fraction
+        parts = _FRACTION.fullmatch(low)
+        return parts is not None and parts.group("frac2") in self.fractions
 
 
 @lru_cache(maxsize=8)
