@@ -144,10 +144,13 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 
 @cache
-def _schema(name: str) -> str | None:
-    """The text of a rule file's schema; None for a file without one."""
+def _schema(name: str) -> tuple[str, str] | None:
+    """The text of a rule file's schema and its digest; None for a file without one."""
     path = SCHEMAS / f"{name.rsplit('.', 1)[0]}.schema.json"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    return text, _digest(text)
 
 
 @cache
@@ -155,7 +158,7 @@ def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
     schema = _schema(name)
-    return None if schema is None else Draft202012Validator(json.loads(schema))
+    return None if schema is None else Draft202012Validator(json.loads(schema[0]))
 
 
 def _digest(text: str) -> str:
@@ -178,9 +181,10 @@ def check_schema(
     schema = _schema(name)
     if schema is None:
         return
+    # (the schema's digest once per file name, not once per line of a JSON-lines file)
     if source is not None and remembered(
         "schema",
-        (_digest(schema), _digest(source)),
+        (schema[1], _digest(source)),
         lambda: next(_validator(name).iter_errors(value), None) is None,
     ):
         return  # (then jsonschema is not even imported)
