@@ -137,8 +137,7 @@ class PricesComponent(RulesComponent):
             # amount's own paragraph decides; else the article's (a Taiwan page's 元 is TWD)
             placed = (
                 self._paragraph_place(text, money.start, breaks, by_paragraph) if bare else None
-            )
-            placed = placed or local
+            ) or local
             if bare and placed:
                 currency = placed
             elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
