@@ -139,8 +139,9 @@ def _compile_kept(original: Callable[..., Any]) -> Callable[..., Any]:
 @contextmanager
 def kept(name: str) -> Iterator[None]:
     """Within it, regexes compiled from text and ``remembered`` answers come from the
-    cache file ``name`` (one per pipeline language: each holds what building that
-    pipeline works out). A kept() inside another one adds to the outer one's file."""
+    cache file ``name`` (``rules`` for checking the rules, build.check_rules; one per
+    pipeline language for what building that pipeline works out besides). A kept()
+    inside another one adds to the outer one's file."""
     folder = cache_folder()
     if folder is None or _ACTIVE:
         yield
