@@ -27,6 +27,7 @@ from .similarity import (
     PART_RENDERINGS,
     Part,
     Target,
+    best_similarity,
     cut_keys,
     make_part,
     part_scores,
@@ -596,12 +597,40 @@ def resolve_product(
     if substituted_drug(text, kb.translit) and not boosted:
         return Resolution(text, None, "needs context", round(best, 4), top)
     threshold = scoring["product_threshold"]
-    if best >= threshold and best - runner >= scoring["margin"]:
+    if (
+        best >= threshold
+        and best - runner >= scoring["margin"]
+        and not _head_rival(text, best_id, best, kb)
+    ):
         return Resolution(
             text, best_id, "phonetic+context" if boosted else "phonetic", round(best, 4), top
         )
     method = "ambiguous" if best >= threshold else "unresolved"
     return Resolution(text, None, method, round(best, 4), top)
+
+
+def _head_rival(text: str, best_id: str, best: float, kb: KB) -> bool:
+    """Whether a spelling that won as a product's brand (read whole, all distinguishing
+    part) reads at least as well as another product's generic head alone: with no
+    stem after it, nothing says it is a brand rather than a generic name cut short
+    ("Xida" is 西达 of 西达基奥仑赛 as much as a brand's syllables), so the closer-spelled
+    product need not be the one meant. Scores of a generic name cut short are weighed
+    down by the stem they lack, which is why the heads are compared here as they are."""
+    letters = letters_only(clean_candidate(text, kb.translit))
+    winner = kb.products[best_id]
+    brand = max(
+        (best_similarity(letters, tg.heads) for tg in winner.targets if tg.kind == "brand"),
+        default=0.0,
+    )
+    if brand < best - CUTOFF_SLACK:
+        return False  # it won by a stem, an INN or support: not a brand read whole
+    return any(
+        best_similarity(letters, tg.heads, best) >= best - CUTOFF_SLACK
+        for p in kb.products.values()
+        if p.id != best_id
+        for tg in p.targets
+        if tg.kind == "generic"
+    )
 
 
 def resolve_chinese_generic(syllables: list[str], text: str, kb: KB) -> Resolution:

@@ -140,7 +140,7 @@ def make_part(
     return Part(forms, tuple(phonetic_key(f, t) for f in forms), renderings, weight)
 
 
-def _best(piece: str, choices: Sequence[str], cutoff: float = 0.0) -> float:
+def best_similarity(piece: str, choices: Sequence[str], cutoff: float = 0.0) -> float:
     """The best normalised Indel similarity of ``piece`` to any of ``choices``, rounded to
     float32 as the similarity matrix (``cdist``) of earlier versions gave it, so scores and
     their ties are unchanged. One piece at a time: ``cdist`` cost some 15 us a call to set
@@ -163,14 +163,17 @@ def part_scores(
     low = max(0.0, min(cutoff, RENDERING_GATE) - CUTOFF_SLACK)
     # (pieces are letters already, so letter_key is their key)
     out = {
-        p: max(_best(p, part.forms, low), _best(letter_key(p, t), part.keys, low)) for p in pieces
+        p: max(
+            best_similarity(p, part.forms, low), best_similarity(letter_key(p, t), part.keys, low)
+        )
+        for p in pieces
     }
     # the renderings (thousands per part) only for a piece already somewhat alike
     if part.renderings:
         weighted = min(1.0, max(0.0, cutoff / part.weight - CUTOFF_SLACK)) if part.weight else 0.0
         for p, score in out.items():
             if score >= RENDERING_GATE:
-                out[p] = max(score, part.weight * _best(p, part.renderings, weighted))
+                out[p] = max(score, part.weight * best_similarity(p, part.renderings, weighted))
     return out
 
 
