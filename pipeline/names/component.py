@@ -391,6 +391,16 @@ class ProductsComponent(RulesComponent):
         self._syllables = (
             re.compile(f"(?:{one.pattern.removeprefix('(?i)')}){{1,3}}", one.flags) if one else None
         )
+        # every way a brand's syllables are written as one word (奕凯达 yi-kai-da as
+        # "yikeda", "yicaida": the initials and finals tables): such a word is a candidate
+        # wherever it stands, no product word after it needed
+        self.brand_renderings = frozenset(
+            head
+            for p in self.kb.products.values()
+            for target in p.targets
+            if target.kind == "brand"
+            for head in target.heads
+        )
         words = frozenset().union(*(a.words for a in anchors))
         self.context_trigger = (
             register(nlp.vocab, lambda text: text.lower() in words)
@@ -571,12 +581,17 @@ class ProductsComponent(RulesComponent):
                     out.append(Candidate(run.start(), lower[0], lower[1], "product.pinyin_run"))
                     continue
                 if self._pinyin_shaped(spelled):
-                    end = run.start() + len(spelled)
-                    if self._person(text, run.start(), end):
-                        continue  # "Wang Ning said", "Professor Li Hua"
-                    if _dateline_place(text, run.start(), end):
-                        continue  # "SANTA MONICA, Calif., June 3, 2024 --": a place
-                    out.append(Candidate(run.start(), end, spelled, "product.pinyin_run"))
+                    rule = "product.pinyin_run"
+                elif self._brand_word(spelled):
+                    rule = "product.brand_rendering"
+                else:
+                    continue
+                end = run.start() + len(spelled)
+                if self._person(text, run.start(), end):
+                    continue  # "Wang Ning said", "Professor Li Hua"
+                if _dateline_place(text, run.start(), end):
+                    continue  # "SANTA MONICA, Calif., June 3, 2024 --": a place
+                out.append(Candidate(run.start(), end, spelled, rule))
         shape = self.kb.translit.name_shape
         several = self._syllables
         for start, end in hits(doc, self.shaped):  # tokens holding such a word
@@ -613,6 +628,23 @@ class ProductsComponent(RulesComponent):
             and all(several.fullmatch(w) for w in words)
             and (any(syllable.fullmatch(w) for w in words) or len(words) == 2)
             and words[0].lower() not in t.place_words
+        )
+
+    def _brand_word(self, spelled: str) -> bool:
+        """Whether a capitalised word is written as a brand's syllables are ("Yikeda"): one
+        of brand_renderings exactly, cut into pinyin syllables, and no English word that
+        cuts into them too (product_contexts.not_pinyin_words). An exact rendering, not a
+        near one: a single word has no neighbours to vouch for it as a name."""
+        several = self._syllables
+        low = spelled.lower()
+        return (
+            low in self.brand_renderings  # (first: it rules out nearly every run)
+            and several is not None
+            and spelled.isalpha()
+            and spelled[:1].isupper()
+            and spelled[1:].islower()
+            and low not in self.kb.translit.not_pinyin_words
+            and several.fullmatch(spelled) is not None
         )
 
     def _lower_syllables(self, text: str, end: int, spelled: str) -> tuple[int, str] | None:
