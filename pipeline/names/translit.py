@@ -21,6 +21,7 @@ from ..errors import PatternError
 from ..nlp.scan import alternation
 from ..rules import Rules, check_keys, compile_regex, expect, open_json, section, string_list
 from ..words.chinese import load_variants
+from ..words.numbers import load_numbers
 
 FILE = "transliteration.json"
 SCORING_KEYS = {
@@ -165,6 +166,14 @@ def _both_scripts(characters: str, t2s: dict[int, str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
+def _number_words(patterns: Rules) -> frozenset[str]:
+    """The English number words of numbers.json (cardinals, tens, scales, ordinals)."""
+    n = load_numbers(patterns)
+    return frozenset(
+        w.lower() for table in (n.units, n.tens, n.scales, n.ordinals, n.year_scales) for w in table
+    )
+
+
 def load_translit(patterns: Rules) -> Translit:
     data, file = open_json(
         patterns,
@@ -349,7 +358,8 @@ def load_translit(patterns: Rules) -> Translit:
         **_open_inns(data.get("open_inns"), file),
         drug_stems=string_list(data.get("drug_stems", []), file=file, key="drug_stems"),
         place_words=_lower_words(data, "place_words", file),
-        common_words=_lower_words(data, "common_words", file),
+        # number words are ordinary words too ("Seventy" of "2seventy" with its digit gone)
+        common_words=_lower_words(data, "common_words", file) | _number_words(patterns),
         chinese_endings={
             str(ending): _head_lengths(span, file, f"chinese_generic.endings.{ending}")
             for ending, span in expect(
