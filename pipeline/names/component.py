@@ -364,6 +364,15 @@ class ProductsComponent(RulesComponent):
             if self.first_word_ids and chinese_leads
             else "(?!)"
         )
+        # ... and right after a Chinese joiner (艾伯维与X达成合作: in Chinese text a Latin
+        # word joined to a clause is a name), unless the word is a place's
+        named = [w for w in self.first_word_ids if w.lower() not in t.place_words]
+        self.first_word_after_joiner = re.compile(
+            rf"(?:{alternation(self.chinese_joiners)})\s?(?P<name>{alternation(named)})"
+            r"(?![A-Za-z0-9])"
+            if named and self.chinese_joiners
+            else "(?!)"
+        )
         # the part of each known INN before its CAR-T infix ("cilta" of ciltacabtagene
         # autoleucel), for INNs of that shape that name no known product (_open_inns)
         self.inn_prefixes = {
@@ -498,14 +507,17 @@ class ProductsComponent(RulesComponent):
             keep=self.kb.companies,
         )
         taken = [(m.start, m.end) for m in found]
-        for m in self.first_word_after_lead.finditer(text):
+        for m in (
+            *self.first_word_after_lead.finditer(text),
+            *self.first_word_after_joiner.finditer(text),
+        ):
             start, end = m.start("name"), m.end("name")
             if not any(s < end and start < e for s, e in taken):
                 cid = self.first_word_ids[m.group("name")]
                 found.append(
                     Mention(start, end, m.group("name"), "company.first_word", cid, "context", 0.9)
                 )
-        taken = [(m.start, m.end) for m in found]
+                taken.append((start, end))
         folded = text.translate(self.kb.t2s)
         for start, end, cid in homophones(folded, self.company_sounds, self.pinyin):
             # (a name found inside it is a part of it: the longer name wins below)
