@@ -1654,6 +1654,8 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
     (9, 41, 'Nuvola')
     >>> _open_company("Peking University Cancer Biotech", t) is None
     True
+    >>> _open_company("Harbin Pharmaceuticals Co., Ltd.", t)
+    (0, 32, 'Harbin Pharmaceuticals')
     """
     words = [(m.start(), m.end(), m.group(0)) for m in _RUN_WORD.finditer(run)]
     company = t.open_ends | t.industry_words | t.corporate_suffixes
@@ -1680,6 +1682,11 @@ def _open_company(run: str, t: Translit) -> tuple[int, int, str] | None:
         start += 1  # "Recently X Biotech": a sentence's first word; "Shanghai-based"
     if start == end or any(key[i] in t.open_excluded for i in range(start, len(words))):
         return None
+    if all(key[i] in t.place_words or key[i] in t.common_words for i in range(start, end)):
+        # a place or an ordinary word alone names nothing ("Shanghai Pharmaceuticals" is
+        # not "Shanghai"): the industry words stay in the name, a legal suffix does not
+        while end < len(words) and key[end] not in t.corporate_suffixes:
+            end += 1
     name = " ".join(w for _, _, w in words[start:end]).rstrip(",;:")
     return words[start][0], words[-1][1], name
 
