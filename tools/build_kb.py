@@ -4,9 +4,10 @@ Maintenance tool, never run by the pipeline: the installed product reads only it
 patterns/. Usage: python tools/build_kb.py ../shared/reference/car-t-products.json
 
 Kept from the reference: INN, INN aliases, brands, codes, Chinese generic and brand names
-with pinyin, target, known prices, and the ids of the companies (patterns/companies.jsonl,
-curated by hand). Left out on purpose: `seen_spellings` and the mistranslated company
-variants, which the transliteration mechanism must resolve without being told.
+with pinyin, target, known prices, the ids of the companies (patterns/companies.jsonl,
+curated by hand), the names of each product's trials (TRIALS) and names found since
+(EXTRA). Left out on purpose: `seen_spellings` and the mistranslated company variants,
+which the transliteration mechanism must resolve without being told.
 """
 
 from __future__ import annotations
@@ -40,6 +41,28 @@ COMPANIES = {
     "anitocabtagene autoleucel": ["arcellx", "kite", "gilead"],
 }
 
+# The clinical trials of each product by the names news cites (public registries and
+# the products' labels); not in the reference. A name with a number is that study only
+# (ZUMA is both Kite products' series), one without is every study of the series.
+TRIALS = {
+    "tisagenlecleucel": ["JULIET", "ELIANA", "ELARA", "BELINDA", "ENSIGN"],
+    "axicabtagene ciloleucel": ["ZUMA-1", "ZUMA-5", "ZUMA-7", "ZUMA-12"],
+    "brexucabtagene autoleucel": ["ZUMA-2", "ZUMA-3"],
+    "lisocabtagene maraleucel": ["TRANSCEND", "TRANSFORM"],
+    "idecabtagene vicleucel": ["KarMMa"],
+    "ciltacabtagene autoleucel": ["CARTITUDE", "CARTIFAN"],
+    "obecabtagene autoleucel": ["FELIX"],
+    "equecabtagene autoleucel": ["FUMANBA"],
+    "zevorcabtagene autoleucel": ["LUMMICAR"],
+    "anitocabtagene autoleucel": ["iMMagine"],
+}
+
+# Names the reference lacks, found on public pages since (Korea approved anbal-cel as
+# Limcato; CRC01 is its development code)
+EXTRA = {
+    "anbalcabtagene autoleucel": {"brands": ["Limcato"], "codes": ["CRC01"]},
+}
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
@@ -53,8 +76,8 @@ def main(reference: Path, out: Path) -> None:
             "id": "product." + slug(key),
             "inn": p["inn"],
             "inn_aliases": p["inn_aliases"],
-            "brands": p["brands"],
-            "codes": p["abbreviations"],
+            "brands": p["brands"] + EXTRA.get(key, {}).get("brands", []),
+            "codes": p["abbreviations"] + EXTRA.get(key, {}).get("codes", []),
             "chinese": p["chinese_generic"],
             "pinyin": p["chinese_generic_pinyin"],
             "chinese_brand": p["chinese_brand"],
@@ -71,6 +94,8 @@ def main(reference: Path, out: Path) -> None:
                 for price in p["prices"]
             ],
         }
+        if key in TRIALS:
+            record["trials"] = TRIALS[key]
         lines.append(json.dumps(record, ensure_ascii=False))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
@@ -92,6 +92,19 @@ SHORT_START_WORDS = 3
 PINYIN_RUN_WORDS = 6
 # characters before a name read for a person's title ("Deputy Director ")
 PERSON_TITLE_REACH = 30
+
+
+class SentenceSupport(NamedTuple):
+    """What a sentence offers as support to the names in it, read once per sentence."""
+
+    amounts: frozenset[tuple[int, str]]  # (amount, currency) pairs it states
+    antigens: frozenset[str]  # target antigens it names
+    therapy: bool  # whether it names the therapy (CAR-T)
+    trials: frozenset[str]  # products whose trials it names
+
+
+# the number that ends a numbered trial's name ("ZUMA-7": its series is "ZUMA")
+_TRIAL_NUMBER = re.compile(r"[- ]?\d+$")
 
 
 @dataclass
@@ -266,6 +279,19 @@ class ProductsComponent(RulesComponent):
         self.therapy_words = re.compile(
             rf"(?i)(?<![a-z]){alternation(self.kb.translit.therapy_words)}(?![a-z])"
             if self.kb.translit.therapy_words
+            else "(?!)"
+        )
+        # the products' trials by name ("CARTITUDE-4", "ZUMA 7"): a series name stands for
+        # each of its studies, a numbered name for that study only
+        series = {n.upper(): p.id for p in self.kb.products.values() for n in p.trials}
+        self.trial_ids = series
+        bases = sorted(
+            {_TRIAL_NUMBER.sub("", n) for p in self.kb.products.values() for n in p.trials}
+        )
+        self.trial_names = re.compile(
+            rf"(?<![\w-])(?P<base>{alternation([*bases, *(b.upper() for b in bases)])})"
+            r"(?:[- ]?(?P<number>\d{1,2}))?(?![\w])"
+            if bases
             else "(?!)"
         )
         # a company name machine translation left in lower case ("legend biologics"): up
@@ -789,7 +815,7 @@ class ProductsComponent(RulesComponent):
         dropped: list[tuple[Candidate, Resolution, float]] = []
         # what each sentence offers as support, read once per sentence (not per name in
         # it), and the companies by where they end, so each name reads only its own
-        context: dict[tuple[int, int], tuple[frozenset[tuple[int, str]], frozenset[str], bool]] = {}
+        context: dict[tuple[int, int], SentenceSupport] = {}
         by_end = sorted(companies, key=lambda c: c.end)
         ends = [c.end for c in by_end]
         for cand, res in first_pass:
@@ -802,10 +828,11 @@ class ProductsComponent(RulesComponent):
                 bounds = sentences.at(cand.start)
                 if bounds not in context:
                     sentence = doc_text[bounds[0] : bounds[1]]
-                    context[bounds] = (
+                    context[bounds] = SentenceSupport(
                         self._amounts(sentence),
                         frozenset(t for t in self.kb.antigens if t in sentence),
                         self.therapy_words.search(sentence) is not None,
+                        self._trials(sentence),
                     )
                 named = {
                     c.product_id
@@ -1105,19 +1132,27 @@ class ProductsComponent(RulesComponent):
                 )
         return sorted([*companies, *added], key=lambda m: (m.start, m.end)) if added else companies
 
+    def _trials(self, sentence: str) -> frozenset[str]:
+        """The products whose trials a sentence names ("the CARTITUDE-1 study")."""
+        found = set()
+        for m in self.trial_names.finditer(sentence):
+            base = m.group("base").upper()
+            pid = self.trial_ids.get(f"{base}-{m.group('number')}") or self.trial_ids.get(base)
+            if pid:
+                found.add(pid)
+        return frozenset(found)
+
     def _support(
         self,
-        sentence: tuple[frozenset[tuple[int, str]], frozenset[str], bool],
+        sentence: SentenceSupport,
         res: Resolution,
         resolved: set[str | None],
         company_ids: set[str | None],
         named: set[str | None] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, float]:
-        """Context bonuses per candidate product; ``sentence``: the (amount, currency)
-        pairs and the target antigens the name's sentence states, and whether it names
-        the therapy (CAR-T)."""
+        """Context bonuses per candidate product, from what the name's sentence states."""
         bonus = self.kb.translit.scoring["support"]
-        amounts, antigens, therapy = sentence
+        amounts, antigens, therapy, trials = sentence
         support: dict[str, float] = {}
         for pid, _score in res.candidates:
             product = self.kb.products[pid]
@@ -1128,6 +1163,8 @@ class ProductsComponent(RulesComponent):
                 extra += bonus["company_in_article"]
             if named & set(product.companies):
                 extra += bonus["company_named_with"]
+            if pid in trials:
+                extra += bonus["trial_in_sentence"]  # "the CARTITUDE-1 study of X"
             if any((round(amount), currency) in amounts for amount, currency in product.prices):
                 extra += bonus["price_in_sentence"]
             if product.target and product.target.split()[0] in antigens:

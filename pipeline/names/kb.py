@@ -70,6 +70,9 @@ class Product:
     status: str
     prices: tuple[tuple[float, str], ...]
     targets: tuple[Target, ...] = ()
+    # its clinical trials by name ("CARTITUDE", "ZUMA-7"): a trial named beside a
+    # spelling supports the product
+    trials: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -154,6 +157,7 @@ _PRODUCT_KEYS = {
     "target",
     "status",
     "prices",
+    "trials",
 }
 _COMPANY_KEYS = {
     "id",
@@ -375,6 +379,7 @@ def _load_products(
             target=_opt_str(rec.get("target"), file=file, key="target", line=line),
             status=str(rec.get("status", "")),
             prices=tuple(prices),
+            trials=string_list(rec.get("trials", []), file=file, key="trials", line=line),
             targets=_targets(inn, pinyin, brand_pinyin, t),
         )
     return out

@@ -46,6 +46,7 @@ SUPPORT_KEYS = {
     "same_article",
     "company_in_article",
     "company_named_with",
+    "trial_in_sentence",
     "price_in_sentence",
     "target_in_sentence",
     "company_makes_named_product",
