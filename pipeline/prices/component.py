@@ -140,7 +140,11 @@ class PricesComponent(RulesComponent):
             ) or local
             if bare and placed:
                 currency = placed
-            elif dollar and currency == "USD" and bare_dollar(text[money.start : money.end]):
+            elif (
+                dollar
+                and currency == "USD"
+                and bare_dollar(text[money.start : money.end], self.rules)
+            ):
                 currency = dollar  # an Australian page's $ is AUD
             elif (
                 currency == "CNY"

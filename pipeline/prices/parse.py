@@ -939,12 +939,26 @@ def dollar_place_counts(where: str, rules: MoneyRules) -> dict[str, int]:
     return counts
 
 
-_BARE_DOLLAR = re.compile(r"^\$|(?<![A-Za-z.] )(?<![A-Za-z])(?i:dollars?)$")
+_DOLLARS_AT_END = re.compile(r"(?<![A-Za-z])(?i:dollars?)$")
+_WORD_BEFORE_DOLLARS = re.compile(r"([A-Za-z.]+) $")
 
 
-def bare_dollar(amount_text: str) -> bool:
-    """Whether an amount's currency is written only as $ or "dollars" (no US$, HK$)."""
-    return bool(_BARE_DOLLAR.search(amount_text))
+def bare_dollar(amount_text: str, rules: MoneyRules) -> bool:
+    """Whether an amount's currency is written only as $ or "dollars" (no US$, HK$, "US
+    dollars"): a word before "dollars" names its country unless it is a scale word
+    ("a million dollars").
+
+    >>> r = default_money()
+    >>> [bare_dollar(t, r) for t in ("$5", "500 dollars", "a million dollars", "US dollars")]
+    [True, True, True, False]
+    """
+    if amount_text.startswith("$"):
+        return True
+    dollars = _DOLLARS_AT_END.search(amount_text)
+    if dollars is None:
+        return False
+    before = _WORD_BEFORE_DOLLARS.search(amount_text, 0, dollars.start())
+    return before is None or before.group(1).lower() in rules.multipliers
 
 
 def _changes(text: str, found: list[Money], rules: MoneyRules) -> list[Money]:
