@@ -211,6 +211,9 @@ class RateRules:
     predicate: re.Pattern[str] = re.compile("(?!)")
     share_of_patients: re.Pattern[str] = re.compile("(?!)")
     who_had: re.Pattern[str] = re.compile("(?!)")
+    # a relative clause that says which people a figure counts, up to the verb of the
+    # figure's own clause ("of 14 patients who were not in remission | had a response")
+    relative: re.Pattern[str] = re.compile("(?!)")
     # what follows a word that describes the people ("relapsed or refractory patients")
     describes: re.Pattern[str] = re.compile("(?!)")
     # a word that opens a subset of the people a figure counts ("including", "of whom")
@@ -520,6 +523,7 @@ def load_rates(patterns: Rules) -> RateRules:
             predicate=re.compile(_PREDICATE.format(people=people, which=which)),
             share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
             who_had=re.compile(_WHO_HAD.format(people=people)),
+            relative=re.compile(_RELATIVE.format(people=people, verbs=_SUBJECT_VERBS)),
             describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
             share_of=re.compile(
                 rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('share_words', []))})\s+of\s+"
@@ -1530,6 +1534,14 @@ _WHO_HAD = (
     r"(?:with|who\s+(?:had|achieved|reached|attained))\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?$"
 )
 
+# "patients who were not in SD had ...": the relative clause after the people (group
+# rel), from its own verb to the next verb, which is the clause's the figure is subject of
+_RELATIVE = (
+    r"(?i)\b(?:{people})\s+(?:who|that)\s+(?:{verbs})\b"
+    r"(?P<rel>(?:\s+(?:not\s+(?:{verbs})\b|(?!(?:{verbs})\b)[\w/-]+)){{1,8}}?)"
+    r"(?=\s+(?:{verbs})\b)"
+)
+
 
 def _population(metric: tuple[int, int, str], sentence: str, rules: RateRules) -> bool:
     """Whether a metric phrase names people a figure is taken among ("among responders",
@@ -1588,6 +1600,11 @@ def _stated(
         if rule == "rate.list_after":
             pass  # the list of metrics the clause names after it pairs with it
         elif rules.predicate.match(tail):
+            rel = rules.relative.search(tail)
+            if rel is not None:
+                # metric words that say which people are counted are not what is counted
+                lo, hi = fig.end + rel.start("rel"), fig.end + rel.end("rel")
+                named = [m for m in named if not lo <= m[0] < hi]
             found = _state_of(tail, fig.end, named, rules, first=True)
         elif (
             (metric is None or metric[2] == "not_efficacy")
