@@ -283,14 +283,13 @@ class ProductsComponent(RulesComponent):
         )
         # the products' trials by name ("CARTITUDE-4", "ZUMA 7"): a series name stands for
         # each of its studies, a numbered name for that study only
-        series = {n.upper(): p.id for p in self.kb.products.values() for n in p.trials}
-        self.trial_ids = series
+        self.trial_ids = {n.upper(): p.id for p in self.kb.products.values() for n in p.trials}
         bases = sorted(
             {_TRIAL_NUMBER.sub("", n) for p in self.kb.products.values() for n in p.trials}
         )
         self.trial_names = re.compile(
             rf"(?<![\w-])(?P<base>{alternation([*bases, *(b.upper() for b in bases)])})"
-            r"(?:[- ]?(?P<number>\d{1,2}))?(?![\w])"
+            r"(?:[- ]?(?P<number>\d{1,2}))?(?!\w)"
             if bases
             else "(?!)"
         )
