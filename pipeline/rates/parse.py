@@ -1671,27 +1671,44 @@ def _compared_to_state(assigned: list[_Assigned], sentence: str) -> list[_Assign
     """A figure of no metric after a comparison word ("55% of patients were alive,
     compared with 46% of those who had chemotherapy") is of the state the figure before it
     stated: the other side of the comparison."""
-    out = list(assigned)
-    for i in range(1, len(out)):
-        fig, metric, indication, _rule, index = out[i]
-        prev = out[i - 1]
-        if (
-            metric is None
+    return _other_side(
+        assigned,
+        lambda prev, cur: (
+            cur[1] is None
             and prev[3] == "rate.state"
             and prev[1] is not None
-            and VERSUS_END.search(sentence, prev[0].end, fig.start)
-        ):
-            out[i] = (fig, prev[1], indication or prev[2], "rate.versus", index)
-    return out
+            and VERSUS_END.search(sentence, prev[0].end, cur[0].start) is not None
+        ),
+        own_indication=True,
+    )
 
 
 def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
     """The second figure of a comparison ("ORR 71% vs 42%") is of the first's metric."""
+    return _other_side(
+        assigned,
+        lambda prev, cur: (
+            prev[1] is not None
+            and VERSUS_GAP.match(sentence[prev[0].end : cur[0].start]) is not None
+        ),
+        own_indication=False,
+    )
+
+
+def _other_side(
+    assigned: list[_Assigned],
+    compared: Callable[[_Assigned, _Assigned], bool],
+    own_indication: bool,
+) -> list[_Assigned]:
+    """Each figure that ``compared`` says is the other side of a comparison with the one
+    before it takes that one's metric (rule rate.versus) and, unless ``own_indication``
+    and it names one of its own, its indication."""
     out = list(assigned)
     for i in range(1, len(out)):
-        fig, prev = out[i][0], out[i - 1]
-        if prev[1] is not None and VERSUS_GAP.match(sentence[prev[0].end : fig.start]):
-            out[i] = (fig, prev[1], prev[2], "rate.versus", out[i][4])
+        prev, cur = out[i - 1], out[i]
+        if compared(prev, cur):
+            indication = (cur[2] if own_indication else None) or prev[2]
+            out[i] = (cur[0], prev[1], indication, "rate.versus", cur[4])
     return out
 
 
