@@ -1899,7 +1899,7 @@ def _latin_alternation(names: dict[str, str]) -> re.Pattern[str]:
 
 # what follows the place of a dateline: a comma, perhaps a state's abbreviation, then a
 # date ("SANTA MONICA, Calif., June 3", "LONDON, 12 March")
-_DATELINE_AFTER = re.compile(
+_DATELINE_DATE_AFTER_PLACE = re.compile(
     r",\s+(?:[A-Z][A-Za-z]{1,5}\.?,\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]{2,8})"
 )
 
@@ -1914,7 +1914,10 @@ def _dateline_place(text: str, start: int, end: int) -> bool:
     False
     """
     line_start = text.rfind("\n", 0, start) + 1
-    return not text[line_start:start].strip() and _DATELINE_AFTER.match(text, end) is not None
+    return (
+        not text[line_start:start].strip()
+        and _DATELINE_DATE_AFTER_PLACE.match(text, end) is not None
+    )
 
 
 def _may_start_company(word: str, firsts: frozenset[str]) -> bool:
