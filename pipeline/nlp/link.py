@@ -12,9 +12,10 @@ In a sentence that names several products:
   there ("A costs X, more than B, which costs Y": X is A's, Y is B's); one named after
   it only when no comparison stands between ("X, compared with B's Y": X is not B's).
 
-A sentence that names no product but refers back to one ("the drug", "该产品") takes
-the product named last before it, within ANAPHOR_REACH characters, when its article
-names several.
+A sentence that names no product takes the one its article names, when it names one
+only, unless it speaks of a class ("CAR-T therapies cost ...", 七款CAR-T产品); one that
+refers back to a product ("the drug", "该产品") takes the product named last before it,
+within ANAPHOR_REACH characters, when its article names several.
 
 ``product_source`` says which: ``sentence``, ``respectively``, ``together`` (no product:
 the figure is stated for several), ``article``, ``previous``.
@@ -130,6 +131,10 @@ def link_product(
         return None, None
     named = {inn for _, _, inn in products}
     if len(named) == 1:
+        if text and _about_class(text, s0, at):
+            # "CAR-T therapies cost over $400,000", "国内已有7款CAR-T产品…": the class,
+            # not the one product the article names
+            return None, "together"
         return named.pop(), "article"
     if len(named) > 1 and text and _refers_back(text, s0, s1):
         # "the drug", "该产品": the product named last before the sentence, near it
@@ -155,6 +160,23 @@ def _refers_back(text: str, s0: int, s1: int) -> bool:
 _ANAPHOR = re.compile(
     r"(?i)\b(?:the|this|that)\s+(?:drug|product|medicine|injection)\b"
     r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
+)
+
+
+def _about_class(text: str, s0: int, at: int) -> bool:
+    """Whether the words of a sentence (from ``s0``) before a figure at ``at``, naming
+    no product, speak of a class of therapies ("CAR-T therapies", "these products",
+    七款CAR-T产品, 此类疗法) and not of one ("like other therapies, the drug costs")."""
+    return _CLASS.search(text, s0, at) is not None and _ANAPHOR.search(text, s0, at) is None
+
+
+# a class of therapies: a plural therapy noun, or in Chinese a counted or demonstrative
+# plural before one, or one said to hold generally
+_CLASS = re.compile(
+    r"(?i)\b(?:therapies|treatments|products|drugs|medicines)\b"
+    r"|(?:[0-9一二三四五六七八九十几幾多两兩各]+\s*[款种種类類]|这些|這些|此类|此類|该类|該類|同类|同類)"
+    r"\s*(?:CAR-?T\s*)?(?:细胞)?(?:产品|產品|疗法|療法|药物|藥物|药品|藥品)"
+    r"|(?:产品|產品|疗法|療法|药物|藥物)的?(?:价格|價格|定价|定價)?(?:普遍|大多|大都)"
 )
 # how far before its sentence the product a reference points back to may be named
 ANAPHOR_REACH = 600
