@@ -139,7 +139,11 @@ def link_product(
     if len(named) > 1 and text and _refers_back(text, s0, s1):
         # "the drug", "该产品": the product named last before the sentence, near it
         i = bisect_left(products, (s0,))
-        if i and products[i - 1][0] >= s0 - ANAPHOR_REACH:
+        if (
+            i
+            and products[i - 1][0] >= s0 - ANAPHOR_REACH
+            and not _listed_last(products, i - 1, text)
+        ):
             return products[i - 1][2], "previous"
     return None, None
 
@@ -161,6 +165,16 @@ _ANAPHOR = re.compile(
     r"(?i)\b(?:the|this|that)\s+(?:drug|product|medicine|injection)\b"
     r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
 )
+
+
+def _listed_last(products: Sequence[Mention], i: int, text: str) -> bool:
+    """Whether product mention ``i`` ends a list of products ("Carvykti and Abecma"): a
+    reference back to "the drug" after it could mean any of them."""
+    return (
+        i > 0
+        and products[i - 1][2] != products[i][2]
+        and _JOINED.match(text[products[i - 1][1] : products[i][0]]) is not None
+    )
 
 
 def _about_class(text: str, s0: int, at: int) -> bool:
