@@ -114,6 +114,9 @@ class HospitalRules:
     # syllable by syllable may stand ("Rui jin Hospital"); and the pinyin syllables
     spaced: re.Pattern[str] = re.compile("(?!)")
     syllables: frozenset[str] = frozenset()
+    # a parent institution (its letters, HospitalName.parent) -> the one city of every
+    # known hospital under it: an unknown hospital of that parent is in that city
+    parent_cities: dict[str, str] = field(default_factory=dict)
     # parse_hospital's answers by mention (the same names recur across articles)
     parsed: dict[str, HospitalName | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -130,6 +133,7 @@ class HospitalName:
     # number if it has one: names whose syllables are written apart or together meet
     # here ("Rui Jin", "Ruijin")
     spelled: str = ""
+    parent: str = ""  # the letters of its parent institution ("fudanuniversity")
 
 
 # a footnote's number glued after a name ("Mayo Clinic3", a superscript flattened)
@@ -377,6 +381,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     )
     gfile = patterns.path(GAZETTEER)
     with_city: list[tuple[tuple[str, ...], GazetteerEntry]] = []
+    parent_cities: dict[str, set[str]] = {}
     for line, rec in patterns.jsonl(GAZETTEER):
         check_keys(
             rec,
@@ -433,6 +438,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                 rules.gazetteer.setdefault(parsed.key, entry)
             if len(parsed.spelled) >= SPELLED_SHORTEST:
                 rules.spelled.setdefault((parsed.spelled, parsed.head), (parsed.key, entry))
+            if parsed.parent and entry.city:
+                parent_cities.setdefault(parsed.parent, set()).add(entry.city)
     # a name written without its city is a known hospital only where one city has it
     # ("Chang Gung Memorial Hospital" is three, in Taipei, Kaohsiung and Taoyuan)
     cities_of: dict[tuple[str, ...], set[str]] = {}
@@ -444,6 +451,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         generic = "|" in key and all(w in rules.institutions for w in key[1 : key.index("|")])
         if len(cities_of[key]) == 1 and not generic:
             rules.gazetteer.setdefault(key, entry)
+    # (a parent whose hospitals stand in several cities, Peking University's in Beijing
+    # and Shenzhen, says nothing of a new one's)
+    rules.parent_cities.update(
+        {parent: next(iter(cities)) for parent, cities in parent_cities.items() if len(cities) == 1}
+    )
     if rules.abbreviations:
         # (built once: made per article, the alternation of every abbreviation cost a
         # sixth of the step)
@@ -756,7 +768,7 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         key, entry = rules.spelled.get((spelled, head), (key, None))
     if entry is not None:
         return HospitalName(
-            key, entry.name, entry.city or city, distinctive, head, named_city, spelled
+            key, entry.name, entry.city or city, distinctive, head, named_city, spelled, parent_key
         )
     if city is not None and city.lower() in rules.provinces:
         # a province is no city: a hospital it names is in its capital
@@ -766,7 +778,10 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         city = next(
             (rules.provinces[w.lower()] for w in extra_name if w.lower() in rules.provinces), None
         )
-    return HospitalName(key, display, city, distinctive, head, named_city, spelled)
+    if city is None and parent_key:
+        # "Children's Hospital of Fudan University": where its parent's known hospitals are
+        city = rules.parent_cities.get(parent_key)
+    return HospitalName(key, display, city, distinctive, head, named_city, spelled, parent_key)
 
 
 def _place_of(words: list[str], rules: HospitalRules) -> str | None:
