@@ -21,7 +21,7 @@ from rapidfuzz.process import extractOne
 
 from ..errors import PatternError
 from ..rules import Rules, check_keys, expect, string_list
-from ..words.chinese import load_variants
+from ..words.chinese import load_pinyin, load_variants, readings
 from .similarity import (
     CUTOFF_SLACK,
     PART_RENDERINGS,
@@ -251,6 +251,7 @@ def _curated_aliases(patterns: Rules, kb: KB) -> None:
 def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
     file = patterns.path(COMPANIES_FILE)
     out: dict[str, Company] = {}
+    table = load_pinyin(patterns)
     for line, rec in patterns.jsonl(COMPANIES_FILE):
         check_keys(
             rec, file=file, allowed=_COMPANY_KEYS, required={"id", "name", "aliases"}, line=line
@@ -260,7 +261,11 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             raise PatternError(file, f"duplicate id {cid!r}", line=line, key="id")
         parts: list[tuple[str, ...]] = []
         rendered: list[tuple[str, ...]] = []
-        for seg in expect(rec.get("segments", []), list, file=file, key="segments", line=line):
+        segments = expect(rec.get("segments", []), list, file=file, key="segments", line=line)
+        chinese = _opt_str(rec.get("chinese"), file=file, key="chinese", line=line)
+        if not segments and chinese:
+            segments = _derived_segments(chinese, t, table)
+        for seg in segments:
             expect(seg, dict, file=file, key="segments", line=line)
             check_keys(seg, file=file, allowed=_SEGMENT_KEYS, required={"pinyin"}, line=line)
             english = string_list(
@@ -291,7 +296,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
                 string_list(rec.get("short_names", []), file=file, key="short_names", line=line),
                 string_list(rec.get("aliases_cs", []), file=file, key="aliases_cs", line=line),
             ),
-            chinese=_opt_str(rec.get("chinese"), file=file, key="chinese", line=line),
+            chinese=chinese,
             chinese_aliases=string_list(
                 rec.get("chinese_aliases", []), file=file, key="chinese_aliases", line=line
             ),
@@ -300,6 +305,40 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
             starts=_starts((*forms, *(f for part in core for f in part.forms))),
         )
     return _with_alone_parts(out)
+
+
+def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[dict[str, Any]]:
+    """The part of a company's Chinese name before its industry and legal words, read
+    with the pinyin table (pinyin.json, from pypinyin), as one segment: what a company
+    whose file entry cuts no segments by hand is matched by when news renders its name
+    ("Youruike Biology" for 优瑞科生物). None when a character has no reading or too
+    little is left to tell it from others (DERIVED_SHORTEST).
+
+    >>> from pipeline.rules import load_patterns
+    >>> from pipeline.names.translit import load_translit
+    >>> p = load_patterns()
+    >>> t, table = load_translit(p), load_pinyin(p)
+    >>> _derived_segments("优瑞科生物", t, table), _derived_segments("启函生物", t, table)
+    ([{'chinese': '优瑞科', 'pinyin': 'you-rui-ke'}], [])
+    """
+    stem = chinese
+    trailing = sorted(
+        (w for w in (*t.industry_words, *t.corporate_suffixes) if not w.isascii()),
+        key=len,
+        reverse=True,
+    )
+    while word := next((w for w in trailing if stem.endswith(w) and len(stem) > len(w)), None):
+        stem = stem[: -len(word)]
+    sounds = readings(stem, table)
+    if len(stem) < DERIVED_SHORTEST or len(sounds) != len(stem):
+        return []
+    return [{"chinese": stem, "pinyin": "-".join(sounds)}]
+
+
+# the fewest characters of a Chinese name's own part that is read for renderings: two
+# are a word or a place as often as a name (神州 "China", 药明 of three companies), and
+# their two syllables a person's name (礼来 as "Li Lai")
+DERIVED_SHORTEST = 3
 
 
 def _with_alone_parts(companies: dict[str, Company]) -> dict[str, Company]:
