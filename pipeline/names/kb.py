@@ -263,8 +263,10 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
         rendered: list[tuple[str, ...]] = []
         segments = expect(rec.get("segments", []), list, file=file, key="segments", line=line)
         chinese = _opt_str(rec.get("chinese"), file=file, key="chinese", line=line)
+        limit = PART_RENDERINGS
         if not segments and chinese:
             segments = _derived_segments(chinese, t, table)
+            limit = DERIVED_RENDERINGS
         for seg in segments:
             expect(seg, dict, file=file, key="segments", line=line)
             check_keys(seg, file=file, allowed=_SEGMENT_KEYS, required={"pinyin"}, line=line)
@@ -272,7 +274,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
                 seg.get("english", []), file=file, key="segments.english", line=line
             )
             parts.append(segment_forms(seg["pinyin"], seg.get("chinese"), english, t))
-            rendered.append(renderings(syllables(seg["pinyin"]), t, PART_RENDERINGS))
+            rendered.append(renderings(syllables(seg["pinyin"]), t, limit))
         aliases = string_list(rec["aliases"], file=file, key="aliases", line=line)
         forms = {letters_only(a) for a in aliases}
         if parts:
@@ -312,7 +314,8 @@ def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[
     with the pinyin table (pinyin.json, from pypinyin), as one segment: what a company
     whose file entry cuts no segments by hand is matched by when news renders its name
     ("Youruike Biology" for 优瑞科生物). None when a character has no reading or too
-    little is left to tell it from others (DERIVED_SHORTEST).
+    little is left to tell it from others, or it is too long to be read by sound
+    (DERIVED_SHORTEST, DERIVED_LONGEST).
 
     >>> from pipeline.rules import load_patterns
     >>> from pipeline.names.translit import load_translit
@@ -330,7 +333,7 @@ def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[
     while word := next((w for w in trailing if stem.endswith(w) and len(stem) > len(w)), None):
         stem = stem[: -len(word)]
     sounds = readings(stem, table)
-    if len(stem) < DERIVED_SHORTEST or len(sounds) != len(stem):
+    if not DERIVED_SHORTEST <= len(stem) <= DERIVED_LONGEST or len(sounds) != len(stem):
         return []
     return [{"chinese": stem, "pinyin": "-".join(sounds)}]
 
@@ -339,6 +342,13 @@ def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[
 # are a word or a place as often as a name (神州 "China", 药明 of three companies), and
 # their two syllables a person's name (礼来 as "Li Lai")
 DERIVED_SHORTEST = 3
+# ... and the most: a longer one is a description news translates by meaning (上海细胞治疗
+# "Shanghai cell therapy") or a foreign name it writes in its own letters (葛兰素史克 is
+# GSK), and its thousands of renderings cost memory for nothing
+DERIVED_LONGEST = 4
+# renderings kept per derived part (a hand-cut one keeps PART_RENDERINGS): a name's plain
+# pinyin and its nearest renderings come first, and the rest cost memory
+DERIVED_RENDERINGS = 1500
 
 
 def _with_alone_parts(companies: dict[str, Company]) -> dict[str, Company]:
