@@ -166,7 +166,6 @@ def _both_scripts(characters: str, t2s: dict[int, str]) -> frozenset[str]:
     return frozenset(characters) | {chr(t) for t, s in t2s.items() if s in characters}
 
 
-@lru_cache(maxsize=8)
 def _number_words(patterns: Rules) -> frozenset[str]:
     """The English number words of numbers.json (cardinals, tens, scales, ordinals)."""
     n = load_numbers(patterns)
@@ -175,6 +174,7 @@ def _number_words(patterns: Rules) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=8)
 def load_translit(patterns: Rules) -> Translit:
     data, file = open_json(
         patterns,
