@@ -165,6 +165,8 @@ _ANAPHOR = re.compile(
     r"(?i)\b(?:the|this|that)\s+(?:drug|product|medicine|injection)\b"
     r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
 )
+# how far before its sentence the product a reference points back to may be named
+ANAPHOR_REACH = 600
 
 
 def _listed_last(products: Sequence[Mention], i: int, text: str) -> bool:
@@ -192,8 +194,6 @@ _CLASS = re.compile(
     r"\s*(?:CAR-?T\s*)?(?:细胞)?(?:产品|產品|疗法|療法|药物|藥物|药品|藥品)"
     r"|(?:产品|產品|疗法|療法|药物|藥物)的?(?:价格|價格|定价|定價)?(?:普遍|大多|大都)"
 )
-# how far before its sentence the product a reference points back to may be named
-ANAPHOR_REACH = 600
 
 
 def _compared_side(text: str, at: int, figures: Sequence[int]) -> bool:
