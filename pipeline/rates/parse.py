@@ -523,7 +523,9 @@ def load_rates(patterns: Rules) -> RateRules:
             predicate=re.compile(_PREDICATE.format(people=people, which=which)),
             share_of_patients=re.compile(_SHARE_OF_PATIENTS.format(people=people)),
             who_had=re.compile(_WHO_HAD.format(people=people)),
-            relative=re.compile(_RELATIVE.format(people=people, verbs=_SUBJECT_VERBS)),
+            relative=re.compile(
+                _RELATIVE.format(people=people, verbs=_SUBJECT_VERBS, others=_RELATIVE_VERBS)
+            ),
             describes=re.compile(_DESCRIBES.format(people=people, diseases=diseases)),
             share_of=re.compile(
                 rf"(?i)(?<![A-Za-z])(?:{alternation(ctx.get('share_words', []))})\s+of\s+"
@@ -593,8 +595,12 @@ def _people_after(people: str) -> str:
 _SUBJECT_VERBS = (
     "were|was|had|have|has|remained|remain|achieved|achieving|achieve|showed|show|"
     "saw|experienced|reached|reach|attained|attain|did|are|is|lived|live|survived|survive|"
-    "responded|respond|stayed|stay|went|go|continued|became|become|cured"
+    "responded|respond|stayed|stay|went|go|continued|became|become|cured|relapse|relapsed|"
+    "progress|progressed|died|die"
 )
+# verbs of a relative clause that says which people a figure counts ("of patients who got
+# the cells were alive"), besides _SUBJECT_VERBS
+_RELATIVE_VERBS = "got|get|received|receive|underwent|undergo|undergone"
 
 
 def _fraction_figures(numbers: NumberWords, people: str, people_zh: str) -> str:
@@ -1348,6 +1354,12 @@ def _brackets(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+# words before a number that make it something other than a share: "over 65", "aged 70"
+_NOT_A_SHARE_BEFORE = re.compile(
+    r"(?i)\b(?:over|under|above|below|aged|age|ages|older than|younger than)\s+$"
+)
+
+
 def _split_and_ranges(figs: list[_Figure], labelled: _Spans, sentence: str) -> list[_Figure]:
     """ "EFS and OS were 50 and 76%": a figure written "N and M%" after two metrics is two
     figures, one per metric, not a range."""
@@ -1357,6 +1369,9 @@ def _split_and_ranges(figs: list[_Figure], labelled: _Spans, sentence: str) -> l
         cut = re.search(r"\s+and\s+", text)
         if fig.high is not None and cut and labelled.count_ending_by(fig.start) >= 2:
             out.append(_Figure(fig.start, fig.start + cut.start(), fig.low, None))
+            out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
+        elif fig.high is not None and cut and _NOT_A_SHARE_BEFORE.search(sentence, 0, fig.start):
+            # "were over 65 and 92% responded": the first number is an age or a count
             out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
         else:
             out.append(fig)
@@ -1512,11 +1527,13 @@ _PREDICATE = (
     r"(?:who\s+|that\s+)?"
     # ("50% of patients can achieve long-term survival": a verb after a modal)
     r"(?:(?:can|could|may|might|will|would)\s+(?:still\s+|now\s+)?(?:be\s+)?)?"
+    # ("20% later progressed": a word of time before the verb)
+    r"(?:(?:still|later|eventually|ultimately|subsequently|also|then)\s+)?"
     r"(?:" + _SUBJECT_VERBS + r")\b)"
 )
 # "58% high-risk patients": a share of the patients, not what happened to them ("44% in
 # younger patients" is a rate among them)
-_SHARE_OF_PATIENTS = r"(?i)^\s*(?!(?:in|among|across|for)\s)(?:[\w-]+\s+){{1,3}}?(?:{people})\b"
+_SHARE_OF_PATIENTS = r"(?i)^\s*(?!(?:in|among|across|for)\s)(?:[\w-]+\s+){{0,3}}?(?:{people})\b"
 # "among responders": the people a figure is about, not its metric
 _AMONG = re.compile(r"(?i)\b(?:among|within|in|of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+)?$")
 # "relapsed/refractory B-ALL patients", "relapsed or refractory disease": a word before
@@ -1537,7 +1554,7 @@ _WHO_HAD = (
 # "patients who were not in SD had ...": the relative clause after the people (group
 # rel), from its own verb to the next verb, which is the clause's the figure is subject of
 _RELATIVE = (
-    r"(?i)\b(?:{people})\s+(?:who|that)\s+(?:{verbs})\b"
+    r"(?i)\b(?:{people})\s+(?P<who>(?:who|that)\s+(?:{verbs}|{others})\b)"
     r"(?P<rel>(?:\s+(?:not\s+(?:{verbs})\b|(?!(?:{verbs})\b)[\w/-]+)){{1,8}}?)"
     r"(?=\s+(?:{verbs})\b)"
 )
@@ -1597,15 +1614,22 @@ def _stated(
         ]
         found = None
         adjective = _STATE_NOUN.match(tail)
+        subject = False
+        lo = hi = -1  # the relative clause that says which people the figure counts
         if rule == "rate.list_after":
             pass  # the list of metrics the clause names after it pairs with it
         elif rules.predicate.match(tail):
+            subject = True
             rel = rules.relative.search(tail)
+            said = tail
             if rel is not None:
-                # metric words that say which people are counted are not what is counted
-                lo, hi = fig.end + rel.start("rel"), fig.end + rel.end("rel")
+                # metric or state words that say which people are counted ("of patients
+                # who respond ... relapse") are not what is counted
+                lo, hi = fig.end + rel.start("who"), fig.end + rel.end("rel")
                 named = [m for m in named if not lo <= m[0] < hi]
-            found = _state_of(tail, fig.end, named, rules, first=True)
+                said = tail[: rel.start("who")] + " " * (rel.end("rel") - rel.start("who"))
+                said += tail[rel.end("rel") :]
+            found = _state_of(said, fig.end, named, rules, first=True)
         elif (
             (metric is None or metric[2] == "not_efficacy")
             and adjective is not None
@@ -1629,6 +1653,12 @@ def _stated(
                 found = None  # the words nearer the figure say it is no efficacy
         if found is not None:
             out.append((fig, found, indication, "rate.state", index))
+        elif metric is not None and lo <= metric[0] < hi:
+            # "40% of patients who respond ... relapse": the metric says who is counted,
+            # and the clause states nothing of efficacy about them
+            out.append(
+                (fig, (metric[0], metric[1], "not_efficacy"), indication, "rate.share", index)
+            )
         elif (
             # (no metric of its own: none, or the lead of the state before it, "of
             # patients were", which that figure's state has replaced)
@@ -1647,7 +1677,15 @@ def _stated(
             # "60% were alive at 6 months; at 12 months, 45%": the clause leaves out what
             # the one before it said
             out.append((fig, out[-1][1], indication or out[-1][2], "rate.ellipsis", index))
-        elif rule == "rate.nearest_metric" and not named and rules.share_of_patients.match(tail):
+        elif (
+            rule in ("rate.nearest_metric", "rate.clause_metric")
+            and not named
+            and (subject or rules.share_of_patients.match(tail))
+            # ("the 79% reached after X": a figure named before, not a clause's subject)
+            and not _THE_BEFORE.search(sentence, max(0, fig.start - 5), fig.start)
+        ):
+            # "where 40% were older than 65": the subject of a clause that states neither
+            # a metric nor a state counts patients of some kind, whatever metric is near
             out.append((fig, (fig.end, limit, "not_efficacy"), indication, "rate.share", index))
         else:
             out.append((fig, metric, indication, rule, index))
@@ -1662,6 +1700,8 @@ _ELLIPSIS = re.compile(
     r"(?:[\w-]+)?,?\s*$"
 )
 
+# a figure after "the": one the text has named, not the subject of a new clause
+_THE_BEFORE = re.compile(r"(?i)\bthe\s+$")
 # a figure used as an adjective: "a 95% response", "an 80% remission"
 _ARTICLE_BEFORE = re.compile(r"(?i)\ban?\s+$")
 _STATE_NOUN = re.compile(r"\s*[\w-]+")
@@ -1990,6 +2030,11 @@ def _governing(
                 m[0] >= fig.end
                 and (
                     m[0] >= following
+                    # (nor one that leads the next figure: "... and the ORR was 84%")
+                    or (
+                        following < len(sentence)
+                        and _METRIC_THEN.match(sentence[m[1] : following]) is not None
+                    )
                     or clause_break(sentence[fig.end : m[0]])
                     # (a metric past ", but" or ", while" is the next clause's)
                     or _NEXT_CLAUSE.search(sentence, fig.end, m[0])
