@@ -126,6 +126,8 @@ class MoneyRules:
     price_nouns: frozenset[str] = frozenset()
     # "to make", "to develop" after the amount: what it costs its maker, not a price
     production_after: re.Pattern[str] = re.compile("(?!)")
+    # "costs the manufacturer X": what something costs its maker, not a price
+    maker_before: re.Pattern[str] = re.compile("(?!)")
     # "per share", "/QALY" right after the amount: not a price
     other_unit_after: re.Pattern[str] = re.compile("(?!)")
     # a difference of amounts ("cut by $50,000", "$100,000 cheaper"): not a price
@@ -205,6 +207,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "counted_after",
             "other_units",
             "production_after",
+            "makers",
             "locale_currency",
             "url_places",
             "dollar_places",
@@ -500,7 +503,11 @@ def load_money(patterns: Rules) -> MoneyRules:
             code_scales=code_scales,
             change_words=frozenset(w.lower() for w in change_words),
             change_before=re.compile(rf"{changed}(?:from|by)\s+(?:\w+\s+){{0,2}}$"),
-            difference_before=re.compile(rf"{changed}by\s+(?:\w+\s+){{0,2}}$"),
+            # (the thing changed may stand between: "cut the price of its CAR-T therapy by")
+            difference_before=re.compile(
+                rf"(?i)\b(?:{alternation(change_words)})\s+(?:[\w'’-]+\s+){{0,8}}"
+                rf"by\s+(?:\w+\s+){{0,2}}$"
+            ),
             difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
             locale_currency={
                 code: string_list(words, file=file, key=f"locale_currency.{code}")
@@ -519,6 +526,14 @@ def load_money(patterns: Rules) -> MoneyRules:
                     or "(?!)"
                 )
                 + ")"
+            ),
+            maker_before=re.compile(
+                r"(?i)\b(?:cost|costs|costing)\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:"
+                + (
+                    alternation(string_list(data.get("makers", []), file=file, key="makers"))
+                    or "(?!)"
+                )
+                + r")\b[^.;:]{0,40}$"
             ),
             other_unit_after=re.compile(
                 r"(?i)^\s*(?:per|/|a|each)\s*(?:"
@@ -1236,8 +1251,12 @@ def classify(
         candidate = (rank, priority, kind, distance)
         if best is None or candidate < best:
             best, best_word = candidate, m.group(0)
-    if rules.other_unit_after.match(after[:40]) or rules.production_after.match(after[:40]):
-        kind = "other"  # "$9 per share", "$100,000/QALY", "$10,000 to make"
+    if (
+        rules.other_unit_after.match(after[:40])
+        or rules.production_after.match(after[:40])
+        or rules.maker_before.search(before[-90:])
+    ):
+        kind = "other"  # "$9 per share", "$100,000/QALY", "$10,000 to make", "costs its maker"
     elif rules.difference_before.search(before[-60:]) or rules.difference_after.match(after[:40]):
         kind = "other"  # "cut the price by $50,000", "$100,000 cheaper than": a difference
     elif (subject := _PRICE_SUBJECT.search(before[-90:])) is not None and not (
