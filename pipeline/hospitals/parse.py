@@ -196,7 +196,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
     )
     # ("and" after a university or college ends its name: "X University and Y Medical
     # Center" are two institutions; "Brigham and Women's" is one name)
-    conn = r"(?:of|(?<!University\s)(?<!College\s)(?:and|&)|de|for|the|affiliated)"
+    conn = r"(?:of|(?<!University\s)(?<!College\s)(?<!Trust\s)(?:and|&)|de|for|the|affiliated)"
     lead_words_all = string_list(data["lead_words"], file=file, key="lead_words")
     head = alternation(heads)
     not_after = alternation(string_list(data["not_after_head"], file=file, key="not_after_head"))
