@@ -117,6 +117,8 @@ class HospitalRules:
     # a parent institution (its letters, HospitalName.parent) -> the one city of every
     # known hospital under it: an unknown hospital of that parent is in that city
     parent_cities: dict[str, str] = field(default_factory=dict)
+    # a known hospital (its id) -> the parent institutions its names write (their letters)
+    entry_parents: dict[str, set[str]] = field(default_factory=dict)
     # parse_hospital's answers by mention (the same names recur across articles)
     parsed: dict[str, HospitalName | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -438,6 +440,8 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                 rules.gazetteer.setdefault(parsed.key, entry)
             if len(parsed.spelled) >= SPELLED_SHORTEST:
                 rules.spelled.setdefault((parsed.spelled, parsed.head), (parsed.key, entry))
+            if parsed.parent:
+                rules.entry_parents.setdefault(entry.id, set()).add(parsed.parent)
             if parsed.parent and entry.city:
                 parent_cities.setdefault(parsed.parent, set()).add(entry.city)
     # a name written without its city is a known hospital only where one city has it
@@ -766,6 +770,14 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # (a name of kind words only before its head is no spelling of one: "University
         # Hospital of Bonn")
         key, entry = rules.spelled.get((spelled, head), (key, None))
+    if entry is not None and _other_parent(parent_key, entry, rules):
+        # "Zhongshan Hospital of Xiamen University" is not Fudan University's: a parent
+        # written with the name that none of the known hospital's names has makes it
+        # another one
+        key = (*key, "@", parent_key)
+        entry = rules.gazetteer.get(key)
+        if parent and parent not in display:
+            display = f"{display} of {parent}"
     if entry is not None:
         return HospitalName(
             key, entry.name, entry.city or city, distinctive, head, named_city, spelled, parent_key
@@ -782,6 +794,16 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # "Children's Hospital of Fudan University": where its parent's known hospitals are
         city = rules.parent_cities.get(parent_key)
     return HospitalName(key, display, city, distinctive, head, named_city, spelled, parent_key)
+
+
+def _other_parent(parent: str, entry: GazetteerEntry, rules: HospitalRules) -> bool:
+    """Whether a parent institution written with a name (its letters) is none of those a
+    known hospital's names write (one holding the other is the same: "Fudan University"
+    and "Fudan University Shanghai Medical College")."""
+    known = rules.entry_parents.get(entry.id)
+    if not parent or not known:
+        return False
+    return not any(parent in k or k in parent for k in known)
 
 
 def _place_of(words: list[str], rules: HospitalRules) -> str | None:
