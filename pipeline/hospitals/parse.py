@@ -119,6 +119,7 @@ class HospitalRules:
     parent_cities: dict[str, str] = field(default_factory=dict)
     # a known hospital (its id) -> the parent institutions its names write (their letters)
     entry_parents: dict[str, set[str]] = field(default_factory=dict)
+    known_parents: set[str] = field(default_factory=set)  # every one of those
     # parse_hospital's answers by mention (the same names recur across articles)
     parsed: dict[str, HospitalName | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -442,8 +443,19 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                 rules.spelled.setdefault((parsed.spelled, parsed.head), (parsed.key, entry))
             if parsed.parent:
                 rules.entry_parents.setdefault(entry.id, set()).add(parsed.parent)
+                rules.known_parents.add(parsed.parent)
+                # (and under the name with its parent, as with its city: "Tongji Hospital
+                # of Tongji University" is Shanghai's, the name alone Wuhan's)
+                rules.gazetteer.setdefault((*parsed.key, "@", parsed.parent), entry)
             if parsed.parent and entry.city:
                 parent_cities.setdefault(parsed.parent, set()).add(entry.city)
+    # the universities Chinese names are read with (hospitals_zh.json) are known parents
+    # too: "Xiamen University" is another than Fudan's, though no known hospital has it
+    if "hospitals_zh.json" in patterns.files:
+        zh = patterns.json("hospitals_zh.json")
+        for uni in zh.get("universities", []) if isinstance(zh, dict) else []:
+            if isinstance(uni, dict) and isinstance(uni.get("name"), str):
+                rules.known_parents.add(re.sub(r"[^a-z]", "", uni["name"].lower()))
     # a name written without its city is a known hospital only where one city has it
     # ("Chang Gung Memorial Hospital" is three, in Taipei, Kaohsiung and Taoyuan)
     cities_of: dict[tuple[str, ...], set[str]] = {}
@@ -776,7 +788,7 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         # another one
         key = (*key, "@", parent_key)
         entry = rules.gazetteer.get(key)
-        if parent and parent not in display:
+        if entry is None and parent and parent not in display:
             display = f"{display} of {parent}"
     if entry is not None:
         return HospitalName(
@@ -797,11 +809,13 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
 
 
 def _other_parent(parent: str, entry: GazetteerEntry, rules: HospitalRules) -> bool:
-    """Whether a parent institution written with a name (its letters) is none of those a
-    known hospital's names write (one holding the other is the same: "Fudan University"
-    and "Fudan University Shanghai Medical College")."""
+    """Whether a parent institution written with a name (its letters) is another than
+    those a known hospital's names write: a parent of other known hospitals that holds
+    none of them and none of them holds ("Fudan University" and "Fudan University
+    Shanghai Medical College" are one). A parent no known hospital has may be a former
+    or unofficial name of the known one's: it says nothing."""
     known = rules.entry_parents.get(entry.id)
-    if not parent or not known:
+    if not parent or not known or parent not in rules.known_parents:
         return False
     return not any(parent in k or k in parent for k in known)
 
