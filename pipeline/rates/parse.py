@@ -739,7 +739,9 @@ def _skipped(sentence: str, fig: _Figure, rules: RateRules) -> bool:
             and rules.people_after.match(sentence, fig.end + skip.end())
         )
         # "of them" skips "80% of them are foreigners", not "80% of them responded"
-        or _states_after(sentence, fig.end, rules)
+        # (what the clause after the skip words states: "40% of those responses were
+        # ongoing" says no state of the responses' patients)
+        or _states_after(sentence, fig.end + skip.end(), rules)
     ):
         return True
     lead = sentence[max(0, fig.start - 80) : fig.start]
