@@ -892,6 +892,14 @@ def _implied_heads(
             words.pop(0)
         if not words or taken.find(1, m.start(), m.end()) != -1:
             continue
+        # ("Dana-Farber and Boston Children's": a known name before "and" is a hospital
+        # of its own, not the first words of one, as "Brigham" of "Brigham and Women's")
+        for k, w in enumerate(words[1:-1], start=1):
+            if w.group() in ("and", "&") and text[words[0].start() : words[k - 1].end()] in (
+                rules.abbreviations
+            ):
+                words = words[k + 1 :]
+                break
         start = words[0].start()
         name = parse_hospital(f"{text[start : m.end()]} Hospital", rules)
         if name is not None and (name.distinctive or name.named_city):
