@@ -149,8 +149,9 @@ def link_product(
 
 
 # the words between a figure and the product it is stated for, named right after it
-# ("the 83% of axi-cel", "1.2 million yuan for Yikaida", "an ORR of 52% with X")
-_OWNER_AFTER = re.compile(r"(?i)\s*(?:of|for|with)\s+(?:the\s+)?")
+# ("the 83% of axi-cel", "1.2 million yuan for Yikaida", "an ORR of 52% with X"), perhaps
+# after a participle ("the $419,500 charged for X", "the 54% seen with X")
+_OWNER_AFTER = re.compile(r"(?i)\s*(?:[a-z]+(?:ed|en)\s+)?(?:of|for|with)\s+(?:the\s+)?")
 
 
 @lru_cache(maxsize=64)
