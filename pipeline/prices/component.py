@@ -22,6 +22,7 @@ from .parse import (
     bare_yuan,
     classify,
     find_money,
+    latest_usd,
     load_money,
     local_currency,
     local_dollar,
@@ -46,6 +47,18 @@ class PricesComponent(RulesComponent):
         self.trigger = register(
             self.nlp.vocab, containing(trigger_words(self.rules), whole_words=True)
         )
+
+    def _in_usd(self, money: Money, first: dict[str, Any]) -> bool:
+        """Whether an equivalent amount is the first amount (its row ``first``), in
+        another currency, written in US dollars: their ratio says so (at the article's
+        year's rate, else the latest)."""
+        if first.get("currency") == "USD" or not money.amount:
+            return False
+        usd = first.get("amount_usd") or latest_usd(first["amount"], first["currency"], self.rules)
+        if not usd:
+            return False
+        low, high = self.rules.usd_equivalent
+        return low <= money.amount / usd <= high
 
     def _paragraph_place(
         self, text: str, at: int, breaks: list[int], known: dict[int, str | None]
@@ -144,6 +157,7 @@ class PricesComponent(RulesComponent):
                 dollar
                 and currency == "USD"
                 and bare_dollar(text[money.start : money.end], self.rules)
+                and not (inside and previous and self._in_usd(money, previous[1]))
             ):
                 currency = dollar  # an Australian page's $ is AUD
             elif (

@@ -138,6 +138,10 @@ class MoneyRules:
     # "¥33.49 million ($305,000)": the currency a ¥ amount is, told by how many of it make
     # the US dollar amount in the bracket after it (currency -> lowest, highest ratio)
     yen_ratios: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # "1.29 million yuan ($187,000)": a bare $ equivalent whose amount is the first one's
+    # in US dollars, within these ratios, is the US dollar whatever place the article
+    # names (usd_equivalent_ratio)
+    usd_equivalent: tuple[float, float] = (1.0, 1.0)
     # a bare ¥ price at or above this is yen (yen_price_above)
     yen_price_above: float = float("inf")
     # a bare 元 price at or above this, on a page of no place, is the Taiwan dollar
@@ -189,6 +193,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "currencies",
             "yen_context",
             "yen_by_equivalent",
+            "usd_equivalent_ratio",
             "yen_price_above",
             "yuan_price_above",
             "multipliers",
@@ -459,6 +464,11 @@ def load_money(patterns: Rules) -> MoneyRules:
                     data.get("yen_by_equivalent", {}), dict, file=file, key="yen_by_equivalent"
                 ).items()
             },
+            usd_equivalent=(
+                _ratio_pair(data["usd_equivalent_ratio"], file, "usd_equivalent_ratio")
+                if "usd_equivalent_ratio" in data
+                else (1.0, 1.0)
+            ),
             qualifiers=qualifiers,
             named_before=re.compile(
                 rf"(?P<pre>{prefix})\s?(?:{alternation(list(qualifiers.han))})\s?$"
@@ -1362,6 +1372,14 @@ def to_usd(amount: float, currency: str, year: int | None, rules: MoneyRules) ->
     return None if rate is None else round(amount / rate, 2)
 
 
+def latest_usd(amount: float, currency: str, rules: MoneyRules) -> float | None:
+    """An amount in US dollars at its currency's latest rate (None: no rate)."""
+    if currency == "USD":
+        return amount
+    by_year = rules.rates.get(currency)
+    return amount / by_year[max(by_year)] if by_year else None
+
+
 def plausible_price(
     amount: float, currency: str, per: str | None, rules: MoneyRules, named_only: bool = False
 ) -> bool:
@@ -1376,13 +1394,9 @@ def plausible_price(
     >>> plausible_price(59, "CNY", None, r), plausible_price(500, "CNY", "day", r)
     (False, True)
     """
-    if currency == "USD":
-        usd = amount
-    else:
-        by_year = rules.rates.get(currency)
-        if not by_year:
-            return True
-        usd = amount / by_year[max(by_year)]
+    usd = latest_usd(amount, currency, rules)
+    if usd is None:
+        return True
     low, high = rules.price_bounds
     if named_only:
         high = min(high, rules.named_high)
