@@ -1227,13 +1227,15 @@ _FIGURE_FIRST = (
 )
 # a word that may stand in such a list (not one that joins clauses)
 _LIST_WORD = r"(?!(?:and|or|but|while)\b)[\w-]+"
+# the most characters _METRIC_THEN reads between a metric and its figure
+_METRIC_THEN_REACH = 60
 # what may stand between a metric and its figure in one phrase ("the overall response
 # rate of 61%", "ORR=92%", "CR rate (CRR) was as high as 80%"): no comma, no other
 # figure, no "and" (in "a 24% CR rate and a 33% ORR" the CR rate is the 24%'s)
 # ("or better" belongs to the metric: "VGPR or better was seen in 90%")
 _METRIC_THEN = re.compile(
     r"(?i)^(?![^,;%]*\b(?:and|or(?!\s+(?:better|higher|above|more)\b)|with|while|whereas)\b)"
-    r"[^,;%，；]{0,60}$"
+    rf"[^,;%，；]{{0,{_METRIC_THEN_REACH}}}$"
 )
 # figures of one list: only commas, "and", "or" between them
 _BRACKETED_WORDS = re.compile(r"\s*[(（][^()（）]*[)）]")
@@ -1372,7 +1374,11 @@ def _split_and_ranges(figs: list[_Figure], labelled: _Spans, sentence: str) -> l
         if fig.high is not None and cut and labelled.count_ending_by(fig.start) >= 2:
             out.append(_Figure(fig.start, fig.start + cut.start(), fig.low, None))
             out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
-        elif fig.high is not None and cut and _NOT_A_SHARE_BEFORE.search(sentence, 0, fig.start):
+        elif (
+            fig.high is not None
+            and cut
+            and _NOT_A_SHARE_BEFORE.search(sentence, max(0, fig.start - 20), fig.start)
+        ):
             # "were over 65 and 92% responded": the first number is an age or a count
             out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
         else:
@@ -2035,6 +2041,7 @@ def _governing(
                     # (nor one that leads the next figure: "... and the ORR was 84%")
                     or (
                         following < len(sentence)
+                        and following - m[1] <= _METRIC_THEN_REACH
                         and _METRIC_THEN.match(sentence[m[1] : following]) is not None
                     )
                     or clause_break(sentence[fig.end : m[0]])
