@@ -439,6 +439,13 @@ def _start(folded: str, head_start: int, rules: ChineseHospitalRules) -> list[in
         if any(folded.endswith(w, lo, i) for w in rules.hard_boundary_words):
             starts.append(i)
             return starts  # (医管局辖下医院: the name starts after 辖下, if it is one)
+        if (
+            rules.not_after.match(folded, i)
+            and rules.head_end.search(folded, max(lo, i - HEAD_LONGEST), i) is not None
+        ):
+            # (申康医院发展中心负责市级医院: a body named after a head, 医院发展中心, ends
+            # there; what follows up to this head is no hospital's name)
+            return starts
         if c in rules.boundary and (i - 1) not in protected:
             starts.append(i)
             if rules.head_end.search(folded, max(lo, i - 1 - HEAD_LONGEST), i - 1) is not None:
