@@ -41,15 +41,51 @@ class Lexicon:
     def find(self, text: str) -> list[tuple[int, int, str]]:
         if self.regex is None:
             return []
-        if self.t2s and not text.isascii():
+        if text.isascii():
+            return self._found(text)
+        if self.t2s:
             text = text.translate(self.t2s)
+        out = self._found(text)
+        gaps = list(_CHINESE_GAP.finditer(text))
+        if gaps:
+            # a Chinese phrase read across a bracketed abbreviation or blanks inside it
+            # (总缓解（ORR）率, 微小残留病灶（MRD）阴性率): matched in the text without them,
+            # its offsets mapped back; it replaces the shorter phrases found inside it
+            kept: list[str] = []
+            where: list[int] = []
+            at = 0
+            for g in gaps:
+                kept.append(text[at : g.start()])
+                where.extend(range(at, g.start()))
+                at = g.end()
+            kept.append(text[at:])
+            where.extend(range(at, len(text)))
+            across = [
+                (where[s], where[e - 1] + 1, label)
+                for s, e, label in self._found("".join(kept))
+                if where[e - 1] + 1 - where[s] > e - s  # (it holds a gap)
+            ]
+            if across:
+                out = [
+                    o for o in out if not any(a[0] <= o[0] and o[1] <= a[1] for a in across)
+                ] + across
+                out.sort()
+        return out
+
+    def _found(self, text: str) -> list[tuple[int, int, str]]:
         out = []
-        for m in self.regex.finditer(text):
+        for m in self.regex.finditer(text):  # type: ignore[union-attr]
             word = m.group(0)
             label = self.labels.get(word) or self.labels.get(_fold(word))
             if label is not None:
                 out.append((m.start(), m.end(), label))
         return out
+
+
+# what may interrupt a Chinese phrase: a bracketed abbreviation, or blanks (one blanked)
+_CHINESE_GAP = re.compile(
+    rf"(?<={HAN.pattern})(?:\s*[(（]\s*[A-Za-z][\w/+-]{{0,9}}\s*[)）]\s*|\s+)(?={HAN.pattern})"
+)
 
 
 def _fold(word: str) -> str:
@@ -483,7 +519,9 @@ def load_rates(patterns: Rules) -> RateRules:
             people_after=re.compile(_people_after(people)),
             those_who_had_share=re.compile(rf"(?:的)?(?:者|{people_zh})\s*(?:占|佔)\s*(?:比\s*)?$"),
             preceded_skip=re.compile(
-                r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")\s*$"
+                # (a Chinese change word may take 了 before its figure: 提高了30%)
+                r"(?i)(?<![a-z])(?:" + alternation(ctx.get("skip_if_preceded_by", [])) + r")"
+                r"\s*(?:了\s*)?$"
             ),
             difference_before=_comparative(ctx.get("comparatives"), file),
             change_verbs=re.compile(
@@ -1559,6 +1597,12 @@ _WHO_HAD = (
     r"(?:with|who\s+(?:had|achieved|reached|attained))\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?$"
 )
 
+# "30%获得缓解的患者在一年内复发": in Chinese the words before 的 and the people say which
+# people a figure counts (group rel; who is empty), when a clause of theirs follows
+_CHINESE_RELATIVE = re.compile(
+    rf"^\s*(?P<who>)(?P<rel>[^，,；;。%\s的]{{1,12}})的(?:{_CHINESE_PEOPLE})"
+    r"(?=[^，,；;。]*?[\u4e00-\u9fff])"
+)
 # "patients who were not in SD had ...": the relative clause after the people (group
 # rel), from its own verb to the next verb, which is the clause's the figure is subject of
 _RELATIVE = (
@@ -1628,7 +1672,7 @@ def _stated(
             pass  # the list of metrics the clause names after it pairs with it
         elif rules.predicate.match(tail):
             subject = True
-            rel = rules.relative.search(tail)
+            rel = rules.relative.search(tail) or _CHINESE_RELATIVE.match(tail)
             said = tail
             if rel is not None:
                 # metric or state words that say which people are counted ("of patients
