@@ -46,30 +46,21 @@ class Lexicon:
         if self.t2s:
             text = text.translate(self.t2s)
         out = self._found(text)
-        gaps = list(_CHINESE_GAP.finditer(text))
-        if gaps:
+        across = []
+        for g in _CHINESE_GAP.finditer(text):
             # a Chinese phrase read across a bracketed abbreviation or blanks inside it
-            # (总缓解（ORR）率, 微小残留病灶（MRD）阴性率): matched in the text without them,
-            # its offsets mapped back; it replaces the shorter phrases found inside it
-            kept: list[str] = []
-            where: list[int] = []
-            at = 0
-            for g in gaps:
-                kept.append(text[at : g.start()])
-                where.extend(range(at, g.start()))
-                at = g.end()
-            kept.append(text[at:])
-            where.extend(range(at, len(text)))
-            across = [
-                (where[s], where[e - 1] + 1, label)
-                for s, e, label in self._found("".join(kept))
-                if where[e - 1] + 1 - where[s] > e - s  # (it holds a gap)
-            ]
-            if across:
-                out = [
-                    o for o in out if not any(a[0] <= o[0] and o[1] <= a[1] for a in across)
-                ] + across
-                out.sort()
+            # (总缓解（ORR）率, 微小残留病灶（MRD）阴性率): matched in the characters on
+            # either side of the gap without it (no phrase is longer than PHRASE_REACH),
+            # offsets mapped back; it replaces the shorter phrases found inside it
+            lo, hi = max(0, g.start() - PHRASE_REACH), min(len(text), g.end() + PHRASE_REACH)
+            left = g.start() - lo
+            for s, e, label in self._found(text[lo : g.start()] + text[g.end() : hi]):
+                if s < left < e:  # (it holds the gap)
+                    gap = g.end() - g.start()
+                    across.append((lo + s, lo + e + gap, label))
+        if across:
+            out = [o for o in out if not any(a[0] <= o[0] and o[1] <= a[1] for a in across)]
+            out = sorted(out + across)
         return out
 
     def _found(self, text: str) -> list[tuple[int, int, str]]:
@@ -82,6 +73,8 @@ class Lexicon:
         return out
 
 
+# the most characters of a Chinese phrase on one side of a gap inside it
+PHRASE_REACH = 16
 # what may interrupt a Chinese phrase: a bracketed abbreviation, or blanks (one blanked)
 _CHINESE_GAP = re.compile(
     rf"(?<={HAN.pattern})(?:\s*[(（]\s*[A-Za-z][\w/+-]{{0,9}}\s*[)）]\s*|\s+)(?={HAN.pattern})"
