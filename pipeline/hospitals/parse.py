@@ -784,8 +784,8 @@ def _parse_hospital(mention: str, rules: HospitalRules) -> HospitalName | None:
         key, entry = rules.spelled.get((spelled, head), (key, None))
     if entry is not None and _other_parent(parent_key, entry, rules):
         # "Zhongshan Hospital of Xiamen University" is not Fudan University's: a parent
-        # written with the name that none of the known hospital's names has makes it
-        # another one
+        # written with the name that is another known institution than the known
+        # hospital's (_other_parent) makes it another one
         key = (*key, "@", parent_key)
         entry = rules.gazetteer.get(key)
         if entry is None and parent and parent not in display:
