@@ -421,7 +421,8 @@ def load_money(patterns: Rules) -> MoneyRules:
     bounds = expect(data.get("price_bounds_usd", {}), dict, file=file, key="price_bounds_usd")
     change_words = string_list(data.get("change_words", []), file=file, key="change_words")
     # a change word and up to two words, before "from" or "by" and the amount
-    changed = rf"(?i)\b(?:{alternation(change_words)})\s+(?:\w+\s+){{0,2}}"
+    change_word = rf"(?i)\b(?:{alternation(change_words)})\s+"
+    changed = rf"{change_word}(?:\w+\s+){{0,2}}"
     difference_after = string_list(
         data.get("difference_after", []), file=file, key="difference_after"
     )
@@ -515,8 +516,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             change_before=re.compile(rf"{changed}(?:from|by)\s+(?:\w+\s+){{0,2}}$"),
             # (the thing changed may stand between: "cut the price of its CAR-T therapy by")
             difference_before=re.compile(
-                rf"(?i)\b(?:{alternation(change_words)})\s+(?:[\w'’-]+\s+){{0,8}}"
-                rf"by\s+(?:\w+\s+){{0,2}}$"
+                rf"{change_word}(?:[\w'’-]+\s+){{0,8}}by\s+(?:\w+\s+){{0,2}}$"
             ),
             difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
             locale_currency={
