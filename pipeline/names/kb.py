@@ -252,6 +252,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
     file = patterns.path(COMPANIES_FILE)
     out: dict[str, Company] = {}
     table = load_pinyin(patterns)
+    trailing = _chinese_trailing_words(t)
     for line, rec in patterns.jsonl(COMPANIES_FILE):
         check_keys(
             rec, file=file, allowed=_COMPANY_KEYS, required={"id", "name", "aliases"}, line=line
@@ -265,7 +266,7 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
         chinese = _opt_str(rec.get("chinese"), file=file, key="chinese", line=line)
         limit = PART_RENDERINGS
         if not segments and chinese:
-            segments = _derived_segments(chinese, t, table)
+            segments = _derived_segments(chinese, trailing, table)
             limit = DERIVED_RENDERINGS
         for seg in segments:
             expect(seg, dict, file=file, key="segments", line=line)
@@ -309,9 +310,23 @@ def _load_companies(patterns: Rules, t: Translit) -> dict[str, Company]:
     return _with_alone_parts(out)
 
 
-def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[dict[str, Any]]:
-    """The part of a company's Chinese name before its industry and legal words, read
-    with the pinyin table (pinyin.json, from pypinyin), as one segment: what a company
+def _chinese_trailing_words(t: Translit) -> tuple[str, ...]:
+    """The Chinese industry and legal words a company's name may end in, longest first."""
+    return tuple(
+        sorted(
+            (w for w in (*t.industry_words, *t.corporate_suffixes) if not w.isascii()),
+            key=len,
+            reverse=True,
+        )
+    )
+
+
+def _derived_segments(
+    chinese: str, trailing: tuple[str, ...], table: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The part of a company's Chinese name before its industry and legal words
+    (``trailing``: _chinese_trailing_words), read with the pinyin table (pinyin.json,
+    from pypinyin), as one segment: what a company
     whose file entry cuts no segments by hand is matched by when news renders its name
     ("Youruike Biology" for 优瑞科生物). None when a character has no reading or too
     little is left to tell it from others, or it is too long to be read by sound
@@ -320,16 +335,11 @@ def _derived_segments(chinese: str, t: Translit, table: dict[str, str]) -> list[
     >>> from pipeline.rules import load_patterns
     >>> from pipeline.names.translit import load_translit
     >>> p = load_patterns()
-    >>> t, table = load_translit(p), load_pinyin(p)
-    >>> _derived_segments("优瑞科生物", t, table), _derived_segments("启函生物", t, table)
+    >>> trailing, table = _chinese_trailing_words(load_translit(p)), load_pinyin(p)
+    >>> _derived_segments("优瑞科生物", trailing, table), _derived_segments("启函生物", trailing, table)
     ([{'chinese': '优瑞科', 'pinyin': 'you-rui-ke'}], [])
     """
     stem = chinese
-    trailing = sorted(
-        (w for w in (*t.industry_words, *t.corporate_suffixes) if not w.isascii()),
-        key=len,
-        reverse=True,
-    )
     while word := next((w for w in trailing if stem.endswith(w) and len(stem) > len(w)), None):
         stem = stem[: -len(word)]
     sounds = readings(stem, table)
