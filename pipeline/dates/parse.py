@@ -167,6 +167,11 @@ class DateRules:
     # what may stand before and after a dateline, the date that opens a text
     dateline_before: re.Pattern[str] = re.compile("(?!)")
     dateline_after: re.Pattern[str] = re.compile("(?!)")
+    # a year in two digits: 20yy when the publication is at most years_ahead years before
+    # it, else 19yy ("03/18/40" in a 2016 article is 1940); with no publication date,
+    # 20yy below year_pivot
+    year_pivot: int = 50
+    years_ahead: int = 20
     # words that put a date without its year ahead of the publication date or behind it
     # ("will launch in May", "was approved in May"): tense.future and tense.past
     future: re.Pattern[str] = re.compile("(?!)")
@@ -238,6 +243,7 @@ def load_dates(patterns: Rules) -> DateRules:
             "anchored_resolvers",
             "anchor",
             "tense",
+            "two_digit_years",
         },
         required={"months", "weekdays", "relative_years", "parts", "rules", "published_labels"},
     )
@@ -299,6 +305,7 @@ def load_dates(patterns: Rules) -> DateRules:
             raise PatternError(
                 file, f"rule {rule.id}: unknown trigger group {sorted(unknown)}", key="near"
             )
+    pivot, ahead = _two_digit_years(data.get("two_digit_years", {}), file)
     return fast_fields(
         DateRules(
             months={k.lower(): int(v) for k, v in months.items()},
@@ -348,9 +355,21 @@ def load_dates(patterns: Rules) -> DateRules:
             anchored=string_list(
                 data.get("anchored_resolvers", []), file=file, key="anchored_resolvers"
             ),
+            year_pivot=pivot,
+            years_ahead=ahead,
             **_anchor_rules(data.get("anchor", {}), file, parts),
             **_tense_rules(data.get("tense", {}), file),
         )
+    )
+
+
+def _two_digit_years(raw: Any, file: str) -> tuple[int, int]:
+    """The century rule of a year in two digits (DateRules.year_pivot, years_ahead)."""
+    expect(raw, dict, file=file, key="two_digit_years")
+    check_keys(raw, file=file, allowed={"_comment", "pivot", "ahead"}, within="two_digit_years")
+    return (
+        int(raw.get("pivot", DateRules.year_pivot)),
+        int(raw.get("ahead", DateRules.years_ahead)),
     )
 
 
@@ -513,11 +532,13 @@ def resolve(
     """
     groups = {k: _arabic(v) if isinstance(v, str) else v for k, v in groups.items()}
     for key in ("rel", "day"):
-        # a rule's other forms name their groups key2, key3 ("the year after next")
+        # a rule's other forms name their groups key2, key3, ... ("the year after next")
         if not groups.get(key):
-            groups[key] = groups.get(f"{key}2") or groups.get(f"{key}3")
+            groups[key] = next(
+                (groups[k] for i in range(2, 10) if groups.get(k := f"{key}{i}")), None
+            )
     day = _day(groups.get("day"), rules)
-    year = _year_of(groups.get("year"), rules)
+    year = _year_of(groups.get("year"), rules, published)
     if (groups.get("day") and day is None) or (groups.get("year") and year is None):
         return None
     parts = Parts(groups, published, rules, _month(groups, rules), day, year, anchor, tense)
@@ -1116,15 +1137,24 @@ def _day(text: str | None, rules: DateRules) -> int | None:
     return rules.numbers.day_words.get(" ".join(re.split(r"[\s-]+", text.lower().strip())))
 
 
-def _year_of(text: str | None, rules: DateRules) -> int | None:
-    """A year in four digits, in two ("'87", "05/05/89": the nearer century, pivot
-    50), or in words ("nineteen ninety six", 两千零四)."""
+def _year_of(text: str | None, rules: DateRules, published: date | None = None) -> int | None:
+    """A year in four digits, in two ("'87", "05/05/89": this century unless that puts it
+    more than years_ahead after the publication, or with none at or past year_pivot), or
+    in words ("nineteen ninety six", 两千零四).
+
+    >>> r = default_rules()
+    >>> _year_of("40", r, date(2016, 11, 7)), _year_of("30", r, date(2016, 11, 7)), _year_of("40", r)
+    (1940, 2030, 2040)
+    """
     if not text:
         return None
     text = text.strip().lstrip("'’")
     if text.isdigit():
         if len(text) == 2:
-            return 2000 + int(text) if int(text) < 50 else 1900 + int(text)
+            year = 2000 + int(text)
+            if published is not None:
+                return year if year <= published.year + rules.years_ahead else year - 100
+            return year if int(text) < rules.year_pivot else year - 100
         return int(text)
     value = rules.numbers.year_value(text) or chinese_number(text, rules.numbers)
     return int(value) if value else None
