@@ -25,13 +25,10 @@ from ..words.chinese import load_pinyin, load_variants, readings
 from .similarity import (
     CUTOFF_SLACK,
     PART_RENDERINGS,
-    RENDERING_GATE,
     Part,
     Target,
-    alike_at_most,
     best_similarity,
     cut_keys,
-    length_span,
     make_part,
     part_scores,
     renderings,
@@ -43,7 +40,6 @@ from .similarity import (
 from .translit import (
     Translit,
     collapse_repeats,
-    letter_key,
     letters_only,
     load_translit,
     phonetic_key,
@@ -106,16 +102,6 @@ class Company:
     alone: tuple[Part, ...] = ()
     # how those parts' forms start: a spelling that starts so may be one alone
     later_starts: frozenset[str] = frozenset()
-
-    @cached_property
-    def lengths(self) -> tuple[tuple[int, int] | None, ...]:
-        """The shortest and longest of its forms; and, for a name of one part, of that
-        part's forms and of their keys (similarity.length_span): what a spelling is
-        compared with, for the cheap exact test of resolve_company."""
-        if len(self.parts) != 1:
-            return (length_span(self.forms),)
-        part = self.parts[0]
-        return length_span(self.forms), length_span(part.forms), length_span(part.keys)
 
 
 @dataclass(frozen=True)
@@ -797,40 +783,6 @@ def strip_industry(text: str, t: Translit) -> str:
     return " ".join(words)
 
 
-# (a score is a float computed another way than its bound: never skip on a tie)
-_BOUND_SLACK = 1e-9
-
-
-def _unlike(
-    c: Company,
-    letters: str,
-    t: Translit,
-    exact: float,
-    part_floor: float,
-    form_floor: float,
-    may_be_alone: bool,
-) -> bool:
-    """Whether resolve_company would score company ``c`` 0.0 for ``letters``, told from
-    lengths alone (similarity.alike_at_most): a name of one part when neither its forms
-    (Levenshtein, from ``exact``) nor its part's forms or keys (Indel, from ``part_floor``)
-    can be alike enough; a name of several when its forms cannot reach ``form_floor``
-    (so no part is compared) and no later part of it may name it alone. The spellings of
-    unknown names are mostly longer or shorter than any company's, and comparing them was
-    most of a run's company resolution."""
-    n = len(letters)
-    if alike_at_most(n, c.lengths[0], indel=False) + _BOUND_SLACK >= (
-        exact if len(c.parts) == 1 else form_floor
-    ):
-        return False
-    if len(c.parts) != 1:
-        return not (c.alone and may_be_alone)
-    _, forms, keys = c.lengths
-    return (
-        alike_at_most(n, forms, indel=True) + _BOUND_SLACK < part_floor
-        and alike_at_most(len(letter_key(letters, t)), keys, indel=True) + _BOUND_SLACK < part_floor
-    )
-
-
 def company_cutoff(scoring: dict[str, Any]) -> float:
     """The lowest company score that decides anything: a name resolves at a threshold or
     above, a runner-up counts only within the margin below it, and an unresolved name
@@ -890,12 +842,7 @@ def resolve_company(
     ids = sorted({cid for start in opening for cid in kb.companies_by_start.get(start, ())})
     gate = scoring["segment_gate"]
     exact = max(0.0, cutoff - CUTOFF_SLACK)  # scores at or above it are exact
-    # below these a form's, a part's and a whole name's scores come out 0.0 (part_scores)
-    part_floor = max(0.0, min(cutoff, RENDERING_GATE) - CUTOFF_SLACK)
-    form_floor = min(exact, gate - CUTOFF_SLACK)
     for c in (kb.companies[cid] for cid in ids):
-        if _unlike(c, letters, t, exact, part_floor, form_floor, bool(opening & c.later_starts)):
-            continue  # it would score 0.0: no comparison needed to know it
         if len(c.parts) == 1:
             best = max(
                 _best_form(letters, c.forms, exact),

@@ -140,35 +140,6 @@ def make_part(
     return Part(forms, tuple(phonetic_key(f, t) for f in forms), renderings, weight)
 
 
-def length_span(strings: Sequence[str]) -> tuple[int, int] | None:
-    """The shortest and longest length of ``strings`` (None: there are none)."""
-    if not strings:
-        return None
-    lengths = [len(s) for s in strings]
-    return min(lengths), max(lengths)
-
-
-def alike_at_most(n: int, span: tuple[int, int] | None, indel: bool) -> float:
-    """The most a string of ``n`` characters can be alike to any string whose length lies
-    in ``span`` (length_span), whatever its characters: a normalised Indel similarity is
-    at most 2a/(a+b), a normalised Levenshtein one at most a/b, for the shorter length a
-    and the longer b. An exact test that costs no comparison: a spelling of thirty letters
-    is never a near rendering of a name of eight.
-
-    >>> alike_at_most(4, (8, 10), indel=True), alike_at_most(20, (8, 10), indel=False)
-    (0.6666666666666666, 0.5)
-    >>> alike_at_most(9, (8, 10), indel=True), alike_at_most(9, None, indel=True)
-    (1.0, 0.0)
-    """
-    if span is None:
-        return 0.0
-    shortest, longest = span
-    if shortest <= n <= longest:
-        return 1.0
-    a, b = (n, shortest) if n < shortest else (longest, n)
-    return 2 * a / (a + b) if indel else a / b
-
-
 def best_similarity(piece: str, choices: Sequence[str], cutoff: float = 0.0) -> float:
     """The best normalised Indel similarity of ``piece`` to any of ``choices``, rounded to
     float32 as the similarity matrix (``cdist``) of earlier versions gave it, so scores and
