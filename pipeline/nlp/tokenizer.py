@@ -5,7 +5,7 @@ a cache that keeps what spaCy's own cache drops (``CachingTokenizer``). Register
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -146,19 +146,17 @@ class CachingTokenizer:
         self._may_be_special = _special_at_start(self._specials)
         self._learn(_WHITESPACE_CHUNKS)
 
-    def _learn(self, chunks: Sequence[str]) -> None:
+    def _learn(self, chunks: Iterable[str]) -> None:
         seen = self._seen
         if len(seen) >= self.limit:
             return  # full: tokenize as spaCy does (emptying spaCy's cache slowed it down)
-        # (set operations at C speed: a Python test of each of an article's thousand
-        # chunks cost a sixth of the tokenizer's time)
-        fresh = set(chunks)
-        fresh.difference_update(seen)
-        if not fresh:
+        new = []
+        for chunk in chunks:  # in text order, so the work is the same on every run
+            if chunk not in seen:
+                seen.add(chunk)
+                new.append(chunk)
+        if not new:
             return
-        seen.update(fresh)
-        # in text order, so the work is the same on every run
-        new = [chunk for chunk in dict.fromkeys(chunks) if chunk in fresh]
         # Chunks that cannot touch a special case are learnt together in one call (a call
         # of its own cost 10 us more per chunk); the others one at a time.
         plain: list[str] = []
