@@ -143,6 +143,23 @@ class HospitalName:
 FOOTNOTE = r"(?=\d{1,2}(?!\w)(?![.,]\d))"
 
 
+def _enter_chinese(
+    names: dict[str, GazetteerEntry],
+    name: str,
+    entry: GazetteerEntry,
+    file: str,
+    line: int,
+    key: str = "chinese",
+) -> None:
+    """Enter a Chinese name of a gazetteer entry; refused when another entry holds it (a
+    branch listed under its parent named the parent wherever the branch stood)."""
+    held = names.setdefault(name, entry)
+    if held.id != entry.id:
+        raise PatternError(
+            file, f"{name} names two hospitals: {held.id} and {entry.id}", key=key, line=line
+        )
+
+
 @lru_cache(maxsize=8)
 def load_hospitals(patterns: Rules) -> HospitalRules:
     keys = {
@@ -411,11 +428,11 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
                     key="chinese",
                     line=line,
                 )
-            rules.chinese.setdefault(chinese, entry)
+            _enter_chinese(rules.chinese, chinese, entry, gfile, line)
         for short in string_list(
             rec.get("chinese_short", []), file=gfile, key="chinese_short", line=line
         ):
-            rules.chinese_short.setdefault(short, entry)
+            _enter_chinese(rules.chinese_short, short, entry, gfile, line, "chinese_short")
         for alias in (
             entry.name,
             *string_list(rec.get("aliases", []), file=gfile, key="aliases", line=line),
