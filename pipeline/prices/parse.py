@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -119,6 +120,8 @@ class MoneyRules:
     change_before: re.Pattern[str] = re.compile("(?!)")
     # a therapy word right after the amount ("the 1.2 million yuan drug"): a price
     therapy_after: re.Pattern[str] = re.compile("(?!)")
+    # ... in Chinese: 的 and a therapy word of the amount's own phrase ("129万元的抗癌药")
+    therapy_after_zh: re.Pattern[str] = re.compile("(?!)")
     # a word of a place, body or scheme ("programme", "centre", "trial"): what such a
     # subject costs is no price of a therapy
     not_therapy_head: re.Pattern[str] = re.compile("(?!)")
@@ -205,6 +208,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "per_cues",
             "kinds",
             "therapy_words",
+            "therapy_words_zh",
             "change_words",
             "difference_after",
             "range_qualifiers",
@@ -362,6 +366,7 @@ def load_money(patterns: Rules) -> MoneyRules:
     per = {k.lower(): v for k, v in section(data, "per", dict, file=file).items()}
     per_alt = alternation(list(per))
     kinds: dict[str, tuple[int, str]] = {}
+    zh_therapy = expect(data.get("therapy_words_zh", {}), dict, file=file, key="therapy_words_zh")
     for priority, (kind, words) in enumerate(section(data, "kinds", dict, file=file).items()):
         if kind not in {"price", "revenue", "investment", "market", "reimbursement", "other"}:
             raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
@@ -487,7 +492,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+"
                 r"(?:of|costs?|is|was|at|for|(?:is\s+|was\s+)?(?:priced|sold|listed)\s+at)\s+"
                 # 每针100万元, 一剂130万元
-                rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}})$"
+                rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}}\s*)$"
             ),
             per=per,
             per_cues=tuple(
@@ -561,6 +566,10 @@ def load_money(patterns: Rules) -> MoneyRules:
                 r"[\w-]+\s+){0,3}?(?:" + alternation(data.get("therapy_words", [])) + r")\b"
                 # not a place or body named after a therapy ("a $105 million treatment centre")
                 r"(?![\s-]+(?:" + not_heads + r")\b)"
+            ),
+            therapy_after_zh=_therapy_after_zh(
+                string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words"),
+                expect(zh_therapy.get("then", ""), str, file=file, key="therapy_words_zh.then"),
             ),
             generic_suffixes=frozenset(
                 string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
@@ -1276,7 +1285,7 @@ def classify(
         # "the price after insurance is X": the amount is what it costs (unless its
         # subject is a cost that is no price: "the incremental cost ... was X")
         kind = "price"
-    elif rules.therapy_after.match(after[:40]):
+    elif rules.therapy_after.match(after[:40]) or rules.therapy_after_zh.match(after[:40]):
         kind = "price"  # "the 1.2 million yuan one-shot drug": the amount names the price
     elif best is not None and best[3] <= KIND_REACH:
         kind = best[2]
@@ -1313,6 +1322,26 @@ def classify(
         kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
     # (what follows only ever makes an amount a price, so a named-only price stays one)
     return Classification(kind, per, qualifier, named_only)
+
+
+def _therapy_after_zh(words: Iterable[str], then: str) -> re.Pattern[str]:
+    """An amount's own phrase naming a therapy in Chinese: 的, up to eight characters of
+    its modifiers, then a therapy word that ends the phrase: no Chinese character after it
+    but one of ``then`` (a verb or particle that starts the clause's rest). "120万元的药让",
+    "129万元的抗癌药进入"; not "5亿元的药企", "2亿元的药品销售收入".
+
+    >>> r = _therapy_after_zh(["药", "药品", "疗法"], "让进")
+    >>> [bool(r.match(t)) for t in ("的抗癌药让", "的CAR-T疗法。", "的药企", "融资的药", "的药品销售收入")]
+    [True, True, False, False, False]
+    """
+    words = list(words)
+    if not words:
+        return re.compile("(?!)")
+    follow = f"[{re.escape(then)}]|" if then else ""
+    return re.compile(
+        rf"^\s*的[^\s，,。；;：:、的]{{0,8}}?(?:{alternation(words)})"
+        rf"(?={follow}[^\u4e00-\u9fff]|$)"
+    )
 
 
 def url_place_text(url: str | None, rules: MoneyRules) -> str:
