@@ -569,7 +569,8 @@ def load_money(patterns: Rules) -> MoneyRules:
             ),
             therapy_after_zh=_therapy_after_zh(
                 string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words"),
-                expect(zh_therapy.get("then", ""), str, file=file, key="therapy_words_zh.then"),
+                expect(zh_therapy.get("not_in", ""), str, file=file, key="therapy_words_zh.not_in"),
+                [w for w, (_, kind) in kinds.items() if kind != "price" and CJK.match(w)],
             ),
             generic_suffixes=frozenset(
                 string_list(data.get("generic_suffixes", []), file=file, key="generic_suffixes")
@@ -1324,24 +1325,26 @@ def classify(
     return Classification(kind, per, qualifier, named_only)
 
 
-def _therapy_after_zh(words: Iterable[str], then: str) -> re.Pattern[str]:
+def _therapy_after_zh(words: Iterable[str], not_in: str, other_kinds: list[str]) -> re.Pattern[str]:
     """An amount's own phrase naming a therapy in Chinese: 的, up to eight characters of
-    its modifiers, then a therapy word that ends the phrase: no Chinese character after it
-    but one of ``then`` (a verb or particle that starts the clause's rest). "120万元的药让",
-    "129万元的抗癌药进入"; not "5亿元的药企", "2亿元的药品销售收入".
+    its modifiers, then a therapy word (the longest there) that neither starts a longer
+    word of a maker or a regulator (a character of ``not_in`` after it) nor stands
+    before a word of another kind (``other_kinds``): "120万元的药", "129万元的抗癌药即将";
+    not "5亿元的药企", "2亿元的药品销售收入".
 
-    >>> r = _therapy_after_zh(["药", "药品", "疗法"], "让进")
-    >>> [bool(r.match(t)) for t in ("的抗癌药让", "的CAR-T疗法。", "的药企", "融资的药", "的药品销售收入")]
+    >>> r = _therapy_after_zh(["药", "药品", "疗法"], "企", ["销售收入"])
+    >>> [bool(r.match(t)) for t in ("的抗癌药即将", "的CAR-T疗法。", "的药企", "融资的药", "的药品销售收入")]
     [True, True, False, False, False]
     """
     words = list(words)
     if not words:
         return re.compile("(?!)")
-    follow = f"[{re.escape(then)}]|" if then else ""
-    return re.compile(
-        rf"^\s*的[^\s，,。；;：:、的]{{0,8}}?(?:{alternation(words)})"
-        rf"(?={follow}[^\u4e00-\u9fff]|$)"
-    )
+    stops = [f"[{re.escape(not_in)}]"] if not_in else []
+    if other_kinds:
+        stops.append(alternation(other_kinds))
+    after = f"(?!{'|'.join(stops)})" if stops else ""
+    # (atomic: a longer word that fails is not tried again as its first character)
+    return re.compile(rf"^\s*的[^\s，,。；;：:、的]{{0,8}}?(?>{alternation(words)}){after}")
 
 
 def url_place_text(url: str | None, rules: MoneyRules) -> str:
