@@ -1386,6 +1386,7 @@ def find_dates(
             if (
                 value is not None
                 and anchor is not None
+                and not anchor.range_end  # (a range's stated year is its two ends')
                 and published is not None
                 and _starts_after(value.value, published)
                 and _tense(text, start, end, refs, rules) == "past"
