@@ -988,7 +988,8 @@ def find_hospitals(
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
     return sorted(
-        _shared_cities(_bracketed_names(text, found, rules), rules), key=lambda h: (h.start, h.end)
+        _one_display(_shared_cities(_bracketed_names(text, found, rules), rules)),
+        key=lambda h: (h.start, h.end),
     )
 
 
@@ -1614,6 +1615,30 @@ def _ordinal_lists(
             split.append(HospitalMention(base + number.start(), end, "hospital.ordinal_list", name))
         out.extend(split or [h])
     return out
+
+
+def _one_display(found: list[HospitalMention]) -> list[HospitalMention]:
+    """Mentions of one hospital (one key) in an article carry one name: the one with the
+    most words, the first written at a tie ("Shanghai Tongren Hospital" for "Tongren
+    Hospital in Shanghai" too). The key already says they are one hospital; without this
+    its rows named it two ways.
+
+    >>> n = lambda d: HospitalName(("name", "x", "|", "hospital"), d, "Y", ("x",), "hospital")
+    >>> m = [HospitalMention(0, 10, "r", n("X Hospital")), HospitalMention(20, 35, "r", n("Y X Hospital"))]
+    >>> [h.name.display for h in _one_display(m)]
+    ['Y X Hospital', 'Y X Hospital']
+    """
+    chosen: dict[tuple[str, ...], str] = {}
+    for h in sorted(found, key=lambda h: h.start):
+        best = chosen.get(h.name.key)
+        if best is None or len(h.name.display.split()) > len(best.split()):
+            chosen[h.name.key] = h.name.display
+    return [
+        h
+        if chosen[h.name.key] == h.name.display
+        else replace(h, name=replace(h.name, display=chosen[h.name.key]))
+        for h in found
+    ]
 
 
 def _shared_cities(found: list[HospitalMention], rules: HospitalRules) -> list[HospitalMention]:
