@@ -210,6 +210,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "therapy_words",
             "therapy_words_zh",
             "change_words",
+            "saving_words",
             "difference_after",
             "range_qualifiers",
             "vague_counts",
@@ -427,6 +428,7 @@ def load_money(patterns: Rules) -> MoneyRules:
     change_words = string_list(data.get("change_words", []), file=file, key="change_words")
     # a change word and up to two words, before "from" or "by" and the amount
     change_word = rf"(?i)\b(?:{alternation(change_words)})\s+"
+    saving = string_list(data.get("saving_words", []), file=file, key="saving_words")
     changed = rf"{change_word}(?:\w+\s+){{0,2}}"
     difference_after = string_list(
         data.get("difference_after", []), file=file, key="difference_after"
@@ -522,6 +524,11 @@ def load_money(patterns: Rules) -> MoneyRules:
             # (the thing changed may stand between: "cut the price of its CAR-T therapy by")
             difference_before=re.compile(
                 rf"{change_word}(?:[\w'’-]+\s+){{0,8}}by\s+(?:\w+\s+){{0,2}}$"
+                # what a saving saves ("save the insurer $80,000", "a saving of $60,000"),
+                # in its own clause ("saved lives and costs $400,000" is a price)
+                rf"|\b(?:{alternation(saving) or '(?!)'})\s+"
+                r"(?:(?!(?:and|or|but|which|that|while|whereas|costs?|is|was|are|were)\b)"
+                r"[\w'’-]+\s+){0,4}$"
             ),
             difference_after=re.compile(rf"(?i)\s+(?:{alternation(difference_after) or '(?!)'})\b"),
             locale_currency={
