@@ -275,7 +275,10 @@ class ProductsComponent(RulesComponent):
             for w in self.kb.translit.corporate_suffixes
             if w.isascii() and w[0] != "("
         )
-        self.legal_after = re.compile(rf",\s?(?i:{ascii_legal})\b\.?" if ascii_legal else "(?!)")
+        # (a whole word: "co-markets" holds no "Co")
+        self.legal_after = re.compile(
+            rf",\s?(?i:{ascii_legal})(?![\w-])\.?" if ascii_legal else "(?!)"
+        )
         self.therapy_words = re.compile(
             rf"(?i)(?<![a-z]){alternation(self.kb.translit.therapy_words)}(?![a-z])"
             if self.kb.translit.therapy_words
