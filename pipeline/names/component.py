@@ -1213,6 +1213,8 @@ class ProductsComponent(RulesComponent):
                     continue
                 last = next((k + 1 for k in stops if k >= i), len(words))
                 for j in range(min(last, i + 5), i + fewest - 1, -1):
+                    if j - 1 > i and run[words[j - 1][0]] in _OPENING_BRACKETS:
+                        continue  # a name ends before a bracket it opens ("X (XYZ)")
                     end = words[j - 1][1]
                     res = self._resolve_company(run[ws:end])
                     # the longest name that resolves ("Fosun Kate", not "Fosun")
@@ -1951,6 +1953,9 @@ def _homophone_regex(word: str, pinyin: dict[str, str], by_sound: dict[str, set[
     return "".join(
         "[" + "".join(sorted(by_sound.get(pinyin.get(ch, ""), set()) | {ch})) + "]" for ch in word
     )
+
+
+_OPENING_BRACKETS = "([（【"
 
 
 def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
