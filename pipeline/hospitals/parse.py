@@ -987,9 +987,11 @@ def find_hospitals(
     found.extend(written)
     found.extend(_abbreviations(text, found))
     found.extend(_short_forms(text, found, rules))
-    return sorted(
-        _one_display(_shared_cities(_bracketed_names(text, found, rules), rules)),
-        key=lambda h: (h.start, h.end),
+    return _one_display(
+        sorted(
+            _shared_cities(_bracketed_names(text, found, rules), rules),
+            key=lambda h: (h.start, h.end),
+        )
     )
 
 
@@ -1618,8 +1620,8 @@ def _ordinal_lists(
 
 
 def _one_display(found: list[HospitalMention]) -> list[HospitalMention]:
-    """Mentions of one hospital (one key) in an article carry one name: the one with the
-    most words, the first written at a tie ("Shanghai Tongren Hospital" for "Tongren
+    """Mentions of one hospital (one key) in an article (``found`` in text order) carry
+    one name: the one with the most words, the first written at a tie ("Shanghai Tongren Hospital" for "Tongren
     Hospital in Shanghai" too). The key already says they are one hospital; without this
     its rows named it two ways.
 
@@ -1629,7 +1631,7 @@ def _one_display(found: list[HospitalMention]) -> list[HospitalMention]:
     ['Y X Hospital', 'Y X Hospital']
     """
     chosen: dict[tuple[str, ...], str] = {}
-    for h in sorted(found, key=lambda h: h.start):
+    for h in found:
         best = chosen.get(h.name.key)
         if best is None or len(h.name.display.split()) > len(best.split()):
             chosen[h.name.key] = h.name.display
