@@ -206,6 +206,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "adjective_currencies",
             "per",
             "per_cues",
+            "per_not_before",
             "kinds",
             "therapy_words",
             "therapy_words_zh",
@@ -429,6 +430,8 @@ def load_money(patterns: Rules) -> MoneyRules:
     # a change word and up to two words, before "from" or "by" and the amount
     change_word = rf"(?i)\b(?:{alternation(change_words)})\s+"
     saving = string_list(data.get("saving_words", []), file=file, key="saving_words")
+    # "a year earlier", "a month later": a time, not what the amount is for
+    per_not_before = string_list(data.get("per_not_before", []), file=file, key="per_not_before")
     changed = rf"{change_word}(?:\w+\s+){{0,2}}"
     difference_after = string_list(
         data.get("difference_after", []), file=file, key="difference_after"
@@ -489,6 +492,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 r"(?i)^\)?\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?"
                 r"(?:per|a|an|each|every|/|一|每|for\s+(?:one|each|a|every|the|one single))\s*-?\s*"
                 rf"(?P<unit>{per_alt})(?![A-Za-z])"
+                + (rf"(?!\s+(?:{alternation(per_not_before)})\b)" if per_not_before else "")
             ),
             per_before=re.compile(
                 rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+"
