@@ -41,7 +41,10 @@ _VERSUS_WORDS = (
 )
 # a comparison between a figure and a product named after it: the product is the other
 # side's ("$465,000, compared with Abecma's $419,500"; "71% vs 42% for ...")
-_COMPARED = re.compile(rf"(?i){_VERSUS_WORDS}|\bthan\b")
+_COMPARED = re.compile(
+    rf"(?i){_VERSUS_WORDS}|\bthan\b"
+    r"|\b(?:in line with|on (?:a )?par with|comparable (?:to|with)|similar to|close to)\b"
+)
 # a clause break between the names and the figure: the figure is not the list's
 _BREAK = re.compile(r"[,;:，；：。]")
 
@@ -122,8 +125,10 @@ def link_product(
         after = min(inside, key=lambda p: p[0] - at)
         if text and _COMPARED.search(text, at, after[0]):
             # "... at $465,000, compared with Abecma's $419,500": the product named past
-            # the comparison is the other side's, not this figure's
-            return None, None
+            # the comparison is the other side's, not this figure's; the sentence may
+            # still refer back to the one it is about ("The drug costs X, in line with
+            # B's Y")
+            return _previous(products, text, s0, s1, at)
         return after[2], "sentence"
     if text and figures and _compared_side(text, at, figures):
         # "priced at Rs 30 lakh, compared with Rs 4 crore for similar therapies abroad":
@@ -137,21 +142,36 @@ def link_product(
             return None, "together"
         return named.pop(), "article"
     if len(named) > 1 and text and _refers_back(text, s0, s1):
-        # "the drug", "该产品": the product named last before the sentence, near it
-        i = bisect_left(products, (s0,))
-        if (
-            i
-            and products[i - 1][0] >= s0 - ANAPHOR_REACH
-            and not _listed_last(products, i - 1, text)
-        ):
-            return products[i - 1][2], "previous"
+        return _previous(products, text, s0, s1)
+    return None, None
+
+
+def _previous(
+    products: Sequence[Mention], text: str, s0: int, s1: int, at: int | None = None
+) -> tuple[str | None, str | None]:
+    """The product a sentence refers back to ("the drug", "该产品", before ``at`` when
+    given): the one named last before the sentence, near it and not ending a list."""
+    if not text or not (
+        _refers_back(text, s0, s1) if at is None else _ANAPHOR.search(text, s0, at)
+    ):
+        return None, None
+    i = bisect_left(products, (s0,))
+    if i and products[i - 1][0] >= s0 - ANAPHOR_REACH and not _listed_last(products, i - 1, text):
+        return products[i - 1][2], "previous"
     return None, None
 
 
 # the words between a figure and the product it is stated for, named right after it
 # ("the 83% of axi-cel", "1.2 million yuan for Yikaida", "an ORR of 52% with X"), perhaps
-# after a participle ("the $419,500 charged for X", "the 54% seen with X")
-_OWNER_AFTER = re.compile(r"(?i)\s*(?:[a-z]+(?:ed|en)\s+)?(?:of|for|with)\s+(?:the\s+)?")
+# after a price or rate noun and a participle ("the $419,500 charged for X", "the 54%
+# remission rate seen with X", "the $373,000 list price of X")
+_OWNER_AFTER = re.compile(
+    r"(?i)\s*(?:(?:[a-z]+\s+){0,2}(?:price\s+tag|prices?|costs?|charge|fee|rates?)\s+)?"
+    r"(?:[a-z]+(?:ed|en)\s+)?"
+    r"(?:of|for|with)\s+(?:the\s+)?"
+    # the maker's possessive before the product ("the $475,000 cost of Novartis' Kymriah")
+    r"(?-i:(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*(?:'s|’s|'|’)\s+)?"
+)
 
 
 @lru_cache(maxsize=64)
@@ -163,7 +183,7 @@ def _refers_back(text: str, s0: int, s1: int) -> bool:
 
 # a sentence that names no product but refers back to one ("the drug", "该产品")
 _ANAPHOR = re.compile(
-    r"(?i)\b(?:the|this|that)\s+(?:drug|product|medicine|injection)\b"
+    r"(?i)\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:drug|product|medicine|injection|therapy|treatment)\b"
     r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
 )
 # how far before its sentence the product a reference points back to may be named
