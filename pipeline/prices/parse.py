@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -51,7 +51,7 @@ def _prefix_alternation(symbols: list[str]) -> str:
     return "|".join(parts)
 
 
-def _words_regex(words: list[str], latin: bool) -> re.Pattern[str]:
+def _words_regex(words: Sequence[str], latin: bool) -> re.Pattern[str]:
     """The Latin words (``latin``) between word boundaries, or the others (Chinese)
     anywhere: there are no spaces between Chinese words."""
     if latin:
@@ -59,6 +59,12 @@ def _words_regex(words: list[str], latin: bool) -> re.Pattern[str]:
         return re.compile(r"\b(?:" + alternation(chosen) + r")\b" if chosen else "(?!)")
     chosen = [w for w in words if not w.isascii()]
     return re.compile("(?:" + alternation(chosen) + ")" if chosen else "(?!)")
+
+
+def _any_words_regex(words: Sequence[str]) -> re.Pattern[str]:
+    """The Latin words between word boundaries (any case) and the Chinese ones anywhere."""
+    latin, chinese = _words_regex(words, latin=True), _words_regex(words, latin=False)
+    return re.compile(f"(?i){latin.pattern}|{chinese.pattern}")
 
 
 def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
@@ -127,6 +133,11 @@ class MoneyRules:
     not_therapy_head: re.Pattern[str] = re.compile("(?!)")
     # kind words that name a price itself ("the price to X"), which no scheme's cost is
     price_nouns: frozenset[str] = frozenset()
+    # words of joining an insurance plan ("to join", "enrollees", 参保): what is paid in
+    # their clause is a premium, not a therapy's price
+    premium_cue: re.Pattern[str] = re.compile("(?!)")
+    # the Chinese therapy words (therapy_words_zh), anywhere
+    therapy_zh: re.Pattern[str] = re.compile("(?!)")
     # "to make", "to develop" after the amount: what it costs its maker, not a price
     production_after: re.Pattern[str] = re.compile("(?!)")
     # "costs the manufacturer X": what something costs its maker, not a price
@@ -225,6 +236,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             "generic_suffixes",
             "not_therapy_heads",
             "price_nouns",
+            "premium_cues",
             "idle_kind_phrases",
             "equivalent_leads",
             "price_bounds_usd",
@@ -515,6 +527,12 @@ def load_money(patterns: Rules) -> MoneyRules:
             equivalent_gap=equivalent_gap,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
             not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
+            premium_cue=_any_words_regex(
+                string_list(data.get("premium_cues", []), file=file, key="premium_cues")
+            ),
+            therapy_zh=_any_words_regex(
+                string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words")
+            ),
             price_nouns=frozenset(
                 w.lower()
                 for w in string_list(data.get("price_nouns", []), file=file, key="price_nouns")
@@ -1332,8 +1350,26 @@ def classify(
         kind = "price"
     elif kind == "reimbursement" and qualifier is None and _RATE_AT.search(before[-60:]):
         kind = "price"  # "insurers reimburse it at X": the rate a payer pays for it
+    if kind == "price" and _premium(before, after, rules):
+        kind = "reimbursement"  # "members pay 129 yuan a year to join": a premium
     # (what follows only ever makes an amount a price, so a named-only price stays one)
     return Classification(kind, per, qualifier, named_only)
+
+
+def _premium(before: str, after: str, rules: MoneyRules) -> bool:
+    """Whether the clause of an amount speaks of joining an insurance plan (premium_cues)
+    and names no therapy: "Enrollees pay 129 yuan a year to join the plan", "参保人每年缴纳
+    69元"; not "enrollees pay 200,000 yuan for the CAR-T drug"."""
+    clause = _PREMIUM_BREAK.split(before[-90:])[-1] + " " + _PREMIUM_BREAK.split(after[:90])[0]
+    return (
+        rules.premium_cue.search(clause) is not None
+        and rules.therapy.search(clause) is None
+        and rules.therapy_zh.search(clause) is None
+    )
+
+
+# what ends the clause of a premium: a break of _CLAUSE_BREAK's or a Chinese one
+_PREMIUM_BREAK = re.compile(rf"{_CLAUSE_BREAK.pattern}|[，；。：、]")
 
 
 def _therapy_after_zh(words: Iterable[str], not_in: str, other_kinds: list[str]) -> re.Pattern[str]:
