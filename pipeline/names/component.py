@@ -742,6 +742,8 @@ class ProductsComponent(RulesComponent):
             # since how an unknown name sounds says nothing about where it starts
             best: tuple[tuple[bool, float, int], int, Resolution] | None = None
             for start in range(lo, m.start() - fewest + 1):
+                if self._cuts_word(folded, start):
+                    continue
                 res = self._resolve_generic(folded[start : m.end("ending")])
                 found = res.target_id is not None
                 rank = (found, res.score if found else 0.0, m.start() - start)
@@ -752,6 +754,14 @@ class ProductsComponent(RulesComponent):
                 name = folded[start : m.end("ending")]
                 out.append(Candidate(start, m.end(), text[start : m.end()], GENERIC_RULE, name))
         return out
+
+    def _cuts_word(self, text: str, start: int) -> bool:
+        """Whether a name starting at ``start`` would start inside a word of
+        chinese_generic.boundary_words (产品, 生物) that holds the character before it."""
+        words = self.kb.translit.chinese_boundary_words
+        return any(
+            text[i : i + n] in words for n in (2, 3) for i in range(max(0, start - n + 1), start)
+        )
 
     def _bracketed(self, text: str, cand: Candidate) -> Resolution | None:
         """A known name in a bracket right after a candidate names the same product

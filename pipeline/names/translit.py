@@ -103,6 +103,8 @@ class Translit:
     # one, the characters a head never reaches past, and the words that may follow
     chinese_endings: dict[str, tuple[int, int]] = field(default_factory=dict)  # fewest, most
     chinese_boundary: frozenset[str] = frozenset()
+    # words a head never starts inside (产品, 生物: "…产品X基仑赛" starts at X)
+    chinese_boundary_words: frozenset[str] = frozenset()
     chinese_suffixes: tuple[str, ...] = ()
     # names of companies outside the knowledge base: the last words that make a
     # capitalised run company-shaped, and the words that keep it from being one
@@ -282,7 +284,7 @@ def load_translit(patterns: Rules) -> Translit:
     check_keys(
         generic,
         file=file,
-        allowed={"endings", "boundary", "suffixes"},
+        allowed={"endings", "boundary", "boundary_words", "suffixes"},
         within="product_contexts.chinese_generic",
     )
     soft_c = key.get("soft_c", {"before": "", "class": "K"})
@@ -373,6 +375,11 @@ def load_translit(patterns: Rules) -> Translit:
         ),
         chinese_suffixes=string_list(
             generic.get("suffixes", []), file=file, key="chinese_generic.suffixes"
+        ),
+        chinese_boundary_words=frozenset(
+            string_list(
+                generic.get("boundary_words", []), file=file, key="chinese_generic.boundary_words"
+            )
         ),
         therapy_words=string_list(data.get("therapy_words", []), file=file, key="therapy_words"),
         company_before=string_list(
