@@ -1271,12 +1271,20 @@ def _place_after(text: str, end: int, rules: HospitalRules) -> str | None:
     return rules.cities.get(m.group(1).lower())
 
 
+# a place's possessive right before a name ("Tianjin's Blood Diseases Hospital")
+_PLACE_OWNER = re.compile(r"\b([A-Z][a-z]+)(?:'s|’s)\s+$")
+
+
 def _place_near(text: str, start: int, end: int, rules: HospitalRules) -> str | None:
-    """The city written right after a mention, else the one city or province named
-    within 150 characters of it, in its sentence."""
+    """The city written right after a mention or as a possessive right before it
+    ("Tianjin's"), else the one city or province named within 150 characters of it, in
+    its sentence."""
     after = _place_after(text, end, rules)
     if after is not None:
         return after
+    owner = _PLACE_OWNER.search(text, max(0, start - 30), start)
+    if owner is not None and owner.group(1).lower() in rules.cities:
+        return rules.cities[owner.group(1).lower()]
     lo = max(text.rfind(". ", 0, start) + 1, start - 150)
     hi = text.find(". ", end)
     window = text[lo : min(hi if hi != -1 else len(text), end + 150)]
