@@ -507,8 +507,10 @@ def load_money(patterns: Rules) -> MoneyRules:
                 + (rf"(?!\s+(?:{alternation(per_not_before)})\b)" if per_not_before else "")
             ),
             per_before=re.compile(
-                rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?P<unit>{per_alt})\s+"
+                rf"(?i)(?:\b(?:one|a|each|per|every|the)\s+(?:single\s+|one-time\s+)?(?P<unit>{per_alt})\s+"
                 r"(?:of|costs?|is|was|at|for|(?:is\s+|was\s+)?(?:priced|sold|listed)\s+at)\s+"
+                # (and a qualifier: "a single dose costs about X")
+                rf"(?:(?:{alternation([w for w in qualifiers.table if w.isascii()])})\s+)?"
                 # 每针100万元, 一剂130万元
                 rf"|(?:每|一|单|單)\s*(?P<unit_zh>{per_alt})[^\s，,。；]{{0,4}}\s*)$"
             ),
