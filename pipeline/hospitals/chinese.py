@@ -625,12 +625,18 @@ def _ending_name(
 def _prefix_belongs(prefix: str, entry: GazetteerEntry, rules: ChineseHospitalRules) -> bool:
     """Whether the characters before a known name all appear, in order, in one of its
     hospital's names (上海 in 上海交通大学医学院附属仁济医院), or name the hospital's own
-    city (香港 before 玛丽医院, a Hong Kong hospital)."""
+    city (香港 before 玛丽医院, a Hong Kong hospital), or a country it may stand in (美国
+    before 安德森癌症中心: a hospital abroad in a city no place of China's names)."""
     names = [n for n, e in rules.english.chinese.items() if e is entry]
     if any(_in_order(prefix, n) for n in names):
         return True
     place = rules.places.get(prefix) or rules.places.get(prefix.removesuffix("市"))
-    return place is not None and entry.city is not None and place.city == entry.city
+    if place is None or entry.city is None:
+        return False
+    if place.kind == "country":
+        at_home = entry.city in {p.city for p in rules.places.values() if p.kind != "country"}
+        return at_home == (place.name == "China")
+    return place.city == entry.city
 
 
 # where a list of names ends: clause punctuation (its items are joined by 、)
