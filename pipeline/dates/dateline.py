@@ -48,10 +48,13 @@ def find_dated_line(text: str, rules: DateRules) -> date | None:
 # a dateline: a place in capitalised words ("SANTA MONICA, Calif.,", "BEIJING,") before
 # the date that opens a paragraph, and a dash, a wire's name or a bracket after it
 _PLACE = r"[\W_]*(?:[A-Z][\w.'’-]*[ ,]*){0,5}[A-Z][\w.'’-]*,"
-_PLACE_BEFORE = re.compile(rf"^{_PLACE}\s*$")
+_PLACE_BEFORE = re.compile(rf"^(?:{_PLACE})?\s*$")
 # (a cheap test first: a capitalised place and its comma open the line)
 _PLACE_OPENS = re.compile(_PLACE)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# a wire's name or a dash, after a date that opens a paragraph with no place before it
+# ("Nov. 14, 2023 /PRNewswire/ -- ...")
+_WIRE_OR_DASH = re.compile(r"/[^/\n]{2,40}/|--|[-–—]\s")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:/[^/\n]{2,40}/\s*)?(?:--|[-–—])\s")
 
 
@@ -59,7 +62,9 @@ def _dateline(line: str, rules: DateRules) -> date | None:
     """The full date of a dateline that opens a paragraph ("SANTA MONICA, Calif., June 3,
     2024 -- Kite today announced ..."): a press release's or a wire's publication day."""
     head = line[:90]
-    if _PLACE_OPENS.match(head) is None or _YEAR.search(head) is None:
+    if _YEAR.search(head) is None or (
+        _PLACE_OPENS.match(head) is None and _WIRE_OR_DASH.search(head) is None
+    ):
         return None  # (most lines: the date rules are not run)
     found = find_dates(head, None, rules)
     if not found:
@@ -73,6 +78,38 @@ def _dateline(line: str, rules: DateRules) -> date | None:
     ):
         return None
     return date.fromisoformat(m.value.value)
+
+
+# words that join a time or its zone to a date alone on its line ("November 14, 2023 at
+# 10:32 a.m. EST")
+_BESIDE_TIME = frozenset(
+    {
+        "at",
+        "a",
+        "m",
+        "p",
+        "am",
+        "pm",
+        "est",
+        "edt",
+        "cst",
+        "cdt",
+        "pst",
+        "pdt",
+        "et",
+        "pt",
+        "gmt",
+        "utc",
+        "bst",
+        "cet",
+        "cest",
+        "bjt",
+        "hkt",
+        "jst",
+        "kst",
+        "ist",
+    }
+)
 
 
 def _weekday(word: str, weekdays: dict[str, int]) -> bool:
@@ -97,6 +134,6 @@ def _date_alone(line: str, rules: DateRules) -> date | None:
         return None
     rest = _TIME.sub(" ", line[: m.start] + " " + line[m.end :]).lower()
     words = re.findall(r"[^\W\d_]+", rest)
-    if any(not _weekday(w, rules.weekdays) for w in words):
+    if any(not _weekday(w, rules.weekdays) and w not in _BESIDE_TIME for w in words):
         return None
     return date.fromisoformat(m.value.value)
