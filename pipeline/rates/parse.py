@@ -1268,6 +1268,14 @@ _METRIC_THEN = re.compile(
     r"(?i)^(?![^,;%]*\b(?:and|or(?!\s+(?:better|higher|above|more)\b)|with|while|whereas)\b)"
     rf"[^,;%，；]{{0,{_METRIC_THEN_REACH}}}$"
 )
+# the patients a rate counts, named by what they achieved ("of patients who achieved",
+# "among those who reached"), right before a metric that says who they are
+_POPULATION = re.compile(
+    r"(?i)\b(?:of|in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:patients|subjects|participants|people|those|children|adults|cases)\s+"
+    r"(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|obtained|had|were\s+in)\s+"
+    r"(?:an?\s+|the\s+)?$"
+)
 # figures of one list: only commas, "and", "or" between them
 _BRACKETED_WORDS = re.compile(r"\s*[(（][^()（）]*[)）]")
 _LIST_GAP = re.compile(r"(?i)^\s*(?:[,，、]\s*)?(?:and|or|和|及|与|與|或|/)?\s*$")
@@ -2043,6 +2051,14 @@ def _governing(
             # a metric right after the figure names it ("a later cut showed 61% CR"):
             # a word that only hints at something else does not outweigh it
             return right_after, None, "rate.figure_first"
+        if (
+            len(before) > 1
+            and _POPULATION.search(sentence, before[-2][1], before[-1][0]) is not None
+            and not clause_break(sentence[before[-2][1] : before[-1][0]])
+        ):
+            # "the OS rate of patients who achieved CR was 80%": the metric inside the
+            # clause says who was counted; the rate is the one its subject names
+            return before[-2], None, "rate.metric_then_figure"
         return before[-1], None, "rate.metric_then_figure"
     after = [
         m
