@@ -1503,6 +1503,18 @@ CHINESE_NAME_MOST = 4
 CHINESE_NAME_SHORT = 2
 
 
+def _after_lead_verb(text: str, lo: int, hi: int, t: Translit) -> int | None:
+    """Where a name ending at ``hi`` starts after a deal's verb (收购X医药: after 收购)
+    that stands in text[lo:hi] or runs into it from before, leaving two characters or
+    more; None when none does."""
+    best = None
+    for verb in t.open_chinese_lead_verbs:
+        at = text.rfind(verb, max(0, lo - len(verb) + 1), hi)
+        if at != -1 and hi - (at + len(verb)) >= 2 and (best is None or at + len(verb) > best):
+            best = at + len(verb)
+    return best
+
+
 def _after_place(window: str, t: Translit) -> int:
     """Where a company's name starts after the place or the word that leads it in
     ``window`` (杭州X生物, 企业X生物: after 杭州, 企业), -1 when no word of
@@ -1839,6 +1851,8 @@ def _bare_chinese(
     out = []
     for m in ends.finditer(text):
         start = han_run_start(text, m.start(), CHINESE_NAME_MOST + 1, t.chinese_boundary)
+        led = _after_lead_verb(text, start, m.start(), t)
+        start = led if led is not None else start
         window = text[start : m.start()]
         at = max(0, _after_place(window, t))
         core = window[at:]
@@ -1850,6 +1864,7 @@ def _bare_chinese(
             or core.endswith(t.open_chinese_not_ends)
             or (
                 start > 0
+                and led is None
                 and text[start - 1] not in t.chinese_boundary
                 and not _MARK.match(text[start - 1])
             )

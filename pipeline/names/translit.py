@@ -122,6 +122,9 @@ class Translit:
     open_chinese_not_names: frozenset[str] = frozenset()
     # words that end no company's name before 公司: verbs of a clause (加入公司, 收购公司)
     open_chinese_not_ends: tuple[str, ...] = ()
+    # verbs of a deal a company's Chinese name may follow with no boundary character
+    # (收购X医药, 投资X生物): the name starts after them
+    open_chinese_lead_verbs: tuple[str, ...] = ()
     # industry words that name a company with no legal suffix, and what may follow them
     # then (恒X医药宣布): (words, followers)
     open_chinese_unsuffixed: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
@@ -221,6 +224,7 @@ def load_translit(patterns: Rules) -> Translit:
             "chinese_leads",
             "chinese_not_names",
             "chinese_not_name_ends",
+            "chinese_lead_verbs",
             "chinese_unsuffixed",
         },
         required=set(),
@@ -425,6 +429,11 @@ def load_translit(patterns: Rules) -> Translit:
             open_spec.get("chinese_not_name_ends", []),
             file=file,
             key="open_companies.chinese_not_name_ends",
+        ),
+        open_chinese_lead_verbs=string_list(
+            open_spec.get("chinese_lead_verbs", []),
+            file=file,
+            key="open_companies.chinese_lead_verbs",
         ),
         open_chinese_unsuffixed=(
             string_list(
