@@ -923,6 +923,8 @@ def _bare_low(text: str, money: Money, rules: MoneyRules) -> Money | None:
     if scale is None:  # "between 1.5 and 2 million": the end's scale is both ends'
         word = rules.scale_word.search(text, money.start, money.end)
         scale = rules.multipliers[word.group(0)] if word else 1.0
+        if low >= 1000 and low * scale >= money.amount > low:
+            scale = 1.0  # "between 800,000 and 1.1 million": the low end written in full
     amount = round(low * scale, 6)
     if amount >= money.amount:
         return None
