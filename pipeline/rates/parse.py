@@ -1269,11 +1269,13 @@ _METRIC_THEN = re.compile(
     rf"[^,;%，；]{{0,{_METRIC_THEN_REACH}}}$"
 )
 # the patients a rate counts, named by what they achieved ("of patients who achieved",
-# "among those who reached"), right before a metric that says who they are
+# "among those reaching", "in patients with"), right before a metric that says who
+# they are
 _POPULATION = re.compile(
     r"(?i)\b(?:of|in|among|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:patients|subjects|participants|people|those|children|adults|cases)\s+"
-    r"(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|obtained|had|were\s+in)\s+"
+    r"(?:(?:who|that)\s+(?:had\s+)?(?:achieved|attained|reached|obtained|had|were\s+in)"
+    r"|achieving|attaining|reaching|obtaining|having|with|in)\s+"
     r"(?:an?\s+|the\s+)?$"
 )
 # figures of one list: only commas, "and", "or" between them
