@@ -183,7 +183,9 @@ def _refers_back(text: str, s0: int, s1: int) -> bool:
 
 # a sentence that names no product but refers back to one ("the drug", "该产品")
 _ANAPHOR = re.compile(
-    r"(?i)\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:drug|product|medicine|injection|therapy|treatment)\b"
+    r"(?i)\b(?:the|this|that)\s+(?:[\w-]+\s+)?"
+    # ("the treatment of lymphoma" names a use, not a product)
+    r"(?:drug|product|medicine|injection|(?:therapy|treatment)(?!\s+(?:of|for)\b))\b"
     r"|[该該此本](?:产品|產品|药物|藥物|药|藥|注射液)"
 )
 # how far before its sentence the product a reference points back to may be named
