@@ -81,15 +81,10 @@ def _dateline(line: str, rules: DateRules) -> date | None:
 
 
 # words that join a time or its zone to a date alone on its line ("November 14, 2023 at
-# 10:32 a.m. EST")
+# 10:32 a.m. EST"; _TIME takes the time itself, a.m. and a zone right after it)
 _BESIDE_TIME = frozenset(
     {
         "at",
-        "a",
-        "m",
-        "p",
-        "am",
-        "pm",
         "est",
         "edt",
         "cst",
