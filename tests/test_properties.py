@@ -6,7 +6,7 @@ import time
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.dates.parse import default_rules, find_dates
@@ -161,6 +161,8 @@ def test_names_never_fail(text):
 
 @SETTINGS
 @given(texts)
+# (a long wrapped Chinese line joined to two short ones: joined once, then again)
+@example(text="$$$$millionmillionHospital万元\n1\n1")
 def test_cleaning_and_sentences(text):
     cleaned = bounded(clean_text, text)
     assert clean_text(cleaned) == cleaned, "cleaning is idempotent"

@@ -81,9 +81,14 @@ def _join_chinese_wraps(text: str) -> str:
     """
     parts: list[str] = []
     last = 0
+    # a line joined to the one before it is measured from where that one starts, without
+    # the breaks dropped, as a second cleaning would measure it (cleaning is idempotent)
+    joined: dict[int, tuple[int, int]] = {}  # a dropped break -> (its line's start, breaks)
     for m in _CHINESE_WRAP.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start >= WRAPPED_CHINESE:
+        before = text.rfind("\n", 0, m.start())
+        line_start, dropped = joined.get(before, (before + 1, 0))
+        if m.start() - line_start - dropped >= WRAPPED_CHINESE:
+            joined[m.start()] = (line_start, dropped + 1)
             parts.append(text[last : m.start()])
             last = m.end()
     if not parts:
