@@ -166,7 +166,9 @@ def _previous(
 # after a price or rate noun and a participle ("the $419,500 charged for X", "the 54%
 # remission rate seen with X", "the $373,000 list price of X")
 _OWNER_AFTER = re.compile(
-    r"(?i)\s*(?:(?:[a-z]+\s+){0,2}(?:price\s+tag|prices?|costs?|charge|fee|rates?)\s+)?"
+    # (the noun's own words only: no word that joins or opens another clause or phrase)
+    r"(?i)\s*(?:(?:(?!(?:and|or|but|while|whereas|although|the|an?|its|their|is|was|are|were)\b)"
+    r"[a-z-]+\s+){0,2}(?:price\s+tag|prices?|costs?|charge|fee|rates?)\s+)?"
     r"(?:[a-z]+(?:ed|en)\s+)?"
     r"(?:of|for|with)\s+(?:the\s+)?"
     # the maker's possessive before the product ("the $475,000 cost of Novartis' Kymriah")
