@@ -67,6 +67,21 @@ def _any_words_regex(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(f"(?i){latin.pattern}|{chinese.pattern}")
 
 
+def _premium_regex(cues: dict[str, Any], file: Any) -> re.Pattern[str]:
+    """premium_cues as one regex: a word that marks a premium alone (enrollees, 保费), or a
+    word of joining followed, within three words, by a plan's ("to join the city's
+    insurance plan"; not "to join the trial")."""
+    words = _any_words_regex(
+        string_list(cues.get("words", []), file=file, key="premium_cues.words")
+    )
+    joining = string_list(cues.get("joining", []), file=file, key="premium_cues.joining")
+    plans = string_list(cues.get("plans", []), file=file, key="premium_cues.plans")
+    if not (joining and plans):
+        return words
+    joined = rf"\b(?:{alternation(joining)})\s+(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(plans)})\b"
+    return re.compile(rf"{words.pattern}|(?i:{joined})")
+
+
 def _separator(words: tuple[str, ...], qualifiers: tuple[str, ...] = ()) -> str:
     """The range separator between two amounts: a sign with optional spaces around it
     ("1.2-2", "1.2 – 2"), or a word with spaces and perhaps a qualifier ("1.2 to 2",
@@ -529,8 +544,8 @@ def load_money(patterns: Rules) -> MoneyRules:
             equivalent_gap=equivalent_gap,
             therapy=re.compile(r"(?i)\b(?:" + alternation(data.get("therapy_words", [])) + r")\b"),
             not_therapy_head=re.compile(r"(?i)\b(?:" + not_heads + r")\b"),
-            premium_cue=_any_words_regex(
-                string_list(data.get("premium_cues", []), file=file, key="premium_cues")
+            premium_cue=_premium_regex(
+                expect(data.get("premium_cues", {}), dict, file=file, key="premium_cues"), file
             ),
             therapy_zh=_any_words_regex(
                 string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words")
