@@ -100,6 +100,9 @@ class HospitalRules:
     # countries and regions (lower case): places, like cities, that stand before "and" in
     # front of a name ("UK and Shanghai Children's Hospital", "Arizona and X Clinic")
     countries: frozenset[str] = frozenset()
+    # phrases of a parent's name that hold "and" ("Science and Technology"): no "and" of
+    # two institutions
+    and_phrases: tuple[str, ...] = ()
     # a name that ends in one of these words with no head after it ("Seattle Children's"):
     # the hospital the words name with "Hospital" after them
     implied: re.Pattern[str] = re.compile("(?!)")
@@ -186,6 +189,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
         "regions",
         "implied_heads",
         "not_hospitals",
+        "and_phrases",
     }
     data, file = open_json(patterns, FILE, allowed=keys | optional, required=keys)
     heads = string_list(data["heads"], file=file, key="heads")
@@ -380,6 +384,7 @@ def load_hospitals(patterns: Rules) -> HospitalRules:
             )
         ),
         connectors=frozenset(connectors),
+        and_phrases=tuple(string_list(data.get("and_phrases", []), file=file, key="and_phrases")),
         countries=frozenset(
             w.lower()
             for key in ("countries", "regions")
@@ -1394,16 +1399,29 @@ def _lead_length(core: str, rules: HospitalRules, owned: bool = False, placed: b
             and words[keep] not in rules.titles  # "Prince of Wales Hospital"
             # "X University School of Medicine First Affiliated Hospital": the parent
             and before[-1] not in ("school", "college", "faculty", "academy")
-            and not _university_named(words[keep:], cut - keep)
+            and not _university_named(words[keep:], cut - keep, rules.and_phrases)
         ):
             keep = cut + 1
             owned = owned or _INSTITUTION_OF.search(" ".join(words[: cut + 1]) + " ") is not None
+            if words[cut - 1] in ("University", "College"):
+                # "University of X and Y Hospital": two institutions, the hospital is Y's
+                keep = _after_and(words, keep, rules.and_phrases)
     if owned and keep < len(words) - 1 and words[keep][-2:] in ("'s", "’s"):
         keep += 1  # "University of Pennsylvania's": the owner of the name after it
     else:
         # "Emory's Winship Cancer Institute": the hospital has a name of its own
         keep += _owner_of_name(words[keep:], rules)
     return len(" ".join(words[:keep])) + (1 if keep else 0)
+
+
+def _after_and(words: list[str], keep: int, and_phrases: tuple[str, ...]) -> int:
+    """The index after the first "and" (or "&") from ``keep`` that joins two names, with
+    a word of the second before its head ("Oxford and Churchill Hospital"): not one of
+    ``and_phrases`` ("Science and Technology"); ``keep`` when there is none."""
+    for j in range(keep + 1, len(words) - 2):
+        if words[j] in ("and", "&") and " ".join(words[j - 1 : j + 2]) not in and_phrases:
+            return j + 1
+    return keep
 
 
 def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
@@ -1444,21 +1462,28 @@ def _owner_of_name(words: list[str], rules: HospitalRules) -> int:
     return 0
 
 
-def _university_named(words: list[str], of: int) -> bool:
+def _university_named(words: list[str], of: int, and_phrases: tuple[str, ...] = ()) -> bool:
     """Whether "University of X" leads the name as one with it ("University of Utah
     Cancer Center"), not as an owner written with a possessive ("University of X's Y")
-    nor as one of two institutions ("University of X and Y Hospital").
+    nor as one of two institutions ("University of X and Y Hospital"; an "and" of
+    ``and_phrases`` is the university's own: "University of Science and Technology").
 
     >>> _university_named("University of Utah Cancer Center".split(), 1)
     True
     >>> _university_named("University of Utah's Huntsman Cancer Institute".split(), 1)
     False
+    >>> _university_named("University of Science and Technology Union Hospital".split(), 1)
+    False
+    >>> _university_named("University of Science and Technology Union Hospital".split(), 1, ("Science and Technology",))
+    True
     """
-    after = words[of + 1 : -1]
+    after = " ".join(words[of + 1 : -1])
+    for phrase in and_phrases:
+        after = after.replace(phrase, " ")
     return (
         words[of - 1] in ("University", "College")
-        and not any(w[-2:] in ("'s", "’s") for w in after)
-        and not ({"and", "&"} & set(after))
+        and not any(w[-2:] in ("'s", "’s") for w in after.split())
+        and not ({"and", "&"} & set(after.split()))
     )
 
 
