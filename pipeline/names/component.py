@@ -454,7 +454,14 @@ class ProductsComponent(RulesComponent):
     def _known(self, doc: Doc) -> list[Mention]:
         out = []
         text = text_of(doc)
-        for match_id, start, end in self.known(doc):
+        # a name inside a longer one of the same product is no mention of its own
+        # ("Axicabtagene" of "Axicabtagene ciloleucel"): longest first at each start, then
+        # each product's farthest end so far (linear, however many names an article has)
+        farthest: dict[int, int] = {}
+        for match_id, start, end in sorted(self.known(doc), key=lambda m: (m[1], -m[2])):
+            if farthest.get(match_id, -1) >= end:
+                continue
+            farthest[match_id] = end
             span = doc[start:end]
             pid = doc.vocab.strings[match_id]
             out.append(

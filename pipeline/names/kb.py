@@ -185,6 +185,9 @@ def load_kb(patterns: Rules) -> KB:
     for p in products.values():
         names = [
             p.inn,
+            # the first word of a two-word INN, written alone ("axicabtagene"): no other
+            # product's INN starts with it
+            *([p.inn.split()[0]] if p.inn and " " in p.inn else []),
             *p.inn_aliases,
             *(v for b in p.brands for v in brand_forms(b)),
             *(v for c in p.codes for v in code_forms(c)),
