@@ -1169,12 +1169,15 @@ def find_rates(
     )
     respectively = any(w in sentence.lower() for w in RESPECTIVELY) and len(figs) > 1
     figs = _split_and_ranges(figs, labelled, sentence)
-    assigned = _compared_to_state(
-        _stated(
-            _assign(figs, labelled, indications, sentence, respectively, rules),
+    assigned = _compared_first(
+        _compared_to_state(
+            _stated(
+                _assign(figs, labelled, indications, sentence, respectively, rules),
+                sentence,
+                labelled,
+                rules,
+            ),
             sentence,
-            labelled,
-            rules,
         ),
         sentence,
     )
@@ -1776,6 +1779,33 @@ def _compared_to_state(assigned: list[_Assigned], sentence: str) -> list[_Assign
         ),
         own_indication=True,
     )
+
+
+# a comparison that opens a clause before its figure, perhaps with the other side's
+# owner ("Compared with Abecma's 73%, ...", "Versus 42% for chemotherapy, ...")
+_COMPARISON_OPENS = re.compile(
+    r"(?i)(?:^|[,;:]\s*|\b(?:and|while|but)\s+)(?:compared\s+(?:with|to)|versus|vs\.?|against"
+    r"|relative\s+to|in\s+contrast\s+to)\s+"
+    r"(?-i:(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*(?:'s|’s|'|’)\s+)?"
+    r"(?:(?:the|just|only|about|around|roughly|nearly)\s+)?$"
+)
+
+
+def _compared_first(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
+    """A figure of no metric that a comparison opens with, before a comma and the
+    clause it compares with ("Compared with Abecma's 73%, Carvykti achieved an ORR of
+    97%"), is of the metric of the figure that clause states: the other side."""
+    out = list(assigned)
+    for i in range(len(out) - 1):
+        cur, nxt = out[i], out[i + 1]
+        if (
+            cur[1] is None
+            and nxt[1] is not None
+            and _COMPARISON_OPENS.search(sentence, 0, cur[0].start) is not None
+            and "," in sentence[cur[0].end : nxt[0].start]
+        ):
+            out[i] = (cur[0], nxt[1], cur[2] or nxt[2], "rate.versus", cur[4])
+    return out
 
 
 def _versus(assigned: list[_Assigned], sentence: str) -> list[_Assigned]:
