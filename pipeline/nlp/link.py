@@ -151,9 +151,8 @@ def _previous(
 ) -> tuple[str | None, str | None]:
     """The product a sentence refers back to ("the drug", "该产品", before ``at`` when
     given): the one named last before the sentence, near it and not ending a list."""
-    if not text or not (
-        _refers_back(text, s0, s1) if at is None else _ANAPHOR.search(text, s0, at)
-    ):
+    end = _first_reference_end(text, s0, s1) if text else -1
+    if end == -1 or (at is not None and end > at):
         return None, None
     i = bisect_left(products, (s0,))
     if i and products[i - 1][0] >= s0 - ANAPHOR_REACH and not _listed_last(products, i - 1, text):
@@ -176,11 +175,18 @@ _OWNER_AFTER = re.compile(
 )
 
 
-@lru_cache(maxsize=64)
 def _refers_back(text: str, s0: int, s1: int) -> bool:
-    """Whether text[s0:s1] refers back to a product without naming it (asked once per
-    sentence, not once per figure: a sentence may hold thousands)."""
-    return _ANAPHOR.search(text, s0, s1) is not None
+    """Whether text[s0:s1] refers back to a product without naming it."""
+    return _first_reference_end(text, s0, s1) != -1
+
+
+@lru_cache(maxsize=64)
+def _first_reference_end(text: str, s0: int, s1: int) -> int:
+    """Where the first words in text[s0:s1] that refer back to a product end, -1 when
+    none do (asked once per sentence, not once per figure: a sentence may hold
+    thousands)."""
+    m = _ANAPHOR.search(text, s0, s1)
+    return -1 if m is None else m.end()
 
 
 # a sentence that names no product but refers back to one ("the drug", "该产品")

@@ -1801,7 +1801,10 @@ def _compared_first(assigned: list[_Assigned], sentence: str) -> list[_Assigned]
         if (
             cur[1] is None
             and nxt[1] is not None
-            and _COMPARISON_OPENS.search(sentence, 0, cur[0].start) is not None
+            # (read back over the words just before it only: a sentence may hold
+            # thousands of figures)
+            and _COMPARISON_OPENS.search(sentence, max(0, cur[0].start - 80), cur[0].start)
+            is not None
             and "," in sentence[cur[0].end : nxt[0].start]
         ):
             out[i] = (cur[0], nxt[1], cur[2] or nxt[2], "rate.versus", cur[4])
