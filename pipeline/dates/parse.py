@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from ..errors import PatternError
@@ -1214,18 +1214,24 @@ def _anaphoric(groups: dict[str, Any], rules: DateRules) -> bool:
     return isinstance(rel, str) and " ".join(rel.lower().split()) in rules.anaphoric
 
 
+def _ended_before(found: list[DateMatch], start: int) -> list[DateMatch]:
+    """The dates of ``found`` that end by ``start``, in text order."""
+    return sorted((o for o in found if o.end <= start), key=lambda o: o.start)
+
+
 def _base_date(
     rule: DateRule,
     groups: dict[str, Any],
     published: date | None,
-    before: list[DateMatch],
+    before: Callable[[], list[DateMatch]],
     rules: DateRules,
 ) -> date | None:
     """What a match's relative word counts from: the publication date, or for an
     anaphoric year ("approved the following year", "the first half of the following
-    year") the year of the last date ``before`` it, where there is one."""
+    year") the year of the last date ``before()`` gives, where there is one (asked only
+    then: the dates before a match, in order, cost a sort per match)."""
     if rule.resolve in _YEAR_RELATIVE and _anaphoric(groups, rules):
-        year = _reference_year(before)
+        year = _reference_year(before())
         if year is not None:
             return _in_year(published, int(year))
     return published
@@ -1346,7 +1352,7 @@ def find_dates(
         if rule.resolve in rules.anchored or rule.resolve in _REFERENCED:
             continue
         value = resolve(
-            rule.resolve, groups, _base_date(rule, groups, published, out, rules), rules
+            rule.resolve, groups, _base_date(rule, groups, published, lambda: out, rules), rules
         )
         if value is not None:
             out.append(DateMatch(start, end, rule.id, value))
@@ -1380,8 +1386,13 @@ def find_dates(
                 tense = None
             elif tense is None:
                 tense = _tense(text, start, end, refs, rules)
-            before = sorted((o for o in out if o.end <= start), key=lambda o: o.start)
-            base = _base_date(rule, groups, published, before, rules)
+            base = _base_date(
+                rule,
+                groups,
+                published,
+                partial(_ended_before, out, start),
+                rules,
+            )
             value = resolve(rule.resolve, groups, base, rules, anchor, tense)
             if (
                 value is not None
