@@ -1001,6 +1001,12 @@ def _timepoint(
             continue  # "A was 83%, and the 6-month B was 71%": the next clause's
         if (
             t.start >= near[1]
+            and _AND_THEN.match(sentence, near[1], t.start)
+            and rules.figure.search(sentence, t.end, t.end + TIMEPOINT_REACH)
+        ):
+            continue  # "A was 74% and at month 6 was 68%": the next figure's
+        if (
+            t.start >= near[1]
             and metrics.between(near[1], t.start)
             and rules.figure.search(sentence, near[1], t.start)
         ):
@@ -1025,6 +1031,10 @@ def _timepoint(
     return _group_timepoint(sentence, near[1], rules, metrics) or _frame_timepoint(
         sentence, near[0], rules, metrics
     )
+
+
+# what joins a figure to a timepoint that opens the next figure's phrase
+_AND_THEN = re.compile(r"(?i)\s*,?\s*(?:and|while|but|whereas)\s+(?:(?:at|by|after|in|on)\s+)?$")
 
 
 def _group_timepoint(sentence: str, end: int, rules: RateRules, metrics: _Spans) -> str | None:
@@ -1404,7 +1414,9 @@ def _brackets(sentence: str) -> list[tuple[int, int]]:
 
 # words before a number that make it something other than a share: "over 65", "aged 70"
 _NOT_A_SHARE_BEFORE = re.compile(
-    r"(?i)\b(?:over|under|above|below|aged|age|ages|older than|younger than)\s+$"
+    r"(?i)\b(?:over|under|above|below|aged|age|ages|older than|younger than"
+    # ("74% at month 3 and 68% at month 6": a timepoint's, a grade's or a phase's number)
+    r"|(?:month|day|week|year|cycle|phase|grade|stage|cohort)s?)\s+$"
 )
 
 
@@ -1423,7 +1435,8 @@ def _split_and_ranges(figs: list[_Figure], labelled: _Spans, sentence: str) -> l
             and cut
             and _NOT_A_SHARE_BEFORE.search(sentence, max(0, fig.start - 20), fig.start)
         ):
-            # "were over 65 and 92% responded": the first number is an age or a count
+            # "were over 65 and 92% responded": the first number is an age or a count,
+            # "at month 3 and 68%": a timepoint's
             out.append(_Figure(fig.start + cut.end(), fig.end, fig.high, None))
         else:
             out.append(fig)
