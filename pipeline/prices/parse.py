@@ -67,7 +67,7 @@ def _any_words_regex(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(f"(?i){latin.pattern}|{chinese.pattern}")
 
 
-def _premium_regex(cues: dict[str, Any], file: Any) -> re.Pattern[str]:
+def _premium_regex(cues: dict[str, Any], file: str) -> re.Pattern[str]:
     """premium_cues as one regex: a word that marks a premium alone (enrollees, 保费), or a
     word of joining followed, within three words, by a plan's ("to join the city's
     insurance plan"; not "to join the trial")."""
@@ -396,6 +396,9 @@ def load_money(patterns: Rules) -> MoneyRules:
     per_alt = alternation(list(per))
     kinds: dict[str, tuple[int, str]] = {}
     zh_therapy = expect(data.get("therapy_words_zh", {}), dict, file=file, key="therapy_words_zh")
+    zh_therapy_words = string_list(
+        zh_therapy.get("words", []), file=file, key="therapy_words_zh.words"
+    )
     for priority, (kind, words) in enumerate(section(data, "kinds", dict, file=file).items()):
         if kind not in {"price", "revenue", "investment", "market", "reimbursement", "other"}:
             raise PatternError(file, "unknown kind", key=f"kinds.{kind}")
@@ -547,9 +550,7 @@ def load_money(patterns: Rules) -> MoneyRules:
             premium_cue=_premium_regex(
                 expect(data.get("premium_cues", {}), dict, file=file, key="premium_cues"), file
             ),
-            therapy_zh=_any_words_regex(
-                string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words")
-            ),
+            therapy_zh=_any_words_regex(zh_therapy_words),
             price_nouns=frozenset(
                 w.lower()
                 for w in string_list(data.get("price_nouns", []), file=file, key="price_nouns")
@@ -614,7 +615,7 @@ def load_money(patterns: Rules) -> MoneyRules:
                 r"(?![\s-]+(?:" + not_heads + r")\b)"
             ),
             therapy_after_zh=_therapy_after_zh(
-                string_list(zh_therapy.get("words", []), file=file, key="therapy_words_zh.words"),
+                zh_therapy_words,
                 expect(zh_therapy.get("not_in", ""), str, file=file, key="therapy_words_zh.not_in"),
                 [w for w, (_, kind) in kinds.items() if kind != "price" and CJK.match(w)],
             ),
